@@ -1,0 +1,112 @@
+"""Plain data the domain rules work on.
+
+Everything here is frozen and free of Flask, SQLAlchemy, gql and requests, so
+that detection, promises, policy decisions and message rendering can be tested
+as pure functions at any date.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+class IncidentKind(enum.StrEnum):
+    LATE_SHIPMENT = "late_shipment"
+    LATE_DELIVERY = "late_delivery"
+    WRONG_ITEM = "wrong_item"
+
+
+class OfferType(enum.StrEnum):
+    APOLOGY_ONLY = "apology_only"
+    GIFT_CARD = "gift_card"
+    FREE_SHIPPING_VOUCHER = "free_shipping_voucher"
+    GIFT_PRODUCT = "gift_product"
+    PARTIAL_REFUND = "partial_refund"
+    RESHIP = "reship"
+
+
+class IncidentSource(enum.StrEnum):
+    """Who or what noticed the problem."""
+
+    DEADLINE = "deadline"  # a promise calendar deadline passed
+    CARRIER = "carrier"  # a carrier exception in fulfilment metadata
+    PACK_SCAN = "pack_scan"  # scanned SKUs differ from the fulfilment lines
+    STAFF = "staff"  # reported from the order page
+    CUSTOMER = "customer"
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    sku: str | None
+    name: str
+    quantity: int
+    unit_price: Decimal  # gross, order currency
+    variant_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the app knows about an order when it decides and writes to the customer."""
+
+    order_id: str  # Saleor global ID
+    number: str
+    channel_slug: str
+    currency: str
+    total: Decimal  # gross
+    shipping_price: Decimal  # gross; the value of a free-shipping voucher
+    customer_email: str | None
+    customer_first_name: str | None
+    language: str  # resolved two-letter language, e.g. "fi"
+    created_at: datetime
+    lines: tuple[OrderLine, ...] = ()
+    is_first_order: bool | None = None  # None when unknown
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    """The facts a decision and a message need about one broken promise."""
+
+    kind: IncidentKind
+    source: IncidentSource
+    days_late: int
+    promised_date: date | None = None  # what the customer was promised
+    new_expectation: date | None = None  # our honest new estimate, if any
+    expected_skus: tuple[str, ...] = ()  # wrong_item: what should have been sent
+    sent_skus: tuple[str, ...] = ()  # wrong_item: what was actually packed
+    carrier: str | None = None
+    warehouse: str | None = None
+    tracking_number: str | None = None
+    tracking_url: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """Compensations this customer already received inside the per-customer window."""
+
+    compensations_in_window: int = 0
+
+
+@dataclass(frozen=True)
+class BudgetState:
+    """Goodwill value already spent or reserved this calendar month, per currency."""
+
+    used: dict[str, Decimal] = field(default_factory=dict)
+
+    def used_in(self, currency: str) -> Decimal:
+        return self.used.get(currency, Decimal(0))
+
+
+@dataclass(frozen=True)
+class PromiseRules:
+    """The promise a channel makes, resolved from the policy (with per-channel overrides)."""
+
+    handling_days: int = 2  # business days to ship
+    count_from: str = "paid"  # "paid" | "created": when the handling clock starts
+    cutoff_hour: int = 14  # orders at or after this local hour count from the next business day
+    delivery_grace_days: int = 1
+    default_delivery_days: int = 5  # when the shipping method has no maximumDeliveryDays
+    country: str | None = None  # ISO 3166-1 alpha-2, for public holidays; None = weekends only
+    timezone: str = "UTC"  # IANA zone the business days are counted in

@@ -1,0 +1,167 @@
+"""The `saleor-cs-app` command. Errors are one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from saleor_cs_app.settings import SettingsError, load_settings
+
+log = logging.getLogger("saleor_cs_app.cli")
+
+
+def _runtime():
+    from saleor_cs_app import logs
+    from saleor_cs_app.runtime import Runtime
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    logs.configure(settings.log_level)
+    return Runtime.build(settings)
+
+
+@click.group(help="A Saleor app that turns shipping failures into loyal customers.")
+@click.version_option(package_name="saleor-cs-app")
+def main() -> None:
+    pass
+
+
+@main.command(help="Run the web app; on the embedded default also migrations and an in-process worker.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, envvar="PORT", default=8000, show_default=True, help="Also read from PORT.")
+@click.option("--threads", type=int, default=8, show_default=True)
+def serve(host: str, port: int, threads: int) -> None:
+    import waitress
+
+    from saleor_cs_app import create_app
+    from saleor_cs_app.jobs.queue import Jobs
+    from saleor_cs_app.store.migrate import upgrade
+
+    runtime = _runtime()
+    if runtime.db.is_sqlite:
+        upgrade(runtime.db)
+    jobs = Jobs(runtime)
+    app = create_app(runtime=runtime)
+    if runtime.settings.smtp is None:
+        log.warning("SMTP_URL is not set: dry-run mode, e-mails go to the log and the outbox, not to customers")
+    if runtime.settings.uses_embedded_queue:
+        jobs.start_consumer(workers=runtime.settings.embedded_worker_threads)
+        log.info("embedded worker started", extra={"threads": runtime.settings.embedded_worker_threads})
+    click.echo(f"saleor-cs-app on http://{host}:{port}  (manifest: {runtime.settings.app_url}/api/manifest)")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="saleor-cs-app")
+    finally:
+        jobs.stop_consumer()
+
+
+@main.command(help="Run a worker that processes the shared queue (scale-out: needs REDIS_URL).")
+@click.option("--workers", type=int, default=4, show_default=True, help="Worker threads in this process.")
+def worker(workers: int) -> None:
+    from saleor_cs_app.jobs.queue import Jobs
+
+    runtime = _runtime()
+    if runtime.settings.uses_embedded_queue:
+        click.echo("warning: REDIS_URL is not set; this worker shares the SQLite queue of this machine only", err=True)
+    jobs = Jobs(runtime)
+    consumer = jobs.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    consumer.run()
+
+
+@main.command(help="Create or upgrade the database schema.")
+def migrate() -> None:
+    from saleor_cs_app.store.migrate import upgrade
+
+    upgrade(_runtime().db)
+    click.echo("database is up to date")
+
+
+@main.command(help="Print the app manifest (writes FILE if given).")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def manifest(file: Path | None) -> None:
+    from saleor_cs_app.manifest import build_manifest
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    text = json.dumps(build_manifest(settings), indent=2) + "\n"
+    if file is None:
+        sys.stdout.write(text)
+    else:
+        file.write_text(text)
+
+
+@main.command(help="Run one detection sweep now, and process what it queued.")
+def sweep() -> None:
+    from saleor_cs_app.jobs import sweep as sweep_job
+    from saleor_cs_app.jobs.queue import Jobs
+
+    runtime = _runtime()
+    Jobs(runtime)
+    handled = sweep_job.run(runtime)
+    click.echo(f"{handled} deadline(s) passed and handled")
+
+
+@main.group(help="Policy as code: the same document the dashboard edits.")
+def policy() -> None:
+    pass
+
+
+@policy.command("schema", help="Print the policy document's JSON Schema.")
+def policy_schema() -> None:
+    from saleor_cs_app.care.policy import policy_json_schema
+
+    click.echo(json.dumps(policy_json_schema(), indent=2))
+
+
+@policy.command("export", help="Write the live policy of one Saleor (stdout or FILE).")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--saleor-api-url", required=True, help="The Saleor the policy belongs to.")
+def policy_export(file: Path | None, saleor_api_url: str) -> None:
+    from saleor_cs_app.care.policy import policy_to_dict
+    from saleor_cs_app.store import policies, tenants
+
+    runtime = _runtime()
+    with runtime.db.read() as session:
+        tenant = tenants.find_active(session, saleor_api_url)
+        if tenant is None:
+            raise click.ClickException(f"no installation for {saleor_api_url}")
+        text = _dump(policy_to_dict(policies.load(session, tenant.id)), file)
+    if file is None:
+        sys.stdout.write(text)
+    else:
+        file.write_text(text)
+
+
+@policy.command("import", help="Validate FILE (YAML or JSON) and make it the live policy.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--saleor-api-url", required=True, help="The Saleor the policy belongs to.")
+def policy_import(file: Path, saleor_api_url: str) -> None:
+    from saleor_cs_app.care.policy import PolicyInvalid, parse_policy, policy_to_dict
+    from saleor_cs_app.store import policies, tenants
+
+    runtime = _runtime()
+    try:
+        document = parse_policy(file.read_text())
+    except PolicyInvalid as exc:
+        raise click.ClickException(f"{file}: invalid policy\n{exc}") from None
+    with runtime.db.transaction() as session:
+        tenant = tenants.find_active(session, saleor_api_url)
+        if tenant is None:
+            raise click.ClickException(f"no installation for {saleor_api_url}")
+        row = policies.save(session, tenant.id, policy_to_dict(document), by=f"cli:{file.name}", now=runtime.clock())
+    click.echo(f"policy version {row.version} is live")
+
+
+def _dump(document: dict, file: Path | None) -> str:
+    if file is not None and file.suffix in (".yaml", ".yml"):
+        import yaml
+
+        return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

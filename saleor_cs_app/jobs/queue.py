@@ -1,0 +1,85 @@
+"""The task queue: Huey on SQLite in-process (embedded default) or on Redis (scale-out).
+
+Tasks are registered on the Huey instance against a Runtime, so a `worker`
+process on another machine runs the very same task names with its own
+database connections.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from huey import RedisHuey, SqliteHuey
+from huey.api import Huey
+from sqlalchemy.engine import make_url
+
+from saleor_cs_app.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def make_huey(runtime: Runtime) -> Huey:
+    settings = runtime.settings
+    if settings.redis_url:
+        return RedisHuey("saleor-cs-app", url=settings.redis_url, utc=True)
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        queue_file = str(Path(url.database).with_suffix(".queue.db"))
+    else:
+        queue_file = "saleor-cs-app.queue.db"
+    return SqliteHuey("saleor-cs-app", filename=queue_file, utc=True)
+
+
+class Jobs:
+    """Enqueueing from the web side, and running a consumer in-process for `serve`."""
+
+    def __init__(self, runtime: Runtime, huey: Huey | None = None):
+        from saleor_cs_app.jobs.tasks import register_tasks
+
+        self.runtime = runtime
+        self.huey = huey or make_huey(runtime)
+        self.tasks = register_tasks(self.huey, runtime)
+        runtime.jobs = self
+        self._consumer = None
+
+    def enqueue(self, task_name: str, *args) -> None:
+        getattr(self.tasks, task_name)(*args)
+
+    def ping(self) -> None:
+        """Raise if the queue's storage cannot be reached (for /readyz)."""
+        self.huey.pending_count()
+
+    # -- consumers -----------------------------------------------------------------------------
+    def start_consumer(self, workers: int) -> None:
+        """Run a Huey consumer in background threads of this process (no signal handlers)."""
+        self._consumer = self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+        self._consumer.start()
+
+    def stop_consumer(self) -> None:
+        if self._consumer is not None:
+            self._consumer.stop(graceful=True)
+            self._consumer = None
+
+    def drain(self, *, max_tasks: int = 10_000, include_scheduled: bool = True) -> int:
+        """Run queued (and due or, with include_scheduled, all delayed) tasks in this thread.
+
+        For tests and for `saleor-cs-app sweep`; returns how many ran.
+        """
+        ran = 0
+        while ran < max_tasks:
+            if include_scheduled:
+                for task in self.huey.read_schedule(_far_future()):
+                    self.huey.enqueue(task)
+            task = self.huey.dequeue()
+            if task is None:
+                return ran
+            self.huey.execute(task)
+            ran += 1
+        return ran
+
+
+def _far_future() -> datetime:
+    # Huey keeps its schedule in naive UTC.
+    return datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(days=3650)

@@ -1,0 +1,129 @@
+"""The periodic sweep (deadlines that passed) and the reconciliation with Saleor."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from saleor_cs_app.care.model import IncidentKind
+from saleor_cs_app.runtime import Runtime
+from saleor_cs_app.saleor.client import SaleorError
+from saleor_cs_app.store import orders, policies, tenants
+from saleor_cs_app.store.models import Tenant, WebhookDelivery
+from saleor_cs_app.watch.opening import hand_over, open_from_deadline, rules_for
+from saleor_cs_app.webhooks.context import WebhookContext
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+STUCK_DELIVERY_AFTER = timedelta(minutes=5)
+RECONCILE_WINDOW = timedelta(days=30)
+
+
+def run(runtime: Runtime, *, batch: int = BATCH) -> int:
+    """Open an incident for every deadline that has passed. Returns how many were handled.
+
+    Each batch is one transaction that claims its rows (SKIP LOCKED on
+    PostgreSQL; SQLite serialises writers), so concurrent sweeps never handle
+    a deadline twice, and the unique incident key is the second guard.
+    """
+    handled = 0
+    while True:
+        after_commit = []
+        with runtime.db.transaction() as session:
+            now = runtime.clock()
+            due = orders.claim_due(session, now, batch)
+            policy_by_tenant = {}
+            for deadline in due:
+                tracked = orders.find(session, deadline.tenant_id, deadline.order_id)
+                tenant = session.get(Tenant, deadline.tenant_id)
+                if tracked is not None and tenant is not None and tenant.is_active:
+                    if deadline.tenant_id not in policy_by_tenant:
+                        policy_by_tenant[deadline.tenant_id] = policies.load(session, deadline.tenant_id)
+                    rules = rules_for(policy_by_tenant[deadline.tenant_id], tracked)
+                    incident, created = open_from_deadline(
+                        session,
+                        tracked,
+                        rules,
+                        kind=IncidentKind(deadline.kind),
+                        fulfillment_id=deadline.fulfillment_id,
+                        due_at=deadline.due_at,
+                        now=now,
+                    )
+                    if created:
+                        after_commit.append(hand_over(runtime.jobs.enqueue, incident))
+                orders.remove_deadline(session, deadline)
+        for action in after_commit:
+            action()
+        handled += len(due)
+        if len(due) < batch:
+            break
+    _requeue_stuck_deliveries(runtime)
+    return handled
+
+
+def _requeue_stuck_deliveries(runtime: Runtime) -> None:
+    """A delivery stored but never processed (crash between commit and enqueue) is queued again."""
+    with runtime.db.read() as session:
+        stuck = session.scalars(
+            select(WebhookDelivery.id)
+            .where(WebhookDelivery.state == "received", WebhookDelivery.received_at < runtime.clock() - STUCK_DELIVERY_AFTER)
+            .limit(1000)
+        ).all()
+    for delivery_id in stuck:
+        runtime.jobs.enqueue("process_delivery", delivery_id)
+
+
+def active_tenant_ids(runtime: Runtime) -> list[int]:
+    with runtime.db.read() as session:
+        return [t.id for t in tenants.all_active(session)]
+
+
+def reconcile(runtime: Runtime, tenant_id: int) -> int:
+    """Page through the tenant's recently changed orders and observe each. Returns orders seen."""
+    from saleor_cs_app.watch.observe import observe_order_snapshot
+
+    with runtime.db.read() as session:
+        tenant = session.get(Tenant, tenant_id)
+        if tenant is None or not tenant.is_active:
+            return 0
+        session.expunge(tenant)
+    client = runtime.saleor_client(tenant)
+    since = (runtime.clock() - RECONCILE_WINDOW).isoformat()
+    seen, after = 0, None
+    while True:
+        try:
+            data = client.execute("OpenOrders", {"after": after, "updatedSince": since})
+        except SaleorError as exc:
+            # Saleor answers a bad order inside a page with errors[] and the
+            # rest of the page as data: keep what came through.
+            data = getattr(exc, "data", None)
+            if not data:
+                log.warning("reconcile failed", extra={"tenant": tenant.saleor_api_url, "error": str(exc)})
+                return seen
+        connection = (data or {}).get("orders") or {}
+        for edge in connection.get("edges") or []:
+            node = (edge or {}).get("node")
+            if node and node.get("id") and node.get("channel"):
+                _observe_one(runtime, tenant_id, node, observe_order_snapshot)
+                seen += 1
+        page = connection.get("pageInfo") or {}
+        if not page.get("hasNextPage") or not page.get("endCursor"):
+            return seen
+        after = page["endCursor"]
+
+
+def _observe_one(runtime: Runtime, tenant_id: int, order: dict, observe) -> None:
+    try:
+        with runtime.db.transaction() as session:
+            ctx = WebhookContext(
+                runtime=runtime, session=session, tenant=session.get_one(Tenant, tenant_id), now=runtime.clock(), issued_at=None
+            )
+            observe(ctx, order)
+    except Exception:
+        log.exception("reconcile: order skipped", extra={"order": order.get("id")})
+        return
+    for action in ctx.after_commit:
+        action()

@@ -1,0 +1,55 @@
+"""The app manifest Saleor fetches at install, built from the webhook registry."""
+
+from __future__ import annotations
+
+from saleor_cs_app import __version__
+from saleor_cs_app.settings import Settings
+from saleor_cs_app.webhooks import WEBHOOKS
+
+APP_ID = "app.saleor-cs-app"
+
+# MANAGE_ORDERS: order and fulfilment events, notes, metadata, draft orders, refund grants.
+# MANAGE_GIFT_CARD: gift cards. MANAGE_DISCOUNTS: free-shipping vouchers.
+# MANAGE_PRODUCTS: look up a gift product's variant by SKU, also unpublished ones.
+PERMISSIONS = ("MANAGE_ORDERS", "MANAGE_GIFT_CARD", "MANAGE_DISCOUNTS", "MANAGE_PRODUCTS")
+
+
+def build_manifest(settings: Settings) -> dict:
+    base = settings.app_url
+    return {
+        "id": APP_ID,
+        "version": __version__,
+        "name": "Customer Care",
+        "about": (
+            "Turns shipping failures into loyal customers: detects late shipments, late deliveries and "
+            "wrong items, applies your compensation policy, and tells the customer first, in their language."
+        ),
+        "author": "saleor-cs-app",
+        "permissions": list(PERMISSIONS),
+        "appUrl": f"{base}/dashboard/",
+        "tokenTargetUrl": f"{base}/api/register",
+        "homepageUrl": f"{base}/",
+        "supportUrl": f"{base}/dashboard/",
+        # Saleor 3.20 is the oldest we support: orderGrantRefundCreate, voucher addCodes, JWS webhooks.
+        "requiredSaleorVersion": ">=3.20 <4",
+        "brand": {"logo": {"default": f"{base}/static/logo.png"}},
+        "extensions": [
+            {
+                "label": "Report a delivery problem",
+                "mount": "ORDER_DETAILS_MORE_ACTIONS",
+                "target": "POPUP",
+                "url": f"{base}/dashboard/report",
+                "permissions": ["MANAGE_ORDERS"],
+            }
+        ],
+        "webhooks": [
+            {
+                "name": w.name,
+                "asyncEvents": [w.event],
+                "query": w.query,
+                "targetUrl": f"{base}/api/webhooks/{w.name}",
+                "isActive": True,
+            }
+            for w in WEBHOOKS
+        ],
+    }

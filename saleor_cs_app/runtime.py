@@ -1,0 +1,60 @@
+"""The services one process runs with: settings, database, cipher, clock, queue.
+
+Built once by `create_app` (web) or by the `worker` command, and handed to
+use-cases explicitly; nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from saleor_cs_app.settings import Settings
+from saleor_cs_app.store.crypto import TokenCipher
+from saleor_cs_app.store.db import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from saleor_cs_app.jobs.queue import Jobs
+    from saleor_cs_app.saleor.client import SaleorClient
+    from saleor_cs_app.store.models import Tenant
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    cipher: TokenCipher
+    clock: Callable[[], datetime] = utc_now
+    jobs: Jobs | None = field(default=None, repr=False)
+    # Tests replace this to shorten Saleor retries; production keeps the defaults.
+    saleor_client_options: dict = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Runtime:
+        return cls(settings=settings, db=Database(settings.database_url), cipher=TokenCipher(settings.secret_key), clock=clock)
+
+    def saleor_client(self, tenant: Tenant) -> SaleorClient:
+        from saleor_cs_app.saleor.client import SaleorClient
+
+        if tenant.token_ciphertext is None:
+            raise LookupError("tenant is uninstalled")
+        return SaleorClient(
+            tenant.saleor_api_url,
+            self.cipher.decrypt(tenant.token_ciphertext),
+            timeout=self.settings.saleor_timeout_seconds,
+            **self.saleor_client_options,
+        )
+
+    def on_installed(self, session: Session, tenant: Tenant, now: datetime) -> None:
+        """What a fresh (or renewed) installation sets up, inside the saving transaction."""
+        from saleor_cs_app.store import policies
+
+        policies.ensure_default(session, tenant.id, now)

@@ -1,0 +1,182 @@
+"""Configuration: the only module that reads os.environ.
+
+Read once, validated once, frozen. A bad value is one clear line naming the
+variable, raised as SettingsError so the CLI can print it and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite:///saleor-cs-app.db"
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used; the message is for the operator."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str | None
+    password: str | None = field(repr=False)
+    use_tls: bool  # implicit TLS (smtps://)
+    starttls: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_url: str = "http://localhost:8000"
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
+    redis_url: str | None = field(default=None, repr=False)
+    secret_key: str = field(default="", repr=False)
+    allowed_saleor_urls: tuple[str, ...] = ()
+    smtp: SmtpSettings | None = None
+    mail_from: str = "Customer care <care@localhost>"
+    log_level: str = "INFO"
+    # Limits and intervals an operator rarely changes; kept here so tests can shrink them.
+    max_webhook_body_bytes: int = 1_000_000
+    jwks_refetch_interval_seconds: float = 30.0
+    sweep_interval_seconds: int = 60
+    saleor_timeout_seconds: float = 15.0
+    embedded_worker_threads: int = 2
+
+    @property
+    def uses_embedded_queue(self) -> bool:
+        return self.redis_url is None
+
+    def with_changes(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    def saleor_url_allowed(self, saleor_api_url: str) -> bool:
+        """Exact URLs or shell-style patterns (`https://*.saleor.cloud/graphql/`).
+
+        An empty list allows every Saleor, as app-sdk does; the README warns the
+        operator to set it in production.
+        """
+        if not self.allowed_saleor_urls:
+            return True
+        return any(_pattern_matches(p, saleor_api_url) for p in self.allowed_saleor_urls)
+
+
+def _pattern_matches(pattern: str, url: str) -> bool:
+    # `*` may stand for any run of characters except "/", so a pattern cannot be
+    # stretched across path segments into another host's URL.
+    regex = "".join("[^/]*" if ch == "*" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, url) is not None
+
+
+def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    """Build Settings from the environment (and `.env` when present)."""
+    if environ is None:
+        if dotenv:
+            from dotenv import load_dotenv
+
+            load_dotenv(override=False)
+        environ = dict(os.environ)
+    env = {k: v.strip() for k, v in environ.items() if v is not None and v.strip() != ""}
+
+    app_url = _parse_app_url(env.get("APP_URL", "http://localhost:8000"))
+    database_url = _parse_database_url(env.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    redis_url = _parse_redis_url(env.get("REDIS_URL"))
+    log_level = env.get("LOG_LEVEL", "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise SettingsError(f"LOG_LEVEL: {log_level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+    allowed = tuple(p.strip() for p in env.get("ALLOWED_SALEOR_URLS", "").split(",") if p.strip())
+    smtp = _parse_smtp_url(env["SMTP_URL"]) if "SMTP_URL" in env else None
+    mail_from = env.get("MAIL_FROM", "Customer care <care@localhost>")
+    if "@" not in mail_from:
+        raise SettingsError(f"MAIL_FROM: {mail_from!r} has no e-mail address")
+    secret_key = env.get("SECRET_KEY") or _embedded_secret_key(database_url)
+    if len(secret_key) < 16:
+        raise SettingsError("SECRET_KEY: must be at least 16 characters")
+    return Settings(
+        app_url=app_url,
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key=secret_key,
+        allowed_saleor_urls=allowed,
+        smtp=smtp,
+        mail_from=mail_from,
+        log_level=log_level,
+    )
+
+
+def _parse_app_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"APP_URL: {value!r} is not an http(s) URL")
+    return value.rstrip("/")
+
+
+def _parse_database_url(value: str) -> str:
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise SettingsError(f"DATABASE_URL: {value!r} is not a database URL") from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingsError(f"DATABASE_URL: {url.get_backend_name()!r} is not supported (sqlite or postgresql)")
+    if url.drivername == "postgresql":
+        # psycopg 3 is the driver we install; normalise postgresql:// to it.
+        value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return value
+
+
+def _parse_redis_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise SettingsError(f"REDIS_URL: {value!r} is not a redis:// URL")
+    return value
+
+
+def _parse_smtp_url(value: str) -> SmtpSettings:
+    parts = urlsplit(value)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise SettingsError("SMTP_URL: expected smtp://user:pass@host:port or smtps://…")
+    try:
+        port = parts.port or (465 if parts.scheme == "smtps" else 25)
+    except ValueError:
+        raise SettingsError("SMTP_URL: the port is not a number") from None
+    query = parse_qs(parts.query)
+    return SmtpSettings(
+        host=parts.hostname,
+        port=port,
+        username=parts.username,
+        password=parts.password,
+        use_tls=parts.scheme == "smtps",
+        starttls=query.get("starttls", ["0"])[0] in ("1", "true", "yes"),
+    )
+
+
+def _embedded_secret_key(database_url: str) -> str:
+    """Generate a key once and keep it beside the SQLite database.
+
+    Only for the embedded default: a scale-out deployment runs several
+    processes on several machines, which must share one key, so it must be set.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        raise SettingsError("SECRET_KEY: required when DATABASE_URL is not SQLite")
+    db_path = url.database
+    base = Path(db_path).resolve().parent if db_path and db_path != ":memory:" else Path.cwd()
+    key_file = base / "saleor-cs-app.secret"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    log.warning("SECRET_KEY is not set: generated one and kept it in %s", key_file)
+    return key

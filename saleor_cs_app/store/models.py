@@ -1,0 +1,276 @@
+"""Tables. Every row belongs to a tenant (one installed Saleor instance).
+
+Natural keys carry unique constraints so that duplicate or concurrent signals
+collide in the database instead of producing a second effect.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware datetimes in and out, on SQLite (which stores naive text) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value
+
+    def process_result_value(self, value, dialect):
+        from datetime import timezone
+
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict: JSON, Decimal: Numeric(14, 2)}
+
+
+class Tenant(Base):
+    """An installed Saleor instance (app-sdk's APL entry), keyed by its API URL."""
+
+    __tablename__ = "tenants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    saleor_api_url: Mapped[str] = mapped_column(String(500), unique=True)
+    app_id: Mapped[str] = mapped_column(String(200))
+    token_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    jwks: Mapped[str] = mapped_column(Text)
+    jwks_fetched_at: Mapped[datetime]
+    installed_at: Mapped[datetime]
+    uninstalled_at: Mapped[datetime | None]
+    saleor_version: Mapped[str | None] = mapped_column(String(40))
+
+    @property
+    def is_active(self) -> bool:
+        return self.uninstalled_at is None and self.token_ciphertext is not None
+
+
+class WebhookDelivery(Base):
+    """A verified webhook body, stored before it is acknowledged.
+
+    Saleor sends no delivery id and retries with the very same bytes, so the
+    body's SHA-256 is the idempotency key.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "body_sha256"),
+        Index("ix_webhook_deliveries_state_received", "state", "received_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    event: Mapped[str] = mapped_column(String(80))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(20), default="received")  # received | done | failed
+    processed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class TrackedOrder(Base):
+    """An order the app watches, with the promise stored when first seen.
+
+    Saleor does not snapshot a shipping method's delivery days, so the promise
+    made at checkout is kept here.
+    """
+
+    __tablename__ = "tracked_orders"
+    __table_args__ = (UniqueConstraint("tenant_id", "order_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    order_id: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str] = mapped_column(String(40))
+    channel_slug: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+    paid_at: Mapped[datetime | None]
+    ship_by: Mapped[datetime | None]
+    max_delivery_days: Mapped[int | None]
+    click_and_collect: Mapped[bool] = mapped_column(default=False)
+    facts: Mapped[dict] = mapped_column(JSON)  # order snapshot for decisions and messages
+    updated_at: Mapped[datetime]
+
+
+class Deadline(Base):
+    """A promise that is still open. The sweep reads these by `due_at` only,
+
+    so its cost follows the number of due deadlines, not of tracked orders.
+    A kept promise deletes its row.
+    """
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "order_id", "kind", "fulfillment_id"),
+        Index("ix_deadlines_due_at", "due_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    order_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    fulfillment_id: Mapped[str] = mapped_column(String(200), default="")
+    due_at: Mapped[datetime]
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "order_id", "kind", "fulfillment_id"),
+        Index("ix_incidents_tenant_state", "tenant_id", "state"),
+        Index("ix_incidents_tenant_detected", "tenant_id", "detected_at"),
+    )
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    order_id: Mapped[str] = mapped_column(String(200))
+    order_number: Mapped[str] = mapped_column(String(40))
+    channel_slug: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    fulfillment_id: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(40))
+    # detected → (pending_approval →) deciding → acting → notified | declined | failed
+    state: Mapped[str] = mapped_column(String(30), default="detected")
+    days_late: Mapped[int] = mapped_column(Integer, default=0)
+    facts: Mapped[dict] = mapped_column(JSON)  # IncidentFacts as JSON
+    customer_email: Mapped[str | None] = mapped_column(String(320))
+    carrier: Mapped[str | None] = mapped_column(String(200))
+    warehouse: Mapped[str | None] = mapped_column(String(200))
+    detected_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    decision: Mapped[dict | None] = mapped_column(JSON)
+    offer_type: Mapped[str | None] = mapped_column(String(40))
+    offer_value: Mapped[Decimal | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    goodwill_code: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class IncidentEvent(Base):
+    """The incident's timeline, as the merchant reads it."""
+
+    __tablename__ = "incident_events"
+    __table_args__ = (Index("ix_incident_events_incident", "incident_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"))
+    at: Mapped[datetime]
+    type: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+
+
+class BudgetReservation(Base):
+    """Goodwill value held against a tenant's monthly budget, per currency.
+
+    Reserved before acting, marked spent after, released on decline or failure.
+    """
+
+    __tablename__ = "budget_reservations"
+    __table_args__ = (Index("ix_budget_month", "tenant_id", "month", "currency"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), unique=True)
+    customer_email: Mapped[str | None] = mapped_column(String(320))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[Decimal]
+    state: Mapped[str] = mapped_column(String(20), default="reserved")  # reserved | spent | released
+    created_at: Mapped[datetime]
+
+
+class BudgetLock(Base):
+    """One row per (tenant, month, currency) to lock while checking and reserving."""
+
+    __tablename__ = "budget_locks"
+    __table_args__ = (UniqueConstraint("tenant_id", "month", "currency"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class GoodwillAction(Base):
+    """The exactly-once ledger of effects in Saleor: one row per (incident, step).
+
+    A step is written as `started` before the call and `done` with Saleor's
+    reference after it; a retry finds a started step and looks the object up
+    (by its tag) instead of creating it again.
+    """
+
+    __tablename__ = "goodwill_actions"
+    __table_args__ = (UniqueConstraint("incident_id", "step"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"))
+    step: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20), default="started")  # started | done | failed
+    saleor_ref: Mapped[str | None] = mapped_column(String(300))
+    result: Mapped[dict | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """An e-mail to a customer, written in the same transaction as the decision."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "purpose"),
+        Index("ix_outbox_state_next", "state", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"))
+    purpose: Mapped[str] = mapped_column(String(40))  # initial | shipped
+    language: Mapped[str] = mapped_column(String(8))
+    mail_from: Mapped[str] = mapped_column(String(400))
+    mail_to: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sending | sent | failed | dry_run
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class PolicyVersion(Base):
+    """Every saved policy document, with who saved it; the highest version is live."""
+
+    __tablename__ = "policy_versions"
+    __table_args__ = (UniqueConstraint("tenant_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(320))

@@ -1,0 +1,59 @@
+"""Tracked orders and their open deadlines (promises not yet kept or broken)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from saleor_cs_app.store.models import Deadline, TrackedOrder
+from saleor_cs_app.store.upsert import insert_ignore
+
+
+def lock_or_create(session: Session, tenant_id: int, order_id: str, first_seen: dict) -> tuple[TrackedOrder, bool]:
+    """The tracked order, locked for this transaction; created from `first_seen` if new."""
+    created = insert_ignore(session, TrackedOrder, {"tenant_id": tenant_id, "order_id": order_id, **first_seen})
+    order = session.scalar(
+        select(TrackedOrder)
+        .where(TrackedOrder.tenant_id == tenant_id, TrackedOrder.order_id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return order, created
+
+
+def find(session: Session, tenant_id: int, order_id: str) -> TrackedOrder | None:
+    return session.scalar(select(TrackedOrder).where(TrackedOrder.tenant_id == tenant_id, TrackedOrder.order_id == order_id))
+
+
+def deadlines_of(session: Session, tenant_id: int, order_id: str) -> list[Deadline]:
+    return list(session.scalars(select(Deadline).where(Deadline.tenant_id == tenant_id, Deadline.order_id == order_id)))
+
+
+def sync_deadlines(session: Session, tenant_id: int, order_id: str, wanted: dict[tuple[str, str], datetime]) -> None:
+    """Make the order's deadline rows equal `wanted` ((kind, fulfillment id) → due)."""
+    existing = {(d.kind, d.fulfillment_id): d for d in deadlines_of(session, tenant_id, order_id)}
+    for key, row in existing.items():
+        if key not in wanted:
+            session.delete(row)
+        elif row.due_at != wanted[key]:
+            row.due_at = wanted[key]
+    for (kind, fulfillment_id), due in wanted.items():
+        if (kind, fulfillment_id) not in existing:
+            session.add(Deadline(tenant_id=tenant_id, order_id=order_id, kind=kind, fulfillment_id=fulfillment_id, due_at=due))
+    session.flush()
+
+
+def claim_due(session: Session, now: datetime, limit: int) -> list[Deadline]:
+    """Due deadlines, locked; on PostgreSQL concurrent sweeps skip each other's rows.
+
+    Reads the due_at index only, so the cost follows the number of due rows.
+    """
+    query = select(Deadline).where(Deadline.due_at <= now).order_by(Deadline.due_at).limit(limit)
+    query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def remove_deadline(session: Session, deadline: Deadline) -> None:
+    session.execute(delete(Deadline).where(Deadline.id == deadline.id))

@@ -1,0 +1,85 @@
+"""Applying an order snapshot from a webhook (or reconciliation) to what we track."""
+
+from __future__ import annotations
+
+import logging
+
+from saleor_cs_app.care.detection import Detection, assess
+from saleor_cs_app.care.model import IncidentKind
+from saleor_cs_app.store import incidents, orders, policies
+from saleor_cs_app.watch import snapshot
+from saleor_cs_app.watch.opening import hand_over, open_from_deadline, open_from_signal, rules_for
+from saleor_cs_app.webhooks.context import WebhookContext
+
+log = logging.getLogger(__name__)
+
+
+def observe_order_snapshot(ctx: WebhookContext, order: dict) -> None:
+    if order.get("status") == "DRAFT" or snapshot.is_created_by_app(order):
+        return
+    session, tenant_id, now = ctx.session, ctx.tenant.id, ctx.now
+    policy = policies.load(session, tenant_id)
+    tracked, _ = orders.lock_or_create(session, tenant_id, order["id"], snapshot.first_seen_fields(order, now))
+    tracked.status = order.get("status", tracked.status)
+    tracked.facts = snapshot.order_facts(order)
+    tracked.updated_at = now
+    if order.get("isPaid") and tracked.paid_at is None:
+        # The first event that shows the order paid carries the time of the
+        # request that paid it (issuedAt). Reconciliation has no event time:
+        # counting from creation is what catches deadlines missed while down.
+        tracked.paid_at = min(ctx.issued_at or tracked.created_at, now)
+
+    rules = rules_for(policy, tracked)
+    detection = Detection(
+        late_shipment=policy.detection.late_shipment,
+        late_delivery=policy.detection.late_delivery,
+        wrong_item=policy.detection.wrong_item,
+    )
+    state = snapshot.order_state(
+        order,
+        paid_at=tracked.paid_at,
+        max_delivery_days=tracked.max_delivery_days,
+        click_and_collect=tracked.click_and_collect,
+        delivery_status_key=policy.detection.delivery_status_key,
+        scanned_skus_key=policy.detection.scanned_skus_key,
+    )
+    assessment = assess(state, rules, detection, ship_by=tracked.ship_by)
+    tracked.ship_by = assessment.ship_by
+
+    already = {(i.kind, i.fulfillment_id) for i in incidents.open_for_order(session, tenant_id, tracked.order_id)}
+    wanted = {}
+    for (kind, fulfillment_id), due in assessment.deadlines.items():
+        if (kind.value, fulfillment_id) in already:
+            continue  # that promise is already broken and handled
+        if due <= now:
+            # Passed while we were not looking (app down, late webhook): open it now.
+            incident, created = open_from_deadline(
+                session, tracked, rules, kind=kind, fulfillment_id=fulfillment_id, due_at=due, now=now
+            )
+            if created:
+                ctx.after_commit.append(hand_over(ctx.runtime.jobs.enqueue, incident))
+            continue
+        wanted[(kind.value, fulfillment_id)] = due
+    orders.sync_deadlines(session, tenant_id, tracked.order_id, wanted)
+
+    for signal in assessment.signals:
+        due = assessment.deadlines.get((IncidentKind.LATE_DELIVERY, signal.fulfillment_id))
+        incident, created = open_from_signal(
+            session,
+            tracked,
+            rules,
+            kind=signal.kind,
+            source=signal.source,
+            fulfillment_id=signal.fulfillment_id,
+            due_at=due if due is not None and due <= now else None,
+            now=now,
+            expected_skus=signal.expected_skus,
+            sent_skus=signal.sent_skus,
+        )
+        if created:
+            ctx.after_commit.append(hand_over(ctx.runtime.jobs.enqueue, incident))
+
+    if state.fully_shipped and (IncidentKind.LATE_SHIPMENT.value, "") in already:
+        from saleor_cs_app.jobs.followups import late_order_shipped
+
+        late_order_shipped(ctx, tracked)

@@ -1,0 +1,99 @@
+"""Opening an incident from a passed deadline or a signal, with the facts a message needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from saleor_cs_app.care import promises
+from saleor_cs_app.care.model import IncidentKind, IncidentSource, PromiseRules
+from saleor_cs_app.store import incidents
+from saleor_cs_app.store.models import Incident, TrackedOrder
+
+
+def rules_for(policy, tracked: TrackedOrder) -> PromiseRules:
+    base = policy.promises_for(tracked.channel_slug)
+    return promises.rules_for_channel(base, country=base.country or tracked.facts.get("channel_country"), timezone=None)
+
+
+def open_from_deadline(
+    session: Session,
+    tracked: TrackedOrder,
+    rules: PromiseRules,
+    *,
+    kind: IncidentKind,
+    fulfillment_id: str,
+    due_at: datetime,
+    now: datetime,
+) -> tuple[Incident, bool]:
+    fulfilment = tracked.facts.get("fulfillments", {}).get(fulfillment_id, {})
+    facts = {
+        "kind": kind.value,
+        "source": IncidentSource.DEADLINE.value,
+        "days_late": max(promises.business_days_late(due_at, now, rules), 1),
+        "promised_date": promises.promised_local_date(due_at, rules).isoformat(),
+        "new_expectation": None,  # never guess: the message promises an e-mail when it moves
+        "carrier": tracked.facts.get("shipping_method_name"),
+        "warehouse": fulfilment.get("warehouse"),
+        "tracking_number": fulfilment.get("tracking_number"),
+    }
+    return _open(session, tracked, kind, fulfillment_id, IncidentSource.DEADLINE, facts, now)
+
+
+def open_from_signal(
+    session: Session,
+    tracked: TrackedOrder,
+    rules: PromiseRules,
+    *,
+    kind: IncidentKind,
+    source: IncidentSource,
+    fulfillment_id: str,
+    due_at: datetime | None,
+    now: datetime,
+    expected_skus: tuple[str, ...] = (),
+    sent_skus: tuple[str, ...] = (),
+    note: str | None = None,
+) -> tuple[Incident, bool]:
+    fulfilment = tracked.facts.get("fulfillments", {}).get(fulfillment_id, {})
+    late = promises.business_days_late(due_at, now, rules) if due_at is not None else 0
+    facts = {
+        "kind": kind.value,
+        "source": source.value,
+        "days_late": late,
+        "promised_date": promises.promised_local_date(due_at, rules).isoformat() if due_at else None,
+        "new_expectation": None,
+        "expected_skus": list(expected_skus),
+        "sent_skus": list(sent_skus),
+        "carrier": tracked.facts.get("shipping_method_name"),
+        "warehouse": fulfilment.get("warehouse"),
+        "tracking_number": fulfilment.get("tracking_number"),
+        "note": note,
+    }
+    return _open(session, tracked, kind, fulfillment_id, source, facts, now)
+
+
+def _open(session, tracked, kind, fulfillment_id, source, facts, now) -> tuple[Incident, bool]:
+    return incidents.open_incident(
+        session,
+        tenant_id=tracked.tenant_id,
+        order_id=tracked.order_id,
+        kind=kind.value,
+        fulfillment_id=fulfillment_id,
+        now=now,
+        order_number=tracked.number,
+        channel_slug=tracked.channel_slug,
+        source=source.value,
+        days_late=facts["days_late"],
+        facts=facts,
+        customer_email=tracked.facts.get("customer_email"),
+        carrier=facts.get("carrier"),
+        warehouse=facts.get("warehouse"),
+    )
+
+
+def hand_over(enqueue: Callable[[str, object], None], incident: Incident) -> Callable[[], None]:
+    """After commit: the incident goes on to the decision and notification steps."""
+    incident_id = incident.id
+    return lambda: enqueue("handle_incident", incident_id)

@@ -1,0 +1,120 @@
+"""Reading a Saleor order payload (the TrackedOrder fragment) into plain data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from saleor_cs_app.care.detection import FulfillmentState, OrderState, fully_shipped, parse_sku_list
+
+# Private metadata on orders the app itself created (reships, gift orders), so
+# they are not tracked as customer orders. Saleor copies private metadata onto
+# replacement orders, so the value names the incident, not just "ours".
+CREATED_FOR_INCIDENT = "saleor-cs-app.created-for-incident"
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def metadata(items: list[dict] | None) -> dict[str, str]:
+    return {i["key"]: i["value"] for i in items or [] if "key" in i}
+
+
+def is_created_by_app(order: dict) -> bool:
+    return CREATED_FOR_INCIDENT in metadata(order.get("privateMetadata"))
+
+
+def first_seen_fields(order: dict, now: datetime) -> dict:
+    """Columns stored when the order is first seen, including the promise it was sold with."""
+    method = order.get("deliveryMethod") or {}
+    return {
+        "number": str(order.get("number", "")),
+        "channel_slug": order["channel"]["slug"],
+        "status": order.get("status", ""),
+        "created_at": parse_time(order.get("created")) or now,
+        "max_delivery_days": method.get("maximumDeliveryDays") if method.get("__typename") == "ShippingMethod" else None,
+        "click_and_collect": method.get("__typename") == "Warehouse",
+        "facts": order_facts(order),
+        "updated_at": now,
+    }
+
+
+def order_facts(order: dict) -> dict:
+    """What decisions and messages need later, as JSON."""
+    channel = order.get("channel") or {}
+    total = ((order.get("total") or {}).get("gross")) or {}
+    shipping = ((order.get("shippingPrice") or {}).get("gross")) or {}
+    first_name = ((order.get("user") or {}).get("firstName")) or ((order.get("billingAddress") or {}).get("firstName"))
+    return {
+        "number": str(order.get("number", "")),
+        "channel_id": channel.get("id"),
+        "channel_slug": channel.get("slug"),
+        "channel_country": (channel.get("defaultCountry") or {}).get("code"),
+        "currency": total.get("currency") or channel.get("currencyCode"),
+        "total": str(Decimal(str(total.get("amount", 0)))),
+        "shipping_price": str(Decimal(str(shipping.get("amount", 0)))),
+        "customer_email": order.get("userEmail"),
+        "customer_first_name": first_name or None,
+        "language_code": order.get("languageCodeEnum"),
+        "shipping_method_name": order.get("shippingMethodName"),
+        "lines": [
+            {
+                "line_id": line.get("id"),
+                "sku": line.get("productSku"),
+                "name": " ".join(filter(None, [line.get("productName"), line.get("variantName")])),
+                "quantity": line.get("quantity", 0),
+                "unit_price": str(Decimal(str(((line.get("unitPrice") or {}).get("gross") or {}).get("amount", 0)))),
+                "variant_id": (line.get("variant") or {}).get("id"),
+            }
+            for line in order.get("lines") or []
+        ],
+        "fulfillments": {
+            f["id"]: {"tracking_number": f.get("trackingNumber") or None, "warehouse": (f.get("warehouse") or {}).get("name")}
+            for f in order.get("fulfillments") or []
+        },
+    }
+
+
+def order_state(
+    order: dict,
+    *,
+    paid_at: datetime | None,
+    max_delivery_days: int | None,
+    click_and_collect: bool,
+    delivery_status_key: str,
+    scanned_skus_key: str,
+) -> OrderState:
+    lines = order.get("lines") or []
+    return OrderState(
+        status=order.get("status", ""),
+        created=parse_time(order.get("created")),
+        paid_at=paid_at,
+        fully_shipped=fully_shipped([(l.get("quantity", 0), l.get("quantityFulfilled", 0)) for l in lines]),
+        click_and_collect=click_and_collect,
+        max_delivery_days=max_delivery_days,
+        fulfillments=tuple(
+            _fulfillment_state(f, delivery_status_key, scanned_skus_key) for f in order.get("fulfillments") or []
+        ),
+    )
+
+
+def _fulfillment_state(f: dict, delivery_status_key: str, scanned_skus_key: str) -> FulfillmentState:
+    meta = metadata(f.get("metadata"))
+    skus: list[str] = []
+    for line in f.get("lines") or []:
+        sku = ((line.get("orderLine") or {}).get("productSku")) or ""
+        skus.extend([sku] * int(line.get("quantity", 0)))
+    status = meta.get(delivery_status_key)
+    return FulfillmentState(
+        id=f["id"],
+        status=f.get("status", ""),
+        created=parse_time(f.get("created")),
+        skus=tuple(skus),
+        delivery_status=status.strip().lower() if status else None,
+        scanned_skus=parse_sku_list(meta.get(scanned_skus_key)),
+        tracking_number=f.get("trackingNumber") or None,
+        warehouse=(f.get("warehouse") or {}).get("name"),
+    )

@@ -1,0 +1,136 @@
+"""Receiving a webhook: verify, store durably (deduplicated), enqueue, acknowledge.
+
+Checks run in app-sdk's order (saleor-webhook-validator.ts): headers, tenant,
+signature over the raw bytes (refetching the JWKS once on failure), then the
+body. Nothing is stored until every check passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from saleor_cs_app.errors import BadRequest, RetryLater, Unauthorized
+from saleor_cs_app.runtime import Runtime
+from saleor_cs_app.saleor.jwks import JwksUnavailable, fetch_jwks
+from saleor_cs_app.saleor.signatures import SignatureInvalid, verify_webhook_signature
+from saleor_cs_app.store import tenants
+from saleor_cs_app.store.models import Tenant, WebhookDelivery
+from saleor_cs_app.webhooks.definition import WebhookDefinition
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Received:
+    outcome: str  # queued | duplicate | ignored
+    delivery_id: int | None = None
+
+
+def receive(runtime: Runtime, definition: WebhookDefinition, headers, body: bytes) -> Received:
+    saleor_api_url = headers.get("Saleor-Api-Url", "").strip()
+    event = headers.get("Saleor-Event", "").strip()
+    signature = headers.get("Saleor-Signature", "").strip()
+    if not saleor_api_url:
+        raise BadRequest("Missing saleor-api-url header", code="MISSING_SALEOR_API_URL")
+    if not event:
+        raise BadRequest("Missing saleor-event header", code="MISSING_SALEOR_EVENT")
+    if event.lower() != definition.header_event:
+        raise BadRequest(f"This endpoint takes {definition.header_event}, not {event}", code="WRONG_EVENT")
+    if not signature:
+        raise Unauthorized("Missing saleor-signature header", code="MISSING_SIGNATURE")
+
+    with runtime.db.read() as session:
+        tenant = tenants.find_active(session, saleor_api_url)
+        if tenant is None:
+            raise Unauthorized("This Saleor has not installed the app", code="NOT_REGISTERED")
+        session.expunge(tenant)
+    _verify(runtime, tenant, signature, body)
+
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("Body is not valid JSON", code="INVALID_JSON") from None
+    if not isinstance(payload, dict):
+        raise BadRequest("Body is not a JSON object", code="INVALID_JSON")
+
+    if _caused_by_this_app(payload, tenant):
+        # Saleor echoes our own mutations (orderNoteAdd → ORDER_UPDATED, …);
+        # acting on them could loop, and they carry nothing we did not know.
+        return Received("ignored")
+
+    return _store_and_enqueue(runtime, tenant, definition, body)
+
+
+def _verify(runtime: Runtime, tenant: Tenant, signature: str, body: bytes) -> None:
+    try:
+        verify_webhook_signature(signature, body, tenant.jwks)
+        return
+    except SignatureInvalid as first_failure:
+        failure = first_failure
+    # Saleor may have rotated its key: refetch once, but at most every N seconds
+    # per tenant, so a flood of forged requests cannot make us hammer Saleor.
+    now = runtime.clock()
+    if now - tenant.jwks_fetched_at < timedelta(seconds=runtime.settings.jwks_refetch_interval_seconds):
+        raise Unauthorized(f"Signature verification failed: {failure}", code="SIGNATURE_VERIFICATION_FAILED")
+    try:
+        fresh = fetch_jwks(tenant.saleor_api_url, timeout=runtime.settings.saleor_timeout_seconds)
+    except JwksUnavailable:
+        fresh = None
+    with runtime.db.transaction() as session:
+        tenants.replace_jwks(session, tenant.id, fresh or tenant.jwks, now)
+    if fresh is None or fresh == tenant.jwks:
+        raise Unauthorized(f"Signature verification failed: {failure}", code="SIGNATURE_VERIFICATION_FAILED")
+    try:
+        verify_webhook_signature(signature, body, fresh)
+    except SignatureInvalid as exc:
+        raise Unauthorized(f"Signature verification failed: {exc}", code="SIGNATURE_VERIFICATION_FAILED") from None
+
+
+def _caused_by_this_app(payload: dict, tenant: Tenant) -> bool:
+    principal = payload.get("issuingPrincipal") or {}
+    return principal.get("__typename") == "App" and principal.get("id") == tenant.app_id
+
+
+def _store_and_enqueue(runtime: Runtime, tenant: Tenant, definition: WebhookDefinition, body: bytes) -> Received:
+    digest = hashlib.sha256(body).hexdigest()
+    try:
+        with runtime.db.transaction() as session:
+            delivery = WebhookDelivery(
+                tenant_id=tenant.id,
+                event=definition.event,
+                body_sha256=digest,
+                body=body.decode(),
+                received_at=runtime.clock(),
+                state="received",
+            )
+            session.add(delivery)
+            session.flush()
+            delivery_id = delivery.id
+        outcome = "queued"
+    except IntegrityError:
+        # The same bytes again: a Saleor retry (or a concurrent duplicate).
+        with runtime.db.transaction() as session:
+            existing = session.execute(
+                select(WebhookDelivery.id, WebhookDelivery.state).where(
+                    WebhookDelivery.tenant_id == tenant.id, WebhookDelivery.body_sha256 == digest
+                )
+            ).one()
+        if existing.state != "received":
+            return Received("duplicate", existing.id)
+        # Still unprocessed: the first enqueue may have failed, so enqueue again;
+        # processing a delivery twice is a no-op.
+        delivery_id, outcome = existing.id, "duplicate"
+    try:
+        runtime.jobs.enqueue("process_delivery", delivery_id)
+    except Exception:
+        log.exception("enqueue failed", extra={"tenant": tenant.saleor_api_url, "event": definition.event})
+        raise RetryLater("Queue unavailable; please retry", code="QUEUE_UNAVAILABLE") from None
+    log.info("webhook queued", extra={"tenant": tenant.saleor_api_url, "event": definition.event, "delivery": delivery_id})
+    return Received(outcome, delivery_id)
