@@ -1,0 +1,122 @@
+"""What a customer message may talk about: the documented template variables as one frozen value.
+
+`MessageContext` is filled by whoever sends a message (from the order, the incident and the
+decision); `sample_context` fills it with believable values for the live preview in the UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from decimal import Decimal
+
+from saleor_cs_app.care.model import IncidentKind, OfferType
+
+SHIPPED_LANGUAGES = ("en", "fi", "pl", "lt", "de", "sv")
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageContext:
+    shop_name: str
+    order_number: str
+    kind: IncidentKind
+    offer_type: OfferType
+    language: str  # one of SHIPPED_LANGUAGES; see language.pick_language
+    currency: str
+    customer_first_name: str | None = None  # None → a friendly generic greeting
+    promised_date: date | None = None  # what we promised (ship-by or deliver-by)
+    new_expectation: date | None = None  # our honest new estimate, if any
+    days_late: int = 0
+    offer_amount: Decimal | None = None  # gift card value (or shipping value of a voucher)
+    offer_code: str | None = None  # gift card or voucher code
+    offer_expires_on: date | None = None
+    offer_product_name: str | None = None  # gift_product
+    keep_item_discount_percent: int | None = None  # reship of a wrong item: keep it at this discount
+    refund_amount: Decimal | None = None  # partial_refund
+    expected_items: tuple[str, ...] = ()  # wrong_item: names of what was ordered
+    sent_items: tuple[str, ...] = ()  # wrong_item: names of what was packed
+    tracking_number: str | None = None
+    tracking_url: str | None = None
+    carrier: str | None = None
+    reply_to: str | None = None  # the address a reply reaches
+    next_step_url: str | None = None  # e.g. the customer's self-service page; None → "reply to this email"
+    shipped_now: bool = False  # the follow-up "your late order has shipped now" message
+
+    def __post_init__(self) -> None:
+        # Accept plain strings and lists from callers (JSON, the UI) but keep the value canonical.
+        object.__setattr__(self, "kind", IncidentKind(self.kind))
+        object.__setattr__(self, "offer_type", OfferType(self.offer_type))
+        object.__setattr__(self, "expected_items", tuple(self.expected_items))
+        object.__setattr__(self, "sent_items", tuple(self.sent_items))
+
+
+MESSAGE_CONTEXT_FIELDS = tuple(f.name for f in fields(MessageContext))
+
+_SAMPLE_TODAY = date(2025, 3, 10)
+
+# Per language: what a customer of a shop in that country would plausibly see.
+_SAMPLES: dict[str, dict] = {
+    "en": {"name": "Alex", "currency": "GBP", "gift": "15", "refund": "10", "carrier": "Royal Mail",
+           "expected": ("Linen shirt, blue, M",), "sent": ("Linen shirt, green, M",),
+           "product": "Cotton tote bag"},
+    "fi": {"name": "Aino", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "Posti",
+           "expected": ("Pellavapaita, sininen, M",), "sent": ("Pellavapaita, vihreä, M",),
+           "product": "Puuvillakassi"},
+    "pl": {"name": "Ola", "currency": "PLN", "gift": "60", "refund": "40", "carrier": "InPost",
+           "expected": ("Lniana koszula, niebieska, M",), "sent": ("Lniana koszula, zielona, M",),
+           "product": "Bawełniana torba"},
+    "lt": {"name": "Ieva", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "Omniva",
+           "expected": ("Lininiai marškiniai, mėlyni, M",), "sent": ("Lininiai marškiniai, žali, M",),
+           "product": "Medvilninis krepšys"},
+    "de": {"name": "Anna", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "DHL",
+           "expected": ("Leinenhemd, blau, M",), "sent": ("Leinenhemd, grün, M",),
+           "product": "Baumwolltasche"},
+    "sv": {"name": "Elsa", "currency": "SEK", "gift": "150", "refund": "100", "carrier": "PostNord",
+           "expected": ("Linneskjorta, blå, M",), "sent": ("Linneskjorta, grön, M",),
+           "product": "Tygkasse i bomull"},
+}
+
+
+def sample_context(
+    kind: IncidentKind | str,
+    offer_type: OfferType | str,
+    language: str,
+    *,
+    shipped_now: bool = False,
+    today: date = _SAMPLE_TODAY,
+) -> MessageContext:
+    """A believable context for previews; dates are relative to `today` so previews look current."""
+    kind = IncidentKind(kind)
+    offer_type = OfferType(offer_type)
+    s = _SAMPLES.get(language, _SAMPLES["en"])
+    late_by = 3
+    promised = today - timedelta(days=late_by)
+    has_code = offer_type in (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
+    tracking = kind is IncidentKind.LATE_DELIVERY or shipped_now
+    return MessageContext(
+        shop_name="Northwind Goods",
+        customer_first_name=s["name"],
+        order_number="1042",
+        kind=kind,
+        offer_type=offer_type,
+        language=language,
+        promised_date=promised,
+        new_expectation=today + timedelta(days=3),
+        days_late=late_by,
+        currency=s["currency"],
+        offer_amount=Decimal(s["gift"]) if offer_type is OfferType.GIFT_CARD else None,
+        offer_code={OfferType.GIFT_CARD: "GC-7Q4M-2XKD",
+                    OfferType.FREE_SHIPPING_VOUCHER: "SHIP-4F9K2"}.get(offer_type),
+        offer_expires_on=today + timedelta(days=365) if has_code else None,
+        offer_product_name=s["product"] if offer_type is OfferType.GIFT_PRODUCT else None,
+        keep_item_discount_percent=50 if offer_type is OfferType.RESHIP else None,
+        refund_amount=Decimal(s["refund"]) if offer_type is OfferType.PARTIAL_REFUND else None,
+        expected_items=s["expected"] if kind is IncidentKind.WRONG_ITEM else (),
+        sent_items=s["sent"] if kind is IncidentKind.WRONG_ITEM else (),
+        tracking_number="JJFI64012345678" if tracking else None,
+        tracking_url="https://tracking.example/JJFI64012345678" if tracking else None,
+        carrier=s["carrier"] if tracking else None,
+        reply_to="care@northwind.example",
+        next_step_url=None,
+        shipped_now=shipped_now,
+    )

@@ -1,0 +1,36 @@
+"""Dates, money, percentages and lists as a customer in each language expects to read them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_currency, format_percent
+
+# British English: day-month-year dates ("3 March 2025") read naturally to European customers.
+LOCALES = {"en": "en_GB", "fi": "fi_FI", "pl": "pl_PL", "lt": "lt_LT", "de": "de_DE", "sv": "sv_SE"}
+
+
+def locale_for(language: str) -> str:
+    return LOCALES[language]
+
+
+def day(value: date | None, language: str) -> str | None:
+    """Long form, which fits inside a sentence in every shipped language ("bis zum 3. März 2025",
+    "viimeistään 3. maaliskuuta 2025", "iki 2025 m. kovo 3 d.")."""
+    return None if value is None else format_date(value, format="long", locale=locale_for(language))
+
+
+def money(amount: Decimal | None, currency: str, language: str) -> str | None:
+    return None if amount is None else format_currency(amount, currency, locale=locale_for(language))
+
+
+def percent(value: int | Decimal | None, language: str) -> str | None:
+    return None if value is None else format_percent(Decimal(value) / 100, locale=locale_for(language))
+
+
+def items(names: tuple[str, ...], language: str) -> str:
+    """"A, B and C" with the language's own conjunction."""
+    return format_list(list(names), locale=locale_for(language)) if names else ""
