@@ -36,6 +36,8 @@ class Runtime:
     jobs: Jobs | None = field(default=None, repr=False)
     # Tests replace this to shorten Saleor retries; production keeps the defaults.
     saleor_client_options: dict = field(default_factory=dict)
+    # Saleor API URL → (valid until, tenant snapshot or None); see webhooks/ingest.py.
+    tenant_cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Runtime:

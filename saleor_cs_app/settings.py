@@ -48,7 +48,8 @@ class Settings:
     log_level: str = "INFO"
     # Limits and intervals an operator rarely changes; kept here so tests can shrink them.
     max_webhook_body_bytes: int = 1_000_000
-    jwks_refetch_interval_seconds: float = 30.0
+    jwks_refetch_interval_seconds: float = 30.0  # at most one refetch per tenant in this time
+    jwks_max_age_seconds: float = 3600.0  # older copies are refreshed before use
     sweep_interval_seconds: int = 60
     saleor_timeout_seconds: float = 15.0
     embedded_worker_threads: int = 2

@@ -1,15 +1,315 @@
-"""An incident's way from detection to the customer's inbox (decide → goodwill → message)."""
+"""An incident's way from detection to the customer's inbox.
+
+    detected ─decide─▶ pending_approval ─approve─▶ acting ─goodwill, note─▶ notifying ─send─▶ notified
+                    └──────────────────────────▶ acting        (decline: acting with an apology only)
+    any Saleor refusal ─▶ failed (reservation released, reason shown to the merchant)
+
+Deciding and reserving budget is one transaction. Acting holds a lease on the
+incident so two workers never carry out the same offer at once; a crashed
+worker's lease runs out and the retry looks up what the first attempt created
+(tags, codes, external references) instead of creating it again.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import asdict
+from datetime import timedelta
+from decimal import Decimal
+
+from saleor_cs_app.care.decide import Decision, decide
+from saleor_cs_app.care.model import IncidentFacts, IncidentKind, IncidentSource, OfferType, OrderFacts, OrderLine
+from saleor_cs_app.goodwill.carry_out import GoodwillResult, OfferRequest, carry_out
+from saleor_cs_app.goodwill.errors import GoodwillFailed
+from saleor_cs_app.goodwill.order_note import add_note_once, record_incident
+from saleor_cs_app.notify import outbox
 from saleor_cs_app.runtime import Runtime
+from saleor_cs_app.saleor.client import SaleorError, SaleorGraphQLError, SaleorUnavailable
+from saleor_cs_app.store import budget, incidents, orders, policies, tenants
+from saleor_cs_app.store.models import Incident, Tenant
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
 
 
 def handle(runtime: Runtime, incident_id: str) -> int | None:
     """Carry the incident as far as it can go now; returns the attempt number to retry after a failure."""
-    return None
+    _decide(runtime, incident_id)
+    return _act(runtime, incident_id)
 
 
 def send(runtime: Runtime, message_id: int) -> int | None:
-    """Send one outbox message; returns seconds to wait before retrying, or None when settled."""
+    from saleor_cs_app.notify.send import send_outbox_message
+
+    return send_outbox_message(runtime, message_id)
+
+
+# -- deciding ----------------------------------------------------------------------------------
+def _decide(runtime: Runtime, incident_id: str) -> None:
+    with runtime.db.transaction() as session:
+        incident = session.get(Incident, incident_id, with_for_update=True, populate_existing=True)
+        if incident is None or incident.state != "detected":
+            return
+        now = runtime.clock()
+        policy = policies.load(session, incident.tenant_id)
+        tracked = orders.find(session, incident.tenant_id, incident.order_id)
+        order = order_facts(tracked.facts, tracked.order_id, tracked.created_at)
+        month = budget.month_of(now)
+        budget.lock_month(session, incident.tenant_id, month, order.currency)
+        history = budget.customer_history(
+            session, incident.tenant_id, order.customer_email, days=policy.limits.per_customer.days, now=now
+        )
+        decision = decide(
+            incident_facts(incident), order, history, budget.state(session, incident.tenant_id, month, order.currency),
+            policy,
+        )
+        _record_decision(incident, decision)
+        if decision.offer.type != OfferType.APOLOGY_ONLY:
+            budget.reserve(
+                session, tenant_id=incident.tenant_id, incident_id=incident.id, email=order.customer_email,
+                month=month, currency=order.currency, amount=decision.offer.value, now=now,
+            )
+        outbox.reserve_initial_message(session, incident, tracked, policy, runtime.settings, now)
+        incident.state = "pending_approval" if decision.needs_approval else "acting"
+        incidents.add_event(session, incident, now, "decided", decision.reason)
+        if decision.needs_approval:
+            incidents.add_event(session, incident, now, "pending_approval", "Waiting for a person to approve the offer")
+
+
+def _record_decision(incident: Incident, decision: Decision) -> None:
+    offer = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(decision.offer).items()}
+    offer["type"] = decision.offer.type.value
+    incident.decision = {
+        "offer": offer,
+        "rule": decision.rule_name,
+        "reason": decision.reason,
+        "blocked_by": decision.blocked_by,
+        "needs_approval": decision.needs_approval,
+    }
+    incident.offer_type = decision.offer.type.value
+    incident.offer_value = decision.offer.value
+    incident.currency = decision.offer.currency
+
+
+# -- approving ---------------------------------------------------------------------------------
+class NotPending(Exception):
+    pass
+
+
+def approve(runtime: Runtime, tenant_id: int, incident_id: str, *, by: str) -> None:
+    with runtime.db.transaction() as session:
+        incident = _pending(session, tenant_id, incident_id)
+        incident.state = "acting"
+        incidents.add_event(session, incident, runtime.clock(), "approved", f"Approved by {by}")
+    runtime.jobs.enqueue("handle_incident", incident_id)
+
+
+def decline(runtime: Runtime, tenant_id: int, incident_id: str, *, by: str, reason: str | None) -> None:
+    """Declined offers release their budget; the customer still gets the apology."""
+    with runtime.db.transaction() as session:
+        incident = _pending(session, tenant_id, incident_id)
+        budget.settle(session, incident.id, "released")
+        decision = dict(incident.decision or {})
+        decision["offer"] = {**decision.get("offer", {}), "type": OfferType.APOLOGY_ONLY.value, "value": "0"}
+        decision["reason"] = f"declined by {by}" + (f": {reason}" if reason else "") + " → apology only"
+        incident.decision = decision
+        incident.offer_type, incident.offer_value = OfferType.APOLOGY_ONLY.value, Decimal(0)
+        incident.state = "acting"
+        incidents.add_event(session, incident, runtime.clock(), "declined", decision["reason"])
+    runtime.jobs.enqueue("handle_incident", incident_id)
+
+
+def _pending(session, tenant_id: int, incident_id: str) -> Incident:
+    incident = incidents.get_for_tenant(session, tenant_id, incident_id, lock=True)
+    if incident is None:
+        raise LookupError("no such incident")
+    if incident.state != "pending_approval":
+        raise NotPending(f"incident is {incident.state}, not waiting for approval")
+    return incident
+
+
+# -- acting ------------------------------------------------------------------------------------
+def _act(runtime: Runtime, incident_id: str) -> int | None:
+    claimed = _claim(runtime, incident_id)
+    if claimed is None:
+        return None
+    incident, tenant, tracked_facts = claimed
+    try:
+        client = runtime.saleor_client(tenant)
+        original = client.execute("GoodwillOrder", {"id": incident.order_id}).get("order")
+        if original is None:
+            raise GoodwillFailed("the order is no longer visible to the app")
+        result = incident_goodwill(runtime, client, incident, original, tracked_facts)
+        with runtime.db.transaction() as session:
+            row = session.get_one(Incident, incident_id)
+            message = outbox.compose_initial_message(session, row, result, runtime.settings, runtime.clock())
+        note = _note_text(incident, result, message)
+        add_note_once(client, original=original, incident_id=incident_id, message=note)
+        record_incident(
+            client, order_id=incident.order_id, incident_key=_metadata_key(incident),
+            summary={"id": incident_id, "kind": incident.kind, "offer": incident.offer_type, "state": "handled"},
+        )
+    except SaleorUnavailable as exc:
+        return _release_for_retry(runtime, incident_id, str(exc))
+    except SaleorGraphQLError as exc:
+        if exc.is_permission_denied and tenants_token_revoked(runtime, tenant):
+            return _fail(runtime, incident_id, "the app was uninstalled from this Saleor")
+        return _fail(runtime, incident_id, f"Saleor refused: {exc}")
+    except (GoodwillFailed, SaleorError) as exc:
+        return _fail(runtime, incident_id, str(exc))
+    with runtime.db.transaction() as session:
+        row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
+        row.state, row.lease_until = ("notifying" if message is not None else "handled"), None
+        incidents.add_event(session, row, runtime.clock(), "order_note", "Order note and metadata written in Saleor")
+        outbox_id = message.id if message is not None else None
+    if outbox_id is not None:
+        runtime.jobs.enqueue("send_message", outbox_id)
     return None
+
+
+def incident_goodwill(runtime: Runtime, client, incident: Incident, original: dict, facts: dict) -> GoodwillResult:
+    """Create the goodwill once; a retry after it was recorded reuses the record."""
+    if incident.goodwill_code is not None or incident.offer_type == OfferType.APOLOGY_ONLY.value:
+        done = (incident.decision or {}).get("goodwill") or {}
+        return GoodwillResult(reference=done.get("reference"), code=incident.goodwill_code,
+                              product_name=done.get("product_name"), summary=done.get("summary", "apology only"))
+    offer = incident.decision["offer"]
+    request = OfferRequest(
+        incident_id=incident.id,
+        type=OfferType(offer["type"]),
+        currency=offer["currency"],
+        value=Decimal(offer["value"]),
+        gift_card_amount=_decimal(offer.get("gift_card_amount")),
+        refund_amount=_decimal(offer.get("refund_amount")),
+        expires_in_days=offer.get("expires_in_days"),
+        sku=offer.get("sku"),
+        quantity=offer.get("quantity"),
+        reship_skus=tuple(offer.get("reship_skus") or ()),
+        customer_email=facts.get("customer_email"),
+        channel_slug=incident.channel_slug,
+        reason=f"Customer care: {incident.kind.replace('_', ' ')} on order #{incident.order_number}",
+    )
+    today = runtime.clock().date()
+    result = carry_out(client, request, original, today=today, secret_key=runtime.settings.secret_key)
+    with runtime.db.transaction() as session:
+        row = session.get_one(Incident, incident.id, with_for_update=True, populate_existing=True)
+        row.goodwill_code = result.code or ""
+        row.decision = {**row.decision, "goodwill": {
+            "reference": result.reference, "product_name": result.product_name, "summary": result.summary,
+            "expires_on": result.expires_on.isoformat() if result.expires_on else None,
+        }}
+        budget.settle(session, incident.id, "spent")
+        incidents.add_event(session, row, runtime.clock(), "goodwill_created", f"Created in Saleor: {result.summary}")
+    return result
+
+
+def _claim(runtime: Runtime, incident_id: str):
+    with runtime.db.transaction() as session:
+        incident = session.get(Incident, incident_id, with_for_update=True, populate_existing=True)
+        if incident is None or incident.state != "acting":
+            return None
+        now = runtime.clock()
+        if incident.lease_until is not None and incident.lease_until > now:
+            return None  # another worker is on it; its own retry will finish the job
+        incident.lease_until = now + LEASE
+        incident.attempts += 1
+        tenant = session.get_one(Tenant, incident.tenant_id)
+        tracked = orders.find(session, incident.tenant_id, incident.order_id)
+        if not tenant.is_active:
+            incident.state, incident.error = "failed", "the app was uninstalled from this Saleor"
+            return None
+        session.expunge(incident)
+        session.expunge(tenant)
+        return incident, tenant, dict(tracked.facts)
+
+
+def _release_for_retry(runtime: Runtime, incident_id: str, error: str) -> int:
+    with runtime.db.transaction() as session:
+        row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
+        row.lease_until, row.error = None, error
+        incidents.add_event(session, row, runtime.clock(), "retrying", f"Saleor unavailable, will retry: {error}")
+        return row.attempts
+
+
+def _fail(runtime: Runtime, incident_id: str, error: str) -> None:
+    log.warning("incident failed", extra={"incident": incident_id, "error": error})
+    with runtime.db.transaction() as session:
+        row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
+        row.state, row.lease_until, row.error = "failed", None, error
+        budget.settle(session, incident_id, "released")
+        incidents.add_event(session, row, runtime.clock(), "failed", error)
+    return None
+
+
+def tenants_token_revoked(runtime: Runtime, tenant: Tenant) -> bool:
+    """On Saleor < 3.23.5 an uninstall only shows as permission errors: confirm with `app { id }`."""
+    try:
+        app = runtime.saleor_client(tenant).execute("AppId").get("app")
+    except SaleorGraphQLError as exc:
+        app = None if exc.is_permission_denied else {"id": "unknown"}
+    except SaleorError:
+        return False
+    if app is not None:
+        return False
+    with runtime.db.transaction() as session:
+        tenants.mark_uninstalled(session, tenant.id, runtime.clock())
+    runtime.tenant_cache.pop(tenant.saleor_api_url, None)
+    return True
+
+
+def _note_text(incident: Incident, result: GoodwillResult, message) -> str:
+    told = (
+        f"E-mailed the customer ({message.language}): \u201c{message.subject}\u201d."
+        if message is not None else "No e-mail address on the order: the customer was not e-mailed."
+    )
+    reason = (incident.decision or {}).get("reason", "")
+    return f"Customer care: {incident.kind.replace('_', ' ')}. Goodwill: {result.summary} ({reason}). {told}"
+
+
+def _metadata_key(incident: Incident) -> str:
+    return incident.kind + (f".{incident.fulfillment_id}" if incident.fulfillment_id else "")
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+# -- plain data from stored JSON -----------------------------------------------------------------
+def order_facts(facts: dict, order_id: str, created_at) -> OrderFacts:
+    from saleor_cs_app.notify.language import pick_language
+
+    return OrderFacts(
+        order_id=order_id,
+        number=facts.get("number", ""),
+        channel_slug=facts.get("channel_slug", ""),
+        currency=facts.get("currency") or "USD",
+        total=Decimal(facts.get("total", "0")),
+        shipping_price=Decimal(facts.get("shipping_price", "0")),
+        customer_email=facts.get("customer_email"),
+        customer_first_name=facts.get("customer_first_name"),
+        language=pick_language(facts.get("language_code"), facts.get("channel_country")),
+        created_at=created_at,
+        lines=tuple(
+            OrderLine(sku=l.get("sku"), name=l.get("name", ""), quantity=int(l.get("quantity", 0)),
+                      unit_price=Decimal(l.get("unit_price", "0")), variant_id=l.get("variant_id"))
+            for l in facts.get("lines", [])
+        ),
+    )
+
+
+def incident_facts(incident: Incident) -> IncidentFacts:
+    from datetime import date
+
+    f = incident.facts or {}
+    return IncidentFacts(
+        kind=IncidentKind(incident.kind),
+        source=IncidentSource(incident.source),
+        days_late=incident.days_late,
+        promised_date=date.fromisoformat(f["promised_date"]) if f.get("promised_date") else None,
+        expected_skus=tuple(f.get("expected_skus") or ()),
+        sent_skus=tuple(f.get("sent_skus") or ()),
+        carrier=f.get("carrier"),
+        warehouse=f.get("warehouse"),
+        tracking_number=f.get("tracking_number"),
+    )

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from saleor_cs_app.care.model import IncidentKind
+from saleor_cs_app.notify.send import mark_uncertain_sends, requeue_pending
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
 from saleor_cs_app.store import orders, policies, tenants
@@ -61,6 +62,8 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
         if len(due) < batch:
             break
     _requeue_stuck_deliveries(runtime)
+    mark_uncertain_sends(runtime)
+    requeue_pending(runtime)
     return handled
 
 

@@ -78,6 +78,7 @@ def register(runtime: Runtime, saleor_api_url: str, auth_token: str) -> Installe
     except Exception:
         log.exception("register: saving the installation failed", extra={"tenant": saleor_api_url})
         raise AppError("The app could not save the installation; try again.", code="APL_SAVE_FAILED") from None
+    runtime.tenant_cache.pop(saleor_api_url, None)
     try:
         # Orders placed before the install (or while an old install was gone) get tracked too.
         runtime.jobs.enqueue("reconcile_tenant", tenant_id)

@@ -170,6 +170,9 @@ class Incident(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     goodwill_code: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)
+    # One worker at a time carries an incident out; a crashed worker's lease runs out.
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class IncidentEvent(Base):

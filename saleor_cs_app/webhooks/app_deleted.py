@@ -7,6 +7,7 @@ from saleor_cs_app.webhooks.definition import WebhookDefinition
 
 def handle(ctx: WebhookContext, payload: dict) -> None:
     tenants.mark_uninstalled(ctx.session, ctx.tenant.id, ctx.now)
+    ctx.after_commit.append(lambda: ctx.runtime.tenant_cache.pop(ctx.tenant.saleor_api_url, None))
 
 
 WEBHOOK = WebhookDefinition(name="app-deleted", event="APP_DELETED", subscription="app_deleted.graphql", handle=handle)

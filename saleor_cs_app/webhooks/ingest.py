@@ -26,6 +26,8 @@ from saleor_cs_app.webhooks.definition import WebhookDefinition
 
 log = logging.getLogger(__name__)
 
+TENANT_CACHE_TTL = timedelta(seconds=5)
+
 
 @dataclass(frozen=True)
 class Received:
@@ -46,11 +48,9 @@ def receive(runtime: Runtime, definition: WebhookDefinition, headers, body: byte
     if not signature:
         raise Unauthorized("Missing saleor-signature header", code="MISSING_SIGNATURE")
 
-    with runtime.db.read() as session:
-        tenant = tenants.find_active(session, saleor_api_url)
-        if tenant is None:
-            raise Unauthorized("This Saleor has not installed the app", code="NOT_REGISTERED")
-        session.expunge(tenant)
+    tenant = _active_tenant(runtime, saleor_api_url)
+    if tenant is None:
+        raise Unauthorized("This Saleor has not installed the app", code="NOT_REGISTERED")
     _verify(runtime, tenant, signature, body)
 
     try:
@@ -68,29 +68,58 @@ def receive(runtime: Runtime, definition: WebhookDefinition, headers, body: byte
     return _store_and_enqueue(runtime, tenant, definition, body)
 
 
+def _active_tenant(runtime: Runtime, saleor_api_url: str) -> Tenant | None:
+    """The tenant, from a per-process cache of a few seconds: every delivery needs it."""
+    now = runtime.clock()
+    cached = runtime.tenant_cache.get(saleor_api_url)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    with runtime.db.read() as session:
+        tenant = tenants.find_active(session, saleor_api_url)
+        if tenant is not None:
+            session.expunge(tenant)
+    runtime.tenant_cache[saleor_api_url] = (now + TENANT_CACHE_TTL, tenant)
+    return tenant
+
+
 def _verify(runtime: Runtime, tenant: Tenant, signature: str, body: bytes) -> None:
+    now = runtime.clock()
+    age = now - tenant.jwks_fetched_at
+    jwks = tenant.jwks
+    if age > timedelta(seconds=runtime.settings.jwks_max_age_seconds):
+        # Keys Saleor no longer serves (rotated after a leak) must stop working
+        # even while they still verify against our copy.
+        jwks = _refetch(runtime, tenant, now) or jwks
     try:
-        verify_webhook_signature(signature, body, tenant.jwks)
+        verify_webhook_signature(signature, body, jwks)
         return
     except SignatureInvalid as first_failure:
         failure = first_failure
     # Saleor may have rotated its key: refetch once, but at most every N seconds
     # per tenant, so a flood of forged requests cannot make us hammer Saleor.
-    now = runtime.clock()
     if now - tenant.jwks_fetched_at < timedelta(seconds=runtime.settings.jwks_refetch_interval_seconds):
         raise Unauthorized(f"Signature verification failed: {failure}", code="SIGNATURE_VERIFICATION_FAILED")
+    fresh = _refetch(runtime, tenant, now)
+    if fresh is None or fresh == jwks:
+        raise Unauthorized(f"Signature verification failed: {failure}", code="SIGNATURE_VERIFICATION_FAILED")
+    try:
+        verify_webhook_signature(signature, body, fresh)
+    except SignatureInvalid as exc:
+        raise Unauthorized(f"Signature verification failed: {exc}", code="SIGNATURE_VERIFICATION_FAILED") from None
+
+
+def _refetch(runtime: Runtime, tenant: Tenant, now) -> str | None:
     try:
         fresh = fetch_jwks(tenant.saleor_api_url, timeout=runtime.settings.saleor_timeout_seconds)
     except JwksUnavailable:
         fresh = None
     with runtime.db.transaction() as session:
         tenants.replace_jwks(session, tenant.id, fresh or tenant.jwks, now)
-    if fresh is None or fresh == tenant.jwks:
-        raise Unauthorized(f"Signature verification failed: {failure}", code="SIGNATURE_VERIFICATION_FAILED")
-    try:
-        verify_webhook_signature(signature, body, fresh)
-    except SignatureInvalid as exc:
-        raise Unauthorized(f"Signature verification failed: {exc}", code="SIGNATURE_VERIFICATION_FAILED") from None
+    runtime.tenant_cache.pop(tenant.saleor_api_url, None)
+    tenant.jwks_fetched_at = now
+    if fresh is not None:
+        tenant.jwks = fresh
+    return fresh
 
 
 def _caused_by_this_app(payload: dict, tenant: Tenant) -> bool:

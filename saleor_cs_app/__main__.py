@@ -1,0 +1,3 @@
+from saleor_cs_app.cli import main
+
+main()

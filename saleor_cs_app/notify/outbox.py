@@ -1,0 +1,174 @@
+"""The outbox: every customer message is a row, reserved with the decision and filled in
+once the goodwill exists, so a message never goes out with an empty code and
+never twice (one row per incident and purpose)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+from email.utils import formataddr, parseaddr
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from saleor_cs_app.care.model import OfferType
+from saleor_cs_app.notify.context import MessageContext
+from saleor_cs_app.notify.language import pick_language
+from saleor_cs_app.notify.render import render_message
+from saleor_cs_app.notify.smtp import make_message_id
+from saleor_cs_app.settings import Settings
+from saleor_cs_app.store import incidents as incident_store
+from saleor_cs_app.store.models import Incident, OutboxMessage, TrackedOrder
+
+log = logging.getLogger(__name__)
+
+INITIAL = "initial"
+SHIPPED = "shipped"
+
+
+def sender(policy, settings: Settings) -> tuple[str, str | None]:
+    """(From header, Reply-To address): the merchant's sender from the policy, else MAIL_FROM."""
+    configured = getattr(policy, "sender", None)
+    if configured is not None and getattr(configured, "email", None):
+        return formataddr((configured.name or "", configured.email)), configured.email
+    return settings.mail_from, parseaddr(settings.mail_from)[1] or None
+
+
+def reserve_initial_message(
+    session: Session, incident: Incident, tracked: TrackedOrder, policy, settings: Settings, now: datetime
+) -> OutboxMessage | None:
+    """The row for the first message, written in the decision's transaction; its body comes later."""
+    email = tracked.facts.get("customer_email")
+    if not email:
+        incident_store.add_event(session, incident, now, "no_email", "The order has no e-mail address to write to")
+        return None
+    mail_from, _ = sender(policy, settings)
+    language = pick_language(tracked.facts.get("language_code"), tracked.facts.get("channel_country"))
+    row = OutboxMessage(
+        tenant_id=incident.tenant_id, incident_id=incident.id, purpose=INITIAL, language=language,
+        mail_from=mail_from, mail_to=email, subject="", text="", html="",
+        message_id=make_message_id(parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"),
+        state="waiting", next_attempt_at=now, created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def compose_initial_message(session: Session, incident: Incident, goodwill, settings: Settings, now: datetime):
+    """Render the reserved message now that the goodwill (and its code) exists."""
+    from saleor_cs_app.store import orders, policies
+
+    row = session.scalar(
+        select(OutboxMessage).where(OutboxMessage.incident_id == incident.id, OutboxMessage.purpose == INITIAL)
+        .with_for_update()
+    )
+    if row is None:
+        return None
+    if row.state != "waiting":
+        return row  # composed by an earlier attempt
+    policy = policies.load(session, incident.tenant_id)
+    tracked = orders.find(session, incident.tenant_id, incident.order_id)
+    ctx = message_context(incident, tracked, policy, settings, row.language, goodwill=goodwill, now=now)
+    _fill(session, row, incident, policy, ctx, now)
+    return row
+
+
+def queue_shipped_message(session: Session, incident: Incident, tracked: TrackedOrder, policy, settings: Settings,
+                          now: datetime) -> OutboxMessage | None:
+    """The late order shipped: tell the customer once, with tracking when there is one."""
+    initial = session.scalar(
+        select(OutboxMessage).where(OutboxMessage.incident_id == incident.id, OutboxMessage.purpose == INITIAL)
+    )
+    if initial is None or initial.state not in ("sent", "dry_run"):
+        return None  # the customer never heard about the delay, so there is nothing to follow up
+    exists = session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.incident_id == incident.id, OutboxMessage.purpose == SHIPPED)
+    )
+    if exists is not None:
+        return None
+    row = OutboxMessage(
+        tenant_id=incident.tenant_id, incident_id=incident.id, purpose=SHIPPED, language=initial.language,
+        mail_from=initial.mail_from, mail_to=initial.mail_to, subject="", text="", html="",
+        message_id=make_message_id(parseaddr(initial.mail_from)[1].rpartition("@")[2] or "localhost"),
+        state="waiting", next_attempt_at=now, created_at=now,
+    )
+    session.add(row)
+    ctx = message_context(incident, tracked, policy, settings, initial.language, goodwill=None, now=now, shipped_now=True)
+    _fill(session, row, incident, policy, ctx, now)
+    session.flush()
+    return row
+
+
+def _fill(session: Session, row: OutboxMessage, incident: Incident, policy, ctx: MessageContext, now: datetime) -> None:
+    override = _override(policy, incident.kind, row.language) if not ctx.shipped_now else None
+    rendered = render_message(ctx, override)
+    if rendered.override_error:
+        incident_store.add_event(
+            session, incident, now, "template_error",
+            f"Your {incident.kind} template ({row.language}) failed, the built-in message was used: {rendered.override_error}",
+        )
+    row.subject, row.text, row.html = rendered.subject, rendered.text, rendered.html
+    row.state, row.next_attempt_at = "pending", now
+
+
+def _override(policy, kind: str, language: str) -> dict | None:
+    templates = getattr(policy, "templates", None) or {}
+    per_kind = templates.get(kind) if isinstance(templates, dict) else getattr(templates, kind, None)
+    if not per_kind:
+        return None
+    template = per_kind.get(language)
+    if template is None:
+        return None
+    return template.model_dump(exclude_none=True) if hasattr(template, "model_dump") else dict(template)
+
+
+def message_context(incident: Incident, tracked: TrackedOrder, policy, settings: Settings, language: str, *,
+                    goodwill, now: datetime, shipped_now: bool = False) -> MessageContext:
+    facts, order = incident.facts or {}, tracked.facts
+    decision_offer = (incident.decision or {}).get("offer", {})
+    offer_type = OfferType(incident.offer_type or OfferType.APOLOGY_ONLY.value)
+    names = {line.get("sku"): line.get("name") for line in order.get("lines", [])}
+    fulfilments = order.get("fulfillments", {})
+    fulfilment = fulfilments.get(incident.fulfillment_id) or next(
+        (f for f in fulfilments.values() if f.get("tracking_number")), {}
+    )
+    _, reply_to = sender(policy, settings)
+    code = goodwill.code if goodwill is not None else None
+    amount = {
+        OfferType.GIFT_CARD: decision_offer.get("gift_card_amount"),
+        OfferType.FREE_SHIPPING_VOUCHER: decision_offer.get("value"),
+    }.get(offer_type)
+    return MessageContext(
+        shop_name=_shop_name(policy, settings),
+        order_number=tracked.number,
+        kind=incident.kind,
+        offer_type=offer_type,
+        language=language,
+        currency=order.get("currency") or incident.currency or "USD",
+        customer_first_name=order.get("customer_first_name"),
+        promised_date=date.fromisoformat(facts["promised_date"]) if facts.get("promised_date") else None,
+        days_late=incident.days_late,
+        offer_amount=Decimal(str(amount)) if amount not in (None, "") else None,
+        offer_code=code or None,
+        offer_expires_on=goodwill.expires_on if goodwill is not None else None,
+        offer_product_name=goodwill.product_name if goodwill is not None else None,
+        keep_item_discount_percent=_int(decision_offer.get("keep_item_discount_percent")),
+        refund_amount=Decimal(str(decision_offer["refund_amount"])) if decision_offer.get("refund_amount") else None,
+        expected_items=tuple(names.get(s) or s for s in facts.get("expected_skus") or ()),
+        sent_items=tuple(names.get(s) or s for s in facts.get("sent_skus") or ()),
+        tracking_number=fulfilment.get("tracking_number") or facts.get("tracking_number"),
+        carrier=facts.get("carrier"),
+        reply_to=reply_to,
+        shipped_now=shipped_now,
+    )
+
+
+def _shop_name(policy, settings: Settings) -> str:
+    configured = getattr(getattr(policy, "sender", None), "name", None)
+    return configured or parseaddr(settings.mail_from)[0] or parseaddr(settings.mail_from)[1]
+
+
+def _int(value) -> int | None:
+    return None if value in (None, "") else int(Decimal(str(value)))

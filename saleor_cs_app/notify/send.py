@@ -1,0 +1,131 @@
+"""Sending one outbox message: pending → sending → sent, exactly once.
+
+The row is marked `sending` (committed) before the SMTP conversation. If the
+process dies after that, nobody can know whether the server accepted the
+message, so the sweep marks such rows `uncertain` for the merchant instead of
+sending a second copy. Temporary failures go back to `pending` with backoff;
+permanent ones (5xx to RCPT/DATA, invalid address) end as `failed`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from saleor_cs_app.notify.smtp import Email, PermanentFailure, SmtpSender, TemporaryFailure
+from saleor_cs_app.runtime import Runtime
+from saleor_cs_app.store import incidents
+from saleor_cs_app.store.models import Incident, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+SENDING_TIMEOUT = timedelta(minutes=10)
+
+
+def retry_delay(attempt: int) -> int:
+    return min(15 * 2 ** max(attempt - 1, 0), 3600)
+
+
+def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
+    """Returns seconds to wait before the next try, or None when the message is settled."""
+    with runtime.db.transaction() as session:
+        row = session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update())
+        if row is None or row.state != "pending":
+            return None
+        now = runtime.clock()
+        if row.next_attempt_at > now:
+            return int((row.next_attempt_at - now).total_seconds()) + 1
+        row.attempts += 1
+        if runtime.settings.smtp is None:
+            row.state, row.sent_at = "dry_run", now
+            _settle_incident(session, row, now, "Dry run (SMTP_URL unset): message written to the outbox and the log")
+            log.info("dry-run e-mail", extra={"incident": row.incident_id, "subject": row.subject, "to": row.mail_to})
+            return None
+        row.state = "sending"
+        email = Email(mail_from=row.mail_from, mail_to=row.mail_to, subject=row.subject, text=row.text,
+                      html=row.html, message_id=row.message_id, reply_to=None)
+        attempt = row.attempts
+    try:
+        SmtpSender(runtime.settings.smtp).send(email)
+    except TemporaryFailure as exc:
+        if exc.maybe_delivered:
+            # The connection dropped after the whole message went out: the server
+            # may have it. A second copy is worse than asking the merchant to check.
+            _finish(runtime, message_id, "uncertain", f"Maybe delivered, not re-sent: {exc}")
+            return None
+        return _back_to_pending(runtime, message_id, attempt, str(exc))
+    except PermanentFailure as exc:
+        _finish(runtime, message_id, "failed", f"The mail server refused the message: {exc}")
+        return None
+    _finish(runtime, message_id, "sent", None)
+    return None
+
+
+def _back_to_pending(runtime: Runtime, message_id: int, attempt: int, error: str) -> int | None:
+    with runtime.db.transaction() as session:
+        row = session.get_one(OutboxMessage, message_id, with_for_update=True, populate_existing=True)
+        row.error = error
+        if attempt >= MAX_ATTEMPTS:
+            row.state = "failed"
+            _settle_incident(session, row, runtime.clock(), f"E-mail not sent after {attempt} tries: {error}", failed=True)
+            return None
+        delay = retry_delay(attempt)
+        row.state, row.next_attempt_at = "pending", runtime.clock() + timedelta(seconds=delay)
+        log.info("e-mail deferred", extra={"outbox": message_id, "attempt": attempt, "delay": delay})
+        return delay
+
+
+def _finish(runtime: Runtime, message_id: int, state: str, error: str | None) -> None:
+    with runtime.db.transaction() as session:
+        row = session.get_one(OutboxMessage, message_id, with_for_update=True, populate_existing=True)
+        now = runtime.clock()
+        row.state, row.error = state, error
+        if state == "sent":
+            row.sent_at = now
+            _settle_incident(session, row, now, f"E-mailed the customer ({row.language}), Message-ID {row.message_id}")
+        else:
+            _settle_incident(session, row, now, error or "E-mail failed", failed=True)
+
+
+def _settle_incident(session, row: OutboxMessage, now, message: str, *, failed: bool = False) -> None:
+    incident = session.get(Incident, row.incident_id, with_for_update=True, populate_existing=True)
+    if incident is None:
+        return
+    incidents.add_event(session, incident, now, "email_failed" if failed else f"emailed_{row.purpose}", message)
+    if row.purpose == "initial":
+        incident.state = "failed" if failed else "notified"
+        if failed:
+            incident.error = message
+
+
+def mark_uncertain_sends(runtime: Runtime) -> int:
+    """Rows stuck in `sending` (the process died mid-conversation) are never sent again."""
+    with runtime.db.transaction() as session:
+        now = runtime.clock()
+        stuck = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.state == "sending").with_for_update(skip_locked=True)
+        ).all()
+        count = 0
+        for row in stuck:
+            if row.next_attempt_at + SENDING_TIMEOUT > now:
+                continue
+            row.state = "uncertain"
+            row.error = "The sender stopped mid-conversation; not re-sent to avoid a duplicate. Check the mail log."
+            _settle_incident(session, row, now, row.error, failed=True)
+            count += 1
+        return count
+
+
+def requeue_pending(runtime: Runtime) -> None:
+    """Pending messages whose task was lost (a queue flush, a crash) are queued again."""
+    with runtime.db.read() as session:
+        due = session.scalars(
+            select(OutboxMessage.id).where(
+                OutboxMessage.state == "pending", OutboxMessage.next_attempt_at < runtime.clock() - timedelta(minutes=5)
+            ).limit(1000)
+        ).all()
+    for message_id in due:
+        runtime.jobs.enqueue("send_message", message_id)

@@ -1,0 +1,172 @@
+"""SPEC §9 scenario 5 and the ingest contract: verify, store once, enqueue, answer fast."""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from saleor_cs_app.store.models import Tenant, WebhookDelivery
+
+PAYLOAD = {"issuedAt": "2026-11-27T10:00:00+00:00", "version": "3.23.28", "issuingPrincipal": None, "order": None}
+
+
+def delivery_count(runtime) -> int:
+    with runtime.db.read() as session:
+        return session.scalar(select(func.count(WebhookDelivery.id)))
+
+
+def body_of(payload=PAYLOAD) -> bytes:
+    return json.dumps(payload).encode()
+
+
+def test_a_signed_delivery_is_stored_and_queued(installed, runtime):
+    response = installed.send_webhook("ORDER_CREATED", body_of())
+    assert response.status_code == 200 and response.json()["outcome"] == "queued"
+    assert delivery_count(runtime) == 1
+    assert runtime.jobs.huey.pending_count() >= 1
+
+
+def test_a_replayed_delivery_is_acknowledged_without_a_second_row(installed, runtime):
+    body = body_of()
+    assert installed.send_webhook("ORDER_CREATED", body).status_code == 200
+    runtime.jobs.drain()
+    replay = installed.send_webhook("ORDER_CREATED", body)
+    assert replay.status_code == 200 and replay.json()["outcome"] == "duplicate"
+    assert delivery_count(runtime) == 1
+
+
+def test_five_identical_concurrent_deliveries_store_one_row(installed, runtime):
+    body = body_of({**PAYLOAD, "issuedAt": "2026-11-27T11:00:00+00:00"})
+    with ThreadPoolExecutor(5) as pool:
+        statuses = list(pool.map(lambda _: installed.send_webhook("ORDER_CREATED", body).status_code, range(5)))
+    assert statuses == [200] * 5
+    assert delivery_count(runtime) == 1
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["forged", "missing", "garbage", "foreign_key", "stale_key", "other_body"],
+)
+def test_bad_signatures_are_401_and_store_nothing(installed, runtime, clock, case):
+    from tests.saleor_stand_in import SaleorStandIn
+
+    body = body_of()
+    if case == "forged":
+        header, _, sig = installed.sign(body).partition("..")
+        signature = f"{header}..{sig[::-1]}"
+    elif case == "missing":
+        signature = None
+    elif case == "garbage":
+        signature = "not-a-jws"
+    elif case == "foreign_key":
+        with SaleorStandIn() as other:
+            signature = other.sign(body)
+    elif case == "stale_key":
+        # Saleor rotated its key (say, after a leak) and no longer serves the old one:
+        # once our copy of the JWKS is old enough to be refreshed, the old key stops working.
+        old = installed.sign(body)
+        installed.rotate_key(keep_old=False)
+        clock.advance(hours=2)
+        signature = old
+    else:
+        signature = installed.sign(b'{"different": true}')
+    headers = {"Saleor-Signature": None} if case == "missing" else None
+    response = installed.send_webhook("ORDER_CREATED", body, signature=signature, headers=headers)
+    assert response.status_code == 401, response.text
+    assert response.json()["success"] is False and response.json()["error"]["message"]
+    assert delivery_count(runtime) == 0
+
+
+def test_key_rotation_is_followed_by_one_jwks_refetch(installed, runtime, clock):
+    installed.rotate_key()
+    clock.advance(minutes=5)  # past the refetch rate limit
+    fetched_before = installed.jwks_requests
+    assert installed.send_webhook("ORDER_CREATED", body_of()).status_code == 200
+    assert installed.jwks_requests == fetched_before + 1
+    with runtime.db.read() as session:
+        assert json.loads(session.scalar(select(Tenant.jwks))) == installed.jwks
+
+
+def test_unknown_keys_do_not_make_the_app_hammer_saleor_for_jwks(installed, runtime, clock):
+    from tests.saleor_stand_in import SaleorStandIn
+
+    clock.advance(minutes=5)
+    with SaleorStandIn() as other:
+        fetched_before = installed.jwks_requests
+        for i in range(5):
+            body = body_of({**PAYLOAD, "n": i})
+            assert installed.send_webhook("ORDER_CREATED", body, signature=other.sign(body)).status_code == 401
+    assert installed.jwks_requests - fetched_before == 1, "refetch is rate-limited per tenant"
+
+
+def test_malformed_json_with_a_valid_signature_is_400(installed, runtime):
+    body = b'{"order": '
+    response = installed.send_webhook("ORDER_CREATED", body)
+    assert response.status_code == 400 and response.json()["error"]["code"] == "INVALID_JSON"
+    assert delivery_count(runtime) == 0
+
+
+def test_oversized_bodies_are_413(installed, runtime):
+    body = body_of({**PAYLOAD, "padding": "x" * 1_100_000})
+    response = installed.send_webhook("ORDER_CREATED", body)
+    assert response.status_code == 413
+    assert delivery_count(runtime) == 0
+
+
+def test_a_delivery_for_the_wrong_endpoint_is_refused(installed, app_server, runtime):
+    response = installed.send_webhook("ORDER_CREATED", body_of(), target_url=f"{app_server.url}/api/webhooks/order-cancelled")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "WRONG_EVENT"
+    assert delivery_count(runtime) == 0
+
+
+def test_an_unknown_tenant_is_401(installed, runtime):
+    response = installed.send_webhook("ORDER_CREATED", body_of(), headers={"Saleor-Api-Url": "https://other.example/graphql/"})
+    assert response.status_code == 401 and response.json()["error"]["code"] == "NOT_REGISTERED"
+    assert delivery_count(runtime) == 0
+
+
+def test_missing_headers_are_refused(installed, runtime):
+    for header in ("Saleor-Api-Url", "Saleor-Event"):
+        response = installed.send_webhook("ORDER_CREATED", body_of(), headers={header: None})
+        assert response.status_code == 400, header
+    assert delivery_count(runtime) == 0
+
+
+def test_unknown_webhook_names_are_404(app_server):
+    response = requests.post(f"{app_server.url}/api/webhooks/nope", data=b"{}", timeout=5)
+    assert response.status_code == 404 and response.json()["success"] is False
+
+
+def test_events_the_app_itself_caused_are_acknowledged_and_ignored(installed, runtime):
+    payload = {**PAYLOAD, "issuingPrincipal": {"__typename": "App", "id": installed.app_id}}
+    response = installed.send_webhook("ORDER_UPDATED", body_of(payload))
+    assert response.status_code == 200 and response.json()["outcome"] == "ignored"
+    assert delivery_count(runtime) == 0
+
+
+def test_events_from_another_app_are_not_ignored(installed, runtime):
+    payload = {**PAYLOAD, "issuingPrincipal": {"__typename": "App", "id": "QXBwOjk5OQ=="}}
+    assert installed.send_webhook("ORDER_UPDATED", body_of(payload)).json()["outcome"] == "queued"
+
+
+def test_two_tenants_are_isolated(installed, app_server, runtime):
+    from tests.saleor_stand_in import SaleorStandIn
+
+    with SaleorStandIn() as second:
+        assert second.install(f"{app_server.url}/api/manifest").status_code == 200
+        body = body_of({**PAYLOAD, "tenant": 2})
+        # Signed by the second Saleor but claiming to come from the first: refused.
+        spoofed = second.send_webhook("ORDER_CREATED", body, headers={"Saleor-Api-Url": installed.api_url})
+        assert spoofed.status_code == 401
+        assert second.send_webhook("ORDER_CREATED", body).status_code == 200
+    with runtime.db.read() as session:
+        rows = session.execute(select(Tenant.saleor_api_url, WebhookDelivery.id).join(Tenant)).all()
+    assert [url for url, _ in rows] == [second.api_url]
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["checks"] == {"database": "ok", "queue": "ok"}
