@@ -134,3 +134,13 @@ def installed(saleor, app_server, runtime):
     assert response.status_code == 200, response.text
     runtime.jobs.drain()  # the reconciliation queued at install
     return saleor
+
+
+@pytest.fixture
+def mail(runtime):
+    """A real SMTP server (aiosmtpd) the app sends to."""
+    from tests.smtp_server import SmtpTestServer
+
+    with SmtpTestServer() as server:
+        runtime.settings = runtime.settings.with_changes(smtp=server.smtp_settings)
+        yield server

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -49,7 +50,8 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
                       html=row.html, message_id=row.message_id, reply_to=None)
         attempt = row.attempts
     try:
-        SmtpSender(runtime.settings.smtp).send(email)
+        # EHLO with our public host name; smtplib would otherwise look up this machine's FQDN.
+        SmtpSender(runtime.settings.smtp, local_hostname=urlsplit(runtime.settings.app_url).hostname).send(email)
     except TemporaryFailure as exc:
         if exc.maybe_delivered:
             # The connection dropped after the whole message went out: the server

@@ -1,0 +1,121 @@
+"""SPEC §9 scenarios 2 and 3: a broken ship-by promise, from webhook to the customer's inbox."""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from saleor_cs_app.jobs import sweep
+from tests.flows import incidents, mutation_names, outbox, timeline
+
+
+def test_a_paid_order_not_shipped_by_its_promise_gets_one_voucher_one_email_and_a_note(installed, runtime, clock, mail):
+    order = installed.add_order(channel="channel-pln", languageCodeEnum="PL_PL")
+    assert installed.send_webhook("ORDER_CREATED", order_id=order["id"]).status_code == 200
+    runtime.jobs.drain()
+    assert incidents(runtime) == [], "the promise is still open"
+
+    clock.advance(days=10)
+    assert sweep.run(runtime) == 1
+    runtime.jobs.drain()
+
+    (incident,) = incidents(runtime)
+    assert (incident.kind, incident.state, incident.offer_type) == ("late_shipment", "notified", "free_shipping_voucher")
+    (voucher,) = installed.vouchers.values()
+    code = incident.goodwill_code
+    assert code.startswith("SORRY-") and code in json.dumps(voucher)
+    (message,) = mail.messages
+    assert list(message.rcpt_tos) == [order["userEmail"]]
+    body = message.message.get_body(("plain",)).get_content()
+    assert code in body and "Dzień dobry" in body, "a Polish order gets a Polish e-mail with the code"
+    assert message.message["Message-ID"] == outbox(runtime)[0].message_id
+    (note,) = installed.notes[order["id"]]
+    assert "E-mailed the customer (pl)" in note and code in note
+    assert timeline(runtime, incident.id) == ["detected", "decided", "goodwill_created", "order_note", "emailed_initial"]
+
+    # The same webhook five times at once (Saleor retries, duplicates): nothing more happens.
+    body_bytes = json.dumps(installed.webhook_payload("ORDER_UPDATED", order_id=order["id"])).encode()
+    with ThreadPoolExecutor(5) as pool:
+        statuses = list(pool.map(lambda _: installed.send_webhook("ORDER_UPDATED", body_bytes).status_code, range(5)))
+    assert statuses == [200] * 5
+    runtime.jobs.drain()
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    assert len(incidents(runtime)) == 1 and len(installed.vouchers) == 1
+    assert len(mail.messages) == 1 and len(installed.notes[order["id"]]) == 1
+    assert mutation_names(installed).count("voucherCreate") == 1
+
+
+def test_an_order_shipped_in_time_leaves_no_incident(installed, runtime, clock, mail):
+    order = installed.add_order()
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    installed.add_fulfillment(order["id"], tracking_number="TRACK-1")
+    installed.send_webhook("ORDER_FULFILLED", order_id=order["id"])
+    runtime.jobs.drain()
+    clock.advance(days=4)
+    assert sweep.run(runtime) == 0, "the late-shipment deadline was removed when the order shipped"
+    assert incidents(runtime, ) == [] or all(i.kind != "late_shipment" for i in incidents(runtime))
+
+
+def test_a_cancelled_order_leaves_tracking(installed, runtime, clock):
+    order = installed.add_order()
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    installed.orders[order["id"]]["status"] = "CANCELED"
+    installed.send_webhook("ORDER_CANCELLED", order_id=order["id"])
+    runtime.jobs.drain()
+    clock.advance(days=30)
+    assert sweep.run(runtime) == 0
+    assert incidents(runtime) == []
+
+
+def test_a_webhook_delivered_late_after_downtime_opens_the_incident_at_once(installed, runtime, clock, mail):
+    """Scenario 3: the deadline passed while the app was down; Saleor's retry arrives afterwards."""
+    created = clock.now - timedelta(days=10)
+    order = installed.add_order(created=created)
+    response = installed.send_webhook("ORDER_CREATED", order_id=order["id"], issuedAt=created.isoformat())
+    assert response.status_code == 200
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert incident.kind == "late_shipment" and incident.days_late >= 3
+
+
+def test_reconciliation_tracks_orders_whose_webhooks_never_arrived(installed, runtime, clock, mail):
+    """Scenario 3: the order was placed while the app was away and no webhook ever came."""
+    order = installed.add_order(created=clock.now - timedelta(days=10))
+    runtime.jobs.enqueue("reconcile_tenant", 1)
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert incident.order_id == order["id"] and incident.kind == "late_shipment"
+    assert len(mail.messages) == 1
+
+
+def test_the_late_order_shipping_sends_one_follow_up_with_the_tracking_number(installed, runtime, clock, mail):
+    order = installed.add_order()
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    clock.advance(days=10)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    assert len(mail.messages) == 1
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI123456789")
+    for _ in range(2):  # FULFILLMENT_CREATED and ORDER_FULFILLED both show the shipped order
+        installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+        installed.send_webhook("ORDER_FULFILLED", order_id=order["id"])
+        runtime.jobs.drain()
+    assert len(mail.messages) == 2, "one follow-up, however many events show the shipment"
+    follow_up = mail.messages[1].message.get_body(("plain",)).get_content()
+    assert "JJFI123456789" in follow_up
+
+
+def test_events_the_app_caused_itself_do_not_loop(installed, runtime, clock, mail):
+    order = installed.add_order()
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    clock.advance(days=10)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    echoed = installed.deliver_events()  # ORDER_UPDATED for our note, ORDER_METADATA_UPDATED, …
+    assert echoed and all(r.status_code == 200 for r in echoed)
+    runtime.jobs.drain()
+    assert len(incidents(runtime)) == 1 and len(mail.messages) == 1
