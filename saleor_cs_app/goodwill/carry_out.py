@@ -78,9 +78,14 @@ def carry_out(client: SaleorClient, request: OfferRequest, original: dict, *, to
         case OfferType.GIFT_PRODUCT | OfferType.RESHIP:
             skus = (request.sku,) * (request.quantity or 1) if request.type == OfferType.GIFT_PRODUCT else request.reship_skus
             lines, names = _lines_for(client, skus, request.channel_slug)
+            shipping_code = None
+            if (original.get("deliveryMethod") or {}).get("__typename") == "ShippingMethod":
+                shipping_code = voucher.voucher_code(secret_key, f"{request.incident_id}:shipping")
+                voucher.create(client, code=shipping_code, channel_id=original["channel"]["id"], expires_on=None,
+                               name=f"Free shipping of order {original['number']}'s {request.type.value}")
             order = draft_order.create_and_complete(
                 client, incident_id=request.incident_id, original=original, lines=lines,
-                customer_note=f"Sent free of charge: {request.reason}",
+                customer_note=f"Sent free of charge: {request.reason}", free_shipping_code=shipping_code,
             )
             what = "gift" if request.type == OfferType.GIFT_PRODUCT else "replacement"
             return GoodwillResult(reference=order["id"], product_name=", ".join(names),

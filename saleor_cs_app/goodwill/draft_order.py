@@ -32,6 +32,7 @@ def create_and_complete(
     original: dict,
     lines: list[dict],  # [{"variantId", "quantity"}]
     customer_note: str,
+    free_shipping_code: str | None,
 ) -> dict:
     reference = external_reference(incident_id)
     order = client.execute("OrderByExternalReference", {"reference": reference}).get("order")
@@ -56,6 +57,8 @@ def create_and_complete(
         method = original.get("deliveryMethod") or {}
         if method.get("__typename") == "ShippingMethod":
             draft_input["shippingMethod"] = method["id"]
+            # Saleor prices shipping from the method; a 100 % shipping voucher makes it free.
+            draft_input["voucherCode"] = free_shipping_code
         payload = client.execute("DraftOrderCreate", {"input": {k: v for k, v in draft_input.items() if v is not None}})
         order = raise_for_errors("draftOrderCreate", payload.get("draftOrderCreate"))["order"]
     if order["status"] == "DRAFT":

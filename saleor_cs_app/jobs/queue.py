@@ -71,6 +71,7 @@ class Jobs:
         while ran < max_tasks:
             if include_scheduled:
                 for task in self.huey.read_schedule(_far_future()):
+                    task.eta = None  # run it now: Huey would put a task that is not yet due back
                     self.huey.enqueue(task)
             task = self.huey.dequeue()
             if task is None:
