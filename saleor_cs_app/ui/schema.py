@@ -1,0 +1,50 @@
+"""The app's own GraphQL API (SPEC §6b), as the dashboard pages call it."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+
+from saleor_cs_app.ui.errors import ApiError
+from saleor_cs_app.ui.resolvers import incidents as incident_resolvers
+from saleor_cs_app.ui.resolvers import insights as insight_resolvers
+from saleor_cs_app.ui.resolvers import messages as message_resolvers
+from saleor_cs_app.ui.resolvers import policy as policy_resolvers
+
+log = logging.getLogger(__name__)
+
+
+@strawberry.type
+class Query:
+    incidents = strawberry.field(resolver=incident_resolvers.incidents, description="Newest first.")
+    incident = strawberry.field(resolver=incident_resolvers.incident)
+    tracked_order = strawberry.field(resolver=incident_resolvers.tracked_order, description="An order the app watches.")
+    policy = strawberry.field(resolver=policy_resolvers.live_policy, description="The live policy document and its history.")
+    policy_schema = strawberry.field(resolver=policy_resolvers.policy_schema, description="JSON Schema of the document.")
+    validate_policy = strawberry.field(resolver=policy_resolvers.validate_policy)
+    message_catalog = strawberry.field(resolver=message_resolvers.message_catalog)
+    insights = strawberry.field(resolver=insight_resolvers.month_insights, description="month: YYYY-MM, default this month.")
+
+
+@strawberry.type
+class Mutation:
+    update_policy = strawberry.mutation(resolver=policy_resolvers.update_policy)
+    simulate_policy = strawberry.mutation(
+        resolver=policy_resolvers.simulate_policy, description="What a policy would have given over the last `days` days."
+    )
+    approve_incident = strawberry.mutation(resolver=incident_resolvers.approve_incident)
+    decline_incident = strawberry.mutation(resolver=incident_resolvers.decline_incident)
+    report_incident = strawberry.mutation(resolver=incident_resolvers.report_incident)
+    preview_message = strawberry.mutation(resolver=message_resolvers.preview_message)
+
+
+class AppSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Refusals the merchant caused are expected; only the unexpected deserve a traceback.
+        for error in errors:
+            if not isinstance(error.original_error, ApiError):
+                log.error("graphql error", exc_info=error.original_error or error)
+
+
+schema = AppSchema(query=Query, mutation=Mutation)

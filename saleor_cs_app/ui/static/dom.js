@@ -1,0 +1,112 @@
+// Small DOM helpers: elements are built with textContent, never from HTML strings.
+import { context } from "./bridge.js";
+
+let nextId = 0;
+export const uid = (prefix = "f") => `${prefix}-${++nextId}`;
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  let value;
+  for (const [key, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (key === "class") el.className = v;
+    else if (key === "dataset") Object.assign(el.dataset, v);
+    else if (key.startsWith("on") && typeof v === "function") el.addEventListener(key.slice(2), v);
+    else if (key === "value") value = v;
+    else if (key === "checked") el.checked = Boolean(v);
+    else if (v === true) el.setAttribute(key, "");
+    else el.setAttribute(key, String(v));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  if (value !== undefined) el.value = value;  // after the options of a <select> exist
+  return el;
+}
+
+export function clear(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
+/** A labelled control with its hint and an error slot the server's messages go into. */
+export function field(label, control, { hint, cls } = {}) {
+  control.id = control.id || uid();
+  const error = h("div", { class: "field-error", id: uid("err"), "aria-live": "polite" });
+  control.setAttribute("aria-describedby", error.id);
+  return h("div", { class: `field ${cls || ""}` },
+    h("label", { for: control.id }, label), control, hint ? h("div", { class: "hint" }, hint) : null, error);
+}
+
+export function select(options, value, attrs = {}) {
+  return h("select", { ...attrs, value: value ?? "" },
+    options.map(([v, label]) => h("option", { value: v }, label)));
+}
+
+export function checkbox(label, checked, attrs = {}) {
+  const input = h("input", { type: "checkbox", checked, ...attrs });
+  return h("label", { class: "check" }, input, label);
+}
+
+export function banner(kind, ...children) {
+  return h("div", { class: `banner ${kind}`, role: kind === "error" ? "alert" : "status" }, ...children);
+}
+
+export function toast(text) {
+  const box = document.getElementById("toast");
+  const item = h("div", {}, text);
+  box.append(item);
+  setTimeout(() => item.remove(), 4000);
+}
+
+// -- words and formats ------------------------------------------------------------------------
+export const KIND_LABELS = {
+  late_shipment: "Late shipment", late_delivery: "Late delivery", wrong_item: "Wrong item",
+  LATE_SHIPMENT: "Late shipment", LATE_DELIVERY: "Late delivery", WRONG_ITEM: "Wrong item",
+};
+export const OFFER_LABELS = {
+  apology_only: "Apology only", gift_card: "Gift card", free_shipping_voucher: "Free-shipping voucher",
+  gift_product: "Gift product", partial_refund: "Partial refund", reship: "Reship the right item",
+};
+export const STATE_LABELS = {
+  detected: "Detected", pending_approval: "Waiting for approval", deciding: "Deciding", acting: "In progress",
+  notifying: "E-mailing", notified: "Customer told", handled: "Handled", declined: "Declined", failed: "Failed",
+};
+export const EVENT_LABELS = {
+  detected: "Detected", reported: "Reported", decided: "Decided", pending_approval: "Waiting for approval",
+  approved: "Approved", declined: "Declined", goodwill_created: "Goodwill created", order_note: "Order note",
+  emailed_initial: "E-mailed", emailed_shipped: "E-mailed (shipped)", email_failed: "E-mail failed",
+  no_email: "No e-mail", failed: "Failed", retrying: "Retrying", shipped: "Shipped", template_error: "Template error",
+};
+export const label = (map, key) => map[key] || String(key || "").replaceAll("_", " ");
+
+export function formatDate(iso, withTime = true) {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  try {
+    return new Intl.DateTimeFormat(context.locale, withTime
+      ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" }).format(date);
+  } catch { return date.toISOString(); }
+}
+
+export function formatMoney(amount, currency) {
+  if (amount === null || amount === undefined) return "—";
+  try {
+    return new Intl.NumberFormat(context.locale, { style: "currency", currency }).format(Number(amount));
+  } catch { return `${currency} ${amount}`; }
+}
+
+export function formatMinutes(minutes) {
+  if (minutes === null || minutes === undefined) return "—";
+  if (minutes < 1) return "under a minute";
+  if (minutes < 90) return `${Math.round(minutes)} min`;
+  if (minutes < 60 * 48) return `${(minutes / 60).toFixed(1)} h`;
+  return `${(minutes / 1440).toFixed(1)} days`;
+}
+
+export function busy(button, promise) {
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  return promise.finally(() => { button.disabled = false; button.removeAttribute("aria-busy"); });
+}

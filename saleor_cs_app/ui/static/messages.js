@@ -1,0 +1,162 @@
+// The Messages tab: pick kind × language × offer, edit the override, see it rendered with sample values.
+import { gql } from "./api.js";
+import { notify } from "./bridge.js";
+import { banner, busy, clear, field, h, KIND_LABELS, label, OFFER_LABELS, select, toast } from "./dom.js";
+
+const LANGUAGES = { en: "English", fi: "Finnish", pl: "Polish", lt: "Lithuanian", de: "German", sv: "Swedish" };
+const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } } policy { document version } }`;
+const POLICY = `query Policy { policy { document version createdAt createdBy history { version createdAt createdBy } } }`;
+const PREVIEW = `mutation Preview($kind: IncidentKind!, $language: String!, $offer: OfferType!, $override: JSON) {
+  previewMessage(kind: $kind, language: $language, offer: $offer, override: $override) { subject text html language overrideError } }`;
+const SAVE = `mutation Save($policy: JSON!) { updatePolicy(policy: $policy) { ok errors { path message }
+  policy { document version createdAt createdBy history { version createdAt createdBy } } } }`;
+
+export function mountMessages(panel) {
+  let templates = {};
+  let lastFocused = null;
+  let sequence = 0;
+  let timer = null;
+
+  const kind = select([], "");
+  const language = select([], "");
+  const offer = select([], "");
+  const status = h("span", { class: "badge" });
+  const notices = h("div");
+  const subject = h("input", { type: "text", autocomplete: "off", placeholder: "Leave all three empty to use the built-in message" });
+  const text = h("textarea", { rows: 10, spellcheck: "true" });
+  const html = h("textarea", { rows: 6, class: "code", style: "min-height:120px", spellcheck: "false" });
+  const fields = { subject: field("Subject", subject), text: field("Text", text, { hint: "Plain-text e-mail. Jinja variables like {{ order_number }}." }),
+    html: field("HTML (optional)", html, { hint: "Without it the HTML e-mail is laid out from the text." }) };
+  for (const el of [subject, text, html]) {
+    el.addEventListener("focus", () => { lastFocused = el; });
+    el.addEventListener("input", schedulePreview);
+  }
+  const overrideError = h("div", { class: "banner error", role: "alert", hidden: true });
+  const previewSubject = h("div", { class: "preview-subject" });
+  const frame = h("iframe", { class: "preview-frame", sandbox: "", title: "E-mail preview (HTML)", referrerpolicy: "no-referrer" });
+  const plain = h("pre", { class: "preview-text", hidden: true });
+  const views = ["HTML", "Text"].map((name) => h("button", { type: "button", class: "small", "aria-pressed": String(name === "HTML"), onclick: () => {
+    for (const b of views) b.setAttribute("aria-pressed", String(b === views[name === "HTML" ? 0 : 1]));
+    frame.hidden = name !== "HTML"; plain.hidden = name === "HTML";
+  } }, name));
+  const variables = h("dl", { class: "variables" });
+  const saveButton = h("button", { type: "button", class: "primary", onclick: () => busy(saveButton, save(false)) }, "Save override");
+  const resetButton = h("button", { type: "button", onclick: () => busy(resetButton, save(true)) }, "Reset to built-in");
+
+  clear(panel,
+    h("div", { class: "card" },
+      h("div", { class: "card-head" }, h("h2", {}, "Customer messages"), status),
+      h("p", { class: "muted" }, "Each problem has a built-in message in every language. Override one in your own words; the preview uses sample values. The offer only changes the preview: an override is per problem and language."),
+      h("div", { class: "grid" }, field("Problem", kind), field("Language", language), field("Offer (preview)", offer))),
+    notices,
+    h("div", { class: "split" },
+      h("section", { class: "card", "aria-label": "Override" },
+        h("h2", {}, "Your override"), fields.subject, fields.text, fields.html,
+        h("div", { class: "row", style: "margin-top:12px" }, saveButton, resetButton),
+        h("details", { style: "margin-top:12px" }, h("summary", {}, "Variables you can use"), variables)),
+      h("section", { class: "card", "aria-label": "Preview" },
+        h("div", { class: "card-head" }, h("h2", {}, "Preview"), h("div", { class: "row", role: "group", "aria-label": "Show" }, views)),
+        overrideError, previewSubject, frame, plain)));
+
+  for (const el of [kind, language]) el.addEventListener("change", () => { loadOverride(); schedulePreview(0); });
+  offer.addEventListener("change", () => schedulePreview(0));
+
+  function loadOverride() {
+    const own = templates?.[kind.value]?.[language.value] || {};
+    subject.value = own.subject || "";
+    text.value = own.text || "";
+    html.value = own.html || "";
+    status.textContent = Object.keys(own).length ? "Your override is live" : "Built-in message";
+  }
+
+  function parts() {
+    const out = {};
+    for (const [key, el] of Object.entries({ subject, text, html })) if (el.value.trim()) out[key] = el.value;
+    return out;
+  }
+
+  function schedulePreview(delay = 300) {
+    clearTimeout(timer);
+    timer = setTimeout(preview, typeof delay === "number" ? delay : 300);
+  }
+
+  async function preview() {
+    const mine = ++sequence;
+    const own = parts();
+    try {
+      const { previewMessage: message } = await gql(PREVIEW, {
+        kind: kind.value.toUpperCase(), language: language.value, offer: offer.value.toUpperCase(),
+        override: Object.keys(own).length ? own : null,
+      });
+      if (mine !== sequence) return;  // a newer edit is on its way
+      previewSubject.textContent = message.subject;
+      frame.srcdoc = message.html;
+      plain.textContent = message.text;
+      overrideError.hidden = !message.overrideError;
+      overrideError.textContent = message.overrideError ? `Your override cannot be used, so the built-in message would go out: ${message.overrideError}` : "";
+    } catch (error) {
+      clear(notices, banner("error", error.message));
+    }
+  }
+
+  async function save(reset) {
+    try {
+      const { policy } = await gql(POLICY);
+      const doc = structuredClone(policy.document);
+      doc.templates = doc.templates || {};
+      const own = reset ? {} : parts();
+      if (Object.keys(own).length) {
+        doc.templates[kind.value] = { ...(doc.templates[kind.value] || {}), [language.value]: own };
+      } else if (doc.templates[kind.value]) {
+        delete doc.templates[kind.value][language.value];
+        if (!Object.keys(doc.templates[kind.value]).length) delete doc.templates[kind.value];
+      }
+      const { updatePolicy: result } = await gql(SAVE, { policy: doc });
+      if (!result.ok) {
+        clear(notices, banner("error", h("strong", {}, "Not saved"), h("ul", {}, result.errors.map((e) => h("li", {}, `${e.path}: ${e.message}`)))));
+        return;
+      }
+      templates = result.policy.document.templates || {};
+      notices.replaceChildren();
+      loadOverride();
+      schedulePreview(0);
+      const what = `${label(KIND_LABELS, kind.value)} (${LANGUAGES[language.value] || language.value})`;
+      toast(reset ? `Built-in message restored for ${what}` : `Override saved for ${what}`);
+      notify("success", reset ? "Built-in message restored" : "Message saved", what);
+      document.dispatchEvent(new CustomEvent("policy-saved", { detail: { policy: result.policy, source: "messages" } }));
+    } catch (error) {
+      clear(notices, banner("error", error.message));
+    }
+  }
+
+  document.addEventListener("policy-saved", (event) => {
+    if (event.detail.source === "messages") return;
+    templates = event.detail.policy.document.templates || {};
+    loadOverride();
+  });
+
+  gql(CATALOG).then(({ messageCatalog: catalog, policy }) => {
+    templates = policy.document.templates || {};
+    clear(kind, catalog.kinds.map((k) => h("option", { value: k }, label(KIND_LABELS, k))));
+    clear(language, catalog.languages.map((l) => h("option", { value: l }, LANGUAGES[l] || l)));
+    clear(offer, catalog.offers.map((o) => h("option", { value: o }, label(OFFER_LABELS, o))));
+    offer.value = "gift_card";
+    clear(variables, catalog.variables.map((v) => [
+      h("dt", {}, h("button", { type: "button", class: "link-button", title: "Insert at the cursor",
+        onclick: () => insert(`{{ ${v.name} }}`) }, `{{ ${v.name} }}`)),
+      h("dd", {}, v.description)]));
+    loadOverride();
+    preview();
+  }, (error) => clear(notices, banner("error", error.message)));
+
+  function insert(snippet) {
+    const el = lastFocused || text;
+    const start = el.selectionStart ?? el.value.length;
+    el.value = el.value.slice(0, start) + snippet + el.value.slice(el.selectionEnd ?? start);
+    el.focus();
+    el.selectionStart = el.selectionEnd = start + snippet.length;
+    schedulePreview();
+  }
+
+  return { refresh() {} };
+}

@@ -1,0 +1,291 @@
+// The policy document as a form. The document (`draft`) is the only state: every control writes its
+// value at its path (data-path) and the server's validator says what is wrong, at the same paths.
+import { checkbox, clear, field, h, KIND_LABELS, OFFER_LABELS, select } from "./dom.js";
+
+export const KINDS = ["late_shipment", "late_delivery", "wrong_item"];
+const OFFER_TYPES = Object.keys(OFFER_LABELS);
+const OFFER_DEFAULTS = {
+  apology_only: {}, gift_card: { amount: 10, expires_in_days: 365 }, free_shipping_voucher: { expires_in_days: 90 },
+  gift_product: { sku: "", quantity: 1 }, partial_refund: { percent: 10 }, reship: { keep_item_discount_percent: 50 },
+};
+const PROMISE_KEYS = [
+  ["handling_days", "Handling days", "int", "Business days to ship."],
+  ["cutoff_hour", "Cut-off hour", "int", "Orders after this local hour count from the next business day."],
+  ["delivery_grace_days", "Delivery grace days", "int", "Extra days before a delivery counts as late."],
+  ["default_delivery_days", "Default delivery days", "int", "When the shipping method names no maximum."],
+  ["country", "Holiday country", "text", "2-letter code for public holidays, e.g. PL. Empty: weekends only."],
+  ["timezone", "Time zone", "text", "e.g. Europe/Warsaw"],
+];
+const COUNT_FROM = [["paid", "Payment"], ["created", "Order creation"]];
+
+// -- paths and values --------------------------------------------------------------------------
+export const dotted = (serverPath) => serverPath.replace(/\[(\d+)\]/g, ".$1").replace(/\["([^"]*)"\]/g, ".$1").replace(/^\./, "");
+
+function setPath(doc, path, value) {
+  const keys = path.split(".");
+  let node = doc;
+  for (const key of keys.slice(0, -1)) {
+    if (node[key] === undefined || node[key] === null || typeof node[key] !== "object") node[key] = {};
+    node = node[key];
+  }
+  const last = keys[keys.length - 1];
+  if (value === undefined) delete node[last]; else node[last] = value;
+}
+
+const getPath = (doc, path) => path.split(".").reduce((node, key) => (node == null ? undefined : node[key]), doc);
+
+function parse(kind, raw) {
+  const text = String(raw).trim();
+  if (kind === "text") return text === "" ? undefined : text;
+  if (kind === "select") return raw === "" ? undefined : raw;
+  if (kind === "tri") return raw === "" ? undefined : raw === "true";
+  if (text === "") return undefined;
+  if (kind === "int") return /^-?\d+$/.test(text) ? Number(text) : text;
+  if (kind === "number") return Number.isFinite(Number(text)) ? Number(text) : text;
+  if (kind === "list") return text.split(",").map((s) => s.trim()).filter(Boolean);
+  if (kind === "amount") {  // "15" or "EUR 15, PLN 60"
+    if (Number.isFinite(Number(text))) return Number(text);
+    const pairs = text.split(",").map((p) => p.trim().match(/^([A-Za-z]{3})\s*[:=]?\s*(-?\d+(?:\.\d+)?)$/));
+    if (pairs.every(Boolean)) return Object.fromEntries(pairs.map((m) => [m[1].toUpperCase(), Number(m[2])]));
+    return text;  // the server explains what is wrong with it
+  }
+  return raw;
+}
+
+function shown(kind, value) {
+  if (value === undefined || value === null) return "";
+  if (kind === "list" && Array.isArray(value)) return value.join(", ");
+  if (kind === "amount" && typeof value === "object") return Object.entries(value).map(([c, v]) => `${c} ${v}`).join(", ");
+  if (kind === "tri") return String(value);
+  return String(value);
+}
+
+export const offerType = (offer) => (typeof offer === "string" ? offer : Object.keys(offer || {})[0] || "apology_only");
+
+// -- the form ------------------------------------------------------------------------------------
+export function renderPolicyForm(root, draft, onChange) {
+  const changed = () => onChange();
+
+  function control(path, kind, attrs = {}) {
+    const value = getPath(draft, path);
+    const numeric = kind === "int" ? "numeric" : kind === "number" || kind === "amount" ? "decimal" : undefined;
+    return h("input", { type: "text", inputmode: numeric, autocomplete: "off", value: shown(kind, value), dataset: { path, kind }, ...attrs });
+  }
+  const input = (label, path, kind, hint, attrs) => field(label, control(path, kind, attrs), { hint });
+  const choice = (label, path, options, hint) => field(label, select(options, shown("select", getPath(draft, path)), { dataset: { path, kind: "select" } }), { hint });
+  const group = (path, ...children) => h("div", { dataset: { group: path } }, h("div", { class: "group-error", role: "alert" }), ...children);
+  const section = (title, note, path, ...children) => h("section", { class: "card", dataset: { group: path } },
+    h("h2", {}, title), note ? h("p", { class: "muted" }, note) : null, h("div", { class: "group-error", role: "alert" }), ...children);
+
+  function senderSection() {
+    return section("Sender", "The From: of customer e-mails. Leave both empty to use the operator's address.", "sender",
+      h("div", { class: "grid wide" }, input("Name", "sender.name", "text"), input("E-mail", "sender.email", "text")));
+  }
+
+  function promisesSection() {
+    return section("Promises", "When an order counts as late. Business days skip weekends and the country's public holidays.", "promises",
+      h("div", { class: "grid" },
+        choice("Handling clock starts at", "promises.count_from", COUNT_FROM),
+        PROMISE_KEYS.map(([key, label, kind, hint]) => input(label, `promises.${key}`, kind, hint))),
+      h("h3", { style: "margin-top:16px" }, "Per channel"),
+      h("p", { class: "muted small" }, "Override any promise for one channel; empty fields use the values above."),
+      mapEditor("promises.channels", "channel", channelRow, () => ({}), "Add channel override"));
+  }
+
+  function channelRow(slug, values, update) {
+    const put = (key, kind) => (event) => { values[key] = parse(kind, event.target.value); if (values[key] === undefined) delete values[key]; update(); };
+    const cell = (key, label, kind) => field(label, h("input", {
+      type: "text", value: shown(kind, values[key]), dataset: { errorPath: `promises.channels.${slug}.${key}` }, oninput: put(key, kind),
+    }));
+    return [
+      field("Count from", select([["", "(same)"], ...COUNT_FROM], values.count_from ?? "", {
+        dataset: { errorPath: `promises.channels.${slug}.count_from` }, onchange: put("count_from", "select") })),
+      PROMISE_KEYS.map(([key, label, kind]) => cell(key, label, kind)),
+    ];
+  }
+
+  function detectionSection() {
+    const flag = (key) => checkbox(KIND_LABELS[key], getPath(draft, `detection.${key}`) !== false, { dataset: { path: `detection.${key}`, kind: "bool" } });
+    return section("Detection", "Which problems the app looks for.", "detection",
+      h("div", { class: "row", style: "gap:20px;margin-bottom:12px" }, KINDS.map(flag)),
+      h("div", { class: "grid wide" },
+        input("Delivery status metadata key", "detection.delivery_status_key", "text", "Fulfilment metadata your carrier integration writes."),
+        input("Scanned SKUs metadata key", "detection.scanned_skus_key", "text", "Fulfilment metadata your packing station writes.")));
+  }
+
+  function limitsSection() {
+    const money = (title, path, hint) => h("div", {}, h("h3", { style: "margin-top:16px" }, title), h("p", { class: "muted small" }, hint),
+      mapEditor(path, "currency", amountRow(path), () => 0, "Add currency"));
+    return section("Limits", "They hold across all rules; when one blocks an offer the customer still gets the apology.", "limits",
+      h("div", { class: "grid" },
+        input("Compensations per customer", "limits.per_customer.max", "int"),
+        input("…within days", "limits.per_customer.days", "int")),
+      money("Monthly budget", "limits.monthly_budget", "Total goodwill per calendar month. Empty: no cap. Currencies left out get no goodwill."),
+      money("Manual approval above", "limits.manual_approval_above", "Larger offers wait for a person. Empty: no threshold."));
+  }
+
+  const amountRow = (path) => (currency, value, update, set) => [
+    field("Amount", h("input", { type: "text", inputmode: "decimal", value: shown("number", value),
+      dataset: { errorPath: `${path}.${currency}` }, oninput: (e) => { set(parse("number", e.target.value) ?? ""); update(); } })),
+  ];
+
+  // A mapping edited as rows (key + fields); the whole mapping is written back on every change.
+  function mapEditor(path, keyName, rowFields, fresh, addLabel) {
+    const box = h("div", { dataset: { group: path } }, h("div", { class: "group-error", role: "alert" }));
+    const rows = Object.entries(getPath(draft, path) || {}).map(([key, value]) => ({ key, value }));
+    const write = () => {
+      const out = {};
+      for (const row of rows) if (row.key.trim()) out[keyName === "currency" ? row.key.trim().toUpperCase() : row.key.trim()] = row.value;
+      setPath(draft, path, Object.keys(out).length ? out : (path === "promises.channels" ? undefined : {}));
+      changed();
+    };
+    const list = h("div");
+    const draw = (focusLast = false) => {
+      clear(list, rows.map((row, i) => {
+        const key = h("input", { type: "text", value: row.key, placeholder: keyName === "currency" ? "EUR" : "channel-slug",
+          dataset: { errorPath: `${path}.${row.key}` }, oninput: (e) => { row.key = e.target.value; write(); }, onchange: () => draw() });
+        return h("div", { class: keyName === "channel" ? "channel-row" : "map-row" },
+          field(keyName === "currency" ? "Currency" : "Channel slug", key, { cls: keyName === "channel" ? "slug" : "" }),
+          rowFields(row.key, row.value, write, (v) => { row.value = v; }),
+          h("button", { type: "button", class: "ghost danger small", "aria-label": `Remove ${row.key || keyName}`,
+            onclick: () => { rows.splice(i, 1); write(); draw(); } }, "Remove"));
+      }));
+      if (focusLast) list.querySelector(".map-row:last-child input, .channel-row:last-child input")?.focus();
+    };
+    draw();
+    box.append(list, h("button", { type: "button", class: "small", onclick: () => { rows.push({ key: "", value: fresh() }); draw(true); } }, addLabel));
+    return box;
+  }
+
+  // -- rules -----------------------------------------------------------------------------------
+  function rulesSection() {
+    const list = h("div");
+    const add = h("button", { type: "button", onclick: () => {
+      draft.rules = draft.rules || [];
+      draft.rules.push({ name: `Rule ${draft.rules.length + 1}`, when: { kinds: ["late_shipment", "late_delivery"] },
+        offer: { free_shipping_voucher: { expires_in_days: 90 } }, approval: "auto" });
+      changed(); drawRules(list); list.querySelector(".rule:last-child input")?.focus();
+    } }, "Add rule");
+    drawRules(list);
+    return section("Rules", "First match wins; when no rule matches the customer gets the apology only.", "rules", list, add);
+  }
+
+  function drawRules(list, focus) {
+    const rules = draft.rules || [];
+    clear(list, rules.length ? rules.map((rule, i) => ruleCard(list, rule, i, rules.length)) : h("p", { class: "empty" }, "No rules: every incident gets the apology only."));
+    for (const selector of [].concat(focus || [])) {
+      const target = list.querySelector(selector);
+      if (target) { target.focus(); break; }
+    }
+  }
+
+  function ruleCard(list, rule, i, count) {
+    const base = `rules.${i}`;
+    const move = (to, label, disabled) => h("button", { type: "button", class: "small", disabled, "aria-label": `${label} rule ${i + 1}`,
+      dataset: { move: label }, onclick: () => {
+        const [item] = draft.rules.splice(i, 1);
+        draft.rules.splice(to, 0, item); changed();
+        const card = `.rule:nth-child(${to + 1})`;
+        drawRules(list, [`${card} [data-move="${label}"]:not([disabled])`, `${card} [data-move]:not([disabled])`]);
+      } }, label === "Move up" ? "↑ Up" : "↓ Down");
+    const type = offerType(rule.offer);
+    const typeSelect = select(OFFER_TYPES.map((t) => [t, OFFER_LABELS[t]]), type, { onchange: (e) => {
+      draft.rules[i].offer = { [e.target.value]: { ...OFFER_DEFAULTS[e.target.value] } }; changed();
+      drawRules(list, `.rule:nth-child(${i + 1}) .offer-type`);
+    }, class: "offer-type" });
+    return h("article", { class: "rule", dataset: { group: base }, "aria-label": `Rule ${i + 1}` },
+      h("div", { class: "group-error", role: "alert" }),
+      h("div", { class: "rule-head" },
+        h("span", { class: "rule-order", "aria-hidden": "true" }, `${i + 1}.`),
+        input("Rule name", `${base}.name`, "text"),
+        choice("Approval", `${base}.approval`, [["auto", "Automatic"], ["manual", "A person approves"]]),
+        move(i - 1, "Move up", i === 0), move(i + 1, "Move down", i === count - 1),
+        h("button", { type: "button", class: "small danger", "aria-label": `Delete rule ${i + 1}`, onclick: () => {
+          draft.rules.splice(i, 1); changed(); drawRules(list, ".rule:last-child input");
+        } }, "Delete")),
+      h("h3", {}, "When"),
+      group(`${base}.when`, h("div", { class: "grid" },
+        kindsField(`${base}.when.kinds`, rule.when?.kinds),
+        input("At least days late", `${base}.when.min_days_late`, "int"),
+        input("Channels", `${base}.when.channels`, "list", "Slugs, comma-separated. Empty: all."),
+        input("Order total at least", `${base}.when.min_order_total`, "amount", "e.g. 100 or EUR 100, PLN 400"),
+        input("Order total at most", `${base}.when.max_order_total`, "amount"),
+        choice("Customer", `${base}.when.first_order`, [["", "Anyone"], ["true", "First order only"], ["false", "Returning only"]]))),
+      h("h3", {}, "Offer"),
+      group(`${base}.offer`, h("div", { class: "grid" }, field("Give", typeSelect), offerFields(`${base}.offer.${type}`, type))));
+  }
+
+  function kindsField(path, kinds) {
+    const chosen = kinds === undefined || kinds === null ? [] : [].concat(kinds);
+    return h("fieldset", { dataset: { group: path } }, h("legend", { class: "legend" }, "Problems (none ticked: any)"),
+      h("div", { class: "row" }, KINDS.map((k) => checkbox(KIND_LABELS[k], chosen.includes(k), { dataset: { kindsPath: path, value: k } }))),
+      h("div", { class: "group-error", role: "alert" }));
+  }
+
+  function offerFields(path, type) {
+    const days = (label) => input(label, `${path}.expires_in_days`, "int", "Empty: the default (365 for gift cards, 90 for vouchers).");
+    switch (type) {
+      case "gift_card": return [
+        input("Amount", `${path}.amount`, "amount", "Or per currency: EUR 15, PLN 60"),
+        input("…or percent of order", `${path}.percent_of_order`, "number"),
+        input("Max amount (with percent)", `${path}.max_amount`, "amount"), days("Expires in days")];
+      case "free_shipping_voucher": return [days("Expires in days")];
+      case "gift_product": return [input("Product SKU", `${path}.sku`, "text"), input("Quantity", `${path}.quantity`, "int")];
+      case "partial_refund": return [input("Percent of order", `${path}.percent`, "number"), input("…or amount", `${path}.amount`, "amount")];
+      case "reship": return [input("Discount to keep the wrong item (%)", `${path}.keep_item_discount_percent`, "number")];
+      default: return [h("p", { class: "muted", style: "align-self:end" }, "The customer gets the apology only.")];
+    }
+  }
+
+  // One listener for every simple control.
+  const onEdit = (event) => {
+    const el = event.target;
+    if (el.dataset.kindsPath) {
+      const ticked = [...root.querySelectorAll(`[data-kinds-path="${el.dataset.kindsPath}"]`)].filter((c) => c.checked).map((c) => c.dataset.value);
+      setPath(draft, el.dataset.kindsPath, ticked.length ? ticked : undefined);
+    } else if (el.dataset.path) {
+      const value = el.dataset.kind === "bool" ? el.checked : parse(el.dataset.kind, el.value);
+      setPath(draft, el.dataset.path, value);
+      if (el.dataset.path.startsWith("sender.") && draft.sender && !draft.sender.name && !draft.sender.email) delete draft.sender;
+    } else return;
+    el.removeAttribute("aria-invalid");
+    changed();
+  };
+  root.oninput = onEdit;
+  root.onchange = (event) => { if (event.target.type === "checkbox" || event.target.tagName === "SELECT") onEdit(event); };
+
+  clear(root, senderSection(), promisesSection(), detectionSection(), limitsSection(), rulesSection());
+
+  return {
+    showErrors(errors) {
+      for (const el of root.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+      for (const el of root.querySelectorAll(".field-error, .group-error")) el.textContent = "";
+      const unplaced = [];
+      for (const error of errors) {
+        const target = locate(root, error.path);
+        if (target?.control) {
+          target.control.setAttribute("aria-invalid", "true");
+          document.getElementById(target.control.getAttribute("aria-describedby")).textContent = error.message;
+        } else if (target?.group) {
+          const slot = target.group.querySelector(":scope > .group-error");
+          slot.textContent = [slot.textContent, `${error.path}: ${error.message}`].filter(Boolean).join(" · ");
+        } else unplaced.push(error);
+      }
+      return unplaced;
+    },
+  };
+}
+
+/** The control (or the nearest enclosing group) a server path points at. */
+export function locate(root, serverPath) {
+  const path = dotted(serverPath);
+  const control = root.querySelector(`[data-path="${CSS.escape(path)}"], [data-error-path="${CSS.escape(path)}"]`);
+  if (control && control.getAttribute("aria-describedby")) return { control };
+  const parts = path.split(".");
+  while (parts.length) {
+    const group = root.querySelector(`[data-group="${CSS.escape(parts.join("."))}"]`);
+    if (group) return { group };
+    parts.pop();
+  }
+  return null;
+}

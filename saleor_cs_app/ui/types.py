@@ -1,0 +1,290 @@
+"""The GraphQL types of the app's own API, and how store rows and domain values map onto them.
+
+Money is a string (the Decimal as written) so that no amount goes through a float.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from urllib.parse import quote, urlsplit
+
+import strawberry
+from strawberry.scalars import JSON
+
+from saleor_cs_app.care.model import IncidentKind as _IncidentKind
+from saleor_cs_app.care.model import OfferType as _OfferType
+from saleor_cs_app.store import incidents as incident_store
+from saleor_cs_app.store.models import Incident as IncidentRow
+from saleor_cs_app.store.models import PolicyVersion
+
+IncidentKind = strawberry.enum(_IncidentKind, name="IncidentKind", description="What went wrong.")
+OfferType = strawberry.enum(_OfferType, name="OfferType", description="What the shop gives.")
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def dashboard_order_url(saleor_api_url: str, order_id: str) -> str:
+    """The order in the dashboard; Saleor Cloud and the Docker setup serve it at `<api origin>/dashboard/`."""
+    parts = urlsplit(saleor_api_url)
+    return f"{parts.scheme}://{parts.netloc}/dashboard/orders/{quote(order_id, safe='')}"
+
+
+# -- incidents -------------------------------------------------------------------------------------
+@strawberry.type
+class TimelineEvent:
+    at: datetime
+    type: str
+    message: str
+
+
+@strawberry.type
+class Decision:
+    offer_type: str
+    offer_value: str | None
+    currency: str | None
+    rule: str | None
+    reason: str
+    blocked_by: str | None
+    needs_approval: bool
+    goodwill: str | None = strawberry.field(description="What was created in Saleor, once it was.")
+
+
+@strawberry.type
+class Incident:
+    id: strawberry.ID
+    order_id: str
+    order_number: str
+    order_url: str = strawberry.field(description="The order in the Saleor dashboard.")
+    dashboard_path: str = strawberry.field(description="The order's path inside the dashboard, for AppBridge redirects.")
+    channel: str
+    kind: IncidentKind
+    source: str
+    state: str
+    days_late: int
+    detected_at: datetime
+    updated_at: datetime
+    customer_email: str | None
+    carrier: str | None
+    warehouse: str | None
+    promised_date: str | None
+    expected_skus: list[str]
+    sent_skus: list[str]
+    note: str | None
+    offer_type: str | None
+    offer_value: str | None
+    currency: str | None
+    error: str | None
+    decision: Decision | None
+    tenant_id: strawberry.Private[int]
+
+    @strawberry.field(description="detected → decided → (approved) → goodwill created → emailed")
+    def timeline(self, info: strawberry.Info) -> list[TimelineEvent]:
+        with info.context.runtime.db.read() as session:
+            events = incident_store.timeline(session, self.tenant_id, str(self.id))
+            return [TimelineEvent(at=e.at, type=e.type, message=e.message) for e in events]
+
+    @classmethod
+    def from_row(cls, row: IncidentRow, saleor_api_url: str) -> Incident:
+        facts = row.facts or {}
+        decision = row.decision
+        return cls(
+            id=strawberry.ID(row.id),
+            order_id=row.order_id,
+            order_number=row.order_number,
+            order_url=dashboard_order_url(saleor_api_url, row.order_id),
+            dashboard_path=f"/orders/{quote(row.order_id, safe='')}",
+            channel=row.channel_slug,
+            kind=_IncidentKind(row.kind),
+            source=row.source,
+            state=row.state,
+            days_late=row.days_late,
+            detected_at=row.detected_at,
+            updated_at=row.updated_at,
+            customer_email=row.customer_email,
+            carrier=row.carrier,
+            warehouse=row.warehouse,
+            promised_date=facts.get("promised_date"),
+            expected_skus=[str(s) for s in facts.get("expected_skus") or ()],
+            sent_skus=[str(s) for s in facts.get("sent_skus") or ()],
+            note=facts.get("note"),
+            offer_type=row.offer_type,
+            offer_value=money(row.offer_value),
+            currency=row.currency,
+            error=row.error,
+            decision=_decision(decision) if decision else None,
+            tenant_id=row.tenant_id,
+        )
+
+
+def _decision(d: dict) -> Decision:
+    offer = d.get("offer") or {}
+    return Decision(
+        offer_type=str(offer.get("type", "apology_only")),
+        offer_value=None if offer.get("value") is None else str(offer.get("value")),
+        currency=offer.get("currency"),
+        rule=d.get("rule"),
+        reason=str(d.get("reason", "")),
+        blocked_by=d.get("blocked_by"),
+        needs_approval=bool(d.get("needs_approval")),
+        goodwill=(d.get("goodwill") or {}).get("summary"),
+    )
+
+
+@strawberry.type
+class IncidentPage:
+    items: list[Incident]
+    total_count: int
+    has_next_page: bool
+    end_cursor: str | None
+    channels: list[str] = strawberry.field(description="Channels that have incidents, for the filter.")
+
+
+@strawberry.type
+class OrderLine:
+    sku: str | None
+    name: str
+    quantity: int
+
+
+@strawberry.type
+class TrackedOrder:
+    order_id: str
+    number: str
+    channel: str
+    order_url: str
+    lines: list[OrderLine]
+    incidents: list[Incident]
+
+
+@strawberry.type
+class ReportResult:
+    incident: Incident
+    created: bool = strawberry.field(description="False when this order already had an incident of this kind.")
+
+
+# -- policy ----------------------------------------------------------------------------------------
+@strawberry.type
+class PolicyVersionInfo:
+    version: int
+    created_at: datetime
+    created_by: str
+
+    @classmethod
+    def from_row(cls, row: PolicyVersion) -> PolicyVersionInfo:
+        return cls(version=row.version, created_at=row.created_at, created_by=row.created_by)
+
+
+@strawberry.type
+class Policy:
+    document: JSON
+    version: int | None = strawberry.field(description="The live version; null before anything was saved.")
+    created_at: datetime | None
+    created_by: str | None
+    history: list[PolicyVersionInfo]
+
+
+@strawberry.type
+class PolicyError:
+    path: str = strawberry.field(description="Where in the document, e.g. rules[2].offer.gift_card.amount")
+    message: str
+
+
+@strawberry.type
+class UpdatePolicyResult:
+    ok: bool
+    errors: list[PolicyError]
+    policy: Policy | None
+
+
+@strawberry.type
+class ValidatePolicyResult:
+    ok: bool
+    errors: list[PolicyError]
+
+
+@strawberry.type
+class SimulationCurrency:
+    currency: str
+    incidents: int
+    would_give: int
+    would_cost: str
+    would_need_approval: int
+    blocked_by_limits: int
+    gave: int = strawberry.field(description="What the live policy gave (from the recorded decisions).")
+    gave_cost: str
+
+
+@strawberry.type
+class SimulationChange:
+    incident_id: str
+    order_number: str
+    kind: str
+    live: str
+    simulated: str
+    reason: str
+
+
+@strawberry.type
+class SimulationResult:
+    ok: bool
+    errors: list[PolicyError]
+    days: int
+    incidents: int
+    currencies: list[SimulationCurrency]
+    changes: list[SimulationChange]
+    more_changes: int
+
+
+# -- messages --------------------------------------------------------------------------------------
+@strawberry.type
+class MessagePreview:
+    subject: str
+    text: str
+    html: str
+    language: str
+    override_error: str | None = strawberry.field(description="Why the override was not used; null when it was.")
+
+
+@strawberry.type
+class TemplateVariable:
+    name: str
+    description: str
+
+
+@strawberry.type
+class MessageCatalog:
+    kinds: list[str]
+    languages: list[str]
+    offers: list[str]
+    variables: list[TemplateVariable]
+
+
+# -- insights --------------------------------------------------------------------------------------
+@strawberry.type
+class Count:
+    label: str
+    count: int
+
+
+@strawberry.type
+class BudgetUse:
+    currency: str
+    spent: str
+    budget: str | None = strawberry.field(description="The policy's monthly budget; null when uncapped.")
+
+
+@strawberry.type
+class Insights:
+    month: str
+    incidents: int
+    by_kind: list[Count]
+    by_state: list[Count]
+    by_carrier: list[Count]
+    by_warehouse: list[Count]
+    by_sku: list[Count]
+    budget: list[BudgetUse]
+    emailed: int
+    median_minutes_to_email: float | None
