@@ -43,6 +43,7 @@ def process(runtime: Runtime, delivery_id: int) -> int | None:
     except Exception as exc:
         log.exception("delivery processing failed", extra={"delivery": delivery_id})
         return _record_failure(runtime, delivery_id, exc)
+    log.info("delivery processed", extra={"delivery": delivery_id, "event": definition.event if definition else None})
     for action in ctx.after_commit if ctx else ():
         action()
     return None

@@ -62,22 +62,24 @@ class Jobs:
             self._consumer.stop(graceful=True)
             self._consumer = None
 
-    def drain(self, *, max_tasks: int = 10_000, include_scheduled: bool = True) -> int:
-        """Run queued (and due or, with include_scheduled, all delayed) tasks in this thread.
+    def drain(self, *, rounds: int = 6) -> int:
+        """Run queued tasks in this thread until the queue is empty (tests, `sweep`).
 
-        For tests and for `saleor-cs-app sweep`; returns how many ran.
+        Delayed tasks (retries) are run early, in at most `rounds` passes, so a
+        task that keeps rescheduling itself cannot spin forever. Returns how many ran.
         """
         ran = 0
-        while ran < max_tasks:
-            if include_scheduled:
-                for task in self.huey.read_schedule(_far_future()):
-                    task.eta = None  # run it now: Huey would put a task that is not yet due back
-                    self.huey.enqueue(task)
-            task = self.huey.dequeue()
-            if task is None:
-                return ran
-            self.huey.execute(task)
-            ran += 1
+        for _ in range(rounds):
+            # pending_count() first: a Redis dequeue blocks for a second on an empty queue.
+            while self.huey.pending_count() and (task := self.huey.dequeue()) is not None:
+                self.huey.execute(task)
+                ran += 1
+            scheduled = self.huey.read_schedule(_far_future())
+            if not scheduled:
+                break
+            for task in scheduled:
+                task.eta = None  # run it now: Huey would put a task that is not yet due back
+                self.huey.enqueue(task)
         return ran
 
 

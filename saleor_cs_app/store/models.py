@@ -76,7 +76,7 @@ class WebhookDelivery(Base):
     """A verified webhook body, stored before it is acknowledged.
 
     Saleor sends no delivery id and retries with the very same bytes, so the
-    body's SHA-256 is the idempotency key.
+    SHA-256 of event name and body is the idempotency key.
     """
 
     __tablename__ = "webhook_deliveries"

@@ -128,7 +128,9 @@ def _caused_by_this_app(payload: dict, tenant: Tenant) -> bool:
 
 
 def _store_and_enqueue(runtime: Runtime, tenant: Tenant, definition: WebhookDefinition, body: bytes) -> Received:
-    digest = hashlib.sha256(body).hexdigest()
+    # One request can fire several events with byte-identical payloads (same order,
+    # same issuedAt), so the event is part of the key; a retry repeats both.
+    digest = hashlib.sha256(definition.event.encode() + b"\n" + body).hexdigest()
     try:
         with runtime.db.transaction() as session:
             delivery = WebhookDelivery(

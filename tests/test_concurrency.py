@@ -1,0 +1,121 @@
+"""Concurrent workers: the budget holds, one incident per order and kind, and the scale-out path
+(separate worker processes sharing the queue) works. `.ci/run` runs these on PostgreSQL + Redis too."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from decimal import Decimal
+
+from saleor_cs_app.store.models import BudgetReservation, WebhookDelivery
+from tests.flows import incidents, rows, use_policy
+
+
+def send_late_orders(saleor, clock, count: int, **order) -> list[dict]:
+    created = clock.now - timedelta(days=10)
+    placed = [saleor.add_order(created=created, **order) for _ in range(count)]
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(
+            lambda o: saleor.send_webhook("ORDER_CREATED", order_id=o["id"], issuedAt=created.isoformat()).status_code,
+            placed,
+        ))
+    assert statuses == [200] * count
+    return placed
+
+
+def run_workers(runtime, workers: int = 4) -> None:
+    """`workers` threads pulling from the same queue at once, like separate consumers."""
+    barrier = threading.Barrier(workers)
+
+    def work():
+        barrier.wait()
+        runtime.jobs.drain()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    runtime.jobs.drain()  # whatever a worker re-queued at the very end
+
+
+def test_a_budget_for_ten_gift_cards_gives_exactly_ten_to_fifty_incidents_under_four_workers(installed, runtime, clock):
+    """Scenario 7."""
+    use_policy(runtime, installed, {
+        "version": 1,
+        "limits": {"per_customer": {"max": 1000, "days": 90}, "monthly_budget": {"USD": 100}},
+        "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 10}}}],
+    })
+    send_late_orders(installed, clock, 50)
+    run_workers(runtime, 4)
+
+    found = incidents(runtime)
+    assert len(found) == 50
+    assert len(installed.gift_cards) == 10
+    assert sorted(i.offer_type for i in found).count("gift_card") == 10
+    blocked = [i for i in found if i.decision["blocked_by"] == "monthly_budget"]
+    assert len(blocked) == 40 and all(i.offer_type == "apology_only" for i in blocked)
+    spent = sum(r.amount for r in rows(runtime, BudgetReservation) if r.state == "spent")
+    assert spent == Decimal(100)
+    assert {i.state for i in found} == {"notified"}, "every customer is told, with or without a gift card"
+
+
+def test_different_signals_for_one_order_at_once_make_one_incident(installed, runtime, clock):
+    created = clock.now - timedelta(days=10)
+    order = installed.add_order(created=created)
+    events = ["ORDER_CREATED", "ORDER_UPDATED", "ORDER_CONFIRMED", "ORDER_FULLY_PAID", "ORDER_UPDATED"]
+    bodies = [
+        (event, json.dumps(installed.webhook_payload(event, order_id=order["id"], issuedAt=created.isoformat(),
+                                                     n=i)).encode())
+        for i, event in enumerate(events)
+    ]
+    with ThreadPoolExecutor(5) as pool:
+        assert all(r.status_code == 200 for r in pool.map(lambda e: installed.send_webhook(e[0], e[1]), bodies))
+    run_workers(runtime, 4)
+    assert len(rows(runtime, WebhookDelivery)) == 4, "the repeated ORDER_UPDATED is one delivery"
+    (incident,) = incidents(runtime)
+    assert incident.kind == "late_shipment"
+
+
+def test_two_worker_processes_share_the_queue(installed, runtime, clock, settings):
+    """The scale-out path: web (this process) enqueues, two `saleor-cs-app worker` processes consume."""
+    env = {
+        **os.environ,
+        "APP_URL": settings.app_url,
+        "DATABASE_URL": settings.database_url,
+        "SECRET_KEY": settings.secret_key,
+        "LOG_LEVEL": "INFO",
+    }
+    if settings.redis_url:
+        env["REDIS_URL"] = settings.redis_url
+    else:
+        env.pop("REDIS_URL", None)
+    # Deadlines are computed from the real clock in the worker processes.
+    placed = send_late_orders(installed, clock, 20)
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "saleor_cs_app", "worker", "--workers", "2"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            states = [i.state for i in incidents(runtime)]
+            if len(states) == 20 and all(s in ("notified", "failed") for s in states):
+                break
+            time.sleep(0.5)
+    finally:
+        for w in workers:
+            w.terminate()
+        logs = [w.communicate(timeout=30)[1] for w in workers]
+    processed = [sum('"delivery processed"' in line for line in log.splitlines()) for log in logs]
+    assert sum(processed) == 20, processed
+    assert all(n > 0 for n in processed), f"both workers took deliveries: {processed}"
+    found = incidents(runtime)
+    assert len(found) == 20 and {i.state for i in found} == {"notified"}
+    assert {i.order_id for i in found} == {o["id"] for o in placed}
+    assert len(installed.notes) == 20 and all(len(n) == 1 for n in installed.notes.values())
