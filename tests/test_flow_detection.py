@@ -1,0 +1,87 @@
+"""Detection through signed webhooks: late deliveries, carrier exceptions, pack-scan checks, duplicates."""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from saleor_cs_app.jobs import sweep
+from saleor_cs_app.store.models import Deadline, TrackedOrder
+from tests.flows import incidents, rows
+
+
+def shipped_order(saleor, runtime, *, delivery_status=None, **order):
+    placed = saleor.add_order(**order)
+    saleor.send_webhook("ORDER_CREATED", order_id=placed["id"])
+    fulfillment = saleor.add_fulfillment(placed["id"], tracking_number="TRK-1")
+    if delivery_status:
+        fulfillment["metadata"] = [{"key": "delivery.status", "value": delivery_status}]
+    saleor.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    return placed, fulfillment
+
+
+def test_five_identical_deliveries_at_once_make_one_incident(installed, runtime, clock):
+    created = clock.now - timedelta(days=10)
+    order = installed.add_order(created=created)
+    body = json.dumps(installed.webhook_payload("ORDER_CREATED", order_id=order["id"], issuedAt=created.isoformat()))
+    with ThreadPoolExecutor(5) as pool:
+        statuses = list(pool.map(lambda _: installed.send_webhook("ORDER_CREATED", body.encode()).status_code, range(5)))
+    assert statuses == [200] * 5
+    runtime.jobs.drain()
+    assert len(incidents(runtime)) == 1
+
+
+def test_a_parcel_not_delivered_by_its_promise_becomes_a_late_delivery(installed, runtime, clock):
+    order, fulfillment = shipped_order(installed, runtime)
+    (deadline,) = rows(runtime, Deadline)
+    assert (deadline.kind, deadline.fulfillment_id) == ("late_delivery", fulfillment["id"])
+    clock.advance(days=14)
+    assert sweep.run(runtime) == 1
+    (incident,) = incidents(runtime)
+    assert (incident.kind, incident.fulfillment_id, incident.source) == ("late_delivery", fulfillment["id"], "deadline")
+    assert incident.facts["promised_date"] is not None
+
+
+def test_a_delivered_parcel_closes_tracking(installed, runtime, clock):
+    order, fulfillment = shipped_order(installed, runtime)
+    fulfillment["metadata"] = [{"key": "delivery.status", "value": "delivered"}]
+    installed.send_webhook("FULFILLMENT_METADATA_UPDATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    assert rows(runtime, Deadline) == []
+    clock.advance(days=30)
+    assert sweep.run(runtime) == 0 and incidents(runtime) == []
+
+
+def test_a_carrier_exception_opens_a_late_delivery_at_once(installed, runtime, clock):
+    order, fulfillment = shipped_order(installed, runtime, delivery_status="exception")
+    (incident,) = incidents(runtime)
+    assert (incident.kind, incident.source) == ("late_delivery", "carrier")
+
+
+def test_a_matching_pack_scan_opens_nothing(installed, runtime):
+    order = installed.add_order(lines=[{"sku": "SKU-MUG", "quantity": 2}])
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    fulfillment = installed.add_fulfillment(order["id"])
+    fulfillment["metadata"] = [{"key": "packing.scanned_skus", "value": "SKU-MUG, SKU-MUG"}]
+    installed.send_webhook("FULFILLMENT_METADATA_UPDATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    assert incidents(runtime) == []
+
+
+def test_click_and_collect_orders_have_no_delivery_promise(installed, runtime, clock):
+    order, _ = shipped_order(installed, runtime, deliveryMethod="click_and_collect")
+    assert [d.kind for d in rows(runtime, Deadline)] == []
+    (tracked,) = rows(runtime, TrackedOrder)
+    assert tracked.click_and_collect
+
+
+def test_the_promise_is_kept_when_the_merchant_later_edits_the_shipping_method(installed, runtime):
+    order = installed.add_order()
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    (before,) = rows(runtime, TrackedOrder)
+    installed.orders[order["id"]]["deliveryMethod"]["maximumDeliveryDays"] = 30
+    installed.send_webhook("ORDER_UPDATED", order_id=order["id"])
+    runtime.jobs.drain()
+    (after,) = rows(runtime, TrackedOrder)
+    assert after.max_delivery_days == before.max_delivery_days == 5
