@@ -1,0 +1,32 @@
+"""The domain stays pure: care/ knows nothing of Flask, SQL, GraphQL clients or HTTP."""
+
+import ast
+from pathlib import Path
+
+CARE = Path(__file__).parent.parent / "saleor_cs_app" / "care"
+FORBIDDEN = ("flask", "sqlalchemy", "gql", "requests", "huey", "saleor_cs_app.store", "saleor_cs_app.saleor")
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_care_imports_no_framework_database_or_network_code():
+    offenders = {
+        f"{path.name}: {name}"
+        for path in CARE.glob("*.py")
+        for name in imported_modules(path)
+        if any(name == f or name.startswith(f + ".") for f in FORBIDDEN)
+    }
+    assert offenders == set()
+
+
+def test_care_rules_take_time_as_an_argument():
+    for path in CARE.glob("*.py"):
+        assert "datetime.now(" not in path.read_text() and "date.today(" not in path.read_text(), path.name
