@@ -1,0 +1,68 @@
+"""The command line: one clear line and a non-zero exit on errors; policy as code round-trips."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from saleor_cs_app.cli import main
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch, installed, settings):
+    monkeypatch.chdir(tmp_path)
+    for key, value in {
+        "DATABASE_URL": settings.database_url,
+        "SECRET_KEY": settings.secret_key,
+        "APP_URL": settings.app_url,
+    }.items():
+        monkeypatch.setenv(key, value)
+    if settings.redis_url:
+        monkeypatch.setenv("REDIS_URL", settings.redis_url)
+    return installed
+
+
+def test_policy_schema_is_json_schema():
+    result = CliRunner().invoke(main, ["policy", "schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["type"] == "object"
+
+
+def test_policy_import_then_export_round_trips(env, tmp_path):
+    document = tmp_path / "policy.yaml"
+    document.write_text(
+        "version: 1\nrules:\n  - name: Late\n    when: {kinds: [late_shipment]}\n    offer: {gift_card: {amount: 7}}\n"
+    )
+    imported = CliRunner().invoke(main, ["policy", "import", str(document), "--saleor-api-url", env.api_url])
+    assert imported.exit_code == 0, imported.output
+    assert "version 2 is live" in imported.output
+    exported = CliRunner().invoke(main, ["policy", "export", "--saleor-api-url", env.api_url])
+    assert exported.exit_code == 0
+    assert json.loads(exported.output)["rules"][0]["offer"]["gift_card"]["amount"] == 7
+
+
+def test_an_invalid_policy_names_the_path_and_changes_nothing(env, tmp_path):
+    document = tmp_path / "bad.json"
+    document.write_text(json.dumps({"version": 1, "rules": [{"name": "x", "offer": {"gift_card": {"amount": -5}}}]}))
+    result = CliRunner().invoke(main, ["policy", "import", str(document), "--saleor-api-url", env.api_url])
+    assert result.exit_code != 0
+    assert "rules[0].offer.gift_card.amount" in result.output
+    exported = CliRunner().invoke(main, ["policy", "export", "--saleor-api-url", env.api_url])
+    assert "free_shipping_voucher" in exported.output, "the default policy is still live"
+
+
+def test_an_unknown_saleor_is_one_clear_line(env, tmp_path):
+    result = CliRunner().invoke(main, ["policy", "export", "--saleor-api-url", "https://nope.example/graphql/"])
+    assert result.exit_code != 0 and "no installation for https://nope.example/graphql/" in result.output
+
+
+def test_a_bad_setting_is_one_clear_line(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "not a url")
+    result = CliRunner().invoke(main, ["migrate"])
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines() == ["Error: DATABASE_URL: 'not a url' is not a database URL"]
+
+
+def test_sweep_runs_once_and_reports(env):
+    result = CliRunner().invoke(main, ["sweep"])
+    assert result.exit_code == 0 and "deadline(s) passed" in result.output
