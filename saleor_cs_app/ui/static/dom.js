@@ -99,7 +99,7 @@ export function formatMoney(amount, currency) {
 
 export function formatMinutes(minutes) {
   if (minutes === null || minutes === undefined) return "—";
-  if (minutes < 1) return "under a minute";
+  if (minutes < 1) return "< 1 min";
   if (minutes < 90) return `${Math.round(minutes)} min`;
   if (minutes < 60 * 48) return `${(minutes / 60).toFixed(1)} h`;
   return `${(minutes / 1440).toFixed(1)} days`;

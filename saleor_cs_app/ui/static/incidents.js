@@ -66,7 +66,7 @@ export function mountIncidents(panel) {
   }
 
   function listRow(item) {
-    return h("tr", { dataset: { id: item.id }, class: item.id === selected ? "selected" : "" },
+    return h("tr", { dataset: { id: item.id }, class: item.id === selected ? "selected" : undefined },
       h("td", {}, h("button", { type: "button", class: "link-button", onclick: () => open(item.id),
         "aria-label": `Order ${item.orderNumber}, ${label(KIND_LABELS, item.kind)}` }, `#${item.orderNumber}`)),
       h("td", {}, label(KIND_LABELS, item.kind)),
@@ -83,6 +83,8 @@ export function mountIncidents(panel) {
       const { incident } = await gql(DETAIL, { id });
       if (selected !== id) return;
       renderDetail(incident, quiet);
+      const row = body.querySelector(`tr[data-id="${CSS.escape(id)}"]`);
+      if (row) row.replaceWith(listRow(incident));
       if (MOVING.has(incident.state)) poll = setTimeout(() => open(id, true), 1500);  // the worker is on it
     } catch (error) {
       clear(detail, banner("error", error.message));

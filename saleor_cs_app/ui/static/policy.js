@@ -107,8 +107,14 @@ export function mountPolicy(panel) {
     const unplaced = new Set(form.showErrors(errors));
     clear(notices, banner("error", h("strong", {}, title), h("ul", {}, errors.map((error) =>
       h("li", {}, unplaced.has(error) ? `${error.path || "document"}: ${error.message}`
-        : h("button", { type: "button", class: "link-button", onclick: () => focusPath(error.path) }, `${error.path}: ${error.message}`))))));
+        : h("button", { type: "button", class: "link-button", onclick: () => focusPath(error.path) }, describe(error)))))));
     notices.focus();
+  }
+
+  function describe(error) {
+    const control = locate(formHost, error.path)?.control;
+    const name = control ? formHost.querySelector(`label[for="${control.id}"]`)?.textContent : null;
+    return name ? `${name} (${error.path}): ${error.message}` : `${error.path}: ${error.message}`;
   }
 
   function focusPath(path) {

@@ -72,7 +72,7 @@ export function renderPolicyForm(root, draft, onChange) {
     return h("input", { type: "text", inputmode: numeric, autocomplete: "off", value: shown(kind, value), dataset: { path, kind }, ...attrs });
   }
   const input = (label, path, kind, hint, attrs) => field(label, control(path, kind, attrs), { hint });
-  const choice = (label, path, options, hint) => field(label, select(options, shown("select", getPath(draft, path)), { dataset: { path, kind: "select" } }), { hint });
+  const choice = (label, path, options, hint, cls) => field(label, select(options, shown("select", getPath(draft, path)), { dataset: { path, kind: "select" } }), { hint, cls });
   const group = (path, ...children) => h("div", { dataset: { group: path } }, h("div", { class: "group-error", role: "alert" }), ...children);
   const section = (title, note, path, ...children) => h("section", { class: "card", dataset: { group: path } },
     h("h2", {}, title), note ? h("p", { class: "muted" }, note) : null, h("div", { class: "group-error", role: "alert" }), ...children);
@@ -198,7 +198,7 @@ export function renderPolicyForm(root, draft, onChange) {
       h("div", { class: "rule-head" },
         h("span", { class: "rule-order", "aria-hidden": "true" }, `${i + 1}.`),
         input("Rule name", `${base}.name`, "text"),
-        choice("Approval", `${base}.approval`, [["auto", "Automatic"], ["manual", "A person approves"]]),
+        choice("Approval", `${base}.approval`, [["auto", "Automatic"], ["manual", "A person approves"]], undefined, "approval"),
         move(i - 1, "Move up", i === 0), move(i + 1, "Move down", i === count - 1),
         h("button", { type: "button", class: "small danger", "aria-label": `Delete rule ${i + 1}`, onclick: () => {
           draft.rules.splice(i, 1); changed(); drawRules(list, ".rule:last-child input");

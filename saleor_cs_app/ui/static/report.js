@@ -42,7 +42,7 @@ function renderForm(order) {
   const sent = h("input", { type: "text", placeholder: "e.g. SKU-HOODIE-L", autocomplete: "off" });
   const note = h("textarea", { rows: 3, placeholder: "What the customer told you" });
   const wrongItem = h("div", { class: "stack" },
-    h("fieldset", {}, h("legend", { class: "legend" }, "Which items should have been sent?"), h("div", { class: "stack" }, expected),
+    h("fieldset", {}, h("legend", { class: "legend" }, "Which items should have been sent?"), h("div", { class: "choices" }, expected),
       h("div", { class: "field-error", id: "expected-error", role: "alert" })),
     field("What was sent instead? (SKUs, comma-separated)", sent));
   const submit = h("button", { type: "submit", class: "primary" }, "Report problem");
@@ -54,7 +54,10 @@ function renderForm(order) {
     h("fieldset", {}, h("legend", { class: "legend" }, "What went wrong?"), h("div", { class: "row", style: "gap:16px" }, kinds)),
     wrongItem, field("Note (optional)", note), notices,
     h("div", { class: "row" }, submit, h("button", { type: "button", onclick: close }, "Cancel")));
-  form.addEventListener("change", () => { wrongItem.hidden = chosenKind() !== "WRONG_ITEM"; });
+  form.addEventListener("change", () => {
+    wrongItem.hidden = chosenKind() !== "WRONG_ITEM";
+    document.getElementById("expected-error").textContent = "";
+  });
   clear(root, form);
   const chosenKind = () => form.querySelector('input[name="kind"]:checked').value;
 
@@ -82,7 +85,7 @@ function renderForm(order) {
 function done(order, result) {
   const status = h("p", { role: "status" });
   const show = (incident) => {
-    status.textContent = `${label(STATE_LABELS, incident.state)}. ${incident.decision ? incident.decision.reason : "Deciding what to offer…"}`;
+    status.textContent = `${label(STATE_LABELS, incident.state)} — ${incident.decision ? incident.decision.reason : "deciding what to offer…"}`;
   };
   clear(root, banner("success", result.created ? `Reported. The app is handling order #${order.number}.`
     : `This problem was already reported for order #${order.number}.`), status,

@@ -1,0 +1,226 @@
+"""The dashboard pages in real Chromium, inside a page that plays the Saleor dashboard's AppBridge part."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
+from saleor_cs_app.store import policies
+from tests.ui.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DashboardHost, snap
+from tests.ui.conftest import GIFT_CARD_POLICY, tenant_id_of, track_order, use_policy
+
+pytestmark = pytest.mark.browser
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def host(installed, app_server):
+    with DashboardHost(app_server.url, installed) as host:
+        yield host
+
+
+@pytest.fixture
+def page(browser, host, app_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.requests, page.problems = [], []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("console", lambda m: page.problems.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None)
+    page.on("response", lambda r: page.problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    yield page
+    allowed = {urlsplit(app_server.url).netloc, urlsplit(host.url).netloc}
+    outside = [u for u in page.requests if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc not in allowed]
+    assert outside == [], "the pages load nothing from elsewhere"
+    assert page.problems == [], page.problems
+    context.close()
+
+
+def app_frame(page, host, path="/dashboard/", **params):
+    page.goto(host.open_url(path, **params))
+    frame = page.frame_locator("#app")
+    expect(frame.locator("#app")).to_be_visible()
+    return frame
+
+
+def live_policy(runtime, saleor):
+    with runtime.db.read() as session:
+        row = policies.live(session, tenant_id_of(runtime, saleor))
+        return row.version, row.document, row.created_by
+
+
+def test_policy_edit_shows_the_validators_message_then_saves_a_new_version(page, host, runtime, installed):
+    frame = app_frame(page, host)
+    expect(frame.get_by_text("Live: version 1")).to_be_visible()
+    snap(page, "01-policy")
+
+    cutoff = frame.get_by_label("Cut-off hour", exact=True)
+    cutoff.fill("25")
+    frame.get_by_role("button", name="Save policy").click()
+    expect(frame.get_by_text("Not saved: one problem to fix")).to_be_visible()
+    expect(cutoff).to_have_attribute("aria-invalid", "true")
+    expect(frame.locator(".field-error", has_text="must be <= 23")).to_be_visible()
+    snap(page, "02-policy-validation-error")
+    assert live_policy(runtime, installed)[0] == 1, "nothing is saved while the document is invalid"
+
+    cutoff.fill("16")
+    frame.get_by_role("button", name="Add rule").click()
+    new_rule = frame.locator("article.rule").last
+    new_rule.get_by_label("Rule name").fill("Very late")
+    new_rule.get_by_label("Give").select_option("gift_card")
+    new_rule.get_by_label("Amount", exact=True).fill("EUR 15, USD 15")
+    new_rule.get_by_label("At least days late").fill("3")
+    new_rule.get_by_role("button", name="Move up").click()
+    page.keyboard.press("Enter")  # focus stays on the moved rule's button
+    expect(frame.locator("article.rule").first.get_by_label("Rule name")).to_have_value("Very late")
+
+    frame.get_by_role("button", name="Simulate last 30 days").click()
+    expect(frame.get_by_text("If this policy had been live for the last 30 days")).to_be_visible()
+
+    frame.get_by_role("button", name="Save policy").click()
+    expect(frame.get_by_text("Saved. Version 2 is live.")).to_be_visible()
+    expect(frame.get_by_text("changed by staff@example.com")).to_be_visible()
+    version, document, by = live_policy(runtime, installed)
+    assert (version, by) == (2, "staff@example.com")
+    assert document["promises"]["cutoff_hour"] == 16
+    assert document["rules"][0] == {
+        "name": "Very late", "approval": "auto", "when": {"kinds": ["late_shipment", "late_delivery"], "min_days_late": 3},
+        "offer": {"gift_card": {"amount": {"EUR": 15, "USD": 15}, "expires_in_days": 365}},
+    }
+    assert [r["name"] for r in document["rules"]] == ["Very late", "Late", "Wrong item"]
+    assert page.evaluate("window.actions.map(a => a.type)")[:1] == ["notifyReady"]
+
+
+def test_simulation_compares_with_what_the_live_policy_gave(page, host, runtime, installed, pending_incident, api):
+    api('mutation($id: ID!) { approveIncident(id: $id) { id } }', {"id": pending_incident})
+    runtime.jobs.drain()
+    frame = app_frame(page, host)
+    rule = frame.locator("article.rule").first
+    expect(rule.get_by_label("Rule name")).to_have_value("Wrong item")
+    rule.get_by_label("Amount", exact=True).fill("40")
+    frame.get_by_role("button", name="Simulate last 90 days").click()
+    expect(frame.get_by_text("USD — 1 incident")).to_be_visible()
+    expect(frame.get_by_role("cell", name="gift card (USD 40.00)")).to_be_visible()
+    snap(page, "03-policy-simulation")
+
+
+def test_message_preview_follows_the_override_and_resets_to_built_in(page, host, runtime, installed):
+    frame = app_frame(page, host)
+    frame.get_by_role("tab", name="Messages").click()
+    frame.get_by_label("Language").select_option("fi")
+    preview = frame.locator(".preview-subject")
+    expect(preview).to_contain_text("tilauksesi nro 1042")
+    frame.get_by_label("Subject").fill("Anteeksi, {{ customer_first_name }}!")
+    frame.get_by_label("Text", exact=True).fill("Hei {{ customer_first_name }}, koodisi on {{ offer_code }}.")
+    expect(preview).to_have_text("Anteeksi, Aino!")
+    expect(frame.frame_locator(".preview-frame").get_by_text("koodisi on GC-7Q4M-2XKD")).to_be_visible()
+    snap(page, "04-messages-preview")
+
+    frame.get_by_role("button", name="Save override").click()
+    expect(frame.get_by_text("Your override is live")).to_be_visible()
+    assert live_policy(runtime, installed)[1]["templates"]["late_shipment"]["fi"]["subject"] == "Anteeksi, {{ customer_first_name }}!"
+
+    frame.get_by_label("Subject").fill("{{ ''.__class__ }}")
+    expect(frame.get_by_text("Your override cannot be used")).to_be_visible()
+    frame.get_by_role("button", name="Reset to built-in").click()
+    expect(frame.get_by_text("Built-in message", exact=True)).to_be_visible()
+    expect(preview).not_to_have_text("Anteeksi, Aino!")
+    assert "templates" not in live_policy(runtime, installed)[1] or not live_policy(runtime, installed)[1]["templates"]
+
+
+def test_approving_a_pending_incident_creates_the_gift_card(page, host, runtime, installed, pending_incident):
+    frame = app_frame(page, host)
+    frame.get_by_role("tab", name="Incidents").click()
+    frame.get_by_role("button", name="Order 1, Wrong item").click()
+    expect(frame.get_by_text("Waiting for your approval.")).to_be_visible()
+    expect(frame.locator(".banner.info")).to_contain_text("rule 'Wrong item' matched → gift card of USD 15.00")
+    snap(page, "05-incident-pending")
+
+    frame.get_by_role("button", name="Approve gift card").click()
+    expect(frame.get_by_text("Approved by staff@example.com")).to_be_visible()
+    assert installed.gift_cards == {}, "the worker creates it"
+    runtime.jobs.drain()
+    expect(frame.locator(".timeline").get_by_text("Goodwill created")).to_be_visible()
+    (card,) = installed.gift_cards.values()
+    assert (card["initialBalance"]["amount"], card["initialBalance"]["currency"]) == (15.0, "USD")
+    expect(frame.locator(".facts").get_by_text("Customer told")).to_be_visible()
+    snap(page, "06-incident-approved")
+
+
+def test_insights_and_the_dark_theme(page, host, runtime, installed, pending_incident, api):
+    api('mutation($id: ID!) { approveIncident(id: $id) { id } }', {"id": pending_incident})
+    runtime.jobs.drain()
+    track_order(installed, runtime)
+    frame = app_frame(page, host, theme="dark")
+    expect(frame.locator("html")).to_have_attribute("data-theme", "dark")
+    frame.get_by_role("tab", name="Insights").click()
+    expect(frame.get_by_text("median time from detection to e-mail")).to_be_visible()
+    expect(frame.get_by_text("$15.00 of $500.00")).to_be_visible()
+    expect(frame.locator("section.card", has_text="Wrong items by SKU")).to_contain_text("SKU-MUG")
+    snap(page, "07-insights-dark")
+    frame.get_by_role("tab", name="Incidents").click()
+    frame.get_by_role("button", name="Order 1, Wrong item").click()
+    expect(frame.get_by_text("Goodwill created")).to_be_visible()
+    snap(page, "08-incidents-dark")
+
+
+def test_tabs_are_keyboard_usable(page, host):
+    frame = app_frame(page, host)
+    frame.get_by_role("tab", name="Policy").focus()
+    page.keyboard.press("ArrowRight")
+    expect(frame.get_by_role("tab", name="Messages")).to_be_focused()
+    expect(frame.get_by_role("tab", name="Messages")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("End")
+    expect(frame.get_by_role("tab", name="Insights")).to_be_focused()
+
+
+def test_the_order_page_popup_reports_a_wrong_item(page, host, runtime, installed):
+    use_policy(runtime, installed, GIFT_CARD_POLICY)
+    order = track_order(installed, runtime)
+    frame = app_frame(page, host, path="/dashboard/report", orderId=order["id"])
+    expect(frame.get_by_text(f"Order #{order['number']}")).to_be_visible()
+    frame.get_by_role("button", name="Report problem").click()
+    expect(frame.get_by_text("Tick the item that should have been sent.")).to_be_visible()
+    frame.get_by_label("Saleor Mug Default (SKU-MUG) × 1").check()
+    frame.get_by_label("What was sent instead?").fill("SKU-HOODIE-L")
+    frame.get_by_label("Note (optional)").fill("Customer sent a photo")
+    snap(page, "09-report-form")
+    frame.get_by_role("button", name="Report problem").click()
+    expect(frame.get_by_text(f"Reported. The app is handling order #{order['number']}.")).to_be_visible()
+    runtime.jobs.drain()
+    expect(frame.get_by_text("Waiting for approval — rule 'Wrong item' matched")).to_be_visible()
+    snap(page, "10-report-done")
+    frame.get_by_role("button", name="Close").click()
+    page.wait_for_function("window.actions.some(a => a.type === 'popupClose')")
+
+
+def test_outside_the_dashboard_the_page_says_where_to_open_it(browser, app_server):
+    page = browser.new_page(viewport={"width": 1000, "height": 600})
+    page.goto(f"{app_server.url}/dashboard/")
+    expect(page.get_by_text("Customer Care opens inside the Saleor dashboard")).to_be_visible()
+    expect(page.locator("#app")).to_be_hidden()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "11-outside-dashboard.png"))
+    page.close()
+
+
+def test_a_user_without_manage_orders_sees_the_refusal(page, host):
+    page.goto(host.open_url("/dashboard/", weak="1"))
+    frame = page.frame_locator("#app")
+    expect(frame.get_by_text("needs the MANAGE_ORDERS permission").first).to_be_visible()
+    page.problems.clear()  # the refused API call is logged by the browser as a 401
