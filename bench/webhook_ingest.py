@@ -1,6 +1,6 @@
 """Signed-webhook ingest under a production WSGI server, next to a bare 200-OK Flask endpoint.
 
-Both run under the same gunicorn configuration in the same run; 8 concurrent
+Both run under the same waitress configuration in the same run; 8 concurrent
 clients send unique, correctly signed ORDER_CREATED bodies (the realistic
 TrackedOrder payload size). Prints throughput, p50 and p99 for each and the
 ratio. Usage: python bench/webhook_ingest.py [--requests 4000]
@@ -29,7 +29,9 @@ from jwt.algorithms import RSAAlgorithm
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 8
-GUNICORN = ["-w", "2", "-k", "gthread", "--threads", "8", "--log-level", "warning"]
+# The embedded default runs one process (SQLite allows one writer; `saleor-cs-app serve`
+# is one waitress process), so both apps get the same single-process server.
+SERVER = ["-m", "waitress", "--threads=8"]
 API_URL = "https://shop.example/graphql/"
 
 
@@ -107,7 +109,8 @@ BARE_APP = textwrap.dedent(
 def serve(app_spec: str, env: dict, cwd: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{port}", app_spec], env=env, cwd=cwd
+        [sys.executable, *SERVER, f"--listen=127.0.0.1:{port}", app_spec], env=env, cwd=cwd,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -180,7 +183,7 @@ def main() -> None:
                 proc.wait()
     (bare_rate, _), (app_rate, app_p99) = results["bare 200-OK Flask"], results["saleor-cs-app"]
     print(f"ratio app/bare throughput: {app_rate / bare_rate:.2f}  (goal >= 0.5)   app p99 {app_p99:.2f} ms (goal < 25)")
-    print(f"{CLIENTS} concurrent clients, {len(measured)} signed deliveries each, gunicorn {' '.join(GUNICORN)}")
+    print(f"{CLIENTS} concurrent clients, {len(measured)} signed deliveries each, server: python {' '.join(SERVER)}")
 
 
 if __name__ == "__main__":

@@ -50,7 +50,6 @@ class Settings:
     max_webhook_body_bytes: int = 1_000_000
     jwks_refetch_interval_seconds: float = 30.0  # at most one refetch per tenant in this time
     jwks_max_age_seconds: float = 3600.0  # older copies are refreshed before use
-    sweep_interval_seconds: int = 60
     saleor_timeout_seconds: float = 15.0
     embedded_worker_threads: int = 2
 

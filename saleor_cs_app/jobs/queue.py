@@ -11,8 +11,9 @@ import logging
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey
 from huey.api import Huey
+from huey.storage import SqliteStorage
 from sqlalchemy.engine import make_url
 
 from saleor_cs_app.runtime import Runtime
@@ -29,7 +30,22 @@ def make_huey(runtime: Runtime) -> Huey:
         queue_file = str(Path(url.database).with_suffix(".queue.db"))
     else:
         queue_file = "saleor-cs-app.queue.db"
-    return SqliteHuey("saleor-cs-app", filename=queue_file, utc=True)
+    return Huey("saleor-cs-app", storage_class=_SqliteQueueStorage, filename=queue_file, utc=True)
+
+
+class _SqliteQueueStorage(SqliteStorage):
+    """Huey's SQLite storage with synchronous=NORMAL, as the app's own database uses.
+
+    Huey's default (FULL) fsyncs every enqueue, which made the webhook
+    acknowledgement wait on the disk. In WAL mode NORMAL survives a crash of
+    the process; after a power loss the last enqueues may be gone, and the
+    sweep queues deliveries stored but never processed again.
+    """
+
+    def _create_connection(self):
+        conn = super()._create_connection()
+        conn.execute("pragma synchronous=1")
+        return conn
 
 
 class Jobs:
