@@ -209,3 +209,19 @@ def test_a_merchant_template_override_is_used_when_it_renders(installed, runtime
     (message,) = mail.messages
     assert message.message["Subject"] == f"Sorry about order {order['number']}"
     assert incidents(runtime)[0].goodwill_code in message.message.get_body(("plain",)).get_content()
+
+
+def test_saleor_down_for_good_fails_the_incident_after_the_last_retry(installed, runtime, clock, mail):
+    use_policy(runtime, installed, policy_with({"gift_card": {"amount": 15}}))
+    installed.fail_next("giftCardCreate", times=100, status=503)
+    late_order(installed, runtime, clock)
+    runtime.jobs.drain(rounds=20)
+    (incident,) = incidents(runtime)
+    assert incident.state == "failed" and "503" in incident.error
+    assert installed.gift_cards == {} and mail.messages == []
+
+
+def test_without_smtp_messages_are_a_dry_run_kept_in_the_outbox(installed, runtime, clock):
+    late_order(installed, runtime, clock)
+    (message,) = outbox(runtime)
+    assert message.state == "dry_run" and message.subject and incidents(runtime)[0].goodwill_code in message.text

@@ -158,6 +158,9 @@ def _act(runtime: Runtime, incident_id: str) -> int | None:
         return _fail(runtime, incident_id, f"Saleor refused: {exc}")
     except (GoodwillFailed, SaleorError) as exc:
         return _fail(runtime, incident_id, str(exc))
+    except Exception as exc:  # a bug, or a database hiccup: retry, then give up visibly
+        log.exception("incident step crashed", extra={"incident": incident_id})
+        return _release_for_retry(runtime, incident_id, f"{type(exc).__name__}: {exc}")
     with runtime.db.transaction() as session:
         row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
         row.state, row.lease_until = ("notifying" if message is not None else "handled"), None
@@ -224,11 +227,18 @@ def _claim(runtime: Runtime, incident_id: str):
         return incident, tenant, dict(tracked.facts)
 
 
-def _release_for_retry(runtime: Runtime, incident_id: str, error: str) -> int:
+def _release_for_retry(runtime: Runtime, incident_id: str, error: str) -> int | None:
+    from saleor_cs_app.jobs.tasks import MAX_ATTEMPTS
+
     with runtime.db.transaction() as session:
         row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
+        if row.attempts >= MAX_ATTEMPTS:
+            row.state, row.lease_until, row.error = "failed", None, error
+            budget.settle(session, incident_id, "released")
+            incidents.add_event(session, row, runtime.clock(), "failed", f"Gave up after {row.attempts} tries: {error}")
+            return None
         row.lease_until, row.error = None, error
-        incidents.add_event(session, row, runtime.clock(), "retrying", f"Saleor unavailable, will retry: {error}")
+        incidents.add_event(session, row, runtime.clock(), "retrying", f"Will retry: {error}")
         return row.attempts
 
 
