@@ -14,8 +14,9 @@ from saleor_cs_app.store.models import Incident, TrackedOrder
 
 
 def rules_for(policy, tracked: TrackedOrder) -> PromiseRules:
+    # The policy's country and time zone win; the channel's Saleor defaultCountry fills the gap.
     base = policy.promises_for(tracked.channel_slug)
-    return promises.rules_for_channel(base, country=base.country or tracked.facts.get("channel_country"), timezone=None)
+    return promises.rules_for_channel(base, country=tracked.facts.get("channel_country"), timezone=None)
 
 
 def open_from_deadline(
