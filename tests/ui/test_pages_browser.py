@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -104,6 +106,42 @@ def test_policy_edit_shows_the_validators_message_then_saves_a_new_version(page,
     }
     assert [r["name"] for r in document["rules"]] == ["Very late", "Late", "Wrong item"]
     assert page.evaluate("window.actions.map(a => a.type)")[:1] == ["notifyReady"]
+
+
+def test_channel_overrides_budgets_and_the_json_editor(page, host, runtime, installed):
+    frame = app_frame(page, host)
+    expect(frame.get_by_text("Live: version 1")).to_be_visible()
+    frame.get_by_role("button", name="Add channel override").click()
+    frame.get_by_label("Channel slug").fill("channel-pln")
+    frame.locator(".channel-row").get_by_label("Handling days").fill("1")
+    frame.locator(".channel-row").get_by_label("Holiday country").fill("PL")
+    frame.get_by_role("button", name="Add currency").first.click()
+    frame.locator(".map-row input").nth(6).fill("sek")
+    frame.locator(".map-row input").nth(7).fill("3000")
+    frame.get_by_role("button", name="Remove PLN").first.click()
+
+    frame.get_by_text("Edit as JSON").click()
+    editor = frame.get_by_label("Policy document (JSON)")
+    expect(editor).to_have_value(re.compile(r"^\{"))  # filled when the details open (a toggle event)
+    shown = json.loads(editor.input_value())
+    assert shown["promises"]["channels"] == {"channel-pln": {"handling_days": 1, "country": "PL"}}
+    assert shown["limits"]["monthly_budget"] == {"EUR": 500, "USD": 500, "SEK": 3000}
+    editor.fill("{ not json")
+    frame.get_by_role("button", name="Apply JSON to the form").click()
+    expect(frame.get_by_text("Not valid JSON")).to_be_visible()
+    editor.fill(json.dumps({**shown, "promises": {**shown["promises"], "cutoff_hour": 12}}))
+    frame.get_by_role("button", name="Apply JSON to the form").click()
+    expect(frame.get_by_label("Cut-off hour", exact=True).first).to_have_value("12")
+    frame.get_by_role("button", name="Discard changes").click()
+    expect(frame.locator(".channel-row")).to_have_count(0)
+
+    frame.get_by_role("button", name="Add channel override").click()
+    frame.get_by_label("Channel slug").fill("channel-pln")
+    frame.locator(".channel-row").get_by_label("Handling days").fill("1")
+    frame.get_by_role("button", name="Save policy").click()
+    expect(frame.get_by_text("Saved. Version 2 is live.")).to_be_visible()
+    document = live_policy(runtime, installed)[1]
+    assert document["promises"]["channels"] == {"channel-pln": {"handling_days": 1}}
 
 
 def test_simulation_compares_with_what_the_live_policy_gave(page, host, runtime, installed, pending_incident, api):

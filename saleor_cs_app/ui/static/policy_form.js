@@ -133,22 +133,34 @@ export function renderPolicyForm(root, draft, onChange) {
   function mapEditor(path, keyName, rowFields, fresh, addLabel) {
     const box = h("div", { dataset: { group: path } }, h("div", { class: "group-error", role: "alert" }));
     const rows = Object.entries(getPath(draft, path) || {}).map(([key, value]) => ({ key, value }));
+    const norm = (k) => (keyName === "currency" ? k.trim().toUpperCase() : k.trim());
     const write = () => {
       const out = {};
-      for (const row of rows) if (row.key.trim()) out[keyName === "currency" ? row.key.trim().toUpperCase() : row.key.trim()] = row.value;
+      for (const row of rows) if (norm(row.key)) out[norm(row.key)] = row.value;
       setPath(draft, path, Object.keys(out).length ? out : (path === "promises.channels" ? undefined : {}));
       changed();
     };
     const list = h("div");
     const draw = (focusLast = false) => {
       clear(list, rows.map((row, i) => {
+        let rowBox = null;
         const key = h("input", { type: "text", value: row.key, placeholder: keyName === "currency" ? "EUR" : "channel-slug",
-          dataset: { errorPath: `${path}.${row.key}` }, oninput: (e) => { row.key = e.target.value; write(); }, onchange: () => draw() });
-        return h("div", { class: keyName === "channel" ? "channel-row" : "map-row" },
+          dataset: { errorPath: `${path}.${norm(row.key)}` }, oninput: (e) => {
+            // Re-key the row's error slots in place: redrawing here would drop the focus mid-edit.
+            const before = `${path}.${norm(row.key)}`;
+            row.key = e.target.value;
+            for (const el of rowBox.querySelectorAll("[data-error-path]")) {
+              el.dataset.errorPath = `${path}.${norm(row.key)}${el.dataset.errorPath.slice(before.length)}`;
+            }
+            rowBox.querySelector("button").setAttribute("aria-label", `Remove ${row.key || keyName}`);
+            write();
+          } });
+        rowBox = h("div", { class: keyName === "channel" ? "channel-row" : "map-row" },
           field(keyName === "currency" ? "Currency" : "Channel slug", key, { cls: keyName === "channel" ? "slug" : "" }),
-          rowFields(row.key, row.value, write, (v) => { row.value = v; }),
+          rowFields(norm(row.key), row.value, write, (v) => { row.value = v; }),
           h("button", { type: "button", class: "ghost danger small", "aria-label": `Remove ${row.key || keyName}`,
             onclick: () => { rows.splice(i, 1); write(); draw(); } }, "Remove"));
+        return rowBox;
       }));
       if (focusLast) list.querySelector(".map-row:last-child input, .channel-row:last-child input")?.focus();
     };
