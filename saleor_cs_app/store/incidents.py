@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from saleor_cs_app.store.models import Incident, IncidentEvent, new_id
+from saleor_cs_app.store.models import Incident, IncidentEvent, TrackedOrder, new_id
 from saleor_cs_app.store.upsert import insert_ignore
 
 
@@ -83,3 +84,65 @@ def timeline(session: Session, tenant_id: int, incident_id: str) -> list[Inciden
 
 def open_for_order(session: Session, tenant_id: int, order_id: str) -> list[Incident]:
     return list(session.scalars(select(Incident).where(Incident.tenant_id == tenant_id, Incident.order_id == order_id)))
+
+
+# -- the merchant's incident list and the replays of a policy simulation ----------------------------
+@dataclass(frozen=True)
+class IncidentFilter:
+    state: str | None = None
+    kind: str | None = None
+    channel: str | None = None
+    detected_from: datetime | None = None  # inclusive
+    detected_before: datetime | None = None  # exclusive
+
+
+def incident_filters(tenant_id: int, f: IncidentFilter) -> list:
+    where = [Incident.tenant_id == tenant_id]
+    if f.state:
+        where.append(Incident.state == f.state)
+    if f.kind:
+        where.append(Incident.kind == f.kind)
+    if f.channel:
+        where.append(Incident.channel_slug == f.channel)
+    if f.detected_from is not None:
+        where.append(Incident.detected_at >= f.detected_from)
+    if f.detected_before is not None:
+        where.append(Incident.detected_at < f.detected_before)
+    return where
+
+
+def list_incidents(
+    session: Session, tenant_id: int, f: IncidentFilter, *, first: int, after: tuple[datetime, str] | None = None
+) -> tuple[list[Incident], bool]:
+    """Newest first, keyset-paginated on (detected_at, id); returns (page, has_next_page)."""
+    where = incident_filters(tenant_id, f)
+    if after is not None:
+        at, incident_id = after
+        where.append(or_(Incident.detected_at < at, and_(Incident.detected_at == at, Incident.id < incident_id)))
+    rows = list(
+        session.scalars(
+            select(Incident).where(*where).order_by(Incident.detected_at.desc(), Incident.id.desc()).limit(first + 1)
+        )
+    )
+    return rows[:first], len(rows) > first
+
+
+def count_incidents(session: Session, tenant_id: int, f: IncidentFilter) -> int:
+    return int(session.scalar(select(func.count(Incident.id)).where(*incident_filters(tenant_id, f))) or 0)
+
+
+def channels_seen(session: Session, tenant_id: int) -> list[str]:
+    return list(session.scalars(
+        select(Incident.channel_slug).where(Incident.tenant_id == tenant_id).distinct().order_by(Incident.channel_slug)
+    ))
+
+
+def incidents_with_orders(session: Session, tenant_id: int, since: datetime) -> list[tuple[Incident, TrackedOrder]]:
+    """Incidents detected since `since` with their tracked orders, oldest first (for replays)."""
+    rows = session.execute(
+        select(Incident, TrackedOrder)
+        .join(TrackedOrder, and_(TrackedOrder.tenant_id == Incident.tenant_id, TrackedOrder.order_id == Incident.order_id))
+        .where(Incident.tenant_id == tenant_id, Incident.detected_at >= since)
+        .order_by(Incident.detected_at, Incident.id)
+    )
+    return [(incident, order) for incident, order in rows]

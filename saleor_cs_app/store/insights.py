@@ -1,5 +1,5 @@
-"""Read-only queries behind the merchant's dashboard pages: the incident list with its filters, the
-past incidents a policy simulation replays, and a month's insights. Every query takes the tenant first.
+"""A month's insights for the merchant's dashboard: incidents by kind and cause, budget used,
+time from detection to e-mail. Every query takes the tenant first.
 """
 
 from __future__ import annotations
@@ -10,77 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.store import budget, policies
-from saleor_cs_app.store.models import Incident, IncidentEvent, TrackedOrder
+from saleor_cs_app.store.incidents import IncidentFilter, incident_filters
+from saleor_cs_app.store.models import Incident, IncidentEvent
 
 TOP = 10  # bars per chart; the rest is summed into "other"
 
 
-@dataclass(frozen=True)
-class IncidentFilter:
-    state: str | None = None
-    kind: str | None = None
-    channel: str | None = None
-    detected_from: datetime | None = None  # inclusive
-    detected_before: datetime | None = None  # exclusive
-
-
-def _where(tenant_id: int, f: IncidentFilter) -> list:
-    where = [Incident.tenant_id == tenant_id]
-    if f.state:
-        where.append(Incident.state == f.state)
-    if f.kind:
-        where.append(Incident.kind == f.kind)
-    if f.channel:
-        where.append(Incident.channel_slug == f.channel)
-    if f.detected_from is not None:
-        where.append(Incident.detected_at >= f.detected_from)
-    if f.detected_before is not None:
-        where.append(Incident.detected_at < f.detected_before)
-    return where
-
-
-def list_incidents(
-    session: Session, tenant_id: int, f: IncidentFilter, *, first: int, after: tuple[datetime, str] | None = None
-) -> tuple[list[Incident], bool]:
-    """Newest first, keyset-paginated on (detected_at, id); returns (page, has_next_page)."""
-    where = _where(tenant_id, f)
-    if after is not None:
-        at, incident_id = after
-        where.append(or_(Incident.detected_at < at, and_(Incident.detected_at == at, Incident.id < incident_id)))
-    rows = list(
-        session.scalars(
-            select(Incident).where(*where).order_by(Incident.detected_at.desc(), Incident.id.desc()).limit(first + 1)
-        )
-    )
-    return rows[:first], len(rows) > first
-
-
-def count_incidents(session: Session, tenant_id: int, f: IncidentFilter) -> int:
-    return int(session.scalar(select(func.count(Incident.id)).where(*_where(tenant_id, f))) or 0)
-
-
-def channels_seen(session: Session, tenant_id: int) -> list[str]:
-    return list(session.scalars(
-        select(Incident.channel_slug).where(Incident.tenant_id == tenant_id).distinct().order_by(Incident.channel_slug)
-    ))
-
-
-def incidents_with_orders(session: Session, tenant_id: int, since: datetime) -> list[tuple[Incident, TrackedOrder]]:
-    """Incidents detected since `since` with their tracked orders, oldest first (for replays)."""
-    rows = session.execute(
-        select(Incident, TrackedOrder)
-        .join(TrackedOrder, and_(TrackedOrder.tenant_id == Incident.tenant_id, TrackedOrder.order_id == Incident.order_id))
-        .where(Incident.tenant_id == tenant_id, Incident.detected_at >= since)
-        .order_by(Incident.detected_at, Incident.id)
-    )
-    return [(incident, order) for incident, order in rows]
-
-
-# -- insights ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Counted:
     label: str
@@ -119,7 +58,7 @@ def month_insights(session: Session, tenant_id: int, month: str) -> MonthInsight
     start, end = month_bounds(month)
     rows = session.execute(
         select(Incident.id, Incident.kind, Incident.state, Incident.carrier, Incident.warehouse, Incident.facts).where(
-            *_where(tenant_id, IncidentFilter(detected_from=start, detected_before=end))
+            *incident_filters(tenant_id, IncidentFilter(detected_from=start, detected_before=end))
         )
     ).all()
     kinds, states, carriers, warehouses, skus = Counter(), Counter(), Counter(), Counter(), Counter()

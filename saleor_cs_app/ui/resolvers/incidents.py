@@ -10,7 +10,7 @@ import strawberry
 
 from saleor_cs_app.jobs import incidents_flow
 from saleor_cs_app.store import incidents as incident_store
-from saleor_cs_app.store import insights, orders
+from saleor_cs_app.store import orders
 from saleor_cs_app.ui import staff_report
 from saleor_cs_app.ui.errors import ApiError, NotFoundError
 from saleor_cs_app.ui.types import Incident, IncidentKind, IncidentPage, OrderLine, ReportResult, TrackedOrder
@@ -30,7 +30,7 @@ def incidents(
     after: str | None = None,
 ) -> IncidentPage:
     caller = info.context.caller
-    filters = insights.IncidentFilter(
+    filters = incident_store.IncidentFilter(
         state=state or None,
         kind=kind.value if kind else None,
         channel=channel or None,
@@ -39,13 +39,13 @@ def incidents(
     )
     first = max(1, min(first, MAX_PAGE))
     with info.context.runtime.db.read() as session:
-        rows, has_next = insights.list_incidents(session, caller.tenant_id, filters, first=first, after=_cursor_in(after))
+        rows, has_next = incident_store.list_incidents(session, caller.tenant_id, filters, first=first, after=_cursor_in(after))
         return IncidentPage(
             items=[Incident.from_row(r, caller.saleor_api_url) for r in rows],
-            total_count=insights.count_incidents(session, caller.tenant_id, filters),
+            total_count=incident_store.count_incidents(session, caller.tenant_id, filters),
             has_next_page=has_next,
             end_cursor=_cursor_out(rows[-1].detected_at, rows[-1].id) if rows else None,
-            channels=insights.channels_seen(session, caller.tenant_id),
+            channels=incident_store.channels_seen(session, caller.tenant_id),
         )
 
 
