@@ -11,7 +11,7 @@ import strawberry
 from saleor_cs_app.jobs import incidents_flow
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store import orders
-from saleor_cs_app.ui import staff_report
+from saleor_cs_app.watch import staff_report
 from saleor_cs_app.ui.errors import ApiError, NotFoundError
 from saleor_cs_app.ui.types import Incident, IncidentKind, IncidentPage, OrderLine, ReportResult, TrackedOrder
 from saleor_cs_app.ui.types import dashboard_order_url

@@ -7,7 +7,7 @@ from strawberry.scalars import JSON
 
 from saleor_cs_app.care.policy import DEFAULT_POLICY, PolicyInvalid, parse_policy, policy_json_schema, policy_to_dict
 from saleor_cs_app.store import policies
-from saleor_cs_app.ui.simulation import simulate_recent
+from saleor_cs_app.jobs.simulation import simulate_recent
 from saleor_cs_app.ui.types import (
     Policy,
     PolicyError,
