@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -54,10 +55,18 @@ def serve(host: str, port: int, threads: int) -> None:
         jobs.start_consumer(workers=runtime.settings.embedded_worker_threads)
         log.info("embedded worker started", extra={"threads": runtime.settings.embedded_worker_threads})
     click.echo(f"saleor-cs-app on http://{host}:{port}  (manifest: {runtime.settings.app_url}/api/manifest)")
+    # SIGTERM (systemd, Docker) stops like Ctrl-C: the server closes, then the worker finishes its task.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="saleor-cs-app")
+    except KeyboardInterrupt:
+        pass
     finally:
         jobs.stop_consumer()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 @main.command(help="Run a worker that processes the shared queue (scale-out: needs REDIS_URL).")

@@ -225,3 +225,17 @@ def test_without_smtp_messages_are_a_dry_run_kept_in_the_outbox(installed, runti
     late_order(installed, runtime, clock)
     (message,) = outbox(runtime)
     assert message.state == "dry_run" and message.subject and incidents(runtime)[0].goodwill_code in message.text
+
+
+def test_a_gift_product_is_priced_from_the_catalogue_against_budget_and_approval(installed, runtime, clock, mail):
+    installed.add_variant("SKU-GIFT-TOTE", 80, product_name="Tote bag")
+    use_policy(runtime, installed, {
+        **LATE_GETS,
+        "limits": {"per_customer": {"max": 5, "days": 90}, "manual_approval_above": {"USD": 50}},
+        "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]},
+                   "offer": {"gift_product": {"sku": "SKU-GIFT-TOTE", "quantity": 1}}}],
+    })
+    late_order(installed, runtime, clock)
+    (incident,) = incidents(runtime)
+    assert incident.offer_value == 80
+    assert incident.state == "pending_approval", "an 80 USD gift is above the 50 USD approval threshold"

@@ -17,7 +17,7 @@ from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
 
-from saleor_cs_app.care.decide import Decision, decide
+from saleor_cs_app.care.decide import Decision, decide, matching_rule
 from saleor_cs_app.care.model import IncidentFacts, IncidentKind, IncidentSource, OfferType, OrderFacts, OrderLine
 from saleor_cs_app.goodwill.carry_out import GoodwillResult, OfferRequest, carry_out
 from saleor_cs_app.goodwill.errors import GoodwillFailed
@@ -35,7 +35,11 @@ LEASE = timedelta(minutes=5)
 
 def handle(runtime: Runtime, incident_id: str) -> int | None:
     """Carry the incident as far as it can go now; returns the attempt number to retry after a failure."""
-    _decide(runtime, incident_id)
+    try:
+        prices = _catalogue_prices(runtime, incident_id)
+    except SaleorUnavailable as exc:
+        return _release_for_retry(runtime, incident_id, str(exc))
+    _decide(runtime, incident_id, prices)
     return _act(runtime, incident_id)
 
 
@@ -46,7 +50,45 @@ def send(runtime: Runtime, message_id: int) -> int | None:
 
 
 # -- deciding ----------------------------------------------------------------------------------
-def _decide(runtime: Runtime, incident_id: str) -> None:
+def _catalogue_prices(runtime: Runtime, incident_id: str) -> dict[str, Decimal]:
+    """Prices of SKUs the decision needs that the order does not carry: a gift product, or the
+    wrongly sent item a customer may keep. Without them such offers would cost 0 against the
+    budget and the approval threshold."""
+    with runtime.db.read() as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None or incident.state != "detected":
+            return {}
+        policy = policies.load(session, incident.tenant_id)
+        tracked = orders.find(session, incident.tenant_id, incident.order_id)
+        tenant = session.get_one(Tenant, incident.tenant_id)
+        order = order_facts(tracked.facts, tracked.order_id, tracked.created_at)
+        facts = incident_facts(incident)
+        channel = incident.channel_slug
+        session.expunge(tenant)
+    rule = matching_rule(policy, facts, order)
+    if rule is None:
+        return {}
+    if rule.offer.type == OfferType.GIFT_PRODUCT:
+        wanted = {rule.offer.params.sku}
+    elif rule.offer.type == OfferType.RESHIP:
+        wanted = set(facts.sent_skus)
+    else:
+        return {}
+    wanted -= {line.sku for line in order.lines}
+    prices = {}
+    client = runtime.saleor_client(tenant)
+    for sku in sorted(s for s in wanted if s):
+        try:
+            variant = client.execute("VariantBySku", {"sku": sku, "channel": channel}).get("productVariant")
+        except SaleorGraphQLError:
+            variant = None
+        gross = (((variant or {}).get("pricing") or {}).get("price") or {}).get("gross") or {}
+        if gross.get("amount") is not None:
+            prices[sku] = Decimal(str(gross["amount"]))
+    return prices
+
+
+def _decide(runtime: Runtime, incident_id: str, catalogue_prices: dict[str, Decimal]) -> None:
     with runtime.db.transaction() as session:
         incident = session.get(Incident, incident_id, with_for_update=True, populate_existing=True)
         if incident is None or incident.state != "detected":
@@ -62,7 +104,7 @@ def _decide(runtime: Runtime, incident_id: str) -> None:
         )
         decision = decide(
             incident_facts(incident), order, history, budget.state(session, incident.tenant_id, month, order.currency),
-            policy,
+            policy, gift_product_prices=catalogue_prices,
         )
         _record_decision(incident, decision)
         if decision.offer.type != OfferType.APOLOGY_ONLY:

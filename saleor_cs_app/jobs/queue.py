@@ -8,6 +8,7 @@ database connections.
 from __future__ import annotations
 
 import logging
+import signal
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -69,9 +70,17 @@ class Jobs:
 
     # -- consumers -----------------------------------------------------------------------------
     def start_consumer(self, workers: int) -> None:
-        """Run a Huey consumer in background threads of this process (no signal handlers)."""
+        """Run a Huey consumer in background threads of this process.
+
+        Huey's start() takes over SIGINT/SIGTERM/SIGHUP for a consumer that owns
+        the process; here the web server owns it, so its handlers are put back
+        (otherwise `serve` would ignore SIGTERM from systemd or Docker).
+        """
+        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         self._consumer = self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
         self._consumer.start()
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
     def stop_consumer(self) -> None:
         if self._consumer is not None:

@@ -43,8 +43,11 @@ class AppSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
         # Refusals the merchant caused are expected; only the unexpected deserve a traceback.
         for error in errors:
-            if not isinstance(error.original_error, ApiError):
-                log.error("graphql error", exc_info=error.original_error or error)
+            if error.original_error is None:
+                # The query itself is invalid (a client mistake): worth a line, not a traceback.
+                log.info("graphql request refused", extra={"error": error.message})
+            elif not isinstance(error.original_error, ApiError):
+                log.error("graphql error", exc_info=error.original_error)
 
 
 schema = AppSchema(query=Query, mutation=Mutation)

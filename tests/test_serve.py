@@ -1,0 +1,43 @@
+"""`saleor-cs-app serve`, the README's run command: starts on the embedded default and stops on SIGTERM."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import requests
+
+from tests.conftest import free_port
+
+
+def test_serve_migrates_answers_and_stops_cleanly_on_sigterm(tmp_path):
+    port = free_port()
+    env = {**os.environ, "APP_URL": f"http://127.0.0.1:{port}", "LOG_LEVEL": "INFO"}
+    for key in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SMTP_URL"):
+        env.pop(key, None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "saleor_cs_app", "serve", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        ready = None
+        for _ in range(100):
+            try:
+                ready = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        assert ready is not None and ready.json()["checks"] == {"database": "ok", "queue": "ok"}
+        manifest = requests.get(f"http://127.0.0.1:{port}/api/manifest", timeout=5).json()
+        assert manifest["tokenTargetUrl"] == f"http://127.0.0.1:{port}/api/register"
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=15)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    _, stderr = server.communicate()
+    assert server.returncode == 0
+    assert "dry-run mode" in stderr, "without SMTP_URL the operator is told e-mails are not sent"
+    assert "SECRET_KEY is not set" in stderr
+    assert (tmp_path / "saleor-cs-app.db").exists() and (tmp_path / "saleor-cs-app.secret").exists()
