@@ -109,4 +109,4 @@ class PromiseRules:
     delivery_grace_days: int = 1
     default_delivery_days: int = 5  # when the shipping method has no maximumDeliveryDays
     country: str | None = None  # ISO 3166-1 alpha-2, for public holidays; None = weekends only
-    timezone: str = "UTC"  # IANA zone the business days are counted in
+    timezone: str | None = None  # IANA zone the business days are counted in; None = the country's

@@ -114,7 +114,7 @@ class Promises(_Doc):
     delivery_grace_days: Days = 1
     default_delivery_days: Annotated[int, Field(ge=1, le=365)] = 5
     country: Country | None = None  # default for channels that name none; None = weekends only
-    timezone: Timezone = "UTC"
+    timezone: Timezone | None = None  # None: the zone of the channel's country (UTC when unknown)
     channels: dict[NonEmpty, ChannelPromises] = {}
 
 

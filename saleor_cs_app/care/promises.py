@@ -115,7 +115,7 @@ def _add_business_days(day: date, days: int, country: str | None) -> date:
 
 
 def _zone(rules: PromiseRules) -> ZoneInfo:
-    return ZoneInfo(rules.timezone)
+    return ZoneInfo(rules.timezone or timezone_for_country(rules.country))
 
 
 def _require_aware(name: str, value: datetime) -> None:
@@ -239,16 +239,10 @@ def rules_for_channel(
     """Complete a channel's rules with what Saleor knows about the channel.
 
     ``country`` is the channel's ``defaultCountry``; it is used only when the policy
-    set none. ``timezone`` is an explicit zone for the channel and wins when given.
-    Otherwise the policy's zone is kept, unless it is the model default "UTC" (which
-    the model cannot tell apart from "not set"): then the country's zone is used.
+    set none. ``timezone`` is an explicit zone for the channel and wins when given;
+    then the policy's zone; with neither, the country's zone.
     """
     resolved_country = (base.country or country or "").strip().upper() or None
-    if timezone:
-        zone = timezone
-    elif base.timezone and base.timezone != "UTC":
-        zone = base.timezone
-    else:
-        zone = timezone_for_country(resolved_country)
+    zone = timezone or base.timezone or timezone_for_country(resolved_country)
     ZoneInfo(zone)  # fail here, with the zone's name, rather than deep in a sweep
     return dataclasses.replace(base, country=resolved_country, timezone=zone)
