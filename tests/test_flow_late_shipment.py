@@ -119,3 +119,17 @@ def test_events_the_app_caused_itself_do_not_loop(installed, runtime, clock, mai
     assert echoed and all(r.status_code == 200 for r in echoed)
     runtime.jobs.drain()
     assert len(incidents(runtime)) == 1 and len(mail.messages) == 1
+
+
+def test_a_tracking_link_pasted_as_the_number_becomes_the_next_step(installed, runtime, clock, mail):
+    order = installed.add_order()
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    clock.advance(days=10)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="https://track.example/JJ123")
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    html = mail.messages[1].message.get_body(("html",)).get_content()
+    assert 'href="https://track.example/JJ123"' in html

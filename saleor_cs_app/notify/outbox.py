@@ -135,6 +135,7 @@ def message_context(incident: Incident, tracked: TrackedOrder, policy, settings:
         (f for f in fulfilments.values() if f.get("tracking_number")), {}
     )
     _, reply_to = sender(policy, settings)
+    tracking = fulfilment.get("tracking_number") or facts.get("tracking_number")
     code = goodwill.code if goodwill is not None else None
     amount = {
         OfferType.GIFT_CARD: decision_offer.get("gift_card_amount"),
@@ -158,7 +159,9 @@ def message_context(incident: Incident, tracked: TrackedOrder, policy, settings:
         refund_amount=Decimal(str(decision_offer["refund_amount"])) if decision_offer.get("refund_amount") else None,
         expected_items=tuple(names.get(s) or s for s in facts.get("expected_skus") or ()),
         sent_items=tuple(names.get(s) or s for s in facts.get("sent_skus") or ()),
-        tracking_number=fulfilment.get("tracking_number") or facts.get("tracking_number"),
+        tracking_number=tracking,
+        # Saleor's dashboard lets staff paste the carrier's tracking link as the "number".
+        tracking_url=tracking if tracking and tracking.startswith(("https://", "http://")) else None,
         carrier=facts.get("carrier"),
         reply_to=reply_to,
         shipped_now=shipped_now,
