@@ -88,10 +88,22 @@ def facts(i: int, number: str) -> dict:
         "language_code": "FI_FI",
         "shipping_method_name": "Posti",
         "lines": [
-            {"line_id": f"T3JkZXJMaW5lOj{i}a", "sku": f"SKU-{i % 50}", "name": "Linen shirt M", "quantity": 1,
-             "unit_price": "49.00", "variant_id": "UHJvZHVjdFZhcmlhbnQ6MQ=="},
-            {"line_id": f"T3JkZXJMaW5lOj{i}b", "sku": f"SKU-{(i + 7) % 50}", "name": "Linen trousers L", "quantity": 1,
-             "unit_price": "49.00", "variant_id": "UHJvZHVjdFZhcmlhbnQ6Mg=="},
+            {
+                "line_id": f"T3JkZXJMaW5lOj{i}a",
+                "sku": f"SKU-{i % 50}",
+                "name": "Linen shirt M",
+                "quantity": 1,
+                "unit_price": "49.00",
+                "variant_id": "UHJvZHVjdFZhcmlhbnQ6MQ==",
+            },
+            {
+                "line_id": f"T3JkZXJMaW5lOj{i}b",
+                "sku": f"SKU-{(i + 7) % 50}",
+                "name": "Linen trousers L",
+                "quantity": 1,
+                "unit_price": "49.00",
+                "variant_id": "UHJvZHVjdFZhcmlhbnQ6Mg==",
+            },
         ],
         "fulfillments": {},
     }
@@ -114,8 +126,12 @@ def future(i: int) -> datetime:
 def load(runtime: Runtime, tracked: int) -> int:
     with runtime.db.transaction() as session:
         tenant, _ = tenants.save_installation(
-            session, saleor_api_url=API_URL, app_id="QXBwOjE=", token_ciphertext=runtime.cipher.encrypt("t" * 30),
-            jwks='{"keys":[]}', now=NOW,
+            session,
+            saleor_api_url=API_URL,
+            app_id="QXBwOjE=",
+            token_ciphertext=runtime.cipher.encrypt("t" * 30),
+            jwks='{"keys":[]}',
+            now=NOW,
         )
         runtime.on_installed(session, tenant, NOW)
         tenant_id = tenant.id
@@ -125,15 +141,31 @@ def load(runtime: Runtime, tracked: int) -> int:
         for i in range(start, min(start + LOAD_BATCH, tracked)):
             oid, number = order_id(i), str(100_000 + i)
             created = NOW - timedelta(days=2, minutes=i % 2880)
-            orders.append({
-                "tenant_id": tenant_id, "order_id": oid, "number": number, "channel_slug": "default",
-                "status": "UNFULFILLED", "created_at": created, "paid_at": created, "ship_by": None,
-                "max_delivery_days": 3, "click_and_collect": False, "facts": facts(i, number), "updated_at": created,
-            })
-            deadlines.append({
-                "tenant_id": tenant_id, "order_id": oid, "kind": "late_shipment", "fulfillment_id": "",
-                "due_at": past(i) if i in due else future(i),
-            })
+            orders.append(
+                {
+                    "tenant_id": tenant_id,
+                    "order_id": oid,
+                    "number": number,
+                    "channel_slug": "default",
+                    "status": "UNFULFILLED",
+                    "created_at": created,
+                    "paid_at": created,
+                    "ship_by": None,
+                    "max_delivery_days": 3,
+                    "click_and_collect": False,
+                    "facts": facts(i, number),
+                    "updated_at": created,
+                }
+            )
+            deadlines.append(
+                {
+                    "tenant_id": tenant_id,
+                    "order_id": oid,
+                    "kind": "late_shipment",
+                    "fulfillment_id": "",
+                    "due_at": past(i) if i in due else future(i),
+                }
+            )
         with runtime.db.transaction() as session:
             session.execute(insert(TrackedOrder), orders)
             session.execute(insert(Deadline), deadlines)
@@ -150,7 +182,9 @@ def make_due(runtime: Runtime, tenant_id: int, tracked: int, round_: int) -> Non
         .values(due_at=bindparam("due"))
     )
     with runtime.db.transaction() as session:
-        session.connection().execute(statement, [{"oid": order_id(i), "due": past(i)} for i in due_orders(tracked, round_)])
+        session.connection().execute(
+            statement, [{"oid": order_id(i), "due": past(i)} for i in due_orders(tracked, round_)]
+        )
     if not runtime.db.is_sqlite:
         vacuum(runtime, "deadlines")
 
@@ -174,7 +208,9 @@ class Case:
 
 
 def run_case(database_url: str, tracked: int, queue_file: Path) -> Case:
-    runtime = Runtime.build(Settings(database_url=database_url, secret_key=SECRET, app_url="http://127.0.0.1:1"), clock=lambda: NOW)
+    runtime = Runtime.build(
+        Settings(database_url=database_url, secret_key=SECRET, app_url="http://127.0.0.1:1"), clock=lambda: NOW
+    )
     huey = SqliteHuey("saleor-cs-app-bench", filename=str(queue_file), utc=True)
     jobs = Jobs(runtime, huey=huey)
     try:
@@ -232,7 +268,9 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     args = parser.parse_args()
-    assert min(args.tracked_small, args.tracked_large) >= DUE * (ROUNDS + 1), "too few tracked orders for disjoint rounds"
+    assert min(args.tracked_small, args.tracked_large) >= DUE * (ROUNDS + 1), (
+        "too few tracked orders for disjoint rounds"
+    )
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -268,8 +306,10 @@ def main() -> None:
     for backend, by_size in results.items():
         if any(q != DUE for case in by_size.values() for q in case.queued):
             failed = True
-            print(f"CHECK FAILED {backend}: the sweep opened {DUE:,} incidents per round but did not enqueue "
-                  f"{DUE:,} handle_incident tasks (see the queued column)")
+            print(
+                f"CHECK FAILED {backend}: the sweep opened {DUE:,} incidents per round but did not enqueue "
+                f"{DUE:,} handle_incident tasks (see the queued column)"
+            )
     sys.exit(1 if failed else 0)
 
 

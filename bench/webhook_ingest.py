@@ -51,20 +51,48 @@ def make_key():
 
 def order_payload(i: int) -> dict:
     line = {
-        "id": f"T3JkZXJMaW5lOj{i}", "productName": "Linen shirt", "variantName": "M", "productSku": f"SKU-{i % 50}",
-        "quantity": 1, "quantityFulfilled": 0, "unitPrice": {"gross": {"amount": 49.0}}, "variant": {"id": "UHJvZHVjdFZhcmlhbnQ6MQ=="},
+        "id": f"T3JkZXJMaW5lOj{i}",
+        "productName": "Linen shirt",
+        "variantName": "M",
+        "productSku": f"SKU-{i % 50}",
+        "quantity": 1,
+        "quantityFulfilled": 0,
+        "unitPrice": {"gross": {"amount": 49.0}},
+        "variant": {"id": "UHJvZHVjdFZhcmlhbnQ6MQ=="},
     }
     return {
-        "issuedAt": datetime.now(timezone.utc).isoformat(), "version": "3.23.28", "issuingPrincipal": None,
+        "issuedAt": datetime.now(timezone.utc).isoformat(),
+        "version": "3.23.28",
+        "issuingPrincipal": None,
         "order": {
-            "id": f"T3JkZXI6{i:08d}", "number": str(1000 + i), "created": "2026-11-20T10:00:00+00:00",
-            "status": "UNFULFILLED", "original": None, "isPaid": True, "userEmail": f"c{i}@example.com",
-            "user": None, "billingAddress": {"firstName": "Aino"}, "languageCodeEnum": "FI_FI",
-            "channel": {"id": "Q2hhbm5lbDox", "slug": "default", "currencyCode": "EUR", "defaultCountry": {"code": "FI"}},
-            "deliveryMethod": {"__typename": "ShippingMethod", "id": "U2hpcHBpbmdNZXRob2Q6MQ==", "name": "Posti", "maximumDeliveryDays": 3},
-            "shippingMethodName": "Posti", "total": {"gross": {"amount": 98.0, "currency": "EUR"}},
-            "shippingPrice": {"gross": {"amount": 5.9}}, "lines": [line, {**line, "id": f"x{i}"}],
-            "fulfillments": [], "privateMetadata": [],
+            "id": f"T3JkZXI6{i:08d}",
+            "number": str(1000 + i),
+            "created": "2026-11-20T10:00:00+00:00",
+            "status": "UNFULFILLED",
+            "original": None,
+            "isPaid": True,
+            "userEmail": f"c{i}@example.com",
+            "user": None,
+            "billingAddress": {"firstName": "Aino"},
+            "languageCodeEnum": "FI_FI",
+            "channel": {
+                "id": "Q2hhbm5lbDox",
+                "slug": "default",
+                "currencyCode": "EUR",
+                "defaultCountry": {"code": "FI"},
+            },
+            "deliveryMethod": {
+                "__typename": "ShippingMethod",
+                "id": "U2hpcHBpbmdNZXRob2Q6MQ==",
+                "name": "Posti",
+                "maximumDeliveryDays": 3,
+            },
+            "shippingMethodName": "Posti",
+            "total": {"gross": {"amount": 98.0, "currency": "EUR"}},
+            "shippingPrice": {"gross": {"amount": 5.9}},
+            "lines": [line, {**line, "id": f"x{i}"}],
+            "fulfillments": [],
+            "privateMetadata": [],
         },
     }
 
@@ -109,8 +137,11 @@ BARE_APP = textwrap.dedent(
 def serve(app_spec: str, env: dict, cwd: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, *SERVER, f"--listen=127.0.0.1:{port}", app_spec], env=env, cwd=cwd,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, *SERVER, f"--listen=127.0.0.1:{port}", app_spec],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -133,8 +164,11 @@ def load(url: str, bodies: list[tuple[bytes, str]]) -> tuple[float, list[float]]
             f"{url}/api/webhooks/order-created",
             data=body,
             headers={
-                "Content-Type": "application/json", "Saleor-Event": "order_created", "Saleor-Api-Url": API_URL,
-                "Saleor-Domain": "shop.example", "Saleor-Signature": signature,
+                "Content-Type": "application/json",
+                "Saleor-Event": "order_created",
+                "Saleor-Api-Url": API_URL,
+                "Saleor-Domain": "shop.example",
+                "Saleor-Signature": signature,
             },
             timeout=10,
         )
@@ -165,7 +199,9 @@ def main() -> None:
     bodies = []
     for i in range(args.requests + 200):
         body = json.dumps(order_payload(i)).encode()
-        signature = jwt.api_jws.encode(body, key, algorithm="RS256", headers={"kid": kid, "crit": ["b64"]}, is_payload_detached=True)
+        signature = jwt.api_jws.encode(
+            body, key, algorithm="RS256", headers={"kid": kid, "crit": ["b64"]}, is_payload_detached=True
+        )
         bodies.append((body, signature))
     warmup, measured = bodies[:200], bodies[200:]
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,7 +218,9 @@ def main() -> None:
                 proc.terminate()
                 proc.wait()
     (bare_rate, _), (app_rate, app_p99) = results["bare 200-OK Flask"], results["saleor-cs-app"]
-    print(f"ratio app/bare throughput: {app_rate / bare_rate:.2f}  (goal >= 0.5)   app p99 {app_p99:.2f} ms (goal < 25)")
+    print(
+        f"ratio app/bare throughput: {app_rate / bare_rate:.2f}  (goal >= 0.5)   app p99 {app_p99:.2f} ms (goal < 25)"
+    )
     print(f"{CLIENTS} concurrent clients, {len(measured)} signed deliveries each, server: python {' '.join(SERVER)}")
 
 

@@ -41,7 +41,9 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Runtime:
-        return cls(settings=settings, db=Database(settings.database_url), cipher=TokenCipher(settings.secret_key), clock=clock)
+        return cls(
+            settings=settings, db=Database(settings.database_url), cipher=TokenCipher(settings.secret_key), clock=clock
+        )
 
     def saleor_client(self, tenant: Tenant) -> SaleorClient:
         from saleor_cs_app.saleor.client import SaleorClient

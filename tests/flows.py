@@ -16,8 +16,9 @@ def tenant_id(runtime, saleor) -> int:
 
 def use_policy(runtime, saleor, document: dict) -> None:
     with runtime.db.transaction() as session:
-        policies.save(session, tenant_id(runtime, saleor), policy_to_dict(parse_policy(document)), by="test",
-                      now=runtime.clock())
+        policies.save(
+            session, tenant_id(runtime, saleor), policy_to_dict(parse_policy(document)), by="test", now=runtime.clock()
+        )
 
 
 def rows(runtime, model, *where):
@@ -37,8 +38,12 @@ def outbox(runtime, *where) -> list[OutboxMessage]:
 
 
 def timeline(runtime, incident_id: str) -> list[str]:
-    return [e.type for e in sorted(rows(runtime, IncidentEvent, IncidentEvent.incident_id == incident_id),
-                                   key=lambda e: (e.at, e.id))]
+    return [
+        e.type
+        for e in sorted(
+            rows(runtime, IncidentEvent, IncidentEvent.incident_id == incident_id), key=lambda e: (e.at, e.id)
+        )
+    ]
 
 
 def mutation_names(saleor) -> list[str]:

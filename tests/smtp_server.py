@@ -52,8 +52,15 @@ class SmtpTestServer:
     """`tls`: None (plain), "starttls" or "implicit", with a self-signed certificate for 127.0.0.1
     that `client_ssl_context` trusts. `username`/`password` turn on AUTH (allowed without TLS)."""
 
-    def __init__(self, *, port: int | None = None, username: str | None = None, password: str | None = None,
-                 tls: str | None = None, smtputf8: bool = True):
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        tls: str | None = None,
+        smtputf8: bool = True,
+    ):
         self.port = port or free_port()
         self.username, self.password, self.tls = username, password, tls
         self.smtputf8 = smtputf8
@@ -77,8 +84,12 @@ class SmtpTestServer:
             params.update(authenticator=self._authenticate, auth_require_tls=False)
         # A fresh Controller each time: a stopped one has closed its event loop.
         self._controller = Controller(
-            _Handler(self), hostname=HOST, port=self.port, server_hostname="mx.test",
-            ssl_context=self._server_ssl_context if self.tls == "implicit" else None, **params,
+            _Handler(self),
+            hostname=HOST,
+            port=self.port,
+            server_hostname="mx.test",
+            ssl_context=self._server_ssl_context if self.tls == "implicit" else None,
+            **params,
         )
         self._controller.start()
         return self
@@ -105,8 +116,14 @@ class SmtpTestServer:
 
     @property
     def smtp_settings(self) -> SmtpSettings:
-        return SmtpSettings(host=HOST, port=self.port, username=self.username, password=self.password,
-                            use_tls=self.tls == "implicit", starttls=self.tls == "starttls")
+        return SmtpSettings(
+            host=HOST,
+            port=self.port,
+            username=self.username,
+            password=self.password,
+            use_tls=self.tls == "implicit",
+            starttls=self.tls == "starttls",
+        )
 
     # -- failures on demand ----------------------------------------------------
     def reject_recipient(self, address: str, times: int = 1, reply: str = "550 5.1.1 No such user") -> None:
@@ -150,9 +167,13 @@ class SmtpTestServer:
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
         now = dt.datetime.now(dt.timezone.utc)
         cert = (
-            x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
             .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(HOST))]), critical=False)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .sign(key, hashes.SHA256())
@@ -162,8 +183,11 @@ class SmtpTestServer:
         with tempfile.TemporaryDirectory() as tmp:  # load_cert_chain reads only from files
             cert_file, key_file = Path(tmp, "cert.pem"), Path(tmp, "key.pem")
             cert_file.write_bytes(cert_pem)
-            key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                   serialization.NoEncryption()))
+            key_file.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+            )
             self._server_ssl_context.load_cert_chain(cert_file, key_file)
         self.client_ssl_context = ssl.create_default_context(cadata=cert_pem.decode())
 

@@ -19,10 +19,14 @@ def send_late_orders(saleor, clock, count: int, **order) -> list[dict]:
     created = clock.now - timedelta(days=10)
     placed = [saleor.add_order(created=created, **order) for _ in range(count)]
     with ThreadPoolExecutor(8) as pool:
-        statuses = list(pool.map(
-            lambda o: saleor.send_webhook("ORDER_CREATED", order_id=o["id"], issuedAt=created.isoformat()).status_code,
-            placed,
-        ))
+        statuses = list(
+            pool.map(
+                lambda o: (
+                    saleor.send_webhook("ORDER_CREATED", order_id=o["id"], issuedAt=created.isoformat()).status_code
+                ),
+                placed,
+            )
+        )
     assert statuses == [200] * count
     return placed
 
@@ -45,11 +49,15 @@ def run_workers(runtime, workers: int = 4) -> None:
 
 def test_a_budget_for_ten_gift_cards_gives_exactly_ten_to_fifty_incidents_under_four_workers(installed, runtime, clock):
     """Scenario 7."""
-    use_policy(runtime, installed, {
-        "version": 1,
-        "limits": {"per_customer": {"max": 1000, "days": 90}, "monthly_budget": {"USD": 100}},
-        "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 10}}}],
-    })
+    use_policy(
+        runtime,
+        installed,
+        {
+            "version": 1,
+            "limits": {"per_customer": {"max": 1000, "days": 90}, "monthly_budget": {"USD": 100}},
+            "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 10}}}],
+        },
+    )
     send_late_orders(installed, clock, 50)
     run_workers(runtime, 4)
 
@@ -69,8 +77,12 @@ def test_different_signals_for_one_order_at_once_make_one_incident(installed, ru
     order = installed.add_order(created=created)
     events = ["ORDER_CREATED", "ORDER_UPDATED", "ORDER_CONFIRMED", "ORDER_FULLY_PAID", "ORDER_UPDATED"]
     bodies = [
-        (event, json.dumps(installed.webhook_payload(event, order_id=order["id"], issuedAt=created.isoformat(),
-                                                     n=i)).encode())
+        (
+            event,
+            json.dumps(
+                installed.webhook_payload(event, order_id=order["id"], issuedAt=created.isoformat(), n=i)
+            ).encode(),
+        )
         for i, event in enumerate(events)
     ]
     with ThreadPoolExecutor(5) as pool:
@@ -97,8 +109,13 @@ def test_two_worker_processes_share_the_queue(installed, runtime, clock, setting
     # Deadlines are computed from the real clock in the worker processes.
     placed = send_late_orders(installed, clock, 20)
     workers = [
-        subprocess.Popen([sys.executable, "-m", "saleor_cs_app", "worker", "--workers", "2"], env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "saleor_cs_app", "worker", "--workers", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     try:

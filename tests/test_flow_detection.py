@@ -25,7 +25,9 @@ def test_five_identical_deliveries_at_once_make_one_incident(installed, runtime,
     order = installed.add_order(created=created)
     body = json.dumps(installed.webhook_payload("ORDER_CREATED", order_id=order["id"], issuedAt=created.isoformat()))
     with ThreadPoolExecutor(5) as pool:
-        statuses = list(pool.map(lambda _: installed.send_webhook("ORDER_CREATED", body.encode()).status_code, range(5)))
+        statuses = list(
+            pool.map(lambda _: installed.send_webhook("ORDER_CREATED", body.encode()).status_code, range(5))
+        )
     assert statuses == [200] * 5
     runtime.jobs.drain()
     assert len(incidents(runtime)) == 1

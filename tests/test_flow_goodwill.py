@@ -24,7 +24,10 @@ def late_order(saleor, runtime, clock, **order):
 
 
 def policy_with(offer: dict, approval: str = "auto") -> dict:
-    return {**LATE_GETS, "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": offer, "approval": approval}]}
+    return {
+        **LATE_GETS,
+        "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": offer, "approval": approval}],
+    }
 
 
 def wrong_item_order(saleor, runtime):
@@ -81,7 +84,9 @@ def test_the_replacement_order_is_not_tracked_as_a_customer_order(installed, run
 def test_declining_releases_the_budget_and_still_apologises(installed, runtime, mail):
     wrong_item_order(installed, runtime)
     (incident,) = incidents(runtime)
-    incidents_flow.decline(runtime, tenant_id(runtime, installed), incident.id, by="staff@example.com", reason="restocked")
+    incidents_flow.decline(
+        runtime, tenant_id(runtime, installed), incident.id, by="staff@example.com", reason="restocked"
+    )
     runtime.jobs.drain()
     assert installed.completed_drafts == []
     (declined,) = incidents(runtime)
@@ -146,7 +151,9 @@ def test_a_crash_after_gift_card_create_before_recording_makes_exactly_one_gift_
     assert incident.goodwill_code == next(iter(installed.gift_cards.values()))["code"]
 
 
-def test_a_permanent_saleor_refusal_fails_the_incident_with_the_reason_and_releases_budget(installed, runtime, clock, mail):
+def test_a_permanent_saleor_refusal_fails_the_incident_with_the_reason_and_releases_budget(
+    installed, runtime, clock, mail
+):
     use_policy(runtime, installed, policy_with({"gift_product": {"sku": "NO-SUCH-SKU", "quantity": 1}}))
     late_order(installed, runtime, clock)
     (incident,) = incidents(runtime)
@@ -188,9 +195,15 @@ def test_a_merchant_template_with_sandbox_escapes_sends_the_built_in_message(ins
         "subject": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
         "text": "{{ cycler.__init__.__globals__.os.popen('id').read() }} {{ offer_code }}",
     }
-    use_policy(runtime, installed, {**LATE_GETS, "templates": {"late_shipment": {"en": evil}},
-                                    "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]},
-                                               "offer": {"gift_card": {"amount": 5}}}]})
+    use_policy(
+        runtime,
+        installed,
+        {
+            **LATE_GETS,
+            "templates": {"late_shipment": {"en": evil}},
+            "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 5}}}],
+        },
+    )
     late_order(installed, runtime, clock)
     (message,) = mail.messages
     raw = message.message.as_string()
@@ -201,10 +214,19 @@ def test_a_merchant_template_with_sandbox_escapes_sends_the_built_in_message(ins
 
 
 def test_a_merchant_template_override_is_used_when_it_renders(installed, runtime, clock, mail):
-    template = {"subject": "Sorry about order {{ order_number }}", "text": "Hi {{ customer_first_name }}, code {{ offer_code }}."}
-    use_policy(runtime, installed, {**LATE_GETS, "templates": {"late_shipment": {"en": template}},
-                                    "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]},
-                                               "offer": {"gift_card": {"amount": 5}}}]})
+    template = {
+        "subject": "Sorry about order {{ order_number }}",
+        "text": "Hi {{ customer_first_name }}, code {{ offer_code }}.",
+    }
+    use_policy(
+        runtime,
+        installed,
+        {
+            **LATE_GETS,
+            "templates": {"late_shipment": {"en": template}},
+            "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 5}}}],
+        },
+    )
     order = late_order(installed, runtime, clock)
     (message,) = mail.messages
     assert message.message["Subject"] == f"Sorry about order {order['number']}"
@@ -229,12 +251,21 @@ def test_without_smtp_messages_are_a_dry_run_kept_in_the_outbox(installed, runti
 
 def test_a_gift_product_is_priced_from_the_catalogue_against_budget_and_approval(installed, runtime, clock, mail):
     installed.add_variant("SKU-GIFT-TOTE", 80, product_name="Tote bag")
-    use_policy(runtime, installed, {
-        **LATE_GETS,
-        "limits": {"per_customer": {"max": 5, "days": 90}, "manual_approval_above": {"USD": 50}},
-        "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]},
-                   "offer": {"gift_product": {"sku": "SKU-GIFT-TOTE", "quantity": 1}}}],
-    })
+    use_policy(
+        runtime,
+        installed,
+        {
+            **LATE_GETS,
+            "limits": {"per_customer": {"max": 5, "days": 90}, "manual_approval_above": {"USD": 50}},
+            "rules": [
+                {
+                    "name": "Late",
+                    "when": {"kinds": ["late_shipment"]},
+                    "offer": {"gift_product": {"sku": "SKU-GIFT-TOTE", "quantity": 1}},
+                }
+            ],
+        },
+    )
     late_order(installed, runtime, clock)
     (incident,) = incidents(runtime)
     assert incident.offer_value == 80

@@ -19,7 +19,11 @@ def test_a_paid_order_not_shipped_by_its_promise_gets_one_voucher_one_email_and_
     runtime.jobs.drain()
 
     (incident,) = incidents(runtime)
-    assert (incident.kind, incident.state, incident.offer_type) == ("late_shipment", "notified", "free_shipping_voucher")
+    assert (incident.kind, incident.state, incident.offer_type) == (
+        "late_shipment",
+        "notified",
+        "free_shipping_voucher",
+    )
     (voucher,) = installed.vouchers.values()
     code = incident.goodwill_code
     assert code.startswith("SORRY-") and code in json.dumps(voucher)
@@ -30,7 +34,13 @@ def test_a_paid_order_not_shipped_by_its_promise_gets_one_voucher_one_email_and_
     assert message.message["Message-ID"] == outbox(runtime)[0].message_id
     (note,) = installed.notes[order["id"]]
     assert "E-mailed the customer (pl)" in note and code in note
-    assert timeline(runtime, incident.id) == ["detected", "decided", "goodwill_created", "order_note", "emailed_initial"]
+    assert timeline(runtime, incident.id) == [
+        "detected",
+        "decided",
+        "goodwill_created",
+        "order_note",
+        "emailed_initial",
+    ]
 
     # The same webhook five times at once (Saleor retries, duplicates): nothing more happens.
     body_bytes = json.dumps(installed.webhook_payload("ORDER_UPDATED", order_id=order["id"])).encode()
@@ -54,7 +64,9 @@ def test_an_order_shipped_in_time_leaves_no_incident(installed, runtime, clock, 
     runtime.jobs.drain()
     clock.advance(days=4)
     assert sweep.run(runtime) == 0, "the late-shipment deadline was removed when the order shipped"
-    assert incidents(runtime, ) == [] or all(i.kind != "late_shipment" for i in incidents(runtime))
+    assert incidents(
+        runtime,
+    ) == [] or all(i.kind != "late_shipment" for i in incidents(runtime))
 
 
 def test_a_cancelled_order_leaves_tracking(installed, runtime, clock):

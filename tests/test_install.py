@@ -78,7 +78,9 @@ def test_reinstalling_replaces_the_old_token(installed, app_server, runtime):
 
 
 def test_app_deleted_webhook_disables_the_tenant_and_drops_its_token(installed, runtime):
-    response = installed.send_webhook("APP_DELETED", {"issuedAt": "2026-11-27T10:00:00+00:00", "app": {"id": installed.app_id}})
+    response = installed.send_webhook(
+        "APP_DELETED", {"issuedAt": "2026-11-27T10:00:00+00:00", "app": {"id": installed.app_id}}
+    )
     assert response.status_code == 200
     runtime.jobs.drain()
     (tenant,) = tenant_rows(runtime)

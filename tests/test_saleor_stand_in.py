@@ -42,16 +42,33 @@ class FakeApp:
         self.server = make_server("127.0.0.1", 0, flask_app, threaded=True)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self.manifest = {
-            "id": "saleor.cs.test", "version": "1.0.0", "name": "CS test", "requiredSaleorVersion": ">=3.20 <4",
+            "id": "saleor.cs.test",
+            "version": "1.0.0",
+            "name": "CS test",
+            "requiredSaleorVersion": ">=3.20 <4",
             "permissions": ["MANAGE_ORDERS", "MANAGE_GIFT_CARD", "MANAGE_DISCOUNTS"],
-            "appUrl": f"{self.base}/app", "tokenTargetUrl": f"{self.base}/api/register",
-            "extensions": [{"label": "Care", "mount": "ORDER_DETAILS_MORE_ACTIONS", "url": "/care",
-                            "permissions": ["MANAGE_ORDERS"]}],
+            "appUrl": f"{self.base}/app",
+            "tokenTargetUrl": f"{self.base}/api/register",
+            "extensions": [
+                {
+                    "label": "Care",
+                    "mount": "ORDER_DETAILS_MORE_ACTIONS",
+                    "url": "/care",
+                    "permissions": ["MANAGE_ORDERS"],
+                }
+            ],
             "webhooks": [
-                {"name": "order-events", "targetUrl": f"{self.base}/api/webhooks/order",
-                 "asyncEvents": ["ORDER_CREATED", "ORDER_UPDATED"], "query": ORDER_SUBSCRIPTION},
-                {"name": "fulfillment-created", "targetUrl": f"{self.base}/api/webhooks/fulfillment",
-                 "query": FULFILLMENT_SUBSCRIPTION},
+                {
+                    "name": "order-events",
+                    "targetUrl": f"{self.base}/api/webhooks/order",
+                    "asyncEvents": ["ORDER_CREATED", "ORDER_UPDATED"],
+                    "query": ORDER_SUBSCRIPTION,
+                },
+                {
+                    "name": "fulfillment-created",
+                    "targetUrl": f"{self.base}/api/webhooks/fulfillment",
+                    "query": FULFILLMENT_SUBSCRIPTION,
+                },
             ],
         }
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
@@ -59,8 +76,9 @@ class FakeApp:
     def _register(self):
         api_url = request.headers["Saleor-Api-Url"]
         token = request.get_json()["auth_token"]
-        app = requests.post(api_url, json={"query": "{ app { id } }"},
-                            headers={"Authorization": f"Bearer {token}"}, timeout=5).json()
+        app = requests.post(
+            api_url, json={"query": "{ app { id } }"}, headers={"Authorization": f"Bearer {token}"}, timeout=5
+        ).json()
         jwks = requests.get(api_url.replace("/graphql/", "/.well-known/jwks.json"), timeout=5).json()
         self.register_calls.append({"headers": dict(request.headers), "token": token, "app": app, "jwks": jwks})
         return jsonify(success=self.register_status == 200), self.register_status
@@ -96,7 +114,9 @@ def gql(saleor, query, variables=None, token="app"):
         token = saleor.app_token
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    return requests.post(saleor.api_url, json={"query": query, "variables": variables or {}}, headers=headers, timeout=5)
+    return requests.post(
+        saleor.api_url, json={"query": query, "variables": variables or {}}, headers=headers, timeout=5
+    )
 
 
 def verify(signature: str, body: bytes, jwks: dict) -> dict:
@@ -121,19 +141,46 @@ def test_install_posts_the_token_with_saleor_headers_and_the_token_works_during_
     assert installed.webhooks["fulfillment-created"]["events"] == ["FULFILLMENT_CREATED"]
     body = gql(installed, "{ app { id identifier permissions { code } } shop { version schemaVersion } }").json()
     assert body["data"]["app"]["identifier"] == "saleor.cs.test"
-    assert {p["code"] for p in body["data"]["app"]["permissions"]} == {"MANAGE_ORDERS", "MANAGE_GIFT_CARD", "MANAGE_DISCOUNTS"}
+    assert {p["code"] for p in body["data"]["app"]["permissions"]} == {
+        "MANAGE_ORDERS",
+        "MANAGE_GIFT_CARD",
+        "MANAGE_DISCOUNTS",
+    }
     assert body["data"]["shop"] == {"version": "3.23.28", "schemaVersion": "3.23"}
 
 
-@pytest.mark.parametrize("change, code", [
-    ({"permissions": ["MANAGE_EVERYTHING"]}, "INVALID_PERMISSION"),
-    ({"requiredSaleorVersion": ">=3.24"}, "UNSUPPORTED_SALEOR_VERSION"),
-    ({"webhooks": [{"name": "x", "targetUrl": "http://h/x", "query": "subscription { event { nope } }"}]}, "INVALID"),
-    ({"webhooks": [{"name": "x", "targetUrl": "http://h/x", "asyncEvents": ["order_created"],
-                    "query": ORDER_SUBSCRIPTION}]}, "INVALID"),
-    ({"extensions": [{"label": "x", "url": "/x", "mount": "NAVIGATION_ORDERS", "permissions": ["MANAGE_USERS"]}]},
-     "OUT_OF_SCOPE_PERMISSION"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"permissions": ["MANAGE_EVERYTHING"]}, "INVALID_PERMISSION"),
+        ({"requiredSaleorVersion": ">=3.24"}, "UNSUPPORTED_SALEOR_VERSION"),
+        (
+            {"webhooks": [{"name": "x", "targetUrl": "http://h/x", "query": "subscription { event { nope } }"}]},
+            "INVALID",
+        ),
+        (
+            {
+                "webhooks": [
+                    {
+                        "name": "x",
+                        "targetUrl": "http://h/x",
+                        "asyncEvents": ["order_created"],
+                        "query": ORDER_SUBSCRIPTION,
+                    }
+                ]
+            },
+            "INVALID",
+        ),
+        (
+            {
+                "extensions": [
+                    {"label": "x", "url": "/x", "mount": "NAVIGATION_ORDERS", "permissions": ["MANAGE_USERS"]}
+                ]
+            },
+            "OUT_OF_SCOPE_PERMISSION",
+        ),
+    ],
+)
 def test_install_rejects_manifests_saleor_would_reject(saleor, fake_app, change, code):
     original = dict(fake_app.manifest)
     fake_app.manifest.update(change)
@@ -237,12 +284,15 @@ GIFT_CARD = """mutation($input: GiftCardCreateInput!) {
                                   errors { field code message } } }"""
 
 
-@pytest.mark.parametrize("change, field, code", [
-    ({"balance": {"amount": 0, "currency": "USD"}}, "balance", "INVALID"),
-    ({"balance": {"amount": -5, "currency": "USD"}}, "balance", "INVALID"),
-    ({"expiryDate": str(dt.date.today() - dt.timedelta(days=1))}, "expiryDate", "INVALID"),
-    ({"userEmail": "someone@example.com"}, "channel", "REQUIRED"),
-])
+@pytest.mark.parametrize(
+    "change, field, code",
+    [
+        ({"balance": {"amount": 0, "currency": "USD"}}, "balance", "INVALID"),
+        ({"balance": {"amount": -5, "currency": "USD"}}, "balance", "INVALID"),
+        ({"expiryDate": str(dt.date.today() - dt.timedelta(days=1))}, "expiryDate", "INVALID"),
+        ({"userEmail": "someone@example.com"}, "channel", "REQUIRED"),
+    ],
+)
 def test_gift_card_create_applies_saleors_validation_rules(installed, change, field, code):
     card_input = {"balance": {"amount": 25, "currency": "USD"}, "isActive": True, **change}
     result = gql(installed, GIFT_CARD, {"input": card_input}).json()["data"]["giftCardCreate"]
@@ -252,8 +302,13 @@ def test_gift_card_create_applies_saleors_validation_rules(installed, change, fi
 
 
 def test_gift_card_create_lowercases_tags_and_filters_by_exact_tag(installed):
-    card_input = {"balance": {"amount": 25, "currency": "USD"}, "isActive": True, "addTags": ["CS-Goodwill"],
-                  "userEmail": "c@example.com", "channel": "default-channel"}
+    card_input = {
+        "balance": {"amount": 25, "currency": "USD"},
+        "isActive": True,
+        "addTags": ["CS-Goodwill"],
+        "userEmail": "c@example.com",
+        "channel": "default-channel",
+    }
     card = gql(installed, GIFT_CARD, {"input": card_input}).json()["data"]["giftCardCreate"]["giftCard"]
     assert card["tags"] == [{"name": "cs-goodwill"}]
     assert len(card["code"]) == 14 and card["code"].count("-") == 2
@@ -270,8 +325,11 @@ def test_voucher_create_needs_add_codes_and_rejects_duplicates(installed):
         voucher { id type singleUse usageLimit codes(first: 5) { edges { node { code } } } } errors { field code } } }"""
     result = gql(installed, query, {"input": {"type": "SHIPPING"}}).json()["data"]["voucherCreate"]
     assert result["errors"] == [{"field": None, "code": "GRAPHQL_ERROR"}]
-    ok = gql(installed, query, {"input": {"type": "SHIPPING", "addCodes": ["FREESHIP-1"], "singleUse": True,
-                                          "usageLimit": 1}}).json()["data"]["voucherCreate"]
+    ok = gql(
+        installed,
+        query,
+        {"input": {"type": "SHIPPING", "addCodes": ["FREESHIP-1"], "singleUse": True, "usageLimit": 1}},
+    ).json()["data"]["voucherCreate"]
     assert ok["voucher"]["codes"]["edges"][0]["node"]["code"] == "FREESHIP-1" and ok["voucher"]["singleUse"] is True
     dup = gql(installed, query, {"input": {"addCodes": ["FREESHIP-1"]}}).json()["data"]["voucherCreate"]
     assert dup["errors"] == [{"field": "codes", "code": "ALREADY_EXISTS"}]
@@ -280,13 +338,29 @@ def test_voucher_create_needs_add_codes_and_rejects_duplicates(installed):
 def test_draft_order_complete_makes_a_free_paid_order_and_grant_refund_caps_at_charged(installed):
     variant = installed.variant_by_sku("SKU-MUG")
     create = """mutation($input: DraftOrderCreateInput!) { draftOrderCreate(input: $input) { order { id status } errors { field code } } }"""
-    address = {"firstName": "A", "lastName": "B", "streetAddress1": "1 Main St", "city": "New York",
-               "postalCode": "10001", "country": "US", "countryArea": "NY"}
-    draft = gql(installed, create, {"input": {
-        "channelId": installed.default_channel["id"], "userEmail": "c@example.com",
-        "lines": [{"variantId": variant["id"], "quantity": 1, "price": 0}],
-        "shippingAddress": address, "billingAddress": address,
-        "shippingMethod": next(iter(installed.shipping_methods))}}).json()["data"]["draftOrderCreate"]["order"]
+    address = {
+        "firstName": "A",
+        "lastName": "B",
+        "streetAddress1": "1 Main St",
+        "city": "New York",
+        "postalCode": "10001",
+        "country": "US",
+        "countryArea": "NY",
+    }
+    draft = gql(
+        installed,
+        create,
+        {
+            "input": {
+                "channelId": installed.default_channel["id"],
+                "userEmail": "c@example.com",
+                "lines": [{"variantId": variant["id"], "quantity": 1, "price": 0}],
+                "shippingAddress": address,
+                "billingAddress": address,
+                "shippingMethod": next(iter(installed.shipping_methods)),
+            }
+        },
+    ).json()["data"]["draftOrderCreate"]["order"]
     assert draft["status"] == "DRAFT"
     installed.orders[draft["id"]]["shippingPrice"]["gross"]["amount"] = 0
     installed.orders[draft["id"]]["total"]["gross"]["amount"] = 0
@@ -298,7 +372,8 @@ def test_draft_order_complete_makes_a_free_paid_order_and_grant_refund_caps_at_c
         input: {amount: $a, transactionId: $t}) { grantedRefund { amount { amount } } errors { field code } } }"""
     too_much = {"id": order["id"], "t": order["transactions"][0]["id"], "a": 10_000}
     assert gql(installed, grant, too_much).json()["data"]["orderGrantRefundCreate"]["errors"] == [
-        {"field": "amount", "code": "AMOUNT_GREATER_THAN_AVAILABLE"}]
+        {"field": "amount", "code": "AMOUNT_GREATER_THAN_AVAILABLE"}
+    ]
     ok = gql(installed, grant, {**too_much, "a": 5}).json()["data"]["orderGrantRefundCreate"]
     assert ok["grantedRefund"]["amount"]["amount"] == 5
 
@@ -355,12 +430,19 @@ def test_subscription_payloads_are_exactly_what_the_query_asked_for(installed):
     order = installed.add_order(lines=[{"sku": "SKU-HOODIE-L", "quantity": 1}])
     fulfillment = installed.add_fulfillment(order["id"], tracking_number="TRACK-1")
     payload = installed.webhook_payload("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
-    assert payload == {"notifyCustomer": False, "fulfillment": {"id": fulfillment["id"], "trackingNumber": "TRACK-1"},
-                       "order": {"id": order["id"]}}
+    assert payload == {
+        "notifyCustomer": False,
+        "fulfillment": {"id": fulfillment["id"], "trackingNumber": "TRACK-1"},
+        "order": {"id": order["id"]},
+    }
     top_level = "subscription { orderCreated { order { id status } } }"
     assert installed.render_subscription(top_level, "ORDER_CREATED", order["id"]) == {
-        "data": {"orderCreated": {"order": {"id": order["id"], "status": "FULFILLED"}}}}
+        "data": {"orderCreated": {"order": {"id": order["id"], "status": "FULFILLED"}}}
+    }
     shipping = installed.render_subscription(
         "subscription { event { ... on OrderCreated { order { deliveryMethod { ... on ShippingMethod "
-        "{ minimumDeliveryDays maximumDeliveryDays } } } } } }", "ORDER_CREATED", order["id"])
+        "{ minimumDeliveryDays maximumDeliveryDays } } } } } }",
+        "ORDER_CREATED",
+        order["id"],
+    )
     assert shipping["order"]["deliveryMethod"] == {"minimumDeliveryDays": 3, "maximumDeliveryDays": 5}

@@ -18,7 +18,11 @@ def test_serve_migrates_answers_and_stops_cleanly_on_sigterm(tmp_path):
         env.pop(key, None)
     server = subprocess.Popen(
         [sys.executable, "-m", "saleor_cs_app", "serve", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         ready = None

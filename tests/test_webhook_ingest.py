@@ -116,13 +116,17 @@ def test_oversized_bodies_are_413(installed, runtime):
 
 
 def test_a_delivery_for_the_wrong_endpoint_is_refused(installed, app_server, runtime):
-    response = installed.send_webhook("ORDER_CREATED", body_of(), target_url=f"{app_server.url}/api/webhooks/order-cancelled")
+    response = installed.send_webhook(
+        "ORDER_CREATED", body_of(), target_url=f"{app_server.url}/api/webhooks/order-cancelled"
+    )
     assert response.status_code == 400 and response.json()["error"]["code"] == "WRONG_EVENT"
     assert delivery_count(runtime) == 0
 
 
 def test_an_unknown_tenant_is_401(installed, runtime):
-    response = installed.send_webhook("ORDER_CREATED", body_of(), headers={"Saleor-Api-Url": "https://other.example/graphql/"})
+    response = installed.send_webhook(
+        "ORDER_CREATED", body_of(), headers={"Saleor-Api-Url": "https://other.example/graphql/"}
+    )
     assert response.status_code == 401 and response.json()["error"]["code"] == "NOT_REGISTERED"
     assert delivery_count(runtime) == 0
 

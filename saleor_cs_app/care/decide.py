@@ -35,9 +35,7 @@ NO_CURRENCY_BUDGET: Final = "no_currency_budget"
 BlockedBy = Literal["per_customer_limit", "monthly_budget", "no_currency_budget"]
 
 # ISO 4217 minor units where they are not 2.
-ZERO_DECIMAL_CURRENCIES = frozenset(
-    "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split()
-)
+ZERO_DECIMAL_CURRENCIES = frozenset("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split())
 THREE_DECIMAL_CURRENCIES = frozenset("BHD IQD JOD KWD LYD OMR TND".split())
 
 _NO_PRICES: Mapping[str, Decimal] = MappingProxyType({})
@@ -107,8 +105,7 @@ def decide(
     limits = policy.limits
     cap = limits.per_customer
     if history.compensations_in_window >= cap.max:
-        why = (f"customer already compensated {history.compensations_in_window}× in {cap.days} days "
-               f"(max {cap.max})")
+        why = f"customer already compensated {history.compensations_in_window}× in {cap.days} days (max {cap.max})"
         return _apology(currency, rule.name, f"{said}; {why} → apology only", PER_CUSTOMER_LIMIT)
 
     if limits.monthly_budget:  # an empty map means no budget cap at all
@@ -118,8 +115,10 @@ def decide(
             return _apology(currency, rule.name, f"{said}; {why} → apology only", NO_CURRENCY_BUDGET)
         used = budget.used_in(currency)
         if used + offer.value > monthly:
-            why = (f"monthly budget {_money(monthly, currency)} reached "
-                   f"({_money(used, currency)} used, offer {_money(offer.value, currency)})")
+            why = (
+                f"monthly budget {_money(monthly, currency)} reached "
+                f"({_money(used, currency)} used, offer {_money(offer.value, currency)})"
+            )
             return _apology(currency, rule.name, f"{said}; {why} → apology only", MONTHLY_BUDGET)
 
     reason = f"{said} → {_describe(offer)}"
@@ -175,8 +174,7 @@ def _price(
         amount = q(amount)
         if amount <= 0:
             return None, "gift card would be worth nothing"
-        offer = Offer(OfferType.GIFT_CARD, amount, cur, gift_card_amount=amount,
-                      expires_in_days=params.expires_in_days)
+        offer = Offer(OfferType.GIFT_CARD, amount, cur, gift_card_amount=amount, expires_in_days=params.expires_in_days)
         return offer, ""
 
     if isinstance(params, FreeShippingVoucher):
@@ -210,9 +208,14 @@ def _price(
         missing_value = q(sum((unit(sku) * n for sku, n in missing.items()), Decimal(0)))
         wrong_value = sum((unit(sku) * n for sku, n in wrong.items()), Decimal(0))
         discount = q(wrong_value * params.keep_item_discount_percent / 100)
-        offer = Offer(OfferType.RESHIP, missing_value + discount, cur,
-                      keep_item_discount_percent=params.keep_item_discount_percent,
-                      reship_skus=tuple(missing.elements()), kept_items_discount=discount)
+        offer = Offer(
+            OfferType.RESHIP,
+            missing_value + discount,
+            cur,
+            keep_item_discount_percent=params.keep_item_discount_percent,
+            reship_skus=tuple(missing.elements()),
+            kept_items_discount=discount,
+        )
         return offer, ""
 
     return Offer.apology(cur), ""

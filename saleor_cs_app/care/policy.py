@@ -225,7 +225,9 @@ class OfferSpec(_Doc):
         if data == OfferType.APOLOGY_ONLY.value:
             return {"apology_only": {}}
         if isinstance(data, str):
-            raise PydanticCustomError("offer", "must be apology_only or a mapping with one of: " + ", ".join(_OFFER_KEYS))
+            raise PydanticCustomError(
+                "offer", "must be apology_only or a mapping with one of: " + ", ".join(_OFFER_KEYS)
+            )
         if isinstance(data, Mapping) and data.get("apology_only", {}) in (None, True):
             return {**data, "apology_only": {}}  # `apology_only:` with no value, or `apology_only: true`
         return data
@@ -283,7 +285,8 @@ class Policy(_Doc):
         for i, rule in enumerate(rules):
             if rule.name in seen:
                 raise PydanticCustomError(
-                    "rule_name", "rules[{a}] already has the name '{name}'",
+                    "rule_name",
+                    "rules[{a}] already has the name '{name}'",
                     {"a": seen[rule.name], "b": i, "name": rule.name},
                 )
             seen[rule.name] = i
@@ -406,10 +409,15 @@ def _path(loc: tuple[int | str, ...]) -> str:
 _SIMPLE_MESSAGES = {
     kind: message
     for message, kinds in {
-        "is required": "missing", "unknown key": "extra_forbidden", "must be a list": "list_type tuple_type",
-        "must be a whole number": "int_type int_parsing int_from_float", "must be true or false": "bool_type bool_parsing",
-        "must be a number": "decimal_type decimal_parsing finite_number", "has too many digits": "decimal_max_digits",
-        "must be text": "string_type", "must be a mapping": "dict_type model_type model_attributes_type",
+        "is required": "missing",
+        "unknown key": "extra_forbidden",
+        "must be a list": "list_type tuple_type",
+        "must be a whole number": "int_type int_parsing int_from_float",
+        "must be true or false": "bool_type bool_parsing",
+        "must be a number": "decimal_type decimal_parsing finite_number",
+        "has too many digits": "decimal_max_digits",
+        "must be text": "string_type",
+        "must be a mapping": "dict_type model_type model_attributes_type",
         "must not be empty": "string_too_short too_short",
     }.items()
     for kind in kinds.split()
@@ -464,7 +472,9 @@ _Loader.yaml_implicit_resolvers = {
     first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def _load_text(text: str) -> Any:

@@ -161,9 +161,7 @@ def ship_by(order_time: datetime, rules: PromiseRules) -> datetime:
     return _end_of_local_day(last_day, zone)
 
 
-def deliver_by(
-    fulfilled_at: datetime, max_delivery_days: int | None, rules: PromiseRules
-) -> datetime:
+def deliver_by(fulfilled_at: datetime, max_delivery_days: int | None, rules: PromiseRules) -> datetime:
     """Exclusive deliver-by deadline (UTC) for a fulfilment created at ``fulfilled_at``.
 
     Transit days are the shipping method's ``maximumDeliveryDays``, or
@@ -175,9 +173,7 @@ def deliver_by(
     _require_aware("fulfilled_at", fulfilled_at)
     transit = rules.default_delivery_days if max_delivery_days is None else max_delivery_days
     if transit < 0 or rules.delivery_grace_days < 0:
-        raise ValueError(
-            f"delivery days must be >= 0, got {transit} + grace {rules.delivery_grace_days}"
-        )
+        raise ValueError(f"delivery days must be >= 0, got {transit} + grace {rules.delivery_grace_days}")
     zone = _zone(rules)
     day = fulfilled_at.astimezone(zone).date()
     last_day = _add_business_days(day, transit + rules.delivery_grace_days, rules.country)
@@ -233,9 +229,7 @@ def timezone_for_country(country: str | None) -> str:
     return _COUNTRY_TIMEZONES.get(country.strip().upper(), "UTC")
 
 
-def rules_for_channel(
-    base: PromiseRules, *, country: str | None, timezone: str | None
-) -> PromiseRules:
+def rules_for_channel(base: PromiseRules, *, country: str | None, timezone: str | None) -> PromiseRules:
     """Complete a channel's rules with what Saleor knows about the channel.
 
     ``country`` is the channel's ``defaultCountry``; it is used only when the policy

@@ -106,8 +106,16 @@ def simulate(replays: Iterable[Replay], policy: Policy) -> Simulation:
         simulated = _label(offer.type, offer.value, currency)
         if live != simulated:
             if len(changes) < MAX_CHANGES:
-                changes.append(Change(replay.incident_id, replay.order.number, replay.incident.kind.value,
-                                      live, simulated, decision.reason))
+                changes.append(
+                    Change(
+                        replay.incident_id,
+                        replay.order.number,
+                        replay.incident.kind.value,
+                        live,
+                        simulated,
+                        decision.reason,
+                    )
+                )
             else:
                 more += 1
 
@@ -123,4 +131,3 @@ def _label(offer: OfferType, value: Decimal, currency: str) -> str:
     if offer is OfferType.APOLOGY_ONLY:
         return "apology only"
     return f"{offer.value.replace('_', ' ')} ({currency} {value})"
-

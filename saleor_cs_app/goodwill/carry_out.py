@@ -40,7 +40,9 @@ class OfferRequest:
     reason: str
 
 
-def carry_out(client: SaleorClient, request: OfferRequest, original: dict, *, today: date, secret_key: str) -> GoodwillResult:
+def carry_out(
+    client: SaleorClient, request: OfferRequest, original: dict, *, today: date, secret_key: str
+) -> GoodwillResult:
     expires_on = today + timedelta(days=request.expires_in_days) if request.expires_in_days else None
     match request.type:
         case OfferType.APOLOGY_ONLY:
@@ -57,39 +59,65 @@ def carry_out(client: SaleorClient, request: OfferRequest, original: dict, *, to
                 note=request.reason,
             )
             return GoodwillResult(
-                reference=card["id"], code=card["code"], expires_on=expires_on,
+                reference=card["id"],
+                code=card["code"],
+                expires_on=expires_on,
                 summary=f"gift card {request.gift_card_amount} {request.currency} (code ending {card['code'][-4:]})",
             )
         case OfferType.FREE_SHIPPING_VOUCHER:
             code = voucher.voucher_code(secret_key, request.incident_id)
             created = voucher.create(
-                client, code=code, channel_id=original["channel"]["id"], expires_on=expires_on,
+                client,
+                code=code,
+                channel_id=original["channel"]["id"],
+                expires_on=expires_on,
                 name=f"Free shipping, order {original['number']}",
             )
-            return GoodwillResult(reference=created["id"], code=code, expires_on=expires_on,
-                                  summary=f"free-shipping voucher {code}")
+            return GoodwillResult(
+                reference=created["id"], code=code, expires_on=expires_on, summary=f"free-shipping voucher {code}"
+            )
         case OfferType.PARTIAL_REFUND:
             granted = refund.grant(
-                client, incident_id=request.incident_id, original=original,
-                amount=str(request.refund_amount), reason=request.reason,
+                client,
+                incident_id=request.incident_id,
+                original=original,
+                amount=str(request.refund_amount),
+                reason=request.reason,
             )
-            return GoodwillResult(reference=granted["id"],
-                                  summary=f"refund of {request.refund_amount} {request.currency} granted")
+            return GoodwillResult(
+                reference=granted["id"], summary=f"refund of {request.refund_amount} {request.currency} granted"
+            )
         case OfferType.GIFT_PRODUCT | OfferType.RESHIP:
-            skus = (request.sku,) * (request.quantity or 1) if request.type == OfferType.GIFT_PRODUCT else request.reship_skus
+            skus = (
+                (request.sku,) * (request.quantity or 1)
+                if request.type == OfferType.GIFT_PRODUCT
+                else request.reship_skus
+            )
             lines, names = _lines_for(client, skus, request.channel_slug)
             shipping_code = None
             if (original.get("deliveryMethod") or {}).get("__typename") == "ShippingMethod":
                 shipping_code = voucher.voucher_code(secret_key, f"{request.incident_id}:shipping")
-                voucher.create(client, code=shipping_code, channel_id=original["channel"]["id"], expires_on=None,
-                               name=f"Free shipping of order {original['number']}'s {request.type.value}")
+                voucher.create(
+                    client,
+                    code=shipping_code,
+                    channel_id=original["channel"]["id"],
+                    expires_on=None,
+                    name=f"Free shipping of order {original['number']}'s {request.type.value}",
+                )
             order = draft_order.create_and_complete(
-                client, incident_id=request.incident_id, original=original, lines=lines,
-                customer_note=f"Sent free of charge: {request.reason}", free_shipping_code=shipping_code,
+                client,
+                incident_id=request.incident_id,
+                original=original,
+                lines=lines,
+                customer_note=f"Sent free of charge: {request.reason}",
+                free_shipping_code=shipping_code,
             )
             what = "gift" if request.type == OfferType.GIFT_PRODUCT else "replacement"
-            return GoodwillResult(reference=order["id"], product_name=", ".join(names),
-                                  summary=f"{what} order #{order['number']} ({', '.join(names)}) sent free of charge")
+            return GoodwillResult(
+                reference=order["id"],
+                product_name=", ".join(names),
+                summary=f"{what} order #{order['number']} ({', '.join(names)}) sent free of charge",
+            )
     raise GoodwillFailed(f"unknown offer type {request.type}")
 
 

@@ -45,5 +45,7 @@ def create(
         # Saleor requires the channel with userEmail (REQUIRED otherwise).
         gift_input["userEmail"] = customer_email
         gift_input["channel"] = channel_slug
-    payload = raise_for_errors("giftCardCreate", client.execute("GiftCardCreate", {"input": gift_input}).get("giftCardCreate"))
+    payload = raise_for_errors(
+        "giftCardCreate", client.execute("GiftCardCreate", {"input": gift_input}).get("giftCardCreate")
+    )
     return payload["giftCard"]

@@ -16,6 +16,7 @@ def late_order_shipped(ctx: WebhookContext, tracked: TrackedOrder) -> None:
         policy = policies.load(ctx.session, ctx.tenant.id)
         row = queue_shipped_message(ctx.session, incident, tracked, policy, ctx.runtime.settings, ctx.now)
         if row is not None:
-            incidents.add_event(ctx.session, incident, ctx.now, "shipped", "The order shipped; the customer will be told")
-            message_id = row.id
-            ctx.after_commit.append(lambda: ctx.runtime.jobs.enqueue("send_message", message_id))
+            incidents.add_event(
+                ctx.session, incident, ctx.now, "shipped", "The order shipped; the customer will be told"
+            )
+            ctx.after_commit.append(lambda message_id=row.id: ctx.runtime.jobs.enqueue("send_message", message_id))

@@ -18,10 +18,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from saleor_cs_app.care.decide import Decision, decide, matching_rule
-from saleor_cs_app.care.model import IncidentFacts, IncidentKind, IncidentSource, OfferType, OrderFacts, OrderLine
+from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.goodwill.carry_out import GoodwillResult, OfferRequest, carry_out
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.goodwill.order_note import add_note_once, record_incident
+from saleor_cs_app.jobs.facts import incident_facts, order_facts
 from saleor_cs_app.notify import outbox
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError, SaleorGraphQLError, SaleorUnavailable
@@ -103,14 +104,24 @@ def _decide(runtime: Runtime, incident_id: str, catalogue_prices: dict[str, Deci
             session, incident.tenant_id, order.customer_email, days=policy.limits.per_customer.days, now=now
         )
         decision = decide(
-            incident_facts(incident), order, history, budget.state(session, incident.tenant_id, month, order.currency),
-            policy, gift_product_prices=catalogue_prices,
+            incident_facts(incident),
+            order,
+            history,
+            budget.state(session, incident.tenant_id, month, order.currency),
+            policy,
+            gift_product_prices=catalogue_prices,
         )
         _record_decision(incident, decision)
         if decision.offer.type != OfferType.APOLOGY_ONLY:
             budget.reserve(
-                session, tenant_id=incident.tenant_id, incident_id=incident.id, email=order.customer_email,
-                month=month, currency=order.currency, amount=decision.offer.value, now=now,
+                session,
+                tenant_id=incident.tenant_id,
+                incident_id=incident.id,
+                email=order.customer_email,
+                month=month,
+                currency=order.currency,
+                amount=decision.offer.value,
+                now=now,
             )
         outbox.reserve_initial_message(session, incident, tracked, policy, runtime.settings, now)
         incident.state = "pending_approval" if decision.needs_approval else "acting"
@@ -189,7 +200,9 @@ def _act(runtime: Runtime, incident_id: str) -> int | None:
         note = _note_text(incident, result, message)
         add_note_once(client, original=original, incident_id=incident_id, message=note)
         record_incident(
-            client, order_id=incident.order_id, incident_key=_metadata_key(incident),
+            client,
+            order_id=incident.order_id,
+            incident_key=_metadata_key(incident),
             summary={"id": incident_id, "kind": incident.kind, "offer": incident.offer_type, "state": "handled"},
         )
     except SaleorUnavailable as exc:
@@ -217,8 +230,12 @@ def incident_goodwill(runtime: Runtime, client, incident: Incident, original: di
     """Create the goodwill once; a retry after it was recorded reuses the record."""
     if incident.goodwill_code is not None or incident.offer_type == OfferType.APOLOGY_ONLY.value:
         done = (incident.decision or {}).get("goodwill") or {}
-        return GoodwillResult(reference=done.get("reference"), code=incident.goodwill_code,
-                              product_name=done.get("product_name"), summary=done.get("summary", "apology only"))
+        return GoodwillResult(
+            reference=done.get("reference"),
+            code=incident.goodwill_code,
+            product_name=done.get("product_name"),
+            summary=done.get("summary", "apology only"),
+        )
     offer = incident.decision["offer"]
     request = OfferRequest(
         incident_id=incident.id,
@@ -240,10 +257,15 @@ def incident_goodwill(runtime: Runtime, client, incident: Incident, original: di
     with runtime.db.transaction() as session:
         row = session.get_one(Incident, incident.id, with_for_update=True, populate_existing=True)
         row.goodwill_code = result.code or ""
-        row.decision = {**row.decision, "goodwill": {
-            "reference": result.reference, "product_name": result.product_name, "summary": result.summary,
-            "expires_on": result.expires_on.isoformat() if result.expires_on else None,
-        }}
+        row.decision = {
+            **row.decision,
+            "goodwill": {
+                "reference": result.reference,
+                "product_name": result.product_name,
+                "summary": result.summary,
+                "expires_on": result.expires_on.isoformat() if result.expires_on else None,
+            },
+        }
         budget.settle(session, incident.id, "spent")
         incidents.add_event(session, row, runtime.clock(), "goodwill_created", f"Created in Saleor: {result.summary}")
     return result
@@ -313,7 +335,8 @@ def tenants_token_revoked(runtime: Runtime, tenant: Tenant) -> bool:
 def _note_text(incident: Incident, result: GoodwillResult, message) -> str:
     told = (
         f"E-mailed the customer ({message.language}): \u201c{message.subject}\u201d."
-        if message is not None else "No e-mail address on the order: the customer was not e-mailed."
+        if message is not None
+        else "No e-mail address on the order: the customer was not e-mailed."
     )
     reason = (incident.decision or {}).get("reason", "")
     return f"Customer care: {incident.kind.replace('_', ' ')}. Goodwill: {result.summary} ({reason}). {told}"
@@ -325,43 +348,3 @@ def _metadata_key(incident: Incident) -> str:
 
 def _decimal(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
-
-
-# -- plain data from stored JSON -----------------------------------------------------------------
-def order_facts(facts: dict, order_id: str, created_at) -> OrderFacts:
-    from saleor_cs_app.notify.language import pick_language
-
-    return OrderFacts(
-        order_id=order_id,
-        number=facts.get("number", ""),
-        channel_slug=facts.get("channel_slug", ""),
-        currency=facts.get("currency") or "USD",
-        total=Decimal(facts.get("total", "0")),
-        shipping_price=Decimal(facts.get("shipping_price", "0")),
-        customer_email=facts.get("customer_email"),
-        customer_first_name=facts.get("customer_first_name"),
-        language=pick_language(facts.get("language_code"), facts.get("channel_country")),
-        created_at=created_at,
-        lines=tuple(
-            OrderLine(sku=l.get("sku"), name=l.get("name", ""), quantity=int(l.get("quantity", 0)),
-                      unit_price=Decimal(l.get("unit_price", "0")), variant_id=l.get("variant_id"))
-            for l in facts.get("lines", [])
-        ),
-    )
-
-
-def incident_facts(incident: Incident) -> IncidentFacts:
-    from datetime import date
-
-    f = incident.facts or {}
-    return IncidentFacts(
-        kind=IncidentKind(incident.kind),
-        source=IncidentSource(incident.source),
-        days_late=incident.days_late,
-        promised_date=date.fromisoformat(f["promised_date"]) if f.get("promised_date") else None,
-        expected_skus=tuple(f.get("expected_skus") or ()),
-        sent_skus=tuple(f.get("sent_skus") or ()),
-        carrier=f.get("carrier"),
-        warehouse=f.get("warehouse"),
-        tracking_number=f.get("tracking_number"),
-    )

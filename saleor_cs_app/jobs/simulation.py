@@ -8,7 +8,7 @@ from decimal import Decimal
 from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.care.simulate import Replay, Simulation, simulate
-from saleor_cs_app.jobs.incidents_flow import incident_facts, order_facts
+from saleor_cs_app.jobs.facts import incident_facts, order_facts
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import incidents
 from saleor_cs_app.store.models import Incident, TrackedOrder
@@ -20,7 +20,9 @@ _NOT_GIVEN = ("failed", "detected")
 def simulate_recent(runtime: Runtime, tenant_id: int, policy: Policy, days: int) -> Simulation:
     since = runtime.clock() - timedelta(days=days)
     with runtime.db.read() as session:
-        replays = [_replay(incident, order) for incident, order in incidents.incidents_with_orders(session, tenant_id, since)]
+        replays = [
+            _replay(incident, order) for incident, order in incidents.incidents_with_orders(session, tenant_id, since)
+        ]
     return simulate(replays, policy)
 
 

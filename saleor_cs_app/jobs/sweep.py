@@ -72,7 +72,10 @@ def _requeue_stuck_deliveries(runtime: Runtime) -> None:
     with runtime.db.read() as session:
         stuck = session.scalars(
             select(WebhookDelivery.id)
-            .where(WebhookDelivery.state == "received", WebhookDelivery.received_at < runtime.clock() - STUCK_DELIVERY_AFTER)
+            .where(
+                WebhookDelivery.state == "received",
+                WebhookDelivery.received_at < runtime.clock() - STUCK_DELIVERY_AFTER,
+            )
             .limit(1000)
         ).all()
     for delivery_id in stuck:
@@ -122,7 +125,11 @@ def _observe_one(runtime: Runtime, tenant_id: int, order: dict, observe) -> None
     try:
         with runtime.db.transaction() as session:
             ctx = WebhookContext(
-                runtime=runtime, session=session, tenant=session.get_one(Tenant, tenant_id), now=runtime.clock(), issued_at=None
+                runtime=runtime,
+                session=session,
+                tenant=session.get_one(Tenant, tenant_id),
+                now=runtime.clock(),
+                issued_at=None,
             )
             observe(ctx, order)
     except Exception:

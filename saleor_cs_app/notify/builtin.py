@@ -156,4 +156,3 @@ _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 def _linkify(escaped: Markup) -> Markup:
     # Runs on already-escaped text, so the URL is safe to put in an attribute as it stands.
     return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}" style="color:#1d4ed8;">{m.group(0)}</a>', escaped))
-

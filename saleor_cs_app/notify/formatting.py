@@ -32,5 +32,5 @@ def percent(value: int | Decimal | None, language: str) -> str | None:
 
 
 def items(names: tuple[str, ...], language: str) -> str:
-    """"A, B and C" with the language's own conjunction."""
+    """ "A, B and C" with the language's own conjunction."""
     return format_list(list(names), locale=locale_for(language)) if names else ""

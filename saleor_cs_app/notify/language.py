@@ -14,13 +14,26 @@ FALLBACK_LANGUAGE = "en"
 # Countries whose customers we write to in one of the shipped languages (channel fallback only:
 # as an order language "SE" means Northern Sami, not Swedish).
 _COUNTRY_LANGUAGE = {
-    "FI": "fi", "PL": "pl", "LT": "lt", "DE": "de", "AT": "de", "CH": "de", "LI": "de",
-    "SE": "sv", "AX": "sv", "GB": "en", "IE": "en", "US": "en", "CA": "en", "AU": "en", "NZ": "en",
+    "FI": "fi",
+    "PL": "pl",
+    "LT": "lt",
+    "DE": "de",
+    "AT": "de",
+    "CH": "de",
+    "LI": "de",
+    "SE": "sv",
+    "AX": "sv",
+    "GB": "en",
+    "IE": "en",
+    "US": "en",
+    "CA": "en",
+    "AU": "en",
+    "NZ": "en",
 }
 
 
 def _shipped_base_language(code: str | None) -> str | None:
-    """"FI_FI", "fi-FI", "fi" → "fi"; anything not shipped → None."""
+    """ "FI_FI", "fi-FI", "fi" → "fi"; anything not shipped → None."""
     if not code:
         return None
     base = code.strip().replace("-", "_").split("_", 1)[0].lower()

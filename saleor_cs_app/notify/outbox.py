@@ -46,10 +46,19 @@ def reserve_initial_message(
     mail_from, _ = sender(policy, settings)
     language = pick_language(tracked.facts.get("language_code"), tracked.facts.get("channel_country"))
     row = OutboxMessage(
-        tenant_id=incident.tenant_id, incident_id=incident.id, purpose=INITIAL, language=language,
-        mail_from=mail_from, mail_to=email, subject="", text="", html="",
+        tenant_id=incident.tenant_id,
+        incident_id=incident.id,
+        purpose=INITIAL,
+        language=language,
+        mail_from=mail_from,
+        mail_to=email,
+        subject="",
+        text="",
+        html="",
         message_id=make_message_id(parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"),
-        state="waiting", next_attempt_at=now, created_at=now,
+        state="waiting",
+        next_attempt_at=now,
+        created_at=now,
     )
     session.add(row)
     session.flush()
@@ -61,7 +70,8 @@ def compose_initial_message(session: Session, incident: Incident, goodwill, sett
     from saleor_cs_app.store import orders, policies
 
     row = session.scalar(
-        select(OutboxMessage).where(OutboxMessage.incident_id == incident.id, OutboxMessage.purpose == INITIAL)
+        select(OutboxMessage)
+        .where(OutboxMessage.incident_id == incident.id, OutboxMessage.purpose == INITIAL)
         .with_for_update()
     )
     if row is None:
@@ -75,8 +85,9 @@ def compose_initial_message(session: Session, incident: Incident, goodwill, sett
     return row
 
 
-def queue_shipped_message(session: Session, incident: Incident, tracked: TrackedOrder, policy, settings: Settings,
-                          now: datetime) -> OutboxMessage | None:
+def queue_shipped_message(
+    session: Session, incident: Incident, tracked: TrackedOrder, policy, settings: Settings, now: datetime
+) -> OutboxMessage | None:
     """The late order shipped: tell the customer once, with tracking when there is one."""
     initial = session.scalar(
         select(OutboxMessage).where(OutboxMessage.incident_id == incident.id, OutboxMessage.purpose == INITIAL)
@@ -89,13 +100,24 @@ def queue_shipped_message(session: Session, incident: Incident, tracked: Tracked
     if exists is not None:
         return None
     row = OutboxMessage(
-        tenant_id=incident.tenant_id, incident_id=incident.id, purpose=SHIPPED, language=initial.language,
-        mail_from=initial.mail_from, mail_to=initial.mail_to, subject="", text="", html="",
+        tenant_id=incident.tenant_id,
+        incident_id=incident.id,
+        purpose=SHIPPED,
+        language=initial.language,
+        mail_from=initial.mail_from,
+        mail_to=initial.mail_to,
+        subject="",
+        text="",
+        html="",
         message_id=make_message_id(parseaddr(initial.mail_from)[1].rpartition("@")[2] or "localhost"),
-        state="waiting", next_attempt_at=now, created_at=now,
+        state="waiting",
+        next_attempt_at=now,
+        created_at=now,
     )
     session.add(row)
-    ctx = message_context(incident, tracked, policy, settings, initial.language, goodwill=None, now=now, shipped_now=True)
+    ctx = message_context(
+        incident, tracked, policy, settings, initial.language, goodwill=None, now=now, shipped_now=True
+    )
     _fill(session, row, incident, policy, ctx, now)
     session.flush()
     return row
@@ -106,7 +128,10 @@ def _fill(session: Session, row: OutboxMessage, incident: Incident, policy, ctx:
     rendered = render_message(ctx, override)
     if rendered.override_error:
         incident_store.add_event(
-            session, incident, now, "template_error",
+            session,
+            incident,
+            now,
+            "template_error",
             f"Your {incident.kind} template ({row.language}) failed, the built-in message was used: {rendered.override_error}",
         )
     row.subject, row.text, row.html = rendered.subject, rendered.text, rendered.html
@@ -124,8 +149,17 @@ def _override(policy, kind: str, language: str) -> dict | None:
     return template.model_dump(exclude_none=True) if hasattr(template, "model_dump") else dict(template)
 
 
-def message_context(incident: Incident, tracked: TrackedOrder, policy, settings: Settings, language: str, *,
-                    goodwill, now: datetime, shipped_now: bool = False) -> MessageContext:
+def message_context(
+    incident: Incident,
+    tracked: TrackedOrder,
+    policy,
+    settings: Settings,
+    language: str,
+    *,
+    goodwill,
+    now: datetime,
+    shipped_now: bool = False,
+) -> MessageContext:
     facts, order = incident.facts or {}, tracked.facts
     decision_offer = (incident.decision or {}).get("offer", {})
     offer_type = OfferType(incident.offer_type or OfferType.APOLOGY_ONLY.value)

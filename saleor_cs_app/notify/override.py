@@ -39,17 +39,62 @@ SEQUENCE_VARIABLES = frozenset({"expected_items", "sent_items"})
 
 # Filters whose output is at most a small multiple of their input. Not here on purpose: attr, map,
 # select*, sort, sum (attribute lookups); format, center, indent, wordwrap (size arguments); safe.
-ALLOWED_FILTERS = frozenset({
-    "upper", "lower", "title", "capitalize", "trim", "striptags", "truncate", "wordcount",
-    "default", "d", "join", "length", "count", "first", "last", "escape", "e", "string",
-    "abs", "round", "urlencode",
-})
+ALLOWED_FILTERS = frozenset(
+    {
+        "upper",
+        "lower",
+        "title",
+        "capitalize",
+        "trim",
+        "striptags",
+        "truncate",
+        "wordcount",
+        "default",
+        "d",
+        "join",
+        "length",
+        "count",
+        "first",
+        "last",
+        "escape",
+        "e",
+        "string",
+        "abs",
+        "round",
+        "urlencode",
+    }
+)
 
 _ALLOWED_NODES = (
-    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.Tuple, nodes.List,
-    nodes.If, nodes.CondExpr, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not,
-    nodes.Neg, nodes.Pos, nodes.Add, nodes.Sub, nodes.Concat, nodes.Filter, nodes.Test, nodes.Keyword,
-    nodes.Getitem, nodes.Slice, nodes.For, nodes.Assign, nodes.AssignBlock, nodes.With, nodes.FilterBlock,
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Const,
+    nodes.Tuple,
+    nodes.List,
+    nodes.If,
+    nodes.CondExpr,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.Neg,
+    nodes.Pos,
+    nodes.Add,
+    nodes.Sub,
+    nodes.Concat,
+    nodes.Filter,
+    nodes.Test,
+    nodes.Keyword,
+    nodes.Getitem,
+    nodes.Slice,
+    nodes.For,
+    nodes.Assign,
+    nodes.AssignBlock,
+    nodes.With,
+    nodes.FilterBlock,
 )
 
 _WHY_NOT = {

@@ -1,8 +1,8 @@
 """Customer messages: the one place the rest of the app asks for a subject, a text and an HTML body.
 
-    render_message(ctx)             the built-in message in ctx.language
-    render_message(ctx, override)   the merchant's templates, sandboxed; built-in on any failure
-    preview(kind, language, offer)  the same with sample values, for the live preview in the UI
+render_message(ctx)             the built-in message in ctx.language
+render_message(ctx, override)   the merchant's templates, sandboxed; built-in on any failure
+preview(kind, language, offer)  the same with sample values, for the live preview in the UI
 """
 
 from __future__ import annotations
@@ -53,9 +53,7 @@ def render_message(ctx: MessageContext, override: dict | None = None) -> Rendere
         except OverrideError as e:
             override_error = str(e)
     subject, text, html = render_builtin(variables)
-    return RenderedMessage(
-        subject=subject, text=text, html=html, language=ctx.language, override_error=override_error
-    )
+    return RenderedMessage(subject=subject, text=text, html=html, language=ctx.language, override_error=override_error)
 
 
 def preview(

@@ -46,8 +46,15 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
             log.info("dry-run e-mail", extra={"incident": row.incident_id, "subject": row.subject, "to": row.mail_to})
             return None
         row.state = "sending"
-        email = Email(mail_from=row.mail_from, mail_to=row.mail_to, subject=row.subject, text=row.text,
-                      html=row.html, message_id=row.message_id, reply_to=None)
+        email = Email(
+            mail_from=row.mail_from,
+            mail_to=row.mail_to,
+            subject=row.subject,
+            text=row.text,
+            html=row.html,
+            message_id=row.message_id,
+            reply_to=None,
+        )
         attempt = row.attempts
     try:
         # EHLO with our public host name; smtplib would otherwise look up this machine's FQDN.
@@ -72,7 +79,9 @@ def _back_to_pending(runtime: Runtime, message_id: int, attempt: int, error: str
         row.error = error
         if attempt >= MAX_ATTEMPTS:
             row.state = "failed"
-            _settle_incident(session, row, runtime.clock(), f"E-mail not sent after {attempt} tries: {error}", failed=True)
+            _settle_incident(
+                session, row, runtime.clock(), f"E-mail not sent after {attempt} tries: {error}", failed=True
+            )
             return None
         delay = retry_delay(attempt)
         row.state, row.next_attempt_at = "pending", runtime.clock() + timedelta(seconds=delay)
@@ -125,9 +134,11 @@ def requeue_pending(runtime: Runtime) -> None:
     """Pending messages whose task was lost (a queue flush, a crash) are queued again."""
     with runtime.db.read() as session:
         due = session.scalars(
-            select(OutboxMessage.id).where(
+            select(OutboxMessage.id)
+            .where(
                 OutboxMessage.state == "pending", OutboxMessage.next_attempt_at < runtime.clock() - timedelta(minutes=5)
-            ).limit(1000)
+            )
+            .limit(1000)
         ).all()
     for message_id in due:
         runtime.jobs.enqueue("send_message", message_id)

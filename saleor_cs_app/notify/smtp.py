@@ -58,8 +58,23 @@ _ATOM = r'[^\s@<>()\[\],;:"\\.]+'
 _ADDR_SPEC = re.compile(rf"[^\s@<>()\[\],;:\"\\]+@{_ATOM}(?:\.{_ATOM})*")
 _MESSAGE_ID = re.compile(r"<[^<>@\s]+@[^<>@\s]+>")
 _HEADER_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 ftext
-_OWN_HEADERS = frozenset({"from", "to", "cc", "bcc", "subject", "date", "message-id", "reply-to", "sender",
-                          "mime-version", "content-type", "content-transfer-encoding", "return-path"})
+_OWN_HEADERS = frozenset(
+    {
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "date",
+        "message-id",
+        "reply-to",
+        "sender",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+        "return-path",
+    }
+)
 
 
 def make_message_id(domain: str) -> str:
@@ -86,9 +101,15 @@ def build_mime(email: Email, *, now: datetime | None = None) -> EmailMessage:
         _one_line(name, value)
     msg = EmailMessage(policy=default_policy)
     date = format_datetime(now or datetime.now(timezone.utc))
-    for name, value in (("Subject", email.subject), ("From", email.mail_from), ("To", email.mail_to),
-                        ("Reply-To", email.reply_to), ("Date", date), ("Message-ID", email.message_id),
-                        *email.headers):
+    for name, value in (
+        ("Subject", email.subject),
+        ("From", email.mail_from),
+        ("To", email.mail_to),
+        ("Reply-To", email.reply_to),
+        ("Date", date),
+        ("Message-ID", email.message_id),
+        *email.headers,
+    ):
         if value is not None:
             msg[name] = value
     # quoted-printable keeps the body 7-bit, so no server needs 8BITMIME for å, ą or ė.
@@ -98,8 +119,14 @@ def build_mime(email: Email, *, now: datetime | None = None) -> EmailMessage:
 
 
 class SmtpSender:
-    def __init__(self, settings: SmtpSettings, *, timeout: float = 30.0, local_hostname: str | None = None,
-                 ssl_context: ssl.SSLContext | None = None):
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        *,
+        timeout: float = 30.0,
+        local_hostname: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ):
         self._settings = settings
         self._timeout = timeout
         self._local_hostname = local_hostname
@@ -135,8 +162,9 @@ class SmtpSender:
         s = self._settings
         try:
             if s.use_tls:
-                return smtplib.SMTP_SSL(s.host, s.port, local_hostname=self._local_hostname,
-                                        timeout=self._timeout, context=self._context())
+                return smtplib.SMTP_SSL(
+                    s.host, s.port, local_hostname=self._local_hostname, timeout=self._timeout, context=self._context()
+                )
             return smtplib.SMTP(s.host, s.port, local_hostname=self._local_hostname, timeout=self._timeout)
         except (smtplib.SMTPException, OSError) as exc:
             raise TemporaryFailure(f"Cannot reach the mail server {s.host}:{s.port}: {_describe(exc)}") from None
@@ -164,9 +192,11 @@ class SmtpSender:
         try:
             reply = smtp.getreply()
         except (smtplib.SMTPException, OSError) as exc:
-            raise TemporaryFailure("The connection was lost after the message was sent, before the server "
-                                   f"confirmed it; it may have been delivered ({_describe(exc)})",
-                                   maybe_delivered=True) from None
+            raise TemporaryFailure(
+                "The connection was lost after the message was sent, before the server "
+                f"confirmed it; it may have been delivered ({_describe(exc)})",
+                maybe_delivered=True,
+            ) from None
         _expect("the message", reply, 250)
 
     def _context(self) -> ssl.SSLContext:

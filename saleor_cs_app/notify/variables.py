@@ -18,7 +18,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "order_number": "The order number, e.g. 1042.",
     "kind": "What went wrong: late_shipment, late_delivery or wrong_item.",
     "offer_type": "What the shop gives: apology_only, gift_card, free_shipping_voucher, gift_product, "
-                  "reship or partial_refund.",
+    "reship or partial_refund.",
     "language": "Two-letter language of the message: en, fi, pl, lt, de or sv.",
     "shipped_now": "True in the follow-up message saying the late order has now shipped.",
     "promised_date": "The date we promised (to ship, or to deliver), formatted for the language; or None.",
@@ -46,7 +46,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "carrier": "The carrier's name; or None.",
     "reply_to": "The e-mail address a reply reaches; or None.",
     "next_step_url": "Link to the page where the customer sees the order and options (http or https "
-                     "only); or None, and then the next step is to reply to the e-mail.",
+    "only); or None, and then the next step is to reply to the e-mail.",
 }
 
 

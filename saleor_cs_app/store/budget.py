@@ -42,7 +42,9 @@ def state(session: Session, tenant_id: int, month: str, currency: str) -> Budget
     return BudgetState(used={currency: Decimal(used)})
 
 
-def customer_history(session: Session, tenant_id: int, email: str | None, *, days: int, now: datetime) -> CustomerHistory:
+def customer_history(
+    session: Session, tenant_id: int, email: str | None, *, days: int, now: datetime
+) -> CustomerHistory:
     if not email:
         return CustomerHistory(0)
     count = session.scalar(
@@ -56,12 +58,27 @@ def customer_history(session: Session, tenant_id: int, email: str | None, *, day
     return CustomerHistory(int(count or 0))
 
 
-def reserve(session: Session, *, tenant_id: int, incident_id: str, email: str | None, month: str, currency: str,
-            amount: Decimal, now: datetime) -> None:
+def reserve(
+    session: Session,
+    *,
+    tenant_id: int,
+    incident_id: str,
+    email: str | None,
+    month: str,
+    currency: str,
+    amount: Decimal,
+    now: datetime,
+) -> None:
     session.add(
         BudgetReservation(
-            tenant_id=tenant_id, incident_id=incident_id, customer_email=email, month=month,
-            currency=currency, amount=amount, state="reserved", created_at=now,
+            tenant_id=tenant_id,
+            incident_id=incident_id,
+            customer_email=email,
+            month=month,
+            currency=currency,
+            amount=amount,
+            state="reserved",
+            created_at=now,
         )
     )
 
@@ -78,7 +95,11 @@ def settle(session: Session, incident_id: str, new_state: str) -> None:
 def spent_by_currency(session: Session, tenant_id: int, month: str) -> dict[str, Decimal]:
     rows = session.execute(
         select(BudgetReservation.currency, func.sum(BudgetReservation.amount))
-        .where(BudgetReservation.tenant_id == tenant_id, BudgetReservation.month == month, BudgetReservation.state.in_(HELD))
+        .where(
+            BudgetReservation.tenant_id == tenant_id,
+            BudgetReservation.month == month,
+            BudgetReservation.state.in_(HELD),
+        )
         .group_by(BudgetReservation.currency)
     )
     return {currency: Decimal(total) for currency, total in rows}

@@ -58,11 +58,15 @@ def _detected_message(incident: Incident) -> str:
     if incident.kind == "wrong_item":
         facts = incident.facts or {}
         return f"Wrong item ({incident.source}): expected {facts.get('expected_skus')}, sent {facts.get('sent_skus')}"
-    return f"{incident.kind.replace('_', ' ').capitalize()} ({incident.source}), {incident.days_late} business day(s) late"
+    return (
+        f"{incident.kind.replace('_', ' ').capitalize()} ({incident.source}), {incident.days_late} business day(s) late"
+    )
 
 
 def add_event(session: Session, incident: Incident, at: datetime, type_: str, message: str) -> None:
-    session.add(IncidentEvent(tenant_id=incident.tenant_id, incident_id=incident.id, at=at, type=type_, message=message))
+    session.add(
+        IncidentEvent(tenant_id=incident.tenant_id, incident_id=incident.id, at=at, type=type_, message=message)
+    )
 
 
 def get_for_tenant(session: Session, tenant_id: int, incident_id: str, *, lock: bool = False) -> Incident | None:
@@ -132,16 +136,23 @@ def count_incidents(session: Session, tenant_id: int, f: IncidentFilter) -> int:
 
 
 def channels_seen(session: Session, tenant_id: int) -> list[str]:
-    return list(session.scalars(
-        select(Incident.channel_slug).where(Incident.tenant_id == tenant_id).distinct().order_by(Incident.channel_slug)
-    ))
+    return list(
+        session.scalars(
+            select(Incident.channel_slug)
+            .where(Incident.tenant_id == tenant_id)
+            .distinct()
+            .order_by(Incident.channel_slug)
+        )
+    )
 
 
 def incidents_with_orders(session: Session, tenant_id: int, since: datetime) -> list[tuple[Incident, TrackedOrder]]:
     """Incidents detected since `since` with their tracked orders, oldest first (for replays)."""
     rows = session.execute(
         select(Incident, TrackedOrder)
-        .join(TrackedOrder, and_(TrackedOrder.tenant_id == Incident.tenant_id, TrackedOrder.order_id == Incident.order_id))
+        .join(
+            TrackedOrder, and_(TrackedOrder.tenant_id == Incident.tenant_id, TrackedOrder.order_id == Incident.order_id)
+        )
         .where(Incident.tenant_id == tenant_id, Incident.detected_at >= since)
         .order_by(Incident.detected_at, Incident.id)
     )

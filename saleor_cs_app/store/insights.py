@@ -102,7 +102,7 @@ def _minutes_to_email(session: Session, tenant_id: int, incident_ids: list[str])
     if not incident_ids:
         return []
     first: dict[tuple[str, str], datetime] = {}
-    for chunk in (incident_ids[i:i + 500] for i in range(0, len(incident_ids), 500)):
+    for chunk in (incident_ids[i : i + 500] for i in range(0, len(incident_ids), 500)):
         events = session.execute(
             select(IncidentEvent.incident_id, IncidentEvent.type, func.min(IncidentEvent.at))
             .where(

@@ -24,7 +24,9 @@ def lock_or_create(session: Session, tenant_id: int, order_id: str, first_seen: 
 
 
 def find(session: Session, tenant_id: int, order_id: str) -> TrackedOrder | None:
-    return session.scalar(select(TrackedOrder).where(TrackedOrder.tenant_id == tenant_id, TrackedOrder.order_id == order_id))
+    return session.scalar(
+        select(TrackedOrder).where(TrackedOrder.tenant_id == tenant_id, TrackedOrder.order_id == order_id)
+    )
 
 
 def deadlines_of(session: Session, tenant_id: int, order_id: str) -> list[Deadline]:
@@ -41,7 +43,9 @@ def sync_deadlines(session: Session, tenant_id: int, order_id: str, wanted: dict
             row.due_at = wanted[key]
     for (kind, fulfillment_id), due in wanted.items():
         if (kind, fulfillment_id) not in existing:
-            session.add(Deadline(tenant_id=tenant_id, order_id=order_id, kind=kind, fulfillment_id=fulfillment_id, due_at=due))
+            session.add(
+                Deadline(tenant_id=tenant_id, order_id=order_id, kind=kind, fulfillment_id=fulfillment_id, due_at=due)
+            )
     session.flush()
 
 
@@ -57,4 +61,6 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Deadline]:
 
 def remove_deadline(session: Session, deadline: Deadline) -> None:
     # No session synchronisation: it scans every loaded object per delete (O(n²) per batch).
-    session.execute(delete(Deadline).where(Deadline.id == deadline.id), execution_options={"synchronize_session": False})
+    session.execute(
+        delete(Deadline).where(Deadline.id == deadline.id), execution_options={"synchronize_session": False}
+    )

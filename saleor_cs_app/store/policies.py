@@ -12,13 +12,18 @@ from saleor_cs_app.store.models import PolicyVersion
 
 def live(session: Session, tenant_id: int) -> PolicyVersion | None:
     return session.scalar(
-        select(PolicyVersion).where(PolicyVersion.tenant_id == tenant_id).order_by(PolicyVersion.version.desc()).limit(1)
+        select(PolicyVersion)
+        .where(PolicyVersion.tenant_id == tenant_id)
+        .order_by(PolicyVersion.version.desc())
+        .limit(1)
     )
 
 
 def save(session: Session, tenant_id: int, document: dict, *, by: str, now: datetime) -> PolicyVersion:
     current = session.scalar(select(func.max(PolicyVersion.version)).where(PolicyVersion.tenant_id == tenant_id))
-    row = PolicyVersion(tenant_id=tenant_id, version=(current or 0) + 1, document=document, created_at=now, created_by=by)
+    row = PolicyVersion(
+        tenant_id=tenant_id, version=(current or 0) + 1, document=document, created_at=now, created_by=by
+    )
     session.add(row)
     session.flush()
     return row

@@ -1,9 +1,9 @@
 """The merchant's pages inside the Saleor dashboard, their static assets, and the API they call.
 
-    GET  /dashboard/         appUrl: Policy, Messages, Incidents, Insights
-    GET  /dashboard/report   the order page's "Report a delivery problem" popup (?orderId=…)
-    GET  /static/…           scripts, styles, the logo (no request leaves the app)
-    POST /graphql            the strawberry API (schema.py), for dashboard users with MANAGE_ORDERS
+GET  /dashboard/         appUrl: Policy, Messages, Incidents, Insights
+GET  /dashboard/report   the order page's "Report a delivery problem" popup (?orderId=…)
+GET  /static/…           scripts, styles, the logo (no request leaves the app)
+POST /graphql            the strawberry API (schema.py), for dashboard users with MANAGE_ORDERS
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from flask import Blueprint
 
 from saleor_cs_app.ui import api, pages
 
-blueprint = Blueprint(
-    "ui", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
-)
+blueprint = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 blueprint.add_url_rule("/graphql", "graphql", api.graphql_view, methods=["POST"])
 blueprint.add_url_rule("/dashboard/", "dashboard", pages.dashboard, methods=["GET"])
 blueprint.add_url_rule("/dashboard/report", "report", pages.report, methods=["GET"])

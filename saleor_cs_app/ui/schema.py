@@ -20,18 +20,25 @@ class Query:
     incidents = strawberry.field(resolver=incident_resolvers.incidents, description="Newest first.")
     incident = strawberry.field(resolver=incident_resolvers.incident)
     tracked_order = strawberry.field(resolver=incident_resolvers.tracked_order, description="An order the app watches.")
-    policy = strawberry.field(resolver=policy_resolvers.live_policy, description="The live policy document and its history.")
-    policy_schema = strawberry.field(resolver=policy_resolvers.policy_schema, description="JSON Schema of the document.")
+    policy = strawberry.field(
+        resolver=policy_resolvers.live_policy, description="The live policy document and its history."
+    )
+    policy_schema = strawberry.field(
+        resolver=policy_resolvers.policy_schema, description="JSON Schema of the document."
+    )
     validate_policy = strawberry.field(resolver=policy_resolvers.validate_policy)
     message_catalog = strawberry.field(resolver=message_resolvers.message_catalog)
-    insights = strawberry.field(resolver=insight_resolvers.month_insights, description="month: YYYY-MM, default this month.")
+    insights = strawberry.field(
+        resolver=insight_resolvers.month_insights, description="month: YYYY-MM, default this month."
+    )
 
 
 @strawberry.type
 class Mutation:
     update_policy = strawberry.mutation(resolver=policy_resolvers.update_policy)
     simulate_policy = strawberry.mutation(
-        resolver=policy_resolvers.simulate_policy, description="What a policy would have given over the last `days` days."
+        resolver=policy_resolvers.simulate_policy,
+        description="What a policy would have given over the last `days` days.",
     )
     approve_incident = strawberry.mutation(resolver=incident_resolvers.approve_incident)
     decline_incident = strawberry.mutation(resolver=incident_resolvers.decline_incident)

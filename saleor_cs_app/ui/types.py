@@ -58,7 +58,9 @@ class Incident:
     order_id: str
     order_number: str
     order_url: str = strawberry.field(description="The order in the Saleor dashboard.")
-    dashboard_path: str = strawberry.field(description="The order's path inside the dashboard, for AppBridge redirects.")
+    dashboard_path: str = strawberry.field(
+        description="The order's path inside the dashboard, for AppBridge redirects."
+    )
     channel: str
     kind: IncidentKind
     source: str

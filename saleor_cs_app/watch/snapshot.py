@@ -35,7 +35,9 @@ def first_seen_fields(order: dict, now: datetime) -> dict:
         "channel_slug": order["channel"]["slug"],
         "status": order.get("status", ""),
         "created_at": parse_time(order.get("created")) or now,
-        "max_delivery_days": method.get("maximumDeliveryDays") if method.get("__typename") == "ShippingMethod" else None,
+        "max_delivery_days": method.get("maximumDeliveryDays")
+        if method.get("__typename") == "ShippingMethod"
+        else None,
         "click_and_collect": method.get("__typename") == "Warehouse",
         "facts": order_facts(order),
         "updated_at": now,
@@ -72,7 +74,10 @@ def order_facts(order: dict) -> dict:
             for line in order.get("lines") or []
         ],
         "fulfillments": {
-            f["id"]: {"tracking_number": f.get("trackingNumber") or None, "warehouse": (f.get("warehouse") or {}).get("name")}
+            f["id"]: {
+                "tracking_number": f.get("trackingNumber") or None,
+                "warehouse": (f.get("warehouse") or {}).get("name"),
+            }
             for f in order.get("fulfillments") or []
         },
     }

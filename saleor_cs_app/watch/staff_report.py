@@ -42,13 +42,22 @@ def report_incident(runtime: Runtime, tenant_id: int, report: StaffReport, *, by
                 "before the app was installed"
             )
         incident, created = open_from_signal(
-            session, tracked, rules_for(policies.load(session, tenant_id), tracked),
-            kind=report.kind, source=IncidentSource.STAFF, fulfillment_id="",
-            due_at=_passed_deadline(session, tracked, report.kind, now), now=now,
-            expected_skus=report.expected_skus, sent_skus=report.sent_skus, note=report.note,
+            session,
+            tracked,
+            rules_for(policies.load(session, tenant_id), tracked),
+            kind=report.kind,
+            source=IncidentSource.STAFF,
+            fulfillment_id="",
+            due_at=_passed_deadline(session, tracked, report.kind, now),
+            now=now,
+            expected_skus=report.expected_skus,
+            sent_skus=report.sent_skus,
+            note=report.note,
         )
         if created:
-            incidents.add_event(session, incident, now, "reported", f"Reported by {by}" + (f": {report.note}" if report.note else ""))
+            incidents.add_event(
+                session, incident, now, "reported", f"Reported by {by}" + (f": {report.note}" if report.note else "")
+            )
         incident_id = incident.id
     if created:
         runtime.jobs.enqueue("handle_incident", incident_id)

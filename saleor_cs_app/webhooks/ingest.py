@@ -163,5 +163,7 @@ def _store_and_enqueue(runtime: Runtime, tenant: Tenant, definition: WebhookDefi
     except Exception:
         log.exception("enqueue failed", extra={"tenant": tenant.saleor_api_url, "event": definition.event})
         raise RetryLater("Queue unavailable; please retry", code="QUEUE_UNAVAILABLE") from None
-    log.info("webhook queued", extra={"tenant": tenant.saleor_api_url, "event": definition.event, "delivery": delivery_id})
+    log.info(
+        "webhook queued", extra={"tenant": tenant.saleor_api_url, "event": definition.event, "delivery": delivery_id}
+    )
     return Received(outcome, delivery_id)

@@ -266,22 +266,30 @@ def test_unknown_timezone_is_refused():
 
 QUICK = settings(max_examples=200, deadline=None)
 
-ZONES = {"FI": "Europe/Helsinki", "PL": "Europe/Warsaw", "LT": "Europe/Vilnius",
-         "DE": "Europe/Berlin", None: "America/New_York"}
+ZONES = {
+    "FI": "Europe/Helsinki",
+    "PL": "Europe/Warsaw",
+    "LT": "Europe/Vilnius",
+    "DE": "Europe/Berlin",
+    None: "America/New_York",
+}
 
 rules_st = st.builds(
     lambda country, handling, cutoff, transit_default, grace: PromiseRules(
-        handling_days=handling, cutoff_hour=cutoff, default_delivery_days=transit_default,
-        delivery_grace_days=grace, country=country, timezone=ZONES[country]),
+        handling_days=handling,
+        cutoff_hour=cutoff,
+        default_delivery_days=transit_default,
+        delivery_grace_days=grace,
+        country=country,
+        timezone=ZONES[country],
+    ),
     st.sampled_from(list(ZONES)),
     st.integers(0, 10),
     st.integers(0, 24),
     st.integers(0, 10),
     st.integers(0, 3),
 )
-instants = st.datetimes(
-    min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 1), timezones=st.just(UTC)
-)
+instants = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 1), timezones=st.just(UTC))
 
 
 def oracle_is_business_day(day: date, country: str | None) -> bool:
@@ -317,8 +325,7 @@ def test_deliver_by_ends_exactly_after_transit_plus_grace_business_days(rules, f
     zone = ZoneInfo(rules.timezone)
     start, last = fulfilled.astimezone(zone).date(), promised_local_date(deadline, rules)
     counted = sum(
-        oracle_is_business_day(start + timedelta(days=i), rules.country)
-        for i in range(1, (last - start).days + 1)
+        oracle_is_business_day(start + timedelta(days=i), rules.country) for i in range(1, (last - start).days + 1)
     )
     assert counted == max(days + rules.delivery_grace_days, 0 if start == last else 1)
 
@@ -331,9 +338,7 @@ def test_a_later_order_never_gets_an_earlier_ship_by(rules, first, gap):
 
 @QUICK
 @given(rules_st, instants, st.timedeltas(timedelta(0), timedelta(days=20)), st.integers(0, 10))
-def test_a_later_fulfilment_or_longer_transit_never_gets_an_earlier_deliver_by(
-    rules, first, gap, days
-):
+def test_a_later_fulfilment_or_longer_transit_never_gets_an_earlier_deliver_by(rules, first, gap, days):
     assert deliver_by(first, days, rules) <= deliver_by(first + gap, days, rules)
     assert deliver_by(first, days, rules) <= deliver_by(first, days + 1, rules)
 
@@ -373,16 +378,13 @@ def _dst_window(year: int, month: int) -> st.SearchStrategy[datetime]:
     )
 
 
-dst_wall_times = st.integers(2020, 2035).flatmap(
-    lambda year: st.one_of(_dst_window(year, 3), _dst_window(year, 10))
-)
+dst_wall_times = st.integers(2020, 2035).flatmap(lambda year: st.one_of(_dst_window(year, 3), _dst_window(year, 10)))
 
 
 @QUICK
 @given(dst_wall_times, st.integers(0, 5), st.integers(0, 24), st.integers(0, 5))
 def test_helsinki_dst_transitions_do_not_shift_days(wall, handling, cutoff, transit):
-    helsinki = PromiseRules(handling_days=handling, cutoff_hour=cutoff, country="FI",
-                            timezone="Europe/Helsinki")
+    helsinki = PromiseRules(handling_days=handling, cutoff_hour=cutoff, country="FI", timezone="Europe/Helsinki")
     # The same wall-clock time in a zone without DST must give the same local dates.
     same_in_utc = dataclasses.replace(helsinki, timezone="UTC")
     in_helsinki = wall.replace(tzinfo=ZoneInfo("Europe/Helsinki"))
@@ -392,14 +394,13 @@ def test_helsinki_dst_transitions_do_not_shift_days(wall, handling, cutoff, tran
         (deliver_by(in_helsinki, transit, helsinki), deliver_by(in_utc, transit, same_in_utc)),
     ]:
         assert_is_local_midnight_after_a_business_day(deadline_h, helsinki)
-        assert promised_local_date(deadline_h, helsinki) == promised_local_date(
-            deadline_u, same_in_utc
-        )
+        assert promised_local_date(deadline_h, helsinki) == promised_local_date(deadline_u, same_in_utc)
 
 
 @QUICK
-@given(rules_st, instants, st.timedeltas(timedelta(0), timedelta(days=60)),
-       st.timedeltas(timedelta(0), timedelta(days=30)))
+@given(
+    rules_st, instants, st.timedeltas(timedelta(0), timedelta(days=60)), st.timedeltas(timedelta(0), timedelta(days=30))
+)
 def test_business_days_late_starts_at_one_and_never_decreases(rules, order_time, after, more):
     deadline = ship_by(order_time, rules)
     assert business_days_late(deadline, deadline - timedelta(microseconds=1), rules) == 0

@@ -30,8 +30,15 @@ LATE = IncidentKind.LATE_SHIPMENT
 
 def an_order(**changes):
     order = OrderFacts(
-        order_id="T3JkZXI6MQ==", number="1001", channel_slug="eu", currency="EUR", total=D("80.00"),
-        shipping_price=D("4.90"), customer_email="ann@example.com", customer_first_name="Ann", language="en",
+        order_id="T3JkZXI6MQ==",
+        number="1001",
+        channel_slug="eu",
+        currency="EUR",
+        total=D("80.00"),
+        shipping_price=D("4.90"),
+        customer_email="ann@example.com",
+        customer_first_name="Ann",
+        language="en",
         created_at=datetime(2024, 3, 4, 10, tzinfo=timezone.utc),
         lines=(OrderLine("A", "Mug", 2, D("12.50")), OrderLine("B", "Plate", 1, D("30.00"))),
         is_first_order=False,
@@ -49,8 +56,14 @@ def policy_with(*rules, **limits):
 
 
 def decide_with(policy, incident=None, order=None, history=None, budget=None, **kwargs):
-    return decide(incident or an_incident(), order or an_order(), history or CustomerHistory(),
-                  budget or BudgetState(), policy, **kwargs)
+    return decide(
+        incident or an_incident(),
+        order or an_order(),
+        history or CustomerHistory(),
+        budget or BudgetState(),
+        policy,
+        **kwargs,
+    )
 
 
 def offer_value(offer, **kwargs):
@@ -58,6 +71,7 @@ def offer_value(offer, **kwargs):
 
 
 # -- matching --------------------------------------------------------------------------------------------------------
+
 
 def test_no_matching_rule_means_apology_only():
     decision = decide_with(policy_with({"when": {"kinds": ["wrong_item"]}, "offer": {"free_shipping_voucher": {}}}))
@@ -75,19 +89,32 @@ def test_the_first_matching_rule_wins():
     assert decide_with(policy, an_incident(IncidentKind.LATE_DELIVERY)).rule_name == "Any"
 
 
-@pytest.mark.parametrize(("when", "matches", "misses"), [
-    ({"kinds": ["late_delivery"]}, {"incident": an_incident(IncidentKind.LATE_DELIVERY)}, {}),
-    ({"min_days_late": 3}, {"incident": an_incident(days_late=3)}, {"incident": an_incident(days_late=2)}),
-    ({"channels": ["pl", "eu"]}, {}, {"order": an_order(channel_slug="de")}),
-    ({"min_order_total": 80}, {}, {"order": an_order(total=D("79.99"))}),
-    ({"min_order_total": {"EUR": 50}}, {}, {"order": an_order(currency="PLN")}),
-    ({"max_order_total": 80}, {}, {"order": an_order(total=D("80.01"))}),
-    ({"max_order_total": {"PLN": 500}}, {"order": an_order(currency="PLN")}, {}),
-    ({"first_order": True}, {"order": an_order(is_first_order=True)}, {"order": an_order(is_first_order=None)}),
-    ({"first_order": False}, {}, {"order": an_order(is_first_order=None)}),
-    ({"kinds": ["late_shipment"], "min_days_late": 1, "channels": ["eu"], "min_order_total": 10,
-      "max_order_total": 100, "first_order": False}, {}, {"incident": an_incident(days_late=0)}),
-])
+@pytest.mark.parametrize(
+    ("when", "matches", "misses"),
+    [
+        ({"kinds": ["late_delivery"]}, {"incident": an_incident(IncidentKind.LATE_DELIVERY)}, {}),
+        ({"min_days_late": 3}, {"incident": an_incident(days_late=3)}, {"incident": an_incident(days_late=2)}),
+        ({"channels": ["pl", "eu"]}, {}, {"order": an_order(channel_slug="de")}),
+        ({"min_order_total": 80}, {}, {"order": an_order(total=D("79.99"))}),
+        ({"min_order_total": {"EUR": 50}}, {}, {"order": an_order(currency="PLN")}),
+        ({"max_order_total": 80}, {}, {"order": an_order(total=D("80.01"))}),
+        ({"max_order_total": {"PLN": 500}}, {"order": an_order(currency="PLN")}, {}),
+        ({"first_order": True}, {"order": an_order(is_first_order=True)}, {"order": an_order(is_first_order=None)}),
+        ({"first_order": False}, {}, {"order": an_order(is_first_order=None)}),
+        (
+            {
+                "kinds": ["late_shipment"],
+                "min_days_late": 1,
+                "channels": ["eu"],
+                "min_order_total": 10,
+                "max_order_total": 100,
+                "first_order": False,
+            },
+            {},
+            {"incident": an_incident(days_late=0)},
+        ),
+    ],
+)
 def test_every_when_key_must_hold(when, matches, misses):
     policy = policy_with({"name": "R", "when": when, "offer": {"free_shipping_voucher": {}}})
     assert decide_with(policy, **matches).rule_name == "R"
@@ -98,14 +125,24 @@ def test_every_when_key_must_hold(when, matches, misses):
 
 def test_the_default_policy_sends_a_voucher_when_late_and_reships_a_wrong_item_after_approval():
     late = decide(an_incident(), an_order(), CustomerHistory(), BudgetState(), DEFAULT_POLICY)
-    assert (late.offer.type, late.offer.value, late.needs_approval) == (OfferType.FREE_SHIPPING_VOUCHER, D("4.90"), False)
-    wrong = decide(an_incident(IncidentKind.WRONG_ITEM, expected_skus=("A",), sent_skus=("B",)), an_order(),
-                   CustomerHistory(), BudgetState(), DEFAULT_POLICY)
+    assert (late.offer.type, late.offer.value, late.needs_approval) == (
+        OfferType.FREE_SHIPPING_VOUCHER,
+        D("4.90"),
+        False,
+    )
+    wrong = decide(
+        an_incident(IncidentKind.WRONG_ITEM, expected_skus=("A",), sent_skus=("B",)),
+        an_order(),
+        CustomerHistory(),
+        BudgetState(),
+        DEFAULT_POLICY,
+    )
     assert wrong.offer.type is OfferType.RESHIP and wrong.needs_approval
     assert wrong.offer.value == D("12.50") + D("15.00")
 
 
 # -- what each offer is worth ----------------------------------------------------------------------------------------
+
 
 def test_a_gift_card_is_worth_its_amount():
     offer = offer_value({"gift_card": {"amount": 15, "expires_in_days": 30}})
@@ -148,8 +185,9 @@ def test_a_partial_refund_is_a_percent_of_the_total_or_an_amount_capped_at_it():
 
 def test_a_reship_is_worth_the_missing_items_plus_the_discount_on_the_kept_ones():
     incident = an_incident(IncidentKind.WRONG_ITEM, expected_skus=("A", "A", "B"), sent_skus=("A", "X"))
-    offer = offer_value({"reship": {"keep_item_discount_percent": 50}}, incident=incident,
-                        gift_product_prices={"X": D("9.99")})
+    offer = offer_value(
+        {"reship": {"keep_item_discount_percent": 50}}, incident=incident, gift_product_prices={"X": D("9.99")}
+    )
     # Missing: one A (12.50) and B (30.00); kept X at 50 % of 9.99.
     assert offer.reship_skus == ("A", "B")
     assert offer.kept_items_discount == D("5.00")
@@ -168,10 +206,16 @@ def test_an_apology_only_rule_is_worth_nothing_and_never_waits():
     assert decision.offer.value == 0
 
 
-@pytest.mark.parametrize(("amount", "currency", "expected"), [
-    (D("10.005"), "EUR", D("10.01")), (D("10.004"), "EUR", D("10.00")), (D("1234.5"), "JPY", D("1235")),
-    (D("99.4"), "KRW", D("99")), (D("1.0005"), "KWD", D("1.001")),
-])
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        (D("10.005"), "EUR", D("10.01")),
+        (D("10.004"), "EUR", D("10.00")),
+        (D("1234.5"), "JPY", D("1235")),
+        (D("99.4"), "KRW", D("99")),
+        (D("1.0005"), "KWD", D("1.001")),
+    ],
+)
 def test_money_rounds_half_up_to_the_currency_minor_unit(amount, currency, expected):
     assert str(quantize_money(amount, currency)) == str(expected)
 
@@ -224,11 +268,11 @@ def test_a_zero_budget_lets_only_offers_worth_nothing_through():
 
 
 def test_offers_above_the_threshold_wait_for_approval():
-    policy = policy_with({"name": "Card", "offer": {"gift_card": {"amount": 50}}},
-                         manual_approval_above={"EUR": 50, "PLN": 200})
+    policy = policy_with(
+        {"name": "Card", "offer": {"gift_card": {"amount": 50}}}, manual_approval_above={"EUR": 50, "PLN": 200}
+    )
     assert not decide_with(policy).needs_approval  # equal to the threshold is fine
-    bigger = policy_with({"name": "Card", "offer": {"gift_card": {"amount": 50.01}}},
-                         manual_approval_above={"EUR": 50})
+    bigger = policy_with({"name": "Card", "offer": {"gift_card": {"amount": 50.01}}}, manual_approval_above={"EUR": 50})
     decision = decide_with(bigger)
     assert decision.needs_approval
     assert decision.reason == "rule 'Card' matched → gift card of EUR 50.01; needs approval: EUR 50.01 is above EUR 50"
@@ -270,8 +314,16 @@ orders = st.builds(
     total=st.decimals(min_value=0, max_value=2000, places=2),
     shipping_price=st.decimals(min_value=0, max_value=60, places=2),
     is_first_order=st.sampled_from([None, True, False]),
-    lines=st.lists(st.builds(OrderLine, st.sampled_from(SKUS), st.just("item"), st.integers(1, 3),
-                             st.decimals(min_value=0, max_value=300, places=2)), max_size=4).map(tuple),
+    lines=st.lists(
+        st.builds(
+            OrderLine,
+            st.sampled_from(SKUS),
+            st.just("item"),
+            st.integers(1, 3),
+            st.decimals(min_value=0, max_value=300, places=2),
+        ),
+        max_size=4,
+    ).map(tuple),
 )
 incidents = st.builds(
     an_incident,
@@ -280,8 +332,9 @@ incidents = st.builds(
     expected_skus=st.lists(st.sampled_from(SKUS), max_size=4).map(tuple),
     sent_skus=st.lists(st.sampled_from(SKUS + ("Z",)), max_size=4).map(tuple),
 )
-budgets = st.dictionaries(st.sampled_from(CURRENCIES + ("SEK",)),
-                          st.decimals(min_value=0, max_value=700, places=2)).map(BudgetState)
+budgets = st.dictionaries(
+    st.sampled_from(CURRENCIES + ("SEK",)), st.decimals(min_value=0, max_value=700, places=2)
+).map(BudgetState)
 prices = st.dictionaries(st.sampled_from(SKUS + ("Z",)), st.decimals(min_value=0, max_value=200, places=2))
 
 

@@ -60,8 +60,11 @@ RICH = {
     "promises": {"country": "FI", "timezone": "Europe/Helsinki", "channels": {"de": {"cutoff_hour": 12}}},
     "limits": {"per_customer": {"max": 2, "days": 30}, "monthly_budget": {"EUR": 12.5, "JPY": 5000}},
     "rules": [
-        {"name": "pct", "when": {"channels": ["de"], "first_order": True, "max_order_total": {"EUR": 99.99}},
-         "offer": {"gift_card": {"percent_of_order": 12.5, "max_amount": {"EUR": 20}, "expires_in_days": None}}},
+        {
+            "name": "pct",
+            "when": {"channels": ["de"], "first_order": True, "max_order_total": {"EUR": 99.99}},
+            "offer": {"gift_card": {"percent_of_order": 12.5, "max_amount": {"EUR": 20}, "expires_in_days": None}},
+        },
         {"name": "map", "offer": {"gift_card": {"amount": {"EUR": 10, "PLN": 40.25}}}},
         {"name": "product", "offer": {"gift_product": {"sku": "MUG-1", "quantity": 2}}},
         {"name": "refund", "offer": {"partial_refund": {"amount": 7.5}}, "approval": "manual"},
@@ -143,16 +146,26 @@ def test_apology_only_can_be_written_three_ways():
 
 
 def test_a_single_kind_or_channel_may_be_written_without_a_list():
-    when = parse_policy({"rules": [{"name": "x", "when": {"kinds": "wrong_item", "channels": "eu"},
-                                    "offer": "apology_only"}]}).rules[0].when
+    when = (
+        parse_policy(
+            {"rules": [{"name": "x", "when": {"kinds": "wrong_item", "channels": "eu"}, "offer": "apology_only"}]}
+        )
+        .rules[0]
+        .when
+    )
     assert when.kinds == (IncidentKind.WRONG_ITEM,) and when.channels == ("eu",)
 
 
 def test_channel_overrides_apply_key_by_key():
     policy = parse_policy(SPEC_EXAMPLE)
     assert policy.promises_for("channel-pln") == PromiseRules(
-        handling_days=1, count_from="paid", cutoff_hour=14, delivery_grace_days=1, default_delivery_days=5,
-        country="PL", timezone="Europe/Warsaw",
+        handling_days=1,
+        count_from="paid",
+        cutoff_hour=14,
+        delivery_grace_days=1,
+        default_delivery_days=5,
+        country="PL",
+        timezone="Europe/Warsaw",
     )
     assert policy.promises_for("other") == PromiseRules()
     rich = parse_policy(RICH)
@@ -165,64 +178,141 @@ def test_norway_stays_norway_in_yaml():
 
 
 BAD_DOCUMENTS = [
-    ({"rules": [{"name": "a", "offer": "apology_only"}, {"name": "b", "offer": "apology_only"},
-                {"name": "c", "offer": {"gift_card": {"amount": 0}}}]},
-     "rules[2].offer.gift_card.amount", "must be > 0"),
-    ({"rules": [{"name": "c", "offer": {"gift_card": {"amount": {"EUR": -5}}}}]},
-     "rules[0].offer.gift_card.amount.EUR", "must be > 0"),
-    ({"limits": {"monthly_budget": {"eur": 5}}}, "limits.monthly_budget.eur", "must be a 3-letter currency code like EUR"),
+    (
+        {
+            "rules": [
+                {"name": "a", "offer": "apology_only"},
+                {"name": "b", "offer": "apology_only"},
+                {"name": "c", "offer": {"gift_card": {"amount": 0}}},
+            ]
+        },
+        "rules[2].offer.gift_card.amount",
+        "must be > 0",
+    ),
+    (
+        {"rules": [{"name": "c", "offer": {"gift_card": {"amount": {"EUR": -5}}}}]},
+        "rules[0].offer.gift_card.amount.EUR",
+        "must be > 0",
+    ),
+    (
+        {"limits": {"monthly_budget": {"eur": 5}}},
+        "limits.monthly_budget.eur",
+        "must be a 3-letter currency code like EUR",
+    ),
     ({"limits": {"per_customer": {"max": -1}}}, "limits.per_customer.max", "must be >= 0"),
     ({"promises": {"cutoff_hour": 24}}, "promises.cutoff_hour", "must be <= 23"),
     ({"promises": {"count_from": "shipped"}}, "promises.count_from", "must be one of: paid, created"),
-    ({"promises": {"channels": {"channel-pln": {"timezone": "Mars/Olympus"}}}},
-     "promises.channels.channel-pln.timezone", "must be a time zone like Europe/Warsaw"),
-    ({"promises": {"channels": {"my shop": {"country": "pl"}}}},
-     'promises.channels["my shop"].country', "must be a 2-letter country code like PL"),
+    (
+        {"promises": {"channels": {"channel-pln": {"timezone": "Mars/Olympus"}}}},
+        "promises.channels.channel-pln.timezone",
+        "must be a time zone like Europe/Warsaw",
+    ),
+    (
+        {"promises": {"channels": {"my shop": {"country": "pl"}}}},
+        'promises.channels["my shop"].country',
+        "must be a 2-letter country code like PL",
+    ),
     ({"detection": {"late_shipments": True}}, "detection.late_shipments", "unknown key"),
     ({"rules": [{"offer": "apology_only"}]}, "rules[0].name", "is required"),
     ({"rules": [{"name": "a"}]}, "rules[0].offer", "is required"),
-    ({"rules": [{"name": "a", "offer": {"gift_card": {"amount": 5}, "reship": {}}}]},
-     "rules[0].offer", "choose exactly one of: apology_only, gift_card, free_shipping_voucher, gift_product, "
-                       "partial_refund, reship"),
-    ({"rules": [{"name": "a", "offer": "gift_card"}]}, "rules[0].offer",
-     "must be apology_only or a mapping with one of: apology_only, gift_card, free_shipping_voucher, "
-     "gift_product, partial_refund, reship"),
-    ({"rules": [{"name": "a", "offer": {"gift_card": {"amount": 5, "percent_of_order": 10}}}]},
-     "rules[0].offer.gift_card", "give either amount or percent_of_order"),
-    ({"rules": [{"name": "a", "offer": {"gift_card": {"amount": 5, "max_amount": 10}}}]},
-     "rules[0].offer.gift_card", "max_amount only goes with percent_of_order"),
-    ({"rules": [{"name": "a", "offer": {"partial_refund": {"percent": 150}}}]},
-     "rules[0].offer.partial_refund.percent", "must be <= 100"),
-    ({"rules": [{"name": "a", "offer": {"partial_refund": {}}}]},
-     "rules[0].offer.partial_refund", "give either percent or amount"),
-    ({"rules": [{"name": "a", "offer": {"gift_product": {"quantity": 1}}}]},
-     "rules[0].offer.gift_product.sku", "is required"),
-    ({"rules": [{"name": "a", "offer": {"gift_card": {"amount": 1.00001}}}]},
-     "rules[0].offer.gift_card.amount", "must have at most 4 decimal places"),
-    ({"rules": [{"name": "a", "offer": {"gift_card": {"amount": "lots"}}}]},
-     "rules[0].offer.gift_card.amount", "must be a number"),
-    ({"rules": [{"name": "a", "when": {"kinds": ["late"]}, "offer": "apology_only"}]},
-     "rules[0].when.kinds[0]", "must be one of: late_shipment, late_delivery, wrong_item"),
-    ({"rules": [{"name": "a", "when": {"min_days_late": "soon"}, "offer": "apology_only"}]},
-     "rules[0].when.min_days_late", "must be a whole number"),
-    ({"rules": [{"name": "a", "when": {"first_order": "maybe"}, "offer": "apology_only"}]},
-     "rules[0].when.first_order", "must be true or false"),
-    ({"rules": [{"name": "a", "when": {"min_order_total": 100, "max_order_total": 50}, "offer": "apology_only"}]},
-     "rules[0].when", "min_order_total must not be above max_order_total"),
-    ({"rules": [{"name": "a", "offer": "apology_only", "approval": "later"}]},
-     "rules[0].approval", "must be one of: auto, manual"),
-    ({"rules": [{"name": "a", "offer": "apology_only"}, {"name": "a", "offer": "apology_only"}]},
-     "rules[1].name", "rules[0] already has the name 'a'"),
+    (
+        {"rules": [{"name": "a", "offer": {"gift_card": {"amount": 5}, "reship": {}}}]},
+        "rules[0].offer",
+        "choose exactly one of: apology_only, gift_card, free_shipping_voucher, gift_product, partial_refund, reship",
+    ),
+    (
+        {"rules": [{"name": "a", "offer": "gift_card"}]},
+        "rules[0].offer",
+        "must be apology_only or a mapping with one of: apology_only, gift_card, free_shipping_voucher, "
+        "gift_product, partial_refund, reship",
+    ),
+    (
+        {"rules": [{"name": "a", "offer": {"gift_card": {"amount": 5, "percent_of_order": 10}}}]},
+        "rules[0].offer.gift_card",
+        "give either amount or percent_of_order",
+    ),
+    (
+        {"rules": [{"name": "a", "offer": {"gift_card": {"amount": 5, "max_amount": 10}}}]},
+        "rules[0].offer.gift_card",
+        "max_amount only goes with percent_of_order",
+    ),
+    (
+        {"rules": [{"name": "a", "offer": {"partial_refund": {"percent": 150}}}]},
+        "rules[0].offer.partial_refund.percent",
+        "must be <= 100",
+    ),
+    (
+        {"rules": [{"name": "a", "offer": {"partial_refund": {}}}]},
+        "rules[0].offer.partial_refund",
+        "give either percent or amount",
+    ),
+    (
+        {"rules": [{"name": "a", "offer": {"gift_product": {"quantity": 1}}}]},
+        "rules[0].offer.gift_product.sku",
+        "is required",
+    ),
+    (
+        {"rules": [{"name": "a", "offer": {"gift_card": {"amount": 1.00001}}}]},
+        "rules[0].offer.gift_card.amount",
+        "must have at most 4 decimal places",
+    ),
+    (
+        {"rules": [{"name": "a", "offer": {"gift_card": {"amount": "lots"}}}]},
+        "rules[0].offer.gift_card.amount",
+        "must be a number",
+    ),
+    (
+        {"rules": [{"name": "a", "when": {"kinds": ["late"]}, "offer": "apology_only"}]},
+        "rules[0].when.kinds[0]",
+        "must be one of: late_shipment, late_delivery, wrong_item",
+    ),
+    (
+        {"rules": [{"name": "a", "when": {"min_days_late": "soon"}, "offer": "apology_only"}]},
+        "rules[0].when.min_days_late",
+        "must be a whole number",
+    ),
+    (
+        {"rules": [{"name": "a", "when": {"first_order": "maybe"}, "offer": "apology_only"}]},
+        "rules[0].when.first_order",
+        "must be true or false",
+    ),
+    (
+        {"rules": [{"name": "a", "when": {"min_order_total": 100, "max_order_total": 50}, "offer": "apology_only"}]},
+        "rules[0].when",
+        "min_order_total must not be above max_order_total",
+    ),
+    (
+        {"rules": [{"name": "a", "offer": "apology_only", "approval": "later"}]},
+        "rules[0].approval",
+        "must be one of: auto, manual",
+    ),
+    (
+        {"rules": [{"name": "a", "offer": "apology_only"}, {"name": "a", "offer": "apology_only"}]},
+        "rules[1].name",
+        "rules[0] already has the name 'a'",
+    ),
     ({"rules": {"name": "a"}}, "rules", "must be a list"),
-    ({"sender": {"name": "Acme\nBcc: victim@example.com", "email": "care@acme.example"}},
-     "sender.name", "must be a single line"),
+    (
+        {"sender": {"name": "Acme\nBcc: victim@example.com", "email": "care@acme.example"}},
+        "sender.name",
+        "must be a single line",
+    ),
     ({"sender": {"name": "Acme", "email": "not-an-address"}}, "sender.email", "must be an e-mail address"),
-    ({"templates": {"late_shipment": {"fi": {"subject": "a\nb"}}}}, "templates.late_shipment.fi.subject",
-     "must be a single line"),
-    ({"templates": {"late": {"en": {"text": "x"}}}}, "templates.late",
-     "must be one of: late_shipment, late_delivery, wrong_item"),
-    ({"templates": {"wrong_item": {"EN": {"text": "x"}}}}, "templates.wrong_item.EN",
-     "must be a 2-letter language code like fi"),
+    (
+        {"templates": {"late_shipment": {"fi": {"subject": "a\nb"}}}},
+        "templates.late_shipment.fi.subject",
+        "must be a single line",
+    ),
+    (
+        {"templates": {"late": {"en": {"text": "x"}}}},
+        "templates.late",
+        "must be one of: late_shipment, late_delivery, wrong_item",
+    ),
+    (
+        {"templates": {"wrong_item": {"EN": {"text": "x"}}}},
+        "templates.wrong_item.EN",
+        "must be a 2-letter language code like fi",
+    ),
     ({"templates": {"wrong_item": {"en": {}}}}, "templates.wrong_item.en", "give at least one of subject, text, html"),
     ({"version": 2}, "version", "must be 1"),
 ]
@@ -234,8 +324,14 @@ def test_an_invalid_document_names_the_path(document, path, message):
 
 
 def test_the_error_reads_one_line_per_problem_as_in_the_spec():
-    document = {"promises": {"cutoff_hour": 24}, "rules": [{"name": "a", "offer": "apology_only"},
-                {"name": "b", "offer": "apology_only"}, {"name": "c", "offer": {"gift_card": {"amount": 0}}}]}
+    document = {
+        "promises": {"cutoff_hour": 24},
+        "rules": [
+            {"name": "a", "offer": "apology_only"},
+            {"name": "b", "offer": "apology_only"},
+            {"name": "c", "offer": {"gift_card": {"amount": 0}}},
+        ],
+    }
     with pytest.raises(PolicyInvalid) as caught:
         parse_policy(document)
     assert str(caught.value).splitlines() == [
@@ -250,14 +346,17 @@ def test_the_same_errors_come_from_yaml_text():
     assert errors_of(text) == [("rules[0].offer.gift_card.amount", "must be > 0")]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "the document is empty"),
-    ("rules: [\n  - bad", "not valid YAML: expected the node content, but found '-' (line 2, column 3)"),
-    ("limits: {}\nlimits: {}", "not valid YAML: duplicate key 'limits' (line 2, column 1)"),
-    ("a: &x [1]\nb: *x", "not valid YAML: aliases (*name) are not allowed (line 2, column 4)"),
-    ('{"version": 1,}', "not valid JSON: Expecting property name enclosed in double quotes (line 1, column 15)"),
-    ("- 1\n- 2", "must be a mapping of keys to values"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the document is empty"),
+        ("rules: [\n  - bad", "not valid YAML: expected the node content, but found '-' (line 2, column 3)"),
+        ("limits: {}\nlimits: {}", "not valid YAML: duplicate key 'limits' (line 2, column 1)"),
+        ("a: &x [1]\nb: *x", "not valid YAML: aliases (*name) are not allowed (line 2, column 4)"),
+        ('{"version": 1,}', "not valid JSON: Expecting property name enclosed in double quotes (line 1, column 15)"),
+        ("- 1\n- 2", "must be a mapping of keys to values"),
+    ],
+)
 def test_unreadable_text_is_one_error_about_the_document(text, message):
     assert errors_of(text) == [("", message)]
     with pytest.raises(PolicyInvalid, match=r"^\(document\): "):
@@ -320,24 +419,34 @@ expiry = st.one_of(st.none(), st.integers(1, 400))
 offers = st.one_of(
     st.just("apology_only"),
     st.builds(lambda a, e: {"gift_card": {"amount": a, "expires_in_days": e}}, amounts, expiry),
-    st.builds(lambda p, cap: {"gift_card": {"percent_of_order": p, **cap}}, percents,
-              st.one_of(st.just({}), amounts.map(lambda a: {"max_amount": a}))),
+    st.builds(
+        lambda p, cap: {"gift_card": {"percent_of_order": p, **cap}},
+        percents,
+        st.one_of(st.just({}), amounts.map(lambda a: {"max_amount": a})),
+    ),
     st.builds(lambda e: {"free_shipping_voucher": {"expires_in_days": e}}, expiry),
     st.builds(lambda s, q: {"gift_product": {"sku": s, "quantity": q}}, st.sampled_from(SKUS), st.integers(1, 3)),
     percents.map(lambda p: {"partial_refund": {"percent": p}}),
     amounts.map(lambda a: {"partial_refund": {"amount": a}}),
     st.decimals(min_value=0, max_value=100, places=0).map(lambda p: {"reship": {"keep_item_discount_percent": p}}),
 )
-whens = st.fixed_dictionaries({}, optional={
-    "kinds": st.lists(st.sampled_from([k.value for k in IncidentKind]), min_size=1, unique=True),
-    "min_days_late": st.integers(0, 6),
-    "channels": st.lists(st.sampled_from(CHANNELS), min_size=1, unique=True),
-    "min_order_total": st.one_of(st.decimals(min_value=0, max_value=300, places=2),
-                                 st.dictionaries(st.sampled_from(CURRENCIES), money.map(lambda m: m / 2), min_size=1)),
-    "max_order_total": st.decimals(min_value=600, max_value=5000, places=2),
-    "first_order": st.booleans(),
-})
-rule = st.fixed_dictionaries({"when": whens, "offer": offers}, optional={"approval": st.sampled_from(["auto", "manual"])})
+whens = st.fixed_dictionaries(
+    {},
+    optional={
+        "kinds": st.lists(st.sampled_from([k.value for k in IncidentKind]), min_size=1, unique=True),
+        "min_days_late": st.integers(0, 6),
+        "channels": st.lists(st.sampled_from(CHANNELS), min_size=1, unique=True),
+        "min_order_total": st.one_of(
+            st.decimals(min_value=0, max_value=300, places=2),
+            st.dictionaries(st.sampled_from(CURRENCIES), money.map(lambda m: m / 2), min_size=1),
+        ),
+        "max_order_total": st.decimals(min_value=600, max_value=5000, places=2),
+        "first_order": st.booleans(),
+    },
+)
+rule = st.fixed_dictionaries(
+    {"when": whens, "offer": offers}, optional={"approval": st.sampled_from(["auto", "manual"])}
+)
 catch_all = st.one_of(st.just([]), offers.map(lambda offer: [{"offer": offer}]))
 rules = st.builds(lambda some, last: some + last, st.lists(rule, max_size=4), catch_all)
 budget_maps = st.dictionaries(st.sampled_from(CURRENCIES), st.decimals(min_value=0, max_value=600, places=2))

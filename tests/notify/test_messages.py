@@ -126,7 +126,8 @@ def test_the_same_paragraphs_exist_in_every_language():
 
     def macros(language):
         module = _TEXT_ENV.get_template(f"lang/{language}.j2").make_module(
-            template_variables(sample_context("late_shipment", "gift_card", language)))
+            template_variables(sample_context("late_shipment", "gift_card", language))
+        )
         return {name for name in dir(module) if not name.startswith("_")}
 
     assert all(macros(language) == macros("en") for language in SHIPPED_LANGUAGES)
@@ -137,8 +138,9 @@ def test_a_missing_first_name_gets_a_friendly_generic_greeting():
         ctx = dataclasses.replace(sample_context("late_shipment", "apology_only", language), customer_first_name=None)
         first_line = render_message(ctx).text.splitlines()[0]
         assert first_line.strip() and "None" not in first_line
-    assert render_message(dataclasses.replace(
-        sample_context("late_shipment", "apology_only", "en"), customer_first_name=None)).text.startswith("Hello,")
+    assert render_message(
+        dataclasses.replace(sample_context("late_shipment", "apology_only", "en"), customer_first_name=None)
+    ).text.startswith("Hello,")
     assert render_message(sample_context("late_shipment", "apology_only", "fi")).text.startswith("Hei Aino,")
 
 
@@ -167,15 +169,17 @@ def test_a_wrong_item_without_known_items_leaves_the_item_lines_out():
 def test_no_new_expectation_and_no_promised_date_still_reads_as_a_message():
     for language in SHIPPED_LANGUAGES:
         for kind in KINDS:
-            ctx = dataclasses.replace(sample_context(kind, "apology_only", language),
-                                      promised_date=None, new_expectation=None)
+            ctx = dataclasses.replace(
+                sample_context(kind, "apology_only", language), promised_date=None, new_expectation=None
+            )
             msg = render_message(ctx)
             assert "None" not in msg.text and len(msg.text.split("\n\n")) >= 4
 
 
 def test_the_next_step_is_one_link_when_there_is_a_self_service_page():
-    ctx = dataclasses.replace(sample_context("late_delivery", "gift_card", "en"),
-                              next_step_url="https://shop.example/orders/1042?t=abc")
+    ctx = dataclasses.replace(
+        sample_context("late_delivery", "gift_card", "en"), next_step_url="https://shop.example/orders/1042?t=abc"
+    )
     msg = render_message(ctx)
     hrefs = assert_sound_html(msg.html).hrefs
     assert "https://shop.example/orders/1042?t=abc" in hrefs
@@ -184,17 +188,23 @@ def test_the_next_step_is_one_link_when_there_is_a_self_service_page():
 
 
 def test_a_link_that_is_not_http_never_becomes_an_href():
-    ctx = dataclasses.replace(sample_context("late_delivery", "apology_only", "en"),
-                              next_step_url="javascript:alert(1)", tracking_url="data:text/html,x")
+    ctx = dataclasses.replace(
+        sample_context("late_delivery", "apology_only", "en"),
+        next_step_url="javascript:alert(1)",
+        tracking_url="data:text/html,x",
+    )
     msg = render_message(ctx)
     assert "javascript:" not in msg.html and "data:text" not in msg.html
     assert "reply to this email" in msg.text
 
 
 def test_customer_data_is_escaped_in_the_built_in_html():
-    ctx = dataclasses.replace(sample_context("wrong_item", "gift_product", "en"),
-                              customer_first_name="<script>alert(1)</script>",
-                              offer_product_name='Mug "<b>"', sent_items=("<img src=x onerror=alert(1)>",))
+    ctx = dataclasses.replace(
+        sample_context("wrong_item", "gift_product", "en"),
+        customer_first_name="<script>alert(1)</script>",
+        offer_product_name='Mug "<b>"',
+        sent_items=("<img src=x onerror=alert(1)>",),
+    )
     msg = render_message(ctx)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in msg.html
     assert "<img" not in msg.html
@@ -234,8 +244,15 @@ def test_a_language_that_is_not_shipped_is_refused():
 
 
 def test_the_context_accepts_plain_strings_for_kind_and_offer():
-    ctx = MessageContext(shop_name="S", order_number="7", kind="late_shipment", offer_type="apology_only",
-                         language="sv", currency="SEK", expected_items=["a"])
+    ctx = MessageContext(
+        shop_name="S",
+        order_number="7",
+        kind="late_shipment",
+        offer_type="apology_only",
+        language="sv",
+        currency="SEK",
+        expected_items=["a"],
+    )
     assert ctx.kind is IncidentKind.LATE_SHIPMENT and ctx.expected_items == ("a",)
     assert "7" in render_message(ctx).subject
 
@@ -309,8 +326,10 @@ def test_a_text_only_override_gets_html_made_from_its_paragraphs():
 
 
 def test_an_override_can_loop_over_the_items_and_use_filters():
-    override = {"subject": "{{ kind|upper }}",
-                "text": "{% for item in expected_items %}- {{ item|upper }}\n{% endfor %}{{ sent_items|join(', ') }}"}
+    override = {
+        "subject": "{{ kind|upper }}",
+        "text": "{% for item in expected_items %}- {{ item|upper }}\n{% endfor %}{{ sent_items|join(', ') }}",
+    }
     msg = preview("wrong_item", "en", "reship", override)
     assert msg.override_error is None
     assert msg.subject == "WRONG_ITEM"
@@ -318,33 +337,44 @@ def test_an_override_can_loop_over_the_items_and_use_filters():
 
 
 def test_an_html_override_escapes_a_script_in_a_variable():
-    ctx = dataclasses.replace(sample_context("late_shipment", "apology_only", "en"),
-                              customer_first_name="<script>alert('x')</script>")
-    msg = render_message(ctx, {"subject": "Hi {{ customer_first_name }}", "text": "Hi {{ customer_first_name }}",
-                               "html": "<p>Hi {{ customer_first_name }}</p>"})
+    ctx = dataclasses.replace(
+        sample_context("late_shipment", "apology_only", "en"), customer_first_name="<script>alert('x')</script>"
+    )
+    msg = render_message(
+        ctx,
+        {
+            "subject": "Hi {{ customer_first_name }}",
+            "text": "Hi {{ customer_first_name }}",
+            "html": "<p>Hi {{ customer_first_name }}</p>",
+        },
+    )
     assert msg.override_error is None
     assert "&lt;script&gt;" in msg.html and "<script" not in msg.html.lower()
     assert_sound_html(msg.html)
 
 
 def test_an_html_override_cannot_slip_script_through_with_the_safe_filter():
-    ctx = dataclasses.replace(sample_context("late_shipment", "apology_only", "en"),
-                              customer_first_name="<script>alert(1)</script>")
+    ctx = dataclasses.replace(
+        sample_context("late_shipment", "apology_only", "en"), customer_first_name="<script>alert(1)</script>"
+    )
     msg = render_message(ctx, {"subject": "x", "text": "x", "html": "<p>{{ customer_first_name|safe }}</p>"})
     assert msg.override_error and "safe" in msg.override_error
     assert "<script" not in msg.html.lower()
 
 
 def test_a_script_written_into_an_html_override_is_refused():
-    msg = preview("late_shipment", "en", "apology_only",
-                  {"subject": "x", "text": "x", "html": "<p>hi</p><SCRIPT>alert(1)</SCRIPT>"})
+    msg = preview(
+        "late_shipment",
+        "en",
+        "apology_only",
+        {"subject": "x", "text": "x", "html": "<p>hi</p><SCRIPT>alert(1)</SCRIPT>"},
+    )
     assert msg.override_error and "script" in msg.override_error
     assert "<script" not in msg.html.lower()
 
 
 def test_a_newline_in_an_override_subject_cannot_inject_a_header():
-    msg = preview("late_shipment", "en", "apology_only",
-                  {"subject": "Hello\nBcc: victim@example.com", "text": "x"})
+    msg = preview("late_shipment", "en", "apology_only", {"subject": "Hello\nBcc: victim@example.com", "text": "x"})
     assert msg.subject == "Hello Bcc: victim@example.com"
 
 
@@ -424,8 +454,12 @@ def test_an_incomplete_override_falls_back_with_a_clear_error(override):
 def test_a_failing_override_reports_where_it_failed():
     msg = preview("late_shipment", "en", "apology_only", {"subject": "x", "text": "line\n{{ nope }}"})
     assert msg.override_error == "text: 'nope' is not a documented variable"
-    msg = preview("late_shipment", "en", "apology_only",
-                  {"subject": "x", "text": "{% for i in sent_items %}{% set later = 1 %}{% endfor %}{{ later }}"})
+    msg = preview(
+        "late_shipment",
+        "en",
+        "apology_only",
+        {"subject": "x", "text": "{% for i in sent_items %}{% set later = 1 %}{% endfor %}{{ later }}"},
+    )
     assert msg.override_error == "text: 'later' is undefined"
     msg = preview("late_shipment", "en", "apology_only", {"subject": "x", "text": "a\n{% if %}"})
     assert msg.override_error.startswith("text: line 2:")

@@ -33,8 +33,12 @@ def an_email(**changes) -> Email:
 
 
 def sender_for(server: SmtpTestServer, **settings) -> SmtpSender:
-    return SmtpSender(dataclasses.replace(server.smtp_settings, **settings), timeout=5, local_hostname="app.test",
-                      ssl_context=server.client_ssl_context)
+    return SmtpSender(
+        dataclasses.replace(server.smtp_settings, **settings),
+        timeout=5,
+        local_hostname="app.test",
+        ssl_context=server.client_ssl_context,
+    )
 
 
 def test_a_real_smtp_conversation_delivers_both_parts_with_message_id_and_utf8_subject(smtp_server):
@@ -86,16 +90,19 @@ def test_a_552_on_data_is_a_permanent_failure(smtp_server):
         sender_for(smtp_server).send(an_email())
 
 
-@pytest.mark.parametrize("field, value", [
-    ("subject", "Hello\r\nBcc: everyone@example.com"),
-    ("subject", "Hello\nX-Evil: 1"),
-    ("mail_to", "matti@example.fi\r\nBcc: everyone@example.com"),
-    ("mail_from", "care@shop.example\nBcc: everyone@example.com"),
-    ("reply_to", "care@shop.example\rX-Evil: 1"),
-    ("headers", (("X-Incident", "42\r\nBcc: everyone@example.com"),)),
-    ("headers", (("Bcc", "everyone@example.com"),)),
-    ("headers", (("X-Evil: 1\r\nX-Incident", "42"),)),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("subject", "Hello\r\nBcc: everyone@example.com"),
+        ("subject", "Hello\nX-Evil: 1"),
+        ("mail_to", "matti@example.fi\r\nBcc: everyone@example.com"),
+        ("mail_from", "care@shop.example\nBcc: everyone@example.com"),
+        ("reply_to", "care@shop.example\rX-Evil: 1"),
+        ("headers", (("X-Incident", "42\r\nBcc: everyone@example.com"),)),
+        ("headers", (("Bcc", "everyone@example.com"),)),
+        ("headers", (("X-Evil: 1\r\nX-Incident", "42"),)),
+    ],
+)
 def test_header_injection_is_refused(smtp_server, field, value):
     email = an_email(**{field: value})
     with pytest.raises(ValueError):

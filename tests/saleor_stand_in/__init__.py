@@ -104,8 +104,9 @@ class SaleorStandIn(StateMixin):
             self._server = make_server("127.0.0.1", 0, GraphQLApp(self), threaded=True, request_handler=_QuietHandler)
             self._server.block_on_close = False
             self._port = self._server.server_port
-            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                            name="saleor-stand-in", daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="saleor-stand-in", daemon=True
+            )
             self._thread.start()
         return self
 
@@ -157,8 +158,9 @@ class SaleorStandIn(StateMixin):
     def sign(self, body: bytes) -> str:
         """Detached JWS over the raw body, exactly as Saleor's JWTManager.jws_encode."""
         key = self._keys[0]
-        return jwt.api_jws.encode(body, key.private, algorithm="RS256",
-                                  headers={"kid": key.kid, "crit": ["b64"]}, is_payload_detached=True)
+        return jwt.api_jws.encode(
+            body, key.private, algorithm="RS256", headers={"kid": key.kid, "crit": ["b64"]}, is_payload_detached=True
+        )
 
     def _decode_jwt(self, token: str) -> dict:
         kid = jwt.get_unverified_header(token).get("kid")
@@ -168,8 +170,16 @@ class SaleorStandIn(StateMixin):
             raise jwt.InvalidTokenError("Invalid token. Create new one by using tokenCreate mutation.")
         return claims
 
-    def dashboard_token(self, *, user_permissions=("MANAGE_ORDERS",), expires_in=300, app_id=None,
-                        email="staff@example.com", key=None, extra_claims=None) -> str:
+    def dashboard_token(
+        self,
+        *,
+        user_permissions=("MANAGE_ORDERS",),
+        expires_in=300,
+        app_id=None,
+        email="staff@example.com",
+        key=None,
+        extra_claims=None,
+    ) -> str:
         """A JWT like Saleor's create_access_token_for_app (what the Dashboard hands the iframe).
 
         `key`: sign with this private key instead (forgery tests); the kid header stays Saleor's."""
@@ -231,30 +241,45 @@ class SaleorStandIn(StateMixin):
         webhooks, POST the token to tokenTargetUrl. Returns that POST's response (None when the
         manifest has no tokenTargetUrl). A non-2xx answer deletes the app, as Saleor does."""
         try:
-            response = requests.get(manifest_url, headers={"Saleor-Schema-Version": SCHEMA_VERSION,
-                                    "User-Agent": USER_AGENT}, timeout=TIMEOUT, allow_redirects=False)
+            response = requests.get(
+                manifest_url,
+                headers={"Saleor-Schema-Version": SCHEMA_VERSION, "User-Agent": USER_AGENT},
+                timeout=TIMEOUT,
+                allow_redirects=False,
+            )
         except requests.RequestException as exc:
-            raise ManifestInvalid([("manifestUrl", f"Can't connect to the manifest URL: {exc}", "MANIFEST_URL_CANT_CONNECT")])
+            raise ManifestInvalid(
+                [("manifestUrl", f"Can't connect to the manifest URL: {exc}", "MANIFEST_URL_CANT_CONNECT")]
+            )
         if not 200 <= response.status_code < 300:
-            raise ManifestInvalid([("manifestUrl", f"Manifest URL answered HTTP {response.status_code}",
-                                    "MANIFEST_URL_CANT_CONNECT")])
+            raise ManifestInvalid(
+                [("manifestUrl", f"Manifest URL answered HTTP {response.status_code}", "MANIFEST_URL_CANT_CONNECT")]
+            )
         try:
             manifest = response.json()
         except ValueError:
             raise ManifestInvalid([("manifestUrl", "Incorrect structure of manifest.", "INVALID_MANIFEST_FORMAT")])
-        token = self.create_app(manifest, activate=activate, permissions=permissions, app_name=app_name,
-                                manifest_url=manifest_url)
+        token = self.create_app(
+            manifest, activate=activate, permissions=permissions, app_name=app_name, manifest_url=manifest_url
+        )
         app = self.app
         if not manifest.get("tokenTargetUrl"):
             with self._lock:
                 self._emit("APP_INSTALLED", None, app=app)
             return None
         body = json.dumps({"auth_token": token}).encode()
-        headers = {"Content-Type": "application/json", "Saleor-Domain": self.domain, "X-Saleor-Domain": self.domain,
-                   "Saleor-Api-Url": self.api_url, "Saleor-Schema-Version": SCHEMA_VERSION, "User-Agent": USER_AGENT}
+        headers = {
+            "Content-Type": "application/json",
+            "Saleor-Domain": self.domain,
+            "X-Saleor-Domain": self.domain,
+            "Saleor-Api-Url": self.api_url,
+            "Saleor-Schema-Version": SCHEMA_VERSION,
+            "User-Agent": USER_AGENT,
+        }
         try:
-            response = requests.post(manifest["tokenTargetUrl"], data=body, headers=headers, timeout=TIMEOUT,
-                                     allow_redirects=False)
+            response = requests.post(
+                manifest["tokenTargetUrl"], data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False
+            )
         except requests.RequestException:
             self._delete_app(app["id"])
             raise
@@ -265,37 +290,60 @@ class SaleorStandIn(StateMixin):
                 self._emit("APP_INSTALLED", None, app=app)
         return response
 
-    def create_app(self, manifest: dict | None = None, *, activate: bool = True, permissions=None,
-                   app_name=None, manifest_url=None) -> str:
+    def create_app(
+        self, manifest: dict | None = None, *, activate: bool = True, permissions=None, app_name=None, manifest_url=None
+    ) -> str:
         """Validate `manifest` and create the app + webhooks without any HTTP (no token POST).
         Default manifest: an app holding MANAGE_ORDERS, MANAGE_GIFT_CARD, MANAGE_DISCOUNTS.
         Returns the app token (also in .app_token); .app_id is set."""
-        manifest = manifest or {"id": "saleor.stand-in.app", "name": "Stand-in app", "version": "1.0.0",
-                                "permissions": ["MANAGE_ORDERS", "MANAGE_GIFT_CARD", "MANAGE_DISCOUNTS"]}
+        manifest = manifest or {
+            "id": "saleor.stand-in.app",
+            "name": "Stand-in app",
+            "version": "1.0.0",
+            "permissions": ["MANAGE_ORDERS", "MANAGE_GIFT_CARD", "MANAGE_DISCOUNTS"],
+        }
         with self._lock:
             taken = {a["identifier"] for a in self._apps.values() if a["id"] not in self._removed_apps}
             cleaned = clean_manifest(manifest, taken)
             granted = list(permissions) if permissions is not None else cleaned["permissions"]
             n = len(self._apps) + 1
             app = {
-                "__typename": "App", "id": gid("App", n), "identifier": manifest["id"],
-                "name": app_name or manifest["name"], "version": manifest["version"],
-                "isActive": activate, "type": "THIRDPARTY", "created": data.now_iso(),
-                "aboutApp": manifest.get("about"), "appUrl": manifest.get("appUrl"),
-                "manifestUrl": manifest_url, "homepageUrl": manifest.get("homepageUrl"),
-                "supportUrl": manifest.get("supportUrl"), "author": manifest.get("author"),
-                "permissions": [{"__typename": "Permission", "code": p, "name": p.replace("_", " ").capitalize()}
-                                for p in granted],
-                "webhooks": [], "extensions": [], "metadata": [], "privateMetadata": [],
-                "brand": None, "tokens": [],
+                "__typename": "App",
+                "id": gid("App", n),
+                "identifier": manifest["id"],
+                "name": app_name or manifest["name"],
+                "version": manifest["version"],
+                "isActive": activate,
+                "type": "THIRDPARTY",
+                "created": data.now_iso(),
+                "aboutApp": manifest.get("about"),
+                "appUrl": manifest.get("appUrl"),
+                "manifestUrl": manifest_url,
+                "homepageUrl": manifest.get("homepageUrl"),
+                "supportUrl": manifest.get("supportUrl"),
+                "author": manifest.get("author"),
+                "permissions": [
+                    {"__typename": "Permission", "code": p, "name": p.replace("_", " ").capitalize()} for p in granted
+                ],
+                "webhooks": [],
+                "extensions": [],
+                "metadata": [],
+                "privateMetadata": [],
+                "brand": None,
+                "tokens": [],
             }
             token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(30))
             self._apps[app["id"]] = app
             self._tokens[token] = app["id"]
             self.app_id, self.app_token, self.manifest = app["id"], token, manifest
             self.webhooks = {
-                wh["name"]: {"targetUrl": wh["targetUrl"], "events": wh["events"], "query": wh["query"],
-                             "isActive": wh["isActive"], "customHeaders": wh["customHeaders"]}
+                wh["name"]: {
+                    "targetUrl": wh["targetUrl"],
+                    "events": wh["events"],
+                    "query": wh["query"],
+                    "isActive": wh["isActive"],
+                    "customHeaders": wh["customHeaders"],
+                }
                 for wh in cleaned["webhooks"]
             }
         return token

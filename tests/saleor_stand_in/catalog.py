@@ -22,7 +22,12 @@ def q_shop(ctx, _root, info):
         "description": "Saleor stand-in",
         "version": SALEOR_VERSION,
         "schemaVersion": SCHEMA_VERSION,
-        "domain": {"__typename": "Domain", "host": saleor.domain, "sslEnabled": False, "url": f"http://{saleor.domain}/"},
+        "domain": {
+            "__typename": "Domain",
+            "host": saleor.domain,
+            "sslEnabled": False,
+            "url": f"http://{saleor.domain}/",
+        },
         "defaultCountry": data.country("US"),
         "countries": [data.country(c) for c in data.COUNTRIES],
         "channelCurrencies": sorted({c["currencyCode"] for c in saleor.channels.values()}),
@@ -117,8 +122,12 @@ def q_vouchers(ctx, _root, info, filter=None, query=None, sortBy=None, channel=N
     items = list(ctx.saleor.vouchers.values())
     search = query or (filter or {}).get("search")
     if search:
-        items = [v for v in items if search.lower() in (v.get("name") or "").lower()
-                 or any(search.lower() in c["code"].lower() for c in v["_codes"])]
+        items = [
+            v
+            for v in items
+            if search.lower() in (v.get("name") or "").lower()
+            or any(search.lower() in c["code"].lower() for c in v["_codes"])
+        ]
     if filter and filter.get("ids"):
         items = [v for v in items if v["id"] in filter["ids"]]
     if filter and filter.get("metadata"):
@@ -192,9 +201,17 @@ def variant_pricing(ctx, var, info, **_):
     if listing is None:
         return None
     price = data.taxed(listing["price"]["amount"], listing["price"]["currency"])
-    return {"__typename": "VariantPricingInfo", "onSale": False, "discount": None, "discountPrior": None,
-            "price": price, "priceUndiscounted": price, "pricePrior": None,
-            "discountLocalCurrency": None, "priceLocalCurrency": None}
+    return {
+        "__typename": "VariantPricingInfo",
+        "onSale": False,
+        "discount": None,
+        "discountPrior": None,
+        "price": price,
+        "priceUndiscounted": price,
+        "pricePrior": None,
+        "discountLocalCurrency": None,
+        "priceLocalCurrency": None,
+    }
 
 
 @computed("ProductVariant", "quantityAvailable")

@@ -226,8 +226,16 @@ def set_fulfillment_status(order: dict) -> None:
     order["status"] = "UNFULFILLED" if done == 0 else ("FULFILLED" if done >= ordered else "PARTIALLY_FULFILLED")
 
 
-def fulfillment(order: dict, lines: list[tuple[dict, int]], number: int, *, tracking_number="",
-                status="FULFILLED", wh: dict | None = None, created=None) -> dict:
+def fulfillment(
+    order: dict,
+    lines: list[tuple[dict, int]],
+    number: int,
+    *,
+    tracking_number="",
+    status="FULFILLED",
+    wh: dict | None = None,
+    created=None,
+) -> dict:
     return {
         "__typename": "Fulfillment",
         "id": gid("Fulfillment", uuid.uuid4().int % 10**9),

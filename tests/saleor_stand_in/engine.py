@@ -119,10 +119,7 @@ class PermissionDenied(Exception):
     def __init__(self, permissions=None, message=None):
         if not message:
             if permissions:
-                message = (
-                    "To access this path, you need one of the following permissions: "
-                    + ", ".join(permissions)
-                )
+                message = "To access this path, you need one of the following permissions: " + ", ".join(permissions)
             else:
                 message = "You do not have permission to perform this action"
         super().__init__(message)
@@ -296,7 +293,9 @@ GENERIC.update(
 
 
 def _cursor(values) -> str:
-    return base64.b64encode(json.dumps([None if v is None else str(v) for v in values], separators=(",", ":")).encode()).decode()
+    return base64.b64encode(
+        json.dumps([None if v is None else str(v) for v in values], separators=(",", ":")).encode()
+    ).decode()
 
 
 def _uncursor(cursor: str) -> list:
@@ -314,8 +313,7 @@ def connection(items, info, key: Callable, *, first=None, last=None, after=None,
     tuple unique per item, used for Saleor-like opaque cursors."""
     if not (first or last):
         raise GraphQLError(
-            "You must provide a `first` or `last` value to properly paginate "
-            f"the `{info.field_name}` connection."
+            f"You must provide a `first` or `last` value to properly paginate the `{info.field_name}` connection."
         )
     for arg, value in (("first", first), ("last", last)):
         if value is not None and value > 100:
@@ -340,9 +338,7 @@ def connection(items, info, key: Callable, *, first=None, last=None, after=None,
         window = window[-last:] if last else []
     has_prev = bool(window) and window[0] > 0
     has_next = bool(window) and window[-1] < len(items) - 1
-    edges = [
-        {"__typename": "Edge", "node": items[i], "cursor": _cursor(keys[i])} for i in window
-    ]
+    edges = [{"__typename": "Edge", "node": items[i], "cursor": _cursor(keys[i])} for i in window]
     return {
         "edges": edges,
         "totalCount": len(items),

@@ -6,7 +6,13 @@ import re
 from urllib.parse import urlparse
 
 from graphql import GraphQLSyntaxError, parse, validate
-from graphql.language import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode, OperationDefinitionNode
+from graphql.language import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+)
 
 from .engine import SALEOR_VERSION, get_schema
 
@@ -52,7 +58,11 @@ def subscription_events(query: str) -> tuple[list[str], str | None]:
     if errors:
         return [], ";".join(sorted({e.message for e in errors}))
     subscription = next(
-        (d for d in document.definitions if isinstance(d, OperationDefinitionNode) and d.operation.value == "subscription"),
+        (
+            d
+            for d in document.definitions
+            if isinstance(d, OperationDefinitionNode) and d.operation.value == "subscription"
+        ),
         None,
     )
     if subscription is None:
@@ -149,7 +159,13 @@ def clean_manifest(manifest, installed_identifiers=()) -> dict:
         raise ManifestInvalid([("manifest", "Manifest must be a JSON object.", "INVALID")])
     for key in ("id", "name", "version"):
         if not isinstance(manifest.get(key), str):
-            errors.append((key, "Field required" if key not in manifest else "Input should be a valid string", "REQUIRED" if key not in manifest else "INVALID"))
+            errors.append(
+                (
+                    key,
+                    "Field required" if key not in manifest else "Input should be a valid string",
+                    "REQUIRED" if key not in manifest else "INVALID",
+                )
+            )
     token_url = manifest.get("tokenTargetUrl")
     if token_url is not None and not _url_ok(token_url):
         errors.append(("tokenTargetUrl", "Invalid target url.", "INVALID_URL_FORMAT"))
@@ -159,7 +175,9 @@ def clean_manifest(manifest, installed_identifiers=()) -> dict:
         for key in ("name", "targetUrl", "query"):
             if not isinstance(wh.get(key), str):
                 errors.append((f"webhooks.{key}", "Field required", "REQUIRED"))
-        if isinstance(wh.get("targetUrl"), str) and not _url_ok(wh["targetUrl"], ("http", "https", "awssqs", "gcpubsub")):
+        if isinstance(wh.get("targetUrl"), str) and not _url_ok(
+            wh["targetUrl"], ("http", "https", "awssqs", "gcpubsub")
+        ):
             errors.append(("webhooks.targetUrl", "Invalid target url.", "INVALID_URL_FORMAT"))
     for ext in manifest.get("extensions") or []:
         for key in ("label", "url", "mount"):
@@ -177,15 +195,22 @@ def clean_manifest(manifest, installed_identifiers=()) -> dict:
             errors.append(("requiredSaleorVersion", "Incorrect value for required Saleor version.", "INVALID"))
         else:
             if not ok:
-                errors.append(("requiredSaleorVersion", f"Saleor version {SALEOR_VERSION} is not supported by the app.",
-                               "UNSUPPORTED_SALEOR_VERSION"))
+                errors.append(
+                    (
+                        "requiredSaleorVersion",
+                        f"Saleor version {SALEOR_VERSION} is not supported by the app.",
+                        "UNSUPPORTED_SALEOR_VERSION",
+                    )
+                )
     permissions = manifest.get("permissions") or []
     unknown = [p for p in permissions if p not in PERMISSIONS]
     if unknown:
         errors.append(("permissions", "Given permissions don't exist.", "INVALID_PERMISSION"))
         permissions = []
     if manifest["id"] in installed_identifiers:
-        errors.append(("identifier", "App with the same identifier is already installed: " + manifest["name"], "UNIQUE"))
+        errors.append(
+            ("identifier", "App with the same identifier is already installed: " + manifest["name"], "UNIQUE")
+        )
     if manifest["id"] == GIFT_CARD_PAYMENT_GATEWAY_ID:
         errors.append(("identifier", "App with this identifier cannot be installed", "UNIQUE"))
     if errors:
@@ -201,8 +226,9 @@ def clean_manifest(manifest, installed_identifiers=()) -> dict:
         if any(p not in PERMISSIONS for p in ext_perms):
             errors.append(("extensions", "Given permissions don't exist.", "INVALID_PERMISSION"))
         elif any(p not in permissions for p in ext_perms):
-            errors.append(("extensions", "Extension permission must be listed in App's permissions.",
-                           "OUT_OF_SCOPE_PERMISSION"))
+            errors.append(
+                ("extensions", "Extension permission must be listed in App's permissions.", "OUT_OF_SCOPE_PERMISSION")
+            )
     async_enum, sync_enum = _event_enum("WebhookEventTypeAsyncEnum"), _event_enum("WebhookEventTypeSyncEnum")
     webhooks = []
     for wh in manifest.get("webhooks") or []:
@@ -222,9 +248,7 @@ def clean_manifest(manifest, installed_identifiers=()) -> dict:
         if problem:
             errors.append(("webhooks", "Subscription query is not valid: " + problem, "INVALID"))
         headers = wh.get("customHeaders") or {}
-        if len(headers) > 5 or any(
-            not re.match(r"^(X-|Authorization|BrokerProperties)", k, re.I) for k in headers
-        ):
+        if len(headers) > 5 or any(not re.match(r"^(X-|Authorization|BrokerProperties)", k, re.I) for k in headers):
             errors.append(("webhooks", "Invalid custom headers.", "INVALID_CUSTOM_HEADERS"))
         wh["customHeaders"] = {k.lower(): v for k, v in headers.items()}
         wh["events"] = events or query_events

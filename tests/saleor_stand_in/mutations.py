@@ -193,7 +193,9 @@ def voucher_create(ctx, info, input):
         stripped = [c.strip() for c in add_codes]
         dupes = sorted({c for c in stripped if stripped.count(c) > 1})
         if dupes:
-            raise MutationError(err("codes", "Duplicated promo codes provided.", "DUPLICATED_INPUT_ITEM", voucherCodes=dupes))
+            raise MutationError(
+                err("codes", "Duplicated promo codes provided.", "DUPLICATED_INPUT_ITEM", voucherCodes=dupes)
+            )
         taken = [c for c in stripped if not promo_code_available(saleor, c)]
         if taken:
             raise MutationError(err("codes", "Promo code already exists.", "ALREADY_EXISTS", voucherCodes=taken))
@@ -229,8 +231,14 @@ def voucher_create(ctx, info, input):
         "metadata": [],
         "privateMetadata": [],
         "_codes": [
-            {"__typename": "VoucherCode", "id": gid("VoucherCode", uuid.uuid4()), "code": c, "used": 0,
-             "isActive": True, "createdAt": created}
+            {
+                "__typename": "VoucherCode",
+                "id": gid("VoucherCode", uuid.uuid4()),
+                "code": c,
+                "used": 0,
+                "isActive": True,
+                "createdAt": created,
+            }
             for c in codes
         ],
         "_input": dict(input),
@@ -326,8 +334,14 @@ def _meta_target(ctx, node_id):
         type_name = parse_gid(node_id)[0]
     except ValueError:
         raise MutationError(err("id", f"Invalid ID: {node_id}.", "GRAPHQL_ERROR")) from None
-    stores = {"Order": saleor.orders, "GiftCard": saleor.gift_cards, "Voucher": saleor.vouchers,
-              "ProductVariant": saleor.variants, "Channel": saleor.channels, "App": saleor._apps}
+    stores = {
+        "Order": saleor.orders,
+        "GiftCard": saleor.gift_cards,
+        "Voucher": saleor.vouchers,
+        "ProductVariant": saleor.variants,
+        "Channel": saleor.channels,
+        "App": saleor._apps,
+    }
     if type_name == "Fulfillment":
         node = next((f for o in saleor.orders.values() for f in o["fulfillments"] if f["id"] == node_id), None)
     elif type_name == "OrderLine":
@@ -336,10 +350,16 @@ def _meta_target(ctx, node_id):
         node = stores[type_name].get(node_id)
     else:
         raise GraphQLError(f"The Saleor stand-in does not implement metadata on {type_name}.")
-    perms = {"Order": ("MANAGE_ORDERS", "HANDLE_TAXES"), "Fulfillment": ("MANAGE_ORDERS", "HANDLE_TAXES"),
-             "OrderLine": ("MANAGE_ORDERS", "HANDLE_TAXES"), "GiftCard": ("MANAGE_GIFT_CARD",),
-             "Voucher": ("MANAGE_DISCOUNTS",), "ProductVariant": ("MANAGE_PRODUCTS",),
-             "Channel": ("MANAGE_CHANNELS",), "App": ("MANAGE_APPS",)}[type_name]
+    perms = {
+        "Order": ("MANAGE_ORDERS", "HANDLE_TAXES"),
+        "Fulfillment": ("MANAGE_ORDERS", "HANDLE_TAXES"),
+        "OrderLine": ("MANAGE_ORDERS", "HANDLE_TAXES"),
+        "GiftCard": ("MANAGE_GIFT_CARD",),
+        "Voucher": ("MANAGE_DISCOUNTS",),
+        "ProductVariant": ("MANAGE_PRODUCTS",),
+        "Channel": ("MANAGE_CHANNELS",),
+        "App": ("MANAGE_APPS",),
+    }[type_name]
     own_app = type_name == "App" and ctx.app is not None and ctx.app["id"] == node_id
     if not own_app and not ctx.allowed(perms):
         raise PermissionDenied(perms)
@@ -369,10 +389,14 @@ def _metadata_mutation(private, delete):
             order = None
             if type_name == "Fulfillment":
                 order = next(o for o in ctx.saleor.orders.values() if node in o["fulfillments"])
-            ctx.saleor._emit(event, ctx, **({"order": node} if type_name == "Order" else {}),
-                             **({"fulfillment": node, "order": order} if order else {}),
-                             **({"giftCard": node} if type_name == "GiftCard" else {}),
-                             **({"voucher": node} if type_name == "Voucher" else {}))
+            ctx.saleor._emit(
+                event,
+                ctx,
+                **({"order": node} if type_name == "Order" else {}),
+                **({"fulfillment": node, "order": order} if order else {}),
+                **({"giftCard": node} if type_name == "GiftCard" else {}),
+                **({"voucher": node} if type_name == "Voucher" else {}),
+            )
         return {"item": node, "errors": []}
 
     return fn

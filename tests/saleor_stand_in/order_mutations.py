@@ -28,7 +28,9 @@ def _shipping_method(saleor, method_id, currency):
     except ValueError:
         raise MutationError(err("shippingMethod", f"Invalid ID: {method_id}.", "GRAPHQL_ERROR")) from None
     if type_name not in ("ShippingMethod", "ShippingMethodType"):
-        raise MutationError(err("shippingMethod", f"Invalid ID: {method_id}. Expected: ShippingMethod.", "GRAPHQL_ERROR"))
+        raise MutationError(
+            err("shippingMethod", f"Invalid ID: {method_id}. Expected: ShippingMethod.", "GRAPHQL_ERROR")
+        )
     method = saleor.shipping_methods.get(method_id) or saleor.shipping_methods.get(gid("ShippingMethod", _))
     if method is None:
         raise MutationError(err("shippingMethod", f"Couldn't resolve to a node: {method_id}", "NOT_FOUND"))
@@ -53,15 +55,22 @@ def draft_order_create(ctx, info, input):
         var = _variant_for(saleor, line_input["variantId"])
         price = line_input.get("price")
         price = dec(price) if price is not None else data.variant_price(var, ch)
-        existing = None if line_input.get("forceNewLine") else next(
-            (l for l in order["lines"] if l["variant"]["id"] == var["id"]), None)
+        existing = (
+            None
+            if line_input.get("forceNewLine")
+            else next((l for l in order["lines"] if l["variant"]["id"] == var["id"]), None)
+        )
         if existing:
             existing["quantity"] += line_input["quantity"]
             existing["totalPrice"] = data.taxed(
-                Decimal(str(existing["unitPrice"]["gross"]["amount"])) * existing["quantity"], currency)
+                Decimal(str(existing["unitPrice"]["gross"]["amount"])) * existing["quantity"], currency
+            )
         else:
-            order["lines"].append(data.order_line(var, line_input["quantity"], price, currency,
-                                                  isPriceOverridden=line_input.get("price") is not None))
+            order["lines"].append(
+                data.order_line(
+                    var, line_input["quantity"], price, currency, isPriceOverridden=line_input.get("price") is not None
+                )
+            )
     user_id, email = input.get("user"), input.get("userEmail")
     if user_id:
         user = get_node(ctx, saleor.users, user_id, "User", field="user")
@@ -138,29 +147,47 @@ def order_grant_refund_create(ctx, info, id, input):
     for_shipping = bool(input.get("grantRefundForShipping"))
     if amount is None and not lines_input and not for_shipping:
         msg = "You must provide at least one of `amount`, `lines`, `grantRefundForShipping`."
-        raise MutationError(err("amount", msg, "REQUIRED"), err("lines", msg, "REQUIRED"),
-                            err("grantRefundForShipping", msg, "REQUIRED"))
+        raise MutationError(
+            err("amount", msg, "REQUIRED"),
+            err("lines", msg, "REQUIRED"),
+            err("grantRefundForShipping", msg, "REQUIRED"),
+        )
     currency = order["channel"]["currencyCode"]
     line_errors, granted_lines, lines_total = [], [], Decimal(0)
     by_id = {l["id"]: l for l in order["lines"]}
     for item in lines_input:
         line = by_id.get(item["id"])
         if line is None:
-            line_errors.append({"field": "id", "message": "No order line with given ID.", "code": "NOT_FOUND",
-                                "lineId": item["id"]})
+            line_errors.append(
+                {"field": "id", "message": "No order line with given ID.", "code": "NOT_FOUND", "lineId": item["id"]}
+            )
             continue
         if item["quantity"] > line["quantity"]:
-            line_errors.append({"field": "quantity", "message": "Provided quantity is bigger than quantity from order line.",
-                                "code": "QUANTITY_GREATER_THAN_AVAILABLE", "lineId": item["id"]})
+            line_errors.append(
+                {
+                    "field": "quantity",
+                    "message": "Provided quantity is bigger than quantity from order line.",
+                    "code": "QUANTITY_GREATER_THAN_AVAILABLE",
+                    "lineId": item["id"],
+                }
+            )
             continue
         lines_total += Decimal(str(line["unitPrice"]["gross"]["amount"])) * item["quantity"]
-        granted_lines.append({"__typename": "OrderGrantedRefundLine", "id": gid("OrderGrantedRefundLine", uuid.uuid4().int % 10**6),
-                              "quantity": item["quantity"], "orderLine": line, "reason": item.get("reason")})
+        granted_lines.append(
+            {
+                "__typename": "OrderGrantedRefundLine",
+                "id": gid("OrderGrantedRefundLine", uuid.uuid4().int % 10**6),
+                "quantity": item["quantity"],
+                "orderLine": line,
+                "reason": item.get("reason"),
+            }
+        )
     if line_errors:
         raise MutationError(err("lines", "Provided line ids or quantities are invalid.", "INVALID", lines=line_errors))
     if for_shipping and any(g["shippingCostsIncluded"] for g in order["grantedRefunds"]):
-        raise MutationError(err("grantRefundForShipping", "Shipping costs have already been granted.",
-                                "SHIPPING_COSTS_ALREADY_GRANTED"))
+        raise MutationError(
+            err("grantRefundForShipping", "Shipping costs have already been granted.", "SHIPPING_COSTS_ALREADY_GRANTED")
+        )
     txn = next((t for t in order["transactions"] if t["id"] == input["transactionId"]), None)
     if txn is None:
         raise MutationError(err("transactionId", f"Couldn't resolve to a node: {input['transactionId']}", "NOT_FOUND"))
@@ -169,8 +196,13 @@ def order_grant_refund_create(ctx, info, id, input):
         amount = lines_total + (Decimal(str(order["shippingPrice"]["gross"]["amount"])) if for_shipping else 0)
         amount = min(amount, charged)
     elif dec(amount) > charged:
-        raise MutationError(err("amount", "Amount cannot be greater than the charged amount of provided transaction.",
-                                "AMOUNT_GREATER_THAN_AVAILABLE"))
+        raise MutationError(
+            err(
+                "amount",
+                "Amount cannot be greater than the charged amount of provided transaction.",
+                "AMOUNT_GREATER_THAN_AVAILABLE",
+            )
+        )
     now = data.now_iso()
     grant = {
         "__typename": "OrderGrantedRefund",

@@ -72,7 +72,9 @@ def _unsupported(kind, key):
 # ----------------------------------------------------------------------- orders
 
 _STATUS_FILTER = {
-    "READY_TO_FULFILL": lambda o: o["status"] in ("UNFULFILLED", "PARTIALLY_FULFILLED") and o["chargeStatus"] in ("FULL", "OVERCHARGED"),
+    "READY_TO_FULFILL": lambda o: (
+        o["status"] in ("UNFULFILLED", "PARTIALLY_FULFILLED") and o["chargeStatus"] in ("FULL", "OVERCHARGED")
+    ),
     "READY_TO_CAPTURE": lambda o: o["authorizeStatus"] != "NONE" and o["chargeStatus"] == "NONE",
 }
 
@@ -80,8 +82,14 @@ _STATUS_FILTER = {
 def _search_order(order, text) -> bool:
     text = text.lower()
     user = order.get("user") or {}
-    hay = [order["number"], order.get("userEmail") or "", user.get("firstName") or "", user.get("lastName") or "",
-           order["id"], *(l["productSku"] or "" for l in order["lines"])]
+    hay = [
+        order["number"],
+        order.get("userEmail") or "",
+        user.get("firstName") or "",
+        user.get("lastName") or "",
+        order["id"],
+        *(l["productSku"] or "" for l in order["lines"]),
+    ]
     return any(text in str(h).lower() for h in hay)
 
 

@@ -28,8 +28,10 @@ class StateMixin(WebhookMixin):
             ch = data.channel(n, slug, name, currency, country_code)
             self.channels[ch["id"]] = ch
         self.warehouses = {}
-        for wh in (data.warehouse("Americas Warehouse", "americas"),
-                   data.warehouse("Pickup Point Downtown", "pickup-downtown", click_and_collect="LOCAL")):
+        for wh in (
+            data.warehouse("Americas Warehouse", "americas"),
+            data.warehouse("Pickup Point Downtown", "pickup-downtown", click_and_collect="LOCAL"),
+        ):
             self.warehouses[wh["id"]] = wh
         self.shipping_methods = {}
         for n, (name, price, lo, hi) in enumerate((("Standard", 10, 3, 5), ("Express", 25, 1, 2)), 1):
@@ -76,7 +78,9 @@ class StateMixin(WebhookMixin):
     def add_variant(self, sku: str, price=10, *, product_name=None, name="Default", shipping=True, stock=100) -> dict:
         with self._lock:
             n = len(self.variants) + 1
-            prices = [(ch, Decimal(str(price)) * (4 if ch["currencyCode"] == "PLN" else 1)) for ch in self.channels.values()]
+            prices = [
+                (ch, Decimal(str(price)) * (4 if ch["currencyCode"] == "PLN" else 1)) for ch in self.channels.values()
+            ]
             var = data.variant(n, sku, product_name or sku.title(), name, prices, shipping=shipping)
             var["_stock"] = stock
             self.variants[var["id"]] = var
@@ -137,8 +141,11 @@ class StateMixin(WebhookMixin):
             if isinstance(pk, str) and not pk.count("-") == 4:
                 pk = data.pk_of(pk)
             created = overrides.pop("created", None)
-            order = self._new_order(ch, created=data.iso(created) if created else data.now_iso(dt.timedelta(minutes=-5)),
-                                    pk=uuid.UUID(str(pk)) if pk else None)
+            order = self._new_order(
+                ch,
+                created=data.iso(created) if created else data.now_iso(dt.timedelta(minutes=-5)),
+                pk=uuid.UUID(str(pk)) if pk else None,
+            )
             if "number" in overrides:
                 order["number"] = str(overrides.pop("number"))
             order["updatedAt"] = order["created"]
@@ -184,7 +191,9 @@ class StateMixin(WebhookMixin):
             order["shippingMethodName"] = None
             order["shippingPrice"] = data.taxed(0, currency)
             return
-        if method in ("click_and_collect", "warehouse") or (isinstance(method, dict) and method.get("__typename") == "Warehouse"):
+        if method in ("click_and_collect", "warehouse") or (
+            isinstance(method, dict) and method.get("__typename") == "Warehouse"
+        ):
             wh = next(w for w in self.warehouses.values() if w["clickAndCollectOption"] != "DISABLED")
             order["deliveryMethod"] = {**wh, **(method if isinstance(method, dict) else {})}
             order["collectionPointName"] = order["deliveryMethod"]["name"]
@@ -201,15 +210,25 @@ class StateMixin(WebhookMixin):
         order["shippingPrice"] = data.taxed(shipping["price"]["amount"], currency)
         order["undiscountedShippingPrice"] = data.money(shipping["price"]["amount"], currency)
 
-    def add_fulfillment(self, order_id: str, lines=None, *, tracking_number: str = "", status: str = "FULFILLED",
-                        warehouse: dict | None = None) -> dict:
+    def add_fulfillment(
+        self,
+        order_id: str,
+        lines=None,
+        *,
+        tracking_number: str = "",
+        status: str = "FULFILLED",
+        warehouse: dict | None = None,
+    ) -> dict:
         """Fulfil `lines` ([(line id or sku, quantity)], default: everything left) like orderFulfill."""
         with self._lock:
             order = self.orders[order_id]
             chosen = []
             if lines is None:
-                chosen = [(l, l["quantity"] - l["quantityFulfilled"]) for l in order["lines"]
-                          if l["quantity"] > l["quantityFulfilled"]]
+                chosen = [
+                    (l, l["quantity"] - l["quantityFulfilled"])
+                    for l in order["lines"]
+                    if l["quantity"] > l["quantityFulfilled"]
+                ]
             else:
                 for ref, qty in lines:
                     line = next(l for l in order["lines"] if ref in (l["id"], l["productSku"]))
@@ -217,8 +236,9 @@ class StateMixin(WebhookMixin):
             for line, qty in chosen:
                 line["quantityFulfilled"] += qty
             wh = warehouse or next(iter(self.warehouses.values()))
-            f = data.fulfillment(order, chosen, len(order["fulfillments"]) + 1, tracking_number=tracking_number,
-                                 status=status, wh=wh)
+            f = data.fulfillment(
+                order, chosen, len(order["fulfillments"]) + 1, tracking_number=tracking_number, status=status, wh=wh
+            )
             order["fulfillments"].append(f)
             order["updatedAt"] = data.now_iso()
             data.set_fulfillment_status(order)

@@ -27,7 +27,7 @@ _ORDER_FIELDS = """id number created updatedAt status origin userEmail languageC
 _EXTRA_FIELDS = {
     "order": "order { %s }" % _ORDER_FIELDS,
     "fulfillment": "fulfillment { id status trackingNumber created lines { id quantity orderLine { id } } "
-                   "metadata { key value } privateMetadata { key value } }",
+    "metadata { key value } privateMetadata { key value } }",
     "notifyCustomer": "notifyCustomer",
     "giftCard": "giftCard { id code last4CodeChars isActive currentBalance { amount currency } tags { name } }",
     "sentToEmail": "sentToEmail",
@@ -62,14 +62,14 @@ class WebhookMixin:
 
     def pending_events(self) -> list[dict]:
         with self._lock:
-            return list(self.events[self._delivered_events:])
+            return list(self.events[self._delivered_events :])
 
     def deliver_events(self) -> list:
         """Send every not-yet-delivered recorded event that an installed webhook subscribes to
         (Saleor's echoes of the app's own mutations: ORDER_UPDATED after orderNoteAdd, ...).
         Returns the responses."""
         with self._lock:
-            pending = self.events[self._delivered_events:]
+            pending = self.events[self._delivered_events :]
             self._delivered_events = len(self.events)
         responses = []
         for ev in pending:
@@ -103,8 +103,13 @@ class WebhookMixin:
         type_name = event_type_name(event)
         if type_name not in get_schema().type_map:
             raise ValueError(f"Unknown Saleor event {event!r} (no subscription type {type_name})")
-        obj = {"__typename": type_name, "issuedAt": data.now_iso(), "version": SALEOR_VERSION,
-               "issuingPrincipal": self._principal(issuing_principal), "recipient": self.app}
+        obj = {
+            "__typename": type_name,
+            "issuedAt": data.now_iso(),
+            "version": SALEOR_VERSION,
+            "issuingPrincipal": self._principal(issuing_principal),
+            "recipient": self.app,
+        }
         if event.startswith("APP_"):
             obj["app"] = self.app
         if fulfillment_id:
@@ -117,8 +122,9 @@ class WebhookMixin:
         obj.update(fields)
         return obj
 
-    def render_subscription(self, query: str, event: str, order_id=None, fulfillment_id=None,
-                            issuing_principal=None, **fields) -> dict:
+    def render_subscription(
+        self, query: str, event: str, order_id=None, fulfillment_id=None, issuing_principal=None, **fields
+    ) -> dict:
         """Execute a webhook subscription document for `event` against the current state, with the
         installed app's permissions, and shape the result like Saleor's payload (the `event` object
         itself, or {"data": {...}} for a top-level field such as orderCreated; "errors" added when
@@ -138,8 +144,14 @@ class WebhookMixin:
             app = self.app
             perms = [p["code"] for p in app["permissions"]] if app else PERMISSIONS  # no app: see everything
             ctx = Ctx(self, app=app, perms=perms)
-            result = execute(schema, document, root_value=root, context_value=ctx,
-                             field_resolver=field_resolver, type_resolver=type_resolver)
+            result = execute(
+                schema,
+                document,
+                root_value=root,
+                context_value=ctx,
+                field_resolver=field_resolver,
+                type_resolver=type_resolver,
+            )
         op = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
         top = [s.name.value for s in op.selection_set.selections if isinstance(s, FieldNode)]
         result_data = result.data or {}
@@ -156,8 +168,20 @@ class WebhookMixin:
 
     # ---------------------------------------------------------------- delivery
 
-    def send_webhook(self, event: str, payload=None, *, target_url=None, signature=None, headers=None,
-                     api_url=None, order_id=None, fulfillment_id=None, issuing_principal=None, **fields):
+    def send_webhook(
+        self,
+        event: str,
+        payload=None,
+        *,
+        target_url=None,
+        signature=None,
+        headers=None,
+        api_url=None,
+        order_id=None,
+        fulfillment_id=None,
+        issuing_principal=None,
+        **fields,
+    ):
         """POST a webhook the way Saleor's send_webhook_using_http does; returns the response.
 
         payload: dict | bytes | None (None: render the installed webhook's query for `event`).
@@ -171,17 +195,19 @@ class WebhookMixin:
             payload = self.webhook_payload(event, order_id, fulfillment_id, issuing_principal, **fields)
         body = payload if isinstance(payload, (bytes, bytearray)) else json.dumps(payload).encode()
         signature = self.sign(bytes(body)) if signature is None else signature
-        hdrs = CaseInsensitiveDict({
-            "Content-Type": "application/json",
-            "Saleor-Event": event.lower(),
-            "Saleor-Domain": self.domain,
-            "Saleor-Signature": signature,
-            "Saleor-Api-Url": api_url or self.api_url,
-            "X-Saleor-Event": event.lower(),
-            "X-Saleor-Domain": self.domain,
-            "X-Saleor-Signature": signature,
-            "User-Agent": f"Saleor/{SCHEMA_VERSION}",
-        })
+        hdrs = CaseInsensitiveDict(
+            {
+                "Content-Type": "application/json",
+                "Saleor-Event": event.lower(),
+                "Saleor-Domain": self.domain,
+                "Saleor-Signature": signature,
+                "Saleor-Api-Url": api_url or self.api_url,
+                "X-Saleor-Event": event.lower(),
+                "X-Saleor-Domain": self.domain,
+                "X-Saleor-Signature": signature,
+                "User-Agent": f"Saleor/{SCHEMA_VERSION}",
+            }
+        )
         hdrs.update((wh or {}).get("customHeaders") or {})
         for key, value in (headers or {}).items():
             if value is None:
@@ -192,9 +218,9 @@ class WebhookMixin:
         if "User-Agent" not in hdrs:
             send_headers["User-Agent"] = None  # removed by the caller: keep requests' default out too
         with requests.Session() as session:
-            response = session.post(url, data=bytes(body), headers=send_headers, timeout=(2, 18),
-                                    allow_redirects=False)
+            response = session.post(url, data=bytes(body), headers=send_headers, timeout=(2, 18), allow_redirects=False)
         with self._lock:
-            self.deliveries.append({"event": event, "url": url, "headers": dict(hdrs), "body": bytes(body),
-                                    "status": response.status_code})
+            self.deliveries.append(
+                {"event": event, "url": url, "headers": dict(hdrs), "body": bytes(body), "status": response.status_code}
+            )
         return response

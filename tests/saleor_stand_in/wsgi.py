@@ -111,13 +111,17 @@ class GraphQLApp:
             else:
                 payload = {}
         except ValueError:
-            return _json({"errors": [{"message": "Unable to parse query.", "extensions": {"exception": {"code": "str"}}}]}, 400)
+            return _json(
+                {"errors": [{"message": "Unable to parse query.", "extensions": {"exception": {"code": "str"}}}]}, 400
+            )
         ctx, auth_error = self._auth(request)
         entries = payload if isinstance(payload, list) else [payload]
         try:
             prepared = [self._prepare(e if isinstance(e, dict) else {}) for e in entries]
         except _Injected as injected:
-            return Response(_GATEWAY_PAGE.format(status=injected.status), status=injected.status, content_type="text/html")
+            return Response(
+                _GATEWAY_PAGE.format(status=injected.status), status=injected.status, content_type="text/html"
+            )
         results, status, fail_after = [], 200, None
         for item in prepared:
             if isinstance(item, tuple):
@@ -160,16 +164,27 @@ class GraphQLApp:
                 return _invalid([GraphQLError(f"Unknown operation named '{operation_name}'.")])
             return _invalid([GraphQLError("Must provide operation name if query contains multiple operations.")])
         if operation.operation.value == "subscription":
-            return _invalid([GraphQLError(
-                "Subscriptions are not allowed. You will need to either use the subscribe function "
-                "or pass allow_subscriptions=True")])
+            return _invalid(
+                [
+                    GraphQLError(
+                        "Subscriptions are not allowed. You will need to either use the subscribe function "
+                        "or pass allow_subscriptions=True"
+                    )
+                ]
+            )
         if not isinstance(variables, dict):
             return _invalid([GraphQLError("Variables are invalid JSON.")])
         coerced = get_variable_values(schema, operation.variable_definitions or [], variables)
         if isinstance(coerced, list):
             return _invalid(coerced)
-        return {"document": document, "operation": operation, "fields": fields, "variables": variables,
-                "operation_name": operation_name, "cost": _cost(operation)}
+        return {
+            "document": document,
+            "operation": operation,
+            "fields": fields,
+            "variables": variables,
+            "operation_name": operation_name,
+            "cost": _cost(operation),
+        }
 
     def _execute(self, item, ctx: Ctx, auth_error):
         saleor = self.saleor

@@ -16,8 +16,13 @@ from flask import Flask, request
 from tests.conftest import AppServer, free_port
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 HOST_PAGE = """<!doctype html>
@@ -53,15 +58,23 @@ class DashboardHost:
         self.url = self._server.url
 
     def _page(self):
-        query = {"saleorApiUrl": self.saleor.api_url, "id": self.saleor.app_id,
-                 "theme": request.args.get("theme", "light"), "domain": self.saleor.domain}
+        query = {
+            "saleorApiUrl": self.saleor.api_url,
+            "id": self.saleor.app_id,
+            "theme": request.args.get("theme", "light"),
+            "domain": self.saleor.domain,
+        }
         if request.args.get("orderId"):
             query["orderId"] = request.args["orderId"]
         src = f"{self.app_url}{request.args.get('path', '/dashboard/')}?{urlencode(query)}"
-        token = self.saleor.dashboard_token(**({"user_permissions": ("MANAGE_PRODUCTS",)}
-                                                if request.args.get("weak") else {}))
-        html = (HOST_PAGE.replace("__SRC__", src.replace("&", "&amp;")).replace("__TOKEN__", json.dumps(token))
-                .replace("__THEME__", json.dumps(request.args.get("theme", "light"))))
+        token = self.saleor.dashboard_token(
+            **({"user_permissions": ("MANAGE_PRODUCTS",)} if request.args.get("weak") else {})
+        )
+        html = (
+            HOST_PAGE.replace("__SRC__", src.replace("&", "&amp;"))
+            .replace("__TOKEN__", json.dumps(token))
+            .replace("__THEME__", json.dumps(request.args.get("theme", "light")))
+        )
         return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
     def open_url(self, path: str = "/dashboard/", **params) -> str:

@@ -13,8 +13,12 @@ from saleor_cs_app.store.models import Tenant
 GIFT_CARD_POLICY = {
     "limits": {"per_customer": {"max": 3, "days": 90}, "monthly_budget": {"USD": 500}},
     "rules": [
-        {"name": "Wrong item", "when": {"kinds": ["wrong_item"]},
-         "offer": {"gift_card": {"amount": 15, "expires_in_days": 365}}, "approval": "manual"},
+        {
+            "name": "Wrong item",
+            "when": {"kinds": ["wrong_item"]},
+            "offer": {"gift_card": {"amount": 15, "expires_in_days": 365}},
+            "approval": "manual",
+        },
     ],
 }
 
@@ -26,8 +30,13 @@ def tenant_id_of(runtime, saleor) -> int:
 
 def use_policy(runtime, saleor, document: dict) -> None:
     with runtime.db.transaction() as session:
-        policies.save(session, tenant_id_of(runtime, saleor), policy_to_dict(parse_policy(document)), by="test",
-                      now=runtime.clock())
+        policies.save(
+            session,
+            tenant_id_of(runtime, saleor),
+            policy_to_dict(parse_policy(document)),
+            by="test",
+            now=runtime.clock(),
+        )
 
 
 class Api:
@@ -36,8 +45,15 @@ class Api:
     def __init__(self, client, saleor):
         self.client, self.saleor = client, saleor
 
-    def post(self, query: str, variables: dict | None = None, *, token: str | None = "default", api_url=None,
-             headers: dict | None = None):
+    def post(
+        self,
+        query: str,
+        variables: dict | None = None,
+        *,
+        token: str | None = "default",
+        api_url=None,
+        headers: dict | None = None,
+    ):
         sent = {"saleor-api-url": api_url or self.saleor.api_url}
         if token == "default":
             token = self.saleor.dashboard_token()
@@ -77,8 +93,16 @@ mutation Report($orderId: ID!, $kind: IncidentKind!, $expected: [String!], $sent
 
 
 def report_wrong_item(api, runtime, order: dict) -> str:
-    data = api(REPORT, {"orderId": order["id"], "kind": "WRONG_ITEM", "expected": ["SKU-MUG"],
-                        "sent": ["SKU-HOODIE-L"], "note": "Customer called"})
+    data = api(
+        REPORT,
+        {
+            "orderId": order["id"],
+            "kind": "WRONG_ITEM",
+            "expected": ["SKU-MUG"],
+            "sent": ["SKU-HOODIE-L"],
+            "note": "Customer called",
+        },
+    )
     runtime.jobs.drain()
     return data["reportIncident"]["incident"]["id"]
 

@@ -6,7 +6,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from tests.ui.conftest import track_order
 
 POLICY = "{ policy { version document } }"
-SAVE = 'mutation { updatePolicy(policy: {rules: []}) { ok policy { version } } }'
+SAVE = "mutation { updatePolicy(policy: {rules: []}) { ok policy { version } } }"
 
 
 def assert_refused(response, words: str):
@@ -86,7 +86,9 @@ def test_another_tenants_token_does_not_open_this_tenants_data(api, installed, o
 
 def test_an_uninstalled_tenant_is_refused(api, installed, runtime):
     token = installed.dashboard_token()
-    response = installed.send_webhook("APP_DELETED", {"issuedAt": "2026-11-27T10:00:00+00:00", "app": {"id": installed.app_id}})
+    response = installed.send_webhook(
+        "APP_DELETED", {"issuedAt": "2026-11-27T10:00:00+00:00", "app": {"id": installed.app_id}}
+    )
     assert response.status_code == 200
     runtime.jobs.drain()
     assert_refused(api.post(POLICY, token=token), "has not installed")

@@ -7,8 +7,8 @@ query($id: ID!) { incident(id: $id) {
   id state kind orderUrl dashboardPath orderNumber expectedSkus sentSkus note offerType offerValue
   decision { reason rule needsApproval offerType goodwill } timeline { type message }
 } }"""
-APPROVE = 'mutation($id: ID!) { approveIncident(id: $id) { id state } }'
-DECLINE = 'mutation($id: ID!, $r: String) { declineIncident(id: $id, reason: $r) { id state decision { reason } } }'
+APPROVE = "mutation($id: ID!) { approveIncident(id: $id) { id state } }"
+DECLINE = "mutation($id: ID!, $r: String) { declineIncident(id: $id, reason: $r) { id state decision { reason } } }"
 LIST = """
 query($state: String, $kind: IncidentKind, $channel: String, $from: Date, $to: Date, $first: Int!, $after: String) {
   incidents(state: $state, kind: $kind, channel: $channel, dateFrom: $from, dateTo: $to, first: $first, after: $after) {
@@ -84,7 +84,9 @@ def test_a_wrong_item_report_needs_the_expected_sku(api, installed, runtime):
 
 def test_the_list_filters_and_pages(api, installed, runtime, clock):
     use_policy(runtime, installed, GIFT_CARD_POLICY)
-    late = api(REPORT, {"orderId": track_order(installed, runtime, channel="channel-pln")["id"], "kind": "LATE_SHIPMENT"})
+    late = api(
+        REPORT, {"orderId": track_order(installed, runtime, channel="channel-pln")["id"], "kind": "LATE_SHIPMENT"}
+    )
     clock.advance(minutes=5)
     wrong = report_wrong_item(api, runtime, track_order(installed, runtime))
     runtime.jobs.drain()

@@ -46,9 +46,14 @@ def test_a_valid_policy_becomes_the_next_version_with_who_saved_it(api, installe
 
 
 def test_validate_policy_reports_without_saving(api):
-    data = api('query($p: JSON!) { validatePolicy(policy: $p) { ok errors { path message } } }',
-               {"p": {"promises": {"cutoff_hour": 25}}})
-    assert data["validatePolicy"] == {"ok": False, "errors": [{"path": "promises.cutoff_hour", "message": "must be <= 23"}]}
+    data = api(
+        "query($p: JSON!) { validatePolicy(policy: $p) { ok errors { path message } } }",
+        {"p": {"promises": {"cutoff_hour": 25}}},
+    )
+    assert data["validatePolicy"] == {
+        "ok": False,
+        "errors": [{"path": "promises.cutoff_hour", "message": "must be <= 23"}],
+    }
     assert api(POLICY)["policy"]["version"] == 1
 
 
@@ -60,17 +65,26 @@ def test_the_json_schema_is_published(api):
 def test_simulation_compares_a_candidate_with_what_the_live_policy_gave(api, installed, runtime):
     use_policy(runtime, installed, GIFT_CARD_POLICY)
     incident_id = report_wrong_item(api, runtime, track_order(installed, runtime))
-    api('mutation($id: ID!) { approveIncident(id: $id) { id } }', {"id": incident_id})
+    api("mutation($id: ID!) { approveIncident(id: $id) { id } }", {"id": incident_id})
     runtime.jobs.drain()
 
-    generous = {"rules": [{"name": "Wrong item", "when": {"kinds": ["wrong_item"]},
-                           "offer": {"gift_card": {"amount": 40}}}]}
+    generous = {
+        "rules": [{"name": "Wrong item", "when": {"kinds": ["wrong_item"]}, "offer": {"gift_card": {"amount": 40}}}]
+    }
     result = api(SIMULATE, {"policy": generous, "days": 30})["simulatePolicy"]
     assert result["ok"] and result["incidents"] == 1
-    assert result["currencies"] == [{
-        "currency": "USD", "incidents": 1, "wouldGive": 1, "wouldCost": "40.00", "wouldNeedApproval": 0,
-        "blockedByLimits": 0, "gave": 1, "gaveCost": "15.00",
-    }]
+    assert result["currencies"] == [
+        {
+            "currency": "USD",
+            "incidents": 1,
+            "wouldGive": 1,
+            "wouldCost": "40.00",
+            "wouldNeedApproval": 0,
+            "blockedByLimits": 0,
+            "gave": 1,
+            "gaveCost": "15.00",
+        }
+    ]
     (change,) = result["changes"]
     assert change["live"] == "gift card (USD 15.00)" and change["simulated"] == "gift card (USD 40.00)"
 
@@ -82,7 +96,9 @@ def test_simulation_compares_a_candidate_with_what_the_live_policy_gave(api, ins
 def test_simulating_an_invalid_policy_gives_the_errors(api):
     result = api(SIMULATE, {"policy": with_rule(offer={"gift_card": {}}), "days": 30})["simulatePolicy"]
     assert result["ok"] is False
-    assert result["errors"] == [{"path": "rules[0].offer.gift_card", "message": "give either amount or percent_of_order"}]
+    assert result["errors"] == [
+        {"path": "rules[0].offer.gift_card", "message": "give either amount or percent_of_order"}
+    ]
 
 
 def test_message_preview_uses_the_override_and_explains_when_it_cannot(api):

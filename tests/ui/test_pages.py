@@ -20,7 +20,11 @@ def test_pages_are_html_shells_with_a_strict_content_security_policy(client, pat
 
 
 def test_scripts_and_styles_are_served_by_the_app(client):
-    for name, mimetype in [("dashboard.js", "text/javascript"), ("policy_form.js", "text/javascript"), ("app.css", "text/css")]:
+    for name, mimetype in [
+        ("dashboard.js", "text/javascript"),
+        ("policy_form.js", "text/javascript"),
+        ("app.css", "text/css"),
+    ]:
         response = client.get(f"/static/{name}")
         assert response.status_code == 200 and response.mimetype == mimetype, name
         assert "https://" not in response.get_data(as_text=True), f"{name} refers to another host"

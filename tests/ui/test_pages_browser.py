@@ -42,12 +42,17 @@ def page(browser, host, app_server):
     page.set_default_timeout(10_000)
     page.requests, page.problems = [], []
     page.on("request", lambda r: page.requests.append(r.url))
-    page.on("console", lambda m: page.problems.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: page.problems.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None,
+    )
     page.on("response", lambda r: page.problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
     page.on("pageerror", lambda e: page.problems.append(str(e)))
     yield page
     allowed = {urlsplit(app_server.url).netloc, urlsplit(host.url).netloc}
-    outside = [u for u in page.requests if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc not in allowed]
+    outside = [
+        u for u in page.requests if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc not in allowed
+    ]
     assert outside == [], "the pages load nothing from elsewhere"
     assert page.problems == [], page.problems
     context.close()
@@ -101,7 +106,9 @@ def test_policy_edit_shows_the_validators_message_then_saves_a_new_version(page,
     assert (version, by) == (2, "staff@example.com")
     assert document["promises"]["cutoff_hour"] == 16
     assert document["rules"][0] == {
-        "name": "Very late", "approval": "auto", "when": {"kinds": ["late_shipment", "late_delivery"], "min_days_late": 3},
+        "name": "Very late",
+        "approval": "auto",
+        "when": {"kinds": ["late_shipment", "late_delivery"], "min_days_late": 3},
         "offer": {"gift_card": {"amount": {"EUR": 15, "USD": 15}, "expires_in_days": 365}},
     }
     assert [r["name"] for r in document["rules"]] == ["Very late", "Late", "Wrong item"]
@@ -145,7 +152,7 @@ def test_channel_overrides_budgets_and_the_json_editor(page, host, runtime, inst
 
 
 def test_simulation_compares_with_what_the_live_policy_gave(page, host, runtime, installed, pending_incident, api):
-    api('mutation($id: ID!) { approveIncident(id: $id) { id } }', {"id": pending_incident})
+    api("mutation($id: ID!) { approveIncident(id: $id) { id } }", {"id": pending_incident})
     runtime.jobs.drain()
     frame = app_frame(page, host)
     rule = frame.locator("article.rule").first
@@ -171,7 +178,10 @@ def test_message_preview_follows_the_override_and_resets_to_built_in(page, host,
 
     frame.get_by_role("button", name="Save override").click()
     expect(frame.get_by_text("Your override is live")).to_be_visible()
-    assert live_policy(runtime, installed)[1]["templates"]["late_shipment"]["fi"]["subject"] == "Anteeksi, {{ customer_first_name }}!"
+    assert (
+        live_policy(runtime, installed)[1]["templates"]["late_shipment"]["fi"]["subject"]
+        == "Anteeksi, {{ customer_first_name }}!"
+    )
 
     frame.get_by_label("Subject").fill("{{ ''.__class__ }}")
     expect(frame.get_by_text("Your override cannot be used")).to_be_visible()
@@ -201,7 +211,7 @@ def test_approving_a_pending_incident_creates_the_gift_card(page, host, runtime,
 
 
 def test_insights_and_the_dark_theme(page, host, runtime, installed, pending_incident, api):
-    api('mutation($id: ID!) { approveIncident(id: $id) { id } }', {"id": pending_incident})
+    api("mutation($id: ID!) { approveIncident(id: $id) { id } }", {"id": pending_incident})
     runtime.jobs.drain()
     track_order(installed, runtime)
     frame = app_frame(page, host, theme="dark")

@@ -11,12 +11,26 @@ START = datetime(2025, 3, 28, 12, tzinfo=timezone.utc)
 GIFT_20 = {"rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 20}}}]}
 
 
-def replay(n: int, *, at: datetime | None = None, email: str | None = None, currency="EUR",
-           live=OfferType.APOLOGY_ONLY, live_value="0") -> Replay:
+def replay(
+    n: int,
+    *,
+    at: datetime | None = None,
+    email: str | None = None,
+    currency="EUR",
+    live=OfferType.APOLOGY_ONLY,
+    live_value="0",
+) -> Replay:
     order = OrderFacts(
-        order_id=f"order-{n}", number=str(n), channel_slug="default", currency=currency, total=Decimal(100),
-        shipping_price=Decimal(5), customer_email=email or f"c{n}@example.com", customer_first_name=None,
-        language="en", created_at=START,
+        order_id=f"order-{n}",
+        number=str(n),
+        channel_slug="default",
+        currency=currency,
+        total=Decimal(100),
+        shipping_price=Decimal(5),
+        customer_email=email or f"c{n}@example.com",
+        customer_first_name=None,
+        language="en",
+        created_at=START,
     )
     incident = IncidentFacts(kind=IncidentKind.LATE_SHIPMENT, source=IncidentSource.DEADLINE, days_late=2)
     return Replay(f"i{n}", at or START + timedelta(hours=n), incident, order, live, Decimal(live_value))
@@ -41,7 +55,11 @@ def test_a_new_month_starts_with_a_fresh_budget():
 
 def test_the_per_customer_limit_counts_what_the_candidate_gave_inside_its_window():
     same = "loyal@example.com"
-    replays = [replay(1, email=same), replay(2, email=same.upper()), replay(3, email=same, at=START + timedelta(days=40))]
+    replays = [
+        replay(1, email=same),
+        replay(2, email=same.upper()),
+        replay(3, email=same, at=START + timedelta(days=40)),
+    ]
     result = simulate(replays, policy({"per_customer": {"max": 1, "days": 30}}))
     (eur,) = result.by_currency
     assert (eur.would_give, eur.blocked_by_limits) == (2, 1)

@@ -39,7 +39,9 @@ def incidents(
     )
     first = max(1, min(first, MAX_PAGE))
     with info.context.runtime.db.read() as session:
-        rows, has_next = incident_store.list_incidents(session, caller.tenant_id, filters, first=first, after=_cursor_in(after))
+        rows, has_next = incident_store.list_incidents(
+            session, caller.tenant_id, filters, first=first, after=_cursor_in(after)
+        )
         return IncidentPage(
             items=[Incident.from_row(r, caller.saleor_api_url) for r in rows],
             total_count=incident_store.count_incidents(session, caller.tenant_id, filters),
@@ -62,12 +64,17 @@ def tracked_order(info: strawberry.Info, order_id: strawberry.ID) -> TrackedOrde
         row = orders.find(session, caller.tenant_id, str(order_id))
         if row is None:
             return None
-        lines = [OrderLine(sku=l.get("sku"), name=str(l.get("name", "")), quantity=int(l.get("quantity", 0)))
-                 for l in (row.facts or {}).get("lines", [])]
+        lines = [
+            OrderLine(sku=l.get("sku"), name=str(l.get("name", "")), quantity=int(l.get("quantity", 0)))
+            for l in (row.facts or {}).get("lines", [])
+        ]
         found = incident_store.open_for_order(session, caller.tenant_id, row.order_id)
         return TrackedOrder(
-            order_id=row.order_id, number=row.number, channel=row.channel_slug,
-            order_url=dashboard_order_url(caller.saleor_api_url, row.order_id), lines=lines,
+            order_id=row.order_id,
+            number=row.number,
+            channel=row.channel_slug,
+            order_url=dashboard_order_url(caller.saleor_api_url, row.order_id),
+            lines=lines,
             incidents=[Incident.from_row(i, caller.saleor_api_url) for i in found],
         )
 
@@ -81,7 +88,9 @@ def approve_incident(info: strawberry.Info, id: strawberry.ID) -> Incident:
 def decline_incident(info: strawberry.Info, id: strawberry.ID, reason: str | None = None) -> Incident:
     caller = info.context.caller
     reason = (reason or "").strip()[:500] or None
-    _act(lambda: incidents_flow.decline(info.context.runtime, caller.tenant_id, str(id), by=caller.email, reason=reason))
+    _act(
+        lambda: incidents_flow.decline(info.context.runtime, caller.tenant_id, str(id), by=caller.email, reason=reason)
+    )
     return _reload(info, str(id))
 
 
@@ -95,11 +104,16 @@ def report_incident(
 ) -> ReportResult:
     caller = info.context.caller
     report = staff_report.StaffReport(
-        order_id=str(order_id), kind=kind, note=(note or "").strip()[:1000] or None,
-        expected_skus=_skus(expected_skus), sent_skus=_skus(sent_skus),
+        order_id=str(order_id),
+        kind=kind,
+        note=(note or "").strip()[:1000] or None,
+        expected_skus=_skus(expected_skus),
+        sent_skus=_skus(sent_skus),
     )
     try:
-        incident_id, created = staff_report.report_incident(info.context.runtime, caller.tenant_id, report, by=caller.email)
+        incident_id, created = staff_report.report_incident(
+            info.context.runtime, caller.tenant_id, report, by=caller.email
+        )
     except staff_report.OrderNotTracked as exc:
         raise NotFoundError(str(exc)) from None
     except staff_report.ReportInvalid as exc:

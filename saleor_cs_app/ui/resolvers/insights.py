@@ -23,9 +23,14 @@ def month_insights(info: strawberry.Info, month: str | None = None) -> Insights:
         return [Count(label=c.label, count=c.count) for c in items]
 
     return Insights(
-        month=found.month, incidents=found.incidents,
-        by_kind=counts(found.by_kind), by_state=counts(found.by_state), by_carrier=counts(found.by_carrier),
-        by_warehouse=counts(found.by_warehouse), by_sku=counts(found.by_sku),
+        month=found.month,
+        incidents=found.incidents,
+        by_kind=counts(found.by_kind),
+        by_state=counts(found.by_state),
+        by_carrier=counts(found.by_carrier),
+        by_warehouse=counts(found.by_warehouse),
+        by_sku=counts(found.by_sku),
         budget=[BudgetUse(currency=b.currency, spent=money(b.spent), budget=money(b.budget)) for b in found.budget],
-        emailed=found.emailed, median_minutes_to_email=found.median_minutes_to_email,
+        emailed=found.emailed,
+        median_minutes_to_email=found.median_minutes_to_email,
     )

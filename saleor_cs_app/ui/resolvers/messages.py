@@ -40,5 +40,10 @@ def preview_message(
         rendered = preview(kind, language, offer, parts or None, shipped_now=shipped_now)
     except ValueError as exc:
         raise ApiError(str(exc)) from None
-    return MessagePreview(subject=rendered.subject, text=rendered.text, html=rendered.html,
-                          language=rendered.language, override_error=rendered.override_error)
+    return MessagePreview(
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        language=rendered.language,
+        override_error=rendered.override_error,
+    )

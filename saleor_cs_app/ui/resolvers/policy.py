@@ -53,21 +53,39 @@ def simulate_policy(info: strawberry.Info, policy: JSON, days: int) -> Simulatio
     try:
         parsed = parse_policy(policy)
     except PolicyInvalid as exc:
-        return SimulationResult(ok=False, errors=_mapped(exc), days=days, incidents=0, currencies=[], changes=[],
-                                more_changes=0)
+        return SimulationResult(
+            ok=False, errors=_mapped(exc), days=days, incidents=0, currencies=[], changes=[], more_changes=0
+        )
     result = simulate_recent(info.context.runtime, info.context.caller.tenant_id, parsed, days)
     return SimulationResult(
-        ok=True, errors=[], days=days, incidents=result.incidents,
+        ok=True,
+        errors=[],
+        days=days,
+        incidents=result.incidents,
         currencies=[
             SimulationCurrency(
-                currency=c.currency, incidents=c.incidents, would_give=c.would_give, would_cost=money(c.would_cost),
-                would_need_approval=c.would_need_approval, blocked_by_limits=c.blocked_by_limits,
-                gave=c.gave, gave_cost=money(c.gave_cost),
+                currency=c.currency,
+                incidents=c.incidents,
+                would_give=c.would_give,
+                would_cost=money(c.would_cost),
+                would_need_approval=c.would_need_approval,
+                blocked_by_limits=c.blocked_by_limits,
+                gave=c.gave,
+                gave_cost=money(c.gave_cost),
             )
             for c in result.by_currency
         ],
-        changes=[SimulationChange(incident_id=c.incident_id, order_number=c.order_number, kind=c.kind, live=c.live,
-                                  simulated=c.simulated, reason=c.reason) for c in result.changes],
+        changes=[
+            SimulationChange(
+                incident_id=c.incident_id,
+                order_number=c.order_number,
+                kind=c.kind,
+                live=c.live,
+                simulated=c.simulated,
+                reason=c.reason,
+            )
+            for c in result.changes
+        ],
         more_changes=result.more_changes,
     )
 
