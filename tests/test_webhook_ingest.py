@@ -174,3 +174,22 @@ def test_health_and_readiness(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.get_json()["checks"] == {"database": "ok", "queue": "ok"}
+
+
+def test_a_queue_outage_is_503_so_saleor_retries_and_the_retry_is_processed(installed, runtime, monkeypatch):
+    body = body_of({**PAYLOAD, "issuedAt": "2026-11-27T12:00:00+00:00"})
+    real_enqueue = runtime.jobs.enqueue
+
+    def broken(*args):
+        raise ConnectionError("queue down")
+
+    monkeypatch.setattr(runtime.jobs, "enqueue", broken)
+    first = installed.send_webhook("ORDER_CREATED", body)
+    assert first.status_code == 503 and first.json()["error"]["code"] == "QUEUE_UNAVAILABLE"
+    assert delivery_count(runtime) == 1, "the delivery is kept even though the queue was down"
+    monkeypatch.setattr(runtime.jobs, "enqueue", real_enqueue)
+    retry = installed.send_webhook("ORDER_CREATED", body)  # Saleor's retry: same bytes
+    assert retry.status_code == 200
+    runtime.jobs.drain()
+    with runtime.db.read() as session:
+        assert session.scalar(select(WebhookDelivery.state)) == "done"
