@@ -32,8 +32,8 @@ class SmtpSettings:
     port: int
     username: str | None
     password: str | None = field(repr=False)
-    use_tls: bool  # implicit TLS (smtps://)
-    starttls: bool
+    use_tls: bool = False  # implicit TLS (smtps://)
+    starttls: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True)
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         raise SettingsError(f"LOG_LEVEL: {log_level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
     allowed = tuple(p.strip() for p in env.get("ALLOWED_SALEOR_URLS", "").split(",") if p.strip())
-    smtp = _parse_smtp_url(env["SMTP_URL"]) if "SMTP_URL" in env else None
+    smtp = parse_smtp_url(env["SMTP_URL"]) if "SMTP_URL" in env else None
     mail_from = env.get("MAIL_FROM", "Customer care <care@localhost>")
     if "@" not in mail_from:
         raise SettingsError(f"MAIL_FROM: {mail_from!r} has no e-mail address")
@@ -142,14 +142,15 @@ def _parse_redis_url(value: str | None) -> str | None:
     return value
 
 
-def _parse_smtp_url(value: str) -> SmtpSettings:
+def parse_smtp_url(value: str, *, name: str = "SMTP_URL") -> SmtpSettings:
+    """Also parses a merchant's own mail server, entered in the dashboard."""
     parts = urlsplit(value)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise SettingsError("SMTP_URL: expected smtp://user:pass@host:port or smtps://…")
+        raise SettingsError(f"{name}: expected smtp://user:pass@host:port or smtps://…")
     try:
         port = parts.port or (465 if parts.scheme == "smtps" else 25)
     except ValueError:
-        raise SettingsError("SMTP_URL: the port is not a number") from None
+        raise SettingsError(f"{name}: the port is not a number") from None
     query = parse_qs(parts.query)
     return SmtpSettings(
         host=parts.hostname,

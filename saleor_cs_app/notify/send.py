@@ -18,7 +18,8 @@ from sqlalchemy import select
 from saleor_cs_app.notify.smtp import Email, PermanentFailure, SmtpSender, TemporaryFailure
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import incidents
-from saleor_cs_app.store.models import Incident, OutboxMessage
+from saleor_cs_app.settings import SmtpSettings, parse_smtp_url
+from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
         if row.next_attempt_at > now:
             return int((row.next_attempt_at - now).total_seconds()) + 1
         row.attempts += 1
-        if runtime.settings.smtp is None:
+        server = mail_server_for(runtime, session.get_one(Tenant, row.tenant_id))
+        if server is None:
             row.state, row.sent_at = "dry_run", now
             _settle_incident(session, row, now, "Dry run (SMTP_URL unset): message written to the outbox and the log")
             log.info("dry-run e-mail", extra={"incident": row.incident_id, "subject": row.subject, "to": row.mail_to})
@@ -58,7 +60,7 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
         attempt = row.attempts
     try:
         # EHLO with our public host name; smtplib would otherwise look up this machine's FQDN.
-        SmtpSender(runtime.settings.smtp, local_hostname=urlsplit(runtime.settings.app_url).hostname).send(email)
+        SmtpSender(server, local_hostname=urlsplit(runtime.settings.app_url).hostname).send(email)
     except TemporaryFailure as exc:
         if exc.maybe_delivered:
             # The connection dropped after the whole message went out: the server
@@ -71,6 +73,13 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
         return None
     _finish(runtime, message_id, "sent", None)
     return None
+
+
+def mail_server_for(runtime: Runtime, tenant: Tenant) -> SmtpSettings | None:
+    """The merchant's own server when they set one, else the operator's SMTP_URL (None: dry run)."""
+    if tenant.mail_server_ciphertext is not None:
+        return parse_smtp_url(runtime.cipher.decrypt(tenant.mail_server_ciphertext), name="mail server")
+    return runtime.settings.smtp
 
 
 def _back_to_pending(runtime: Runtime, message_id: int, attempt: int, error: str) -> int | None:

@@ -66,6 +66,8 @@ class Tenant(Base):
     installed_at: Mapped[datetime]
     uninstalled_at: Mapped[datetime | None]
     saleor_version: Mapped[str | None] = mapped_column(String(40))
+    # The merchant's own SMTP server (an smtp:// URL with its password), encrypted like the token.
+    mail_server_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     @property
     def is_active(self) -> bool:

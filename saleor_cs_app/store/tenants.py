@@ -53,3 +53,7 @@ def replace_jwks(session: Session, tenant_id: int, jwks: str, now: datetime) -> 
 
 def all_active(session: Session) -> list[Tenant]:
     return [t for t in session.scalars(select(Tenant).where(Tenant.uninstalled_at.is_(None))) if t.is_active]
+
+
+def set_mail_server(session: Session, tenant_id: int, ciphertext: bytes | None) -> None:
+    session.get_one(Tenant, tenant_id).mail_server_ciphertext = ciphertext

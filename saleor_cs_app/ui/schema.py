@@ -9,6 +9,7 @@ import strawberry
 from saleor_cs_app.ui.errors import ApiError
 from saleor_cs_app.ui.resolvers import incidents as incident_resolvers
 from saleor_cs_app.ui.resolvers import insights as insight_resolvers
+from saleor_cs_app.ui.resolvers import mail_server as mail_server_resolvers
 from saleor_cs_app.ui.resolvers import messages as message_resolvers
 from saleor_cs_app.ui.resolvers import policy as policy_resolvers
 
@@ -31,6 +32,7 @@ class Query:
     insights = strawberry.field(
         resolver=insight_resolvers.month_insights, description="month: YYYY-MM, default this month."
     )
+    mail_server = strawberry.field(resolver=mail_server_resolvers.mail_server, description="Never shows the password.")
 
 
 @strawberry.type
@@ -44,6 +46,7 @@ class Mutation:
     decline_incident = strawberry.mutation(resolver=incident_resolvers.decline_incident)
     report_incident = strawberry.mutation(resolver=incident_resolvers.report_incident)
     preview_message = strawberry.mutation(resolver=message_resolvers.preview_message)
+    update_mail_server = strawberry.mutation(resolver=mail_server_resolvers.update_mail_server)
 
 
 class AppSchema(strawberry.Schema):

@@ -272,3 +272,19 @@ def test_a_user_without_manage_orders_sees_the_refusal(page, host):
     frame = page.frame_locator("#app")
     expect(frame.get_by_text("needs the MANAGE_ORDERS permission").first).to_be_visible()
     page.problems.clear()  # the refused API call is logged by the browser as a 401
+
+
+def test_the_merchant_sets_their_own_mail_server_and_the_password_is_not_shown(page, host, runtime, installed):
+    frame = app_frame(page, host)
+    frame.get_by_role("tab", name="Messages").click()
+    expect(frame.get_by_text("No mail server yet")).to_be_visible()
+    server = frame.get_by_label("Your mail server (SMTP URL)")
+    server.fill("http://wrong")
+    frame.get_by_role("button", name="Use this server").click()
+    expect(frame.get_by_text("expected smtp://user:pass@host:port")).to_be_visible()
+    server.fill("smtp://shop:hunter2@mail.shop.example:587?starttls=1")
+    frame.get_by_role("button", name="Use this server").click()
+    expect(frame.get_by_text("Your server: shop at mail.shop.example:587 (starttls).")).to_be_visible()
+    expect(server).to_have_value("")
+    assert "hunter2" not in frame.locator("body").inner_text()
+    snap(page, "12-messages-mail-server")

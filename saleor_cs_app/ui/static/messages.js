@@ -2,6 +2,7 @@
 import { gql } from "./api.js";
 import { notify } from "./bridge.js";
 import { banner, busy, clear, field, h, KIND_LABELS, label, OFFER_LABELS, select, toast } from "./dom.js";
+import { mailServerCard } from "./mail_server.js";
 
 const LANGUAGES = { en: "English", fi: "Finnish", pl: "Polish", lt: "Lithuanian", de: "German", sv: "Swedish" };
 const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } } policy { document version } }`;
@@ -56,7 +57,8 @@ export function mountMessages(panel) {
         h("details", { style: "margin-top:12px" }, h("summary", {}, "Variables you can use"), variables)),
       h("section", { class: "card", "aria-label": "Preview" },
         h("div", { class: "card-head" }, h("h2", {}, "Preview"), h("div", { class: "row", role: "group", "aria-label": "Show" }, views)),
-        overrideError, previewSubject, frame, plain)));
+        overrideError, previewSubject, frame, plain)),
+    mailServerCard());
 
   for (const el of [kind, language]) el.addEventListener("change", () => { loadOverride(); schedulePreview(0); });
   offer.addEventListener("change", () => schedulePreview(0));
