@@ -8,6 +8,17 @@ from saleor_cs_app.jobs import sweep
 from tests.flows import incidents, mutation_names, outbox, timeline
 
 
+def late_order_after_sweep(saleor, runtime, clock) -> dict:
+    """An order whose ship-by passed, found by the sweep and handled (customer e-mailed)."""
+    order = saleor.add_order()
+    saleor.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    clock.advance(days=10)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    return order
+
+
 def test_a_paid_order_not_shipped_by_its_promise_gets_one_voucher_one_email_and_a_note(installed, runtime, clock, mail):
     order = installed.add_order(channel="channel-pln", languageCodeEnum="PL_PL")
     assert installed.send_webhook("ORDER_CREATED", order_id=order["id"]).status_code == 200
@@ -103,12 +114,7 @@ def test_reconciliation_tracks_orders_whose_webhooks_never_arrived(installed, ru
 
 
 def test_the_late_order_shipping_sends_one_follow_up_with_the_tracking_number(installed, runtime, clock, mail):
-    order = installed.add_order()
-    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
-    runtime.jobs.drain()
-    clock.advance(days=10)
-    sweep.run(runtime)
-    runtime.jobs.drain()
+    order = late_order_after_sweep(installed, runtime, clock)
     assert len(mail.messages) == 1
     fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI123456789")
     for _ in range(2):  # FULFILLMENT_CREATED and ORDER_FULFILLED both show the shipped order
@@ -121,12 +127,7 @@ def test_the_late_order_shipping_sends_one_follow_up_with_the_tracking_number(in
 
 
 def test_events_the_app_caused_itself_do_not_loop(installed, runtime, clock, mail):
-    order = installed.add_order()
-    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
-    runtime.jobs.drain()
-    clock.advance(days=10)
-    sweep.run(runtime)
-    runtime.jobs.drain()
+    order = late_order_after_sweep(installed, runtime, clock)
     echoed = installed.deliver_events()  # ORDER_UPDATED for our note, ORDER_METADATA_UPDATED, …
     assert echoed and all(r.status_code == 200 for r in echoed)
     runtime.jobs.drain()
@@ -134,12 +135,7 @@ def test_events_the_app_caused_itself_do_not_loop(installed, runtime, clock, mai
 
 
 def test_a_tracking_link_pasted_as_the_number_becomes_the_next_step(installed, runtime, clock, mail):
-    order = installed.add_order()
-    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
-    runtime.jobs.drain()
-    clock.advance(days=10)
-    sweep.run(runtime)
-    runtime.jobs.drain()
+    order = late_order_after_sweep(installed, runtime, clock)
     fulfillment = installed.add_fulfillment(order["id"], tracking_number="https://track.example/JJ123")
     installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
     runtime.jobs.drain()
