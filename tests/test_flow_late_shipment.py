@@ -127,7 +127,7 @@ def test_the_late_order_shipping_sends_one_follow_up_with_the_tracking_number(in
 
 
 def test_events_the_app_caused_itself_do_not_loop(installed, runtime, clock, mail):
-    order = late_order_after_sweep(installed, runtime, clock)
+    late_order_after_sweep(installed, runtime, clock)
     echoed = installed.deliver_events()  # ORDER_UPDATED for our note, ORDER_METADATA_UPDATED, …
     assert echoed and all(r.status_code == 200 for r in echoed)
     runtime.jobs.drain()
