@@ -2,6 +2,7 @@
 
     detected ─decide─▶ pending_approval ─approve─▶ acting ─goodwill, note─▶ notifying ─send─▶ notified
                     └──────────────────────────▶ acting        (decline: acting with an apology only)
+    acting ─▶ handled            (the order has no e-mail address: goodwill and note only)
     any Saleor refusal ─▶ failed (reservation released, reason shown to the merchant)
 
 Deciding and reserving budget is one transaction. Acting holds a lease on the
@@ -42,12 +43,6 @@ def handle(runtime: Runtime, incident_id: str) -> int | None:
         return _release_for_retry(runtime, incident_id, str(exc))
     _decide(runtime, incident_id, prices)
     return _act(runtime, incident_id)
-
-
-def send(runtime: Runtime, message_id: int) -> int | None:
-    from saleor_cs_app.notify.send import send_outbox_message
-
-    return send_outbox_message(runtime, message_id)
 
 
 # -- deciding ----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ def backoff_seconds(attempt: int) -> int:
 
 def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
     from saleor_cs_app.jobs import deliveries, incidents_flow, sweep
+    from saleor_cs_app.notify.send import send_outbox_message
 
     @huey.task(name="process_delivery")
     def process_delivery(delivery_id: int) -> None:
@@ -42,7 +43,7 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
 
     @huey.task(name="send_message")
     def send_message(message_id: int) -> None:
-        delay = incidents_flow.send(runtime, message_id)
+        delay = send_outbox_message(runtime, message_id)
         if delay is not None:
             raise RetryTask(delay=delay)
 
