@@ -7,7 +7,6 @@ database connections.
 
 from __future__ import annotations
 
-import logging
 import signal
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,8 +17,6 @@ from huey.storage import SqliteStorage
 from sqlalchemy.engine import make_url
 
 from saleor_cs_app.runtime import Runtime
-
-log = logging.getLogger(__name__)
 
 
 def make_huey(runtime: Runtime) -> Huey:

@@ -6,7 +6,6 @@ use exponential backoff; every task is safe to run twice.
 
 from __future__ import annotations
 
-import logging
 from types import SimpleNamespace
 
 from huey import crontab
@@ -15,7 +14,6 @@ from huey.exceptions import RetryTask
 
 from saleor_cs_app.runtime import Runtime
 
-log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 

@@ -4,7 +4,6 @@ never twice (one row per incident and purpose)."""
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime
 from decimal import Decimal
 from email.utils import formataddr, parseaddr
@@ -21,7 +20,6 @@ from saleor_cs_app.settings import Settings
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import Incident, OutboxMessage, TrackedOrder
 
-log = logging.getLogger(__name__)
 
 INITIAL = "initial"
 SHIPPED = "shipped"

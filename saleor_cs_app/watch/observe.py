@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 
 from saleor_cs_app.care.detection import Detection, assess
 from saleor_cs_app.care.model import IncidentKind
@@ -10,8 +9,6 @@ from saleor_cs_app.store import incidents, orders, policies
 from saleor_cs_app.watch import snapshot
 from saleor_cs_app.watch.opening import hand_over, open_from_deadline, open_from_signal, rules_for
 from saleor_cs_app.webhooks.context import WebhookContext
-
-log = logging.getLogger(__name__)
 
 
 def observe_order_snapshot(ctx: WebhookContext, order: dict) -> None:

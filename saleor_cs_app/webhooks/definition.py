@@ -12,10 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from saleor_cs_app.saleor.documents import with_fragments
+
 if TYPE_CHECKING:
     from saleor_cs_app.webhooks.context import WebhookContext
-
-from saleor_cs_app.saleor.documents import with_fragments
 
 SUBSCRIPTIONS = Path(__file__).parent / "subscriptions"
 
