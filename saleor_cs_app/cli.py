@@ -106,7 +106,7 @@ def manifest(file: Path | None) -> None:
         file.write_text(text)
 
 
-@main.command(help="Run one detection sweep now, and process what it queued.")
+@main.command(help="Run one detection sweep now; the incidents it opens are queued for the workers.")
 def sweep() -> None:
     from saleor_cs_app.jobs import sweep as sweep_job
     from saleor_cs_app.jobs.queue import Jobs

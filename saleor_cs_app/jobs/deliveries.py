@@ -10,6 +10,7 @@ from sqlalchemy import select
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import tenants
 from saleor_cs_app.store.models import WebhookDelivery
+from saleor_cs_app.watch.snapshot import parse_time
 from saleor_cs_app.webhooks import by_event
 from saleor_cs_app.webhooks.context import WebhookContext
 
@@ -34,7 +35,7 @@ def process(runtime: Runtime, delivery_id: int) -> int | None:
                 session=session,
                 tenant=tenant,
                 now=runtime.clock(),
-                issued_at=_parse_time(payload.get("issuedAt")),
+                issued_at=parse_time(payload.get("issuedAt")),
             )
             if tenant.is_active and definition is not None:
                 definition.handle(ctx, payload)
@@ -59,14 +60,3 @@ def _record_failure(runtime: Runtime, delivery_id: int, exc: Exception) -> int:
         if delivery.attempts >= MAX_ATTEMPTS:
             delivery.state = "failed"
         return delivery.attempts
-
-
-def _parse_time(value):
-    from datetime import datetime
-
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None

@@ -223,8 +223,9 @@ def _act(runtime: Runtime, incident_id: str) -> int | None:
 
 def incident_goodwill(runtime: Runtime, client, incident: Incident, original: dict, facts: dict) -> GoodwillResult:
     """Create the goodwill once; a retry after it was recorded reuses the record."""
-    if incident.goodwill_code is not None or incident.offer_type == OfferType.APOLOGY_ONLY.value:
-        done = (incident.decision or {}).get("goodwill") or {}
+    done = (incident.decision or {}).get("goodwill")
+    if done is not None or incident.offer_type == OfferType.APOLOGY_ONLY.value:
+        done = done or {}
         return GoodwillResult(
             reference=done.get("reference"),
             code=incident.goodwill_code,
@@ -251,7 +252,7 @@ def incident_goodwill(runtime: Runtime, client, incident: Incident, original: di
     result = carry_out(client, request, original, today=today, secret_key=runtime.settings.secret_key)
     with runtime.db.transaction() as session:
         row = session.get_one(Incident, incident.id, with_for_update=True, populate_existing=True)
-        row.goodwill_code = result.code or ""
+        row.goodwill_code = result.code
         row.decision = {
             **row.decision,
             "goodwill": {
@@ -292,9 +293,7 @@ def _release_for_retry(runtime: Runtime, incident_id: str, error: str) -> int | 
     with runtime.db.transaction() as session:
         row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
         if row.attempts >= MAX_ATTEMPTS:
-            row.state, row.lease_until, row.error = "failed", None, error
-            budget.settle(session, incident_id, "released")
-            incidents.add_event(session, row, runtime.clock(), "failed", f"Gave up after {row.attempts} tries: {error}")
+            _mark_failed(session, row, runtime.clock(), error, f"Gave up after {row.attempts} tries: {error}")
             return None
         row.lease_until, row.error = None, error
         incidents.add_event(session, row, runtime.clock(), "retrying", f"Will retry: {error}")
@@ -305,10 +304,15 @@ def _fail(runtime: Runtime, incident_id: str, error: str) -> None:
     log.warning("incident failed", extra={"incident": incident_id, "error": error})
     with runtime.db.transaction() as session:
         row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
-        row.state, row.lease_until, row.error = "failed", None, error
-        budget.settle(session, incident_id, "released")
-        incidents.add_event(session, row, runtime.clock(), "failed", error)
+        _mark_failed(session, row, runtime.clock(), error, error)
     return None
+
+
+def _mark_failed(session, row: Incident, now, error: str, event: str) -> None:
+    """Failed for good: the reason is shown to the merchant and the budget is released."""
+    row.state, row.lease_until, row.error = "failed", None, error
+    budget.settle(session, row.id, "released")
+    incidents.add_event(session, row, now, "failed", event)
 
 
 def tenants_token_revoked(runtime: Runtime, tenant: Tenant) -> bool:

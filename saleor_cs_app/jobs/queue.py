@@ -85,7 +85,7 @@ class Jobs:
             self._consumer = None
 
     def drain(self, *, rounds: int = 6) -> int:
-        """Run queued tasks in this thread until the queue is empty (tests, `sweep`).
+        """Run queued tasks in this thread until the queue is empty (for tests).
 
         Delayed tasks (retries) are run early, in at most `rounds` passes, so a
         task that keeps rescheduling itself cannot spin forever. Returns how many ran.

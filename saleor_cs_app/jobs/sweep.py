@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from saleor_cs_app.care.model import IncidentKind
+from saleor_cs_app.care.model import IncidentKind, IncidentSource
 from saleor_cs_app.notify.send import mark_uncertain_sends, requeue_pending
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
 from saleor_cs_app.store import orders, policies, tenants
 from saleor_cs_app.store.models import Tenant, WebhookDelivery
-from saleor_cs_app.watch.opening import hand_over, open_from_deadline, rules_for
+from saleor_cs_app.watch.observe import observe_order_snapshot
+from saleor_cs_app.watch.opening import hand_over, open_broken_promise, rules_for
 from saleor_cs_app.webhooks.context import WebhookContext
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,12 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
                     if deadline.tenant_id not in policy_by_tenant:
                         policy_by_tenant[deadline.tenant_id] = policies.load(session, deadline.tenant_id)
                     rules = rules_for(policy_by_tenant[deadline.tenant_id], tracked)
-                    incident, created = open_from_deadline(
+                    incident, created = open_broken_promise(
                         session,
                         tracked,
                         rules,
                         kind=IncidentKind(deadline.kind),
+                        source=IncidentSource.DEADLINE,
                         fulfillment_id=deadline.fulfillment_id,
                         due_at=deadline.due_at,
                         now=now,
@@ -89,8 +91,6 @@ def active_tenant_ids(runtime: Runtime) -> list[int]:
 
 def reconcile(runtime: Runtime, tenant_id: int) -> int:
     """Page through the tenant's recently changed orders and observe each. Returns orders seen."""
-    from saleor_cs_app.watch.observe import observe_order_snapshot
-
     with runtime.db.read() as session:
         tenant = session.get(Tenant, tenant_id)
         if tenant is None or not tenant.is_active:
@@ -113,7 +113,7 @@ def reconcile(runtime: Runtime, tenant_id: int) -> int:
         for edge in connection.get("edges") or []:
             node = (edge or {}).get("node")
             if node and node.get("id") and node.get("channel"):
-                _observe_one(runtime, tenant_id, node, observe_order_snapshot)
+                _observe_one(runtime, tenant_id, node)
                 seen += 1
         page = connection.get("pageInfo") or {}
         if not page.get("hasNextPage") or not page.get("endCursor"):
@@ -121,7 +121,7 @@ def reconcile(runtime: Runtime, tenant_id: int) -> int:
         after = page["endCursor"]
 
 
-def _observe_one(runtime: Runtime, tenant_id: int, order: dict, observe) -> None:
+def _observe_one(runtime: Runtime, tenant_id: int, order: dict) -> None:
     try:
         with runtime.db.transaction() as session:
             ctx = WebhookContext(
@@ -131,7 +131,7 @@ def _observe_one(runtime: Runtime, tenant_id: int, order: dict, observe) -> None
                 now=runtime.clock(),
                 issued_at=None,
             )
-            observe(ctx, order)
+            observe_order_snapshot(ctx, order)
     except Exception:
         log.exception("reconcile: order skipped", extra={"order": order.get("id")})
         return

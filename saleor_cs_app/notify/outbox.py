@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.care.model import OfferType
+from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.notify.context import MessageContext
 from saleor_cs_app.notify.language import pick_language
 from saleor_cs_app.notify.render import render_message
@@ -25,16 +26,15 @@ INITIAL = "initial"
 SHIPPED = "shipped"
 
 
-def sender(policy, settings: Settings) -> tuple[str, str | None]:
+def sender(policy: Policy, settings: Settings) -> tuple[str, str | None]:
     """(From header, Reply-To address): the merchant's sender from the policy, else MAIL_FROM."""
-    configured = getattr(policy, "sender", None)
-    if configured is not None and getattr(configured, "email", None):
-        return formataddr((configured.name or "", configured.email)), configured.email
+    if policy.sender is not None:
+        return formataddr((policy.sender.name, policy.sender.email)), policy.sender.email
     return settings.mail_from, parseaddr(settings.mail_from)[1] or None
 
 
 def reserve_initial_message(
-    session: Session, incident: Incident, tracked: TrackedOrder, policy, settings: Settings, now: datetime
+    session: Session, incident: Incident, tracked: TrackedOrder, policy: Policy, settings: Settings, now: datetime
 ) -> OutboxMessage | None:
     """The row for the first message, written in the decision's transaction; its body comes later."""
     email = tracked.facts.get("customer_email")
@@ -43,13 +43,21 @@ def reserve_initial_message(
         return None
     mail_from, _ = sender(policy, settings)
     language = pick_language(tracked.facts.get("language_code"), tracked.facts.get("channel_country"))
-    row = OutboxMessage(
+    row = _new_row(incident, INITIAL, language, mail_from, email, now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _new_row(incident: Incident, purpose: str, language: str, mail_from: str, mail_to: str, now: datetime):
+    """An outbox row whose body is filled in later (state `waiting`)."""
+    return OutboxMessage(
         tenant_id=incident.tenant_id,
         incident_id=incident.id,
-        purpose=INITIAL,
+        purpose=purpose,
         language=language,
         mail_from=mail_from,
-        mail_to=email,
+        mail_to=mail_to,
         subject="",
         text="",
         html="",
@@ -58,9 +66,6 @@ def reserve_initial_message(
         next_attempt_at=now,
         created_at=now,
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def compose_initial_message(session: Session, incident: Incident, goodwill, settings: Settings, now: datetime):
@@ -78,13 +83,13 @@ def compose_initial_message(session: Session, incident: Incident, goodwill, sett
         return row  # composed by an earlier attempt
     policy = policies.load(session, incident.tenant_id)
     tracked = orders.find(session, incident.tenant_id, incident.order_id)
-    ctx = message_context(incident, tracked, policy, settings, row.language, goodwill=goodwill, now=now)
+    ctx = message_context(incident, tracked, policy, settings, row.language, goodwill=goodwill)
     _fill(session, row, incident, policy, ctx, now)
     return row
 
 
 def queue_shipped_message(
-    session: Session, incident: Incident, tracked: TrackedOrder, policy, settings: Settings, now: datetime
+    session: Session, incident: Incident, tracked: TrackedOrder, policy: Policy, settings: Settings, now: datetime
 ) -> OutboxMessage | None:
     """The late order shipped: tell the customer once, with tracking when there is one."""
     initial = session.scalar(
@@ -97,31 +102,17 @@ def queue_shipped_message(
     )
     if exists is not None:
         return None
-    row = OutboxMessage(
-        tenant_id=incident.tenant_id,
-        incident_id=incident.id,
-        purpose=SHIPPED,
-        language=initial.language,
-        mail_from=initial.mail_from,
-        mail_to=initial.mail_to,
-        subject="",
-        text="",
-        html="",
-        message_id=make_message_id(parseaddr(initial.mail_from)[1].rpartition("@")[2] or "localhost"),
-        state="waiting",
-        next_attempt_at=now,
-        created_at=now,
-    )
+    row = _new_row(incident, SHIPPED, initial.language, initial.mail_from, initial.mail_to, now)
     session.add(row)
-    ctx = message_context(
-        incident, tracked, policy, settings, initial.language, goodwill=None, now=now, shipped_now=True
-    )
+    ctx = message_context(incident, tracked, policy, settings, initial.language, goodwill=None, shipped_now=True)
     _fill(session, row, incident, policy, ctx, now)
     session.flush()
     return row
 
 
-def _fill(session: Session, row: OutboxMessage, incident: Incident, policy, ctx: MessageContext, now: datetime) -> None:
+def _fill(
+    session: Session, row: OutboxMessage, incident: Incident, policy: Policy, ctx: MessageContext, now: datetime
+) -> None:
     override = _override(policy, incident.kind, row.language) if not ctx.shipped_now else None
     rendered = render_message(ctx, override)
     if rendered.override_error:
@@ -136,26 +127,19 @@ def _fill(session: Session, row: OutboxMessage, incident: Incident, policy, ctx:
     row.state, row.next_attempt_at = "pending", now
 
 
-def _override(policy, kind: str, language: str) -> dict | None:
-    templates = getattr(policy, "templates", None) or {}
-    per_kind = templates.get(kind) if isinstance(templates, dict) else getattr(templates, kind, None)
-    if not per_kind:
-        return None
-    template = per_kind.get(language)
-    if template is None:
-        return None
-    return template.model_dump(exclude_none=True) if hasattr(template, "model_dump") else dict(template)
+def _override(policy: Policy, kind: str, language: str) -> dict | None:
+    template = policy.templates.get(kind, {}).get(language)
+    return template.model_dump(exclude_none=True) if template is not None else None
 
 
 def message_context(
     incident: Incident,
     tracked: TrackedOrder,
-    policy,
+    policy: Policy,
     settings: Settings,
     language: str,
     *,
     goodwill,
-    now: datetime,
     shipped_now: bool = False,
 ) -> MessageContext:
     facts, order = incident.facts or {}, tracked.facts
@@ -200,9 +184,10 @@ def message_context(
     )
 
 
-def _shop_name(policy, settings: Settings) -> str:
-    configured = getattr(getattr(policy, "sender", None), "name", None)
-    return configured or parseaddr(settings.mail_from)[0] or parseaddr(settings.mail_from)[1]
+def _shop_name(policy: Policy, settings: Settings) -> str:
+    if policy.sender is not None:
+        return policy.sender.name
+    return parseaddr(settings.mail_from)[0] or parseaddr(settings.mail_from)[1]
 
 
 def _int(value) -> int | None:

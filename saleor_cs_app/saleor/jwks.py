@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
+
+from saleor_cs_app.store import tenants
+
+if TYPE_CHECKING:
+    from saleor_cs_app.runtime import Runtime
+    from saleor_cs_app.store.models import Tenant
+
+log = logging.getLogger(__name__)
 
 
 class JwksUnavailable(Exception):
@@ -32,3 +43,29 @@ def fetch_jwks(saleor_api_url: str, *, timeout: float = 10.0) -> str:
     if not isinstance(keys, list) or not keys:
         raise JwksUnavailable(f"{jwks_url(saleor_api_url)} has no keys")
     return response.text
+
+
+def refetch_jwks(runtime: Runtime, tenant: Tenant, *, rate_limited: bool = True) -> str | None:
+    """Fetch the tenant's JWKS again and keep it; returns it when it changed, else None.
+
+    Saleor may have rotated its key. With `rate_limited`, at most one fetch per
+    tenant per `jwks_refetch_interval_seconds`, so a flood of requests signed
+    with made-up key ids cannot make us hammer Saleor. `tenant` is updated in place.
+    """
+    now = runtime.clock()
+    interval = timedelta(seconds=runtime.settings.jwks_refetch_interval_seconds)
+    if rate_limited and now - tenant.jwks_fetched_at < interval:
+        return None
+    try:
+        fresh = fetch_jwks(tenant.saleor_api_url, timeout=runtime.settings.saleor_timeout_seconds)
+    except JwksUnavailable as exc:
+        log.warning("jwks refetch failed", extra={"tenant": tenant.saleor_api_url, "error": str(exc)})
+        fresh = None
+    with runtime.db.transaction() as session:
+        tenants.replace_jwks(session, tenant.id, fresh or tenant.jwks, now)
+    runtime.tenant_cache.pop(tenant.saleor_api_url, None)
+    old, tenant.jwks_fetched_at = tenant.jwks, now
+    if fresh is None or fresh == old:
+        return None
+    tenant.jwks = fresh
+    return fresh

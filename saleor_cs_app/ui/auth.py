@@ -8,18 +8,15 @@ user holds MANAGE_ORDERS (app-sdk: src/handlers/shared/protected-action-validato
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 
 from saleor_cs_app.runtime import Runtime
-from saleor_cs_app.saleor.jwks import JwksUnavailable, fetch_jwks
+from saleor_cs_app.saleor.jwks import refetch_jwks
 from saleor_cs_app.saleor.signatures import SignatureInvalid, UnknownKey, verify_dashboard_token
 from saleor_cs_app.store import tenants
 from saleor_cs_app.store.models import Tenant
 
-log = logging.getLogger(__name__)
 
 REQUIRED_PERMISSION = "MANAGE_ORDERS"
 
@@ -78,7 +75,7 @@ def _verified_claims(runtime: Runtime, tenant: Tenant, token: str) -> dict:
     try:
         return verify_dashboard_token(token, tenant.jwks, issuer=tenant.saleor_api_url)
     except UnknownKey:
-        fresh = _refetch_jwks(runtime, tenant)
+        fresh = refetch_jwks(runtime, tenant)
         if fresh is None:
             raise NotAuthenticated("The token is not signed by this Saleor") from None
         try:
@@ -93,21 +90,3 @@ def _why(exc: SignatureInvalid) -> str:
     if "expired" in str(exc):
         return "The token has expired: reload the app in the Saleor dashboard"
     return "The token is not signed by this Saleor"
-
-
-def _refetch_jwks(runtime: Runtime, tenant: Tenant) -> str | None:
-    """Saleor may have rotated its key: refetch, but at most once per interval per tenant,
-
-    so that a flood of tokens with made-up key ids cannot make us hammer Saleor."""
-    now = runtime.clock()
-    if now - tenant.jwks_fetched_at < timedelta(seconds=runtime.settings.jwks_refetch_interval_seconds):
-        return None
-    try:
-        fresh = fetch_jwks(tenant.saleor_api_url, timeout=runtime.settings.saleor_timeout_seconds)
-    except JwksUnavailable as exc:
-        log.warning("jwks refetch failed", extra={"tenant": tenant.id, "error": str(exc)})
-        fresh = None
-    with runtime.db.transaction() as session:
-        tenants.replace_jwks(session, tenant.id, fresh or tenant.jwks, now)
-    runtime.tenant_cache.pop(tenant.saleor_api_url, None)
-    return None if fresh == tenant.jwks else fresh

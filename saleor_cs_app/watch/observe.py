@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-
 from saleor_cs_app.care.detection import Detection, assess
-from saleor_cs_app.care.model import IncidentKind
+from saleor_cs_app.care.model import IncidentKind, IncidentSource
+from saleor_cs_app.jobs.followups import late_order_shipped
 from saleor_cs_app.store import incidents, orders, policies
 from saleor_cs_app.watch import snapshot
-from saleor_cs_app.watch.opening import hand_over, open_from_deadline, open_from_signal, rules_for
+from saleor_cs_app.watch.opening import hand_over, open_broken_promise, rules_for
 from saleor_cs_app.webhooks.context import WebhookContext
 
 
@@ -50,8 +50,15 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict) -> None:
             continue  # that promise is already broken and handled
         if due <= now:
             # Passed while we were not looking (app down, late webhook): open it now.
-            incident, created = open_from_deadline(
-                session, tracked, rules, kind=kind, fulfillment_id=fulfillment_id, due_at=due, now=now
+            incident, created = open_broken_promise(
+                session,
+                tracked,
+                rules,
+                kind=kind,
+                source=IncidentSource.DEADLINE,
+                fulfillment_id=fulfillment_id,
+                due_at=due,
+                now=now,
             )
             if created:
                 ctx.after_commit.append(hand_over(ctx.runtime.jobs.enqueue, incident))
@@ -61,7 +68,7 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict) -> None:
 
     for signal in assessment.signals:
         due = assessment.deadlines.get((IncidentKind.LATE_DELIVERY, signal.fulfillment_id))
-        incident, created = open_from_signal(
+        incident, created = open_broken_promise(
             session,
             tracked,
             rules,
@@ -77,6 +84,4 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict) -> None:
             ctx.after_commit.append(hand_over(ctx.runtime.jobs.enqueue, incident))
 
     if state.fully_shipped and (IncidentKind.LATE_SHIPMENT.value, "") in already:
-        from saleor_cs_app.jobs.followups import late_order_shipped
-
         late_order_shipped(ctx, tracked)

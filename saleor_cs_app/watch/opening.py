@@ -19,31 +19,7 @@ def rules_for(policy, tracked: TrackedOrder) -> PromiseRules:
     return promises.rules_for_channel(base, country=tracked.facts.get("channel_country"), timezone=None)
 
 
-def open_from_deadline(
-    session: Session,
-    tracked: TrackedOrder,
-    rules: PromiseRules,
-    *,
-    kind: IncidentKind,
-    fulfillment_id: str,
-    due_at: datetime,
-    now: datetime,
-) -> tuple[Incident, bool]:
-    fulfilment = tracked.facts.get("fulfillments", {}).get(fulfillment_id, {})
-    facts = {
-        "kind": kind.value,
-        "source": IncidentSource.DEADLINE.value,
-        "days_late": max(promises.business_days_late(due_at, now, rules), 1),
-        "promised_date": promises.promised_local_date(due_at, rules).isoformat(),
-        "new_expectation": None,  # never guess: the message promises an e-mail when it moves
-        "carrier": tracked.facts.get("shipping_method_name"),
-        "warehouse": fulfilment.get("warehouse"),
-        "tracking_number": fulfilment.get("tracking_number"),
-    }
-    return _open(session, tracked, kind, fulfillment_id, IncidentSource.DEADLINE, facts, now)
-
-
-def open_from_signal(
+def open_broken_promise(
     session: Session,
     tracked: TrackedOrder,
     rules: PromiseRules,
@@ -57,14 +33,14 @@ def open_from_signal(
     sent_skus: tuple[str, ...] = (),
     note: str | None = None,
 ) -> tuple[Incident, bool]:
+    """`due_at` is the passed deadline behind the incident, if any (a wrong item has none)."""
     fulfilment = tracked.facts.get("fulfillments", {}).get(fulfillment_id, {})
-    late = promises.business_days_late(due_at, now, rules) if due_at is not None else 0
     facts = {
         "kind": kind.value,
         "source": source.value,
-        "days_late": late,
+        "days_late": promises.business_days_late(due_at, now, rules) if due_at is not None else 0,
         "promised_date": promises.promised_local_date(due_at, rules).isoformat() if due_at else None,
-        "new_expectation": None,
+        "new_expectation": None,  # never guess: the message promises an e-mail when it moves
         "expected_skus": list(expected_skus),
         "sent_skus": list(sent_skus),
         "carrier": tracked.facts.get("shipping_method_name"),
@@ -72,10 +48,6 @@ def open_from_signal(
         "tracking_number": fulfilment.get("tracking_number"),
         "note": note,
     }
-    return _open(session, tracked, kind, fulfillment_id, source, facts, now)
-
-
-def _open(session, tracked, kind, fulfillment_id, source, facts, now) -> tuple[Incident, bool]:
     return incidents.open_incident(
         session,
         tenant_id=tracked.tenant_id,
@@ -89,8 +61,8 @@ def _open(session, tracked, kind, fulfillment_id, source, facts, now) -> tuple[I
         days_late=facts["days_late"],
         facts=facts,
         customer_email=tracked.facts.get("customer_email"),
-        carrier=facts.get("carrier"),
-        warehouse=facts.get("warehouse"),
+        carrier=facts["carrier"],
+        warehouse=facts["warehouse"],
     )
 
 

@@ -14,9 +14,13 @@ CREATED_FOR_INCIDENT = "saleor-cs-app.created-for-incident"
 
 
 def parse_time(value: str | None) -> datetime | None:
+    """Saleor's ISO-8601 DateTime; None when absent or unreadable."""
     if not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def metadata(items: list[dict] | None) -> dict[str, str]:

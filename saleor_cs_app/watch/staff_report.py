@@ -9,7 +9,7 @@ from saleor_cs_app.care.model import IncidentKind, IncidentSource
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import incidents, orders, policies
 from saleor_cs_app.store.models import TrackedOrder
-from saleor_cs_app.watch.opening import open_from_signal, rules_for
+from saleor_cs_app.watch.opening import open_broken_promise, rules_for
 
 
 class OrderNotTracked(Exception):
@@ -41,7 +41,7 @@ def report_incident(runtime: Runtime, tenant_id: int, report: StaffReport, *, by
                 "The app does not track this order yet: Saleor has not sent its events, or it was placed "
                 "before the app was installed"
             )
-        incident, created = open_from_signal(
+        incident, created = open_broken_promise(
             session,
             tracked,
             rules_for(policies.load(session, tenant_id), tracked),

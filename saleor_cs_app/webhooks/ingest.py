@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from saleor_cs_app.errors import BadRequest, RetryLater, Unauthorized
 from saleor_cs_app.runtime import Runtime
-from saleor_cs_app.saleor.jwks import JwksUnavailable, fetch_jwks
+from saleor_cs_app.saleor.jwks import refetch_jwks
 from saleor_cs_app.saleor.signatures import SignatureInvalid, verify_webhook_signature
 from saleor_cs_app.store import tenants
 from saleor_cs_app.store.models import Tenant, WebhookDelivery
@@ -83,43 +83,22 @@ def _active_tenant(runtime: Runtime, saleor_api_url: str) -> Tenant | None:
 
 
 def _verify(runtime: Runtime, tenant: Tenant, signature: str, body: bytes) -> None:
-    now = runtime.clock()
-    age = now - tenant.jwks_fetched_at
-    jwks = tenant.jwks
-    if age > timedelta(seconds=runtime.settings.jwks_max_age_seconds):
+    if runtime.clock() - tenant.jwks_fetched_at > timedelta(seconds=runtime.settings.jwks_max_age_seconds):
         # Keys Saleor no longer serves (rotated after a leak) must stop working
         # even while they still verify against our copy.
-        jwks = _refetch(runtime, tenant, now) or jwks
+        refetch_jwks(runtime, tenant, rate_limited=False)
     try:
-        verify_webhook_signature(signature, body, jwks)
+        verify_webhook_signature(signature, body, tenant.jwks)
         return
     except SignatureInvalid as first_failure:
         failure = first_failure
-    # Saleor may have rotated its key: refetch once, but at most every N seconds
-    # per tenant, so a flood of forged requests cannot make us hammer Saleor.
-    if now - tenant.jwks_fetched_at < timedelta(seconds=runtime.settings.jwks_refetch_interval_seconds):
-        raise Unauthorized(f"Signature verification failed: {failure}", code="SIGNATURE_VERIFICATION_FAILED")
-    fresh = _refetch(runtime, tenant, now)
-    if fresh is None or fresh == jwks:
+    fresh = refetch_jwks(runtime, tenant)  # Saleor may have rotated its key
+    if fresh is None:
         raise Unauthorized(f"Signature verification failed: {failure}", code="SIGNATURE_VERIFICATION_FAILED")
     try:
         verify_webhook_signature(signature, body, fresh)
     except SignatureInvalid as exc:
         raise Unauthorized(f"Signature verification failed: {exc}", code="SIGNATURE_VERIFICATION_FAILED") from None
-
-
-def _refetch(runtime: Runtime, tenant: Tenant, now) -> str | None:
-    try:
-        fresh = fetch_jwks(tenant.saleor_api_url, timeout=runtime.settings.saleor_timeout_seconds)
-    except JwksUnavailable:
-        fresh = None
-    with runtime.db.transaction() as session:
-        tenants.replace_jwks(session, tenant.id, fresh or tenant.jwks, now)
-    runtime.tenant_cache.pop(tenant.saleor_api_url, None)
-    tenant.jwks_fetched_at = now
-    if fresh is not None:
-        tenant.jwks = fresh
-    return fresh
 
 
 def _caused_by_this_app(payload: dict, tenant: Tenant) -> bool:
