@@ -270,3 +270,46 @@ def test_a_gift_product_is_priced_from_the_catalogue_against_budget_and_approval
     (incident,) = incidents(runtime)
     assert incident.offer_value == 80
     assert incident.state == "pending_approval", "an 80 USD gift is above the 50 USD approval threshold"
+
+
+def test_a_retry_after_the_goodwill_was_recorded_still_tells_the_expiry_date(installed, runtime, clock, mail):
+    """Crash after the gift card was recorded but before the message was composed: the retry reuses the record."""
+    from saleor_cs_app.jobs import incidents_flow as flow
+
+    use_policy(runtime, installed, policy_with({"gift_card": {"amount": 15, "expires_in_days": 30}}))
+    real_compose = flow.outbox.compose_initial_message
+    calls = {"n": 0}
+
+    def crash_once(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("worker died")
+        return real_compose(*args, **kwargs)
+
+    flow.outbox.compose_initial_message = crash_once
+    try:
+        late_order(installed, runtime, clock)
+    finally:
+        flow.outbox.compose_initial_message = real_compose
+    assert len(installed.gift_cards) == 1 and len(mail.messages) == 1
+    from saleor_cs_app.notify.formatting import day
+
+    expiry = day(clock.now.date() + timedelta(days=30), "en")
+    assert expiry in mail.messages[0].message.get_body(("plain",)).get_content()
+
+
+def test_an_uninstalled_tenant_releases_the_reserved_budget(installed, runtime, clock):
+    from saleor_cs_app.store import tenants as tenant_store
+    from saleor_cs_app.store.models import BudgetReservation
+    from tests.flows import rows
+
+    use_policy(runtime, installed, policy_with({"gift_card": {"amount": 15}}, approval="manual"))
+    late_order(installed, runtime, clock)
+    (incident,) = incidents(runtime)
+    assert [r.state for r in rows(runtime, BudgetReservation)] == ["reserved"]
+    with runtime.db.transaction() as session:
+        tenant_store.mark_uninstalled(session, tenant_id(runtime, installed), clock.now)
+    incidents_flow.approve(runtime, tenant_id(runtime, installed), incident.id, by="staff@example.com")
+    runtime.jobs.drain()
+    assert incidents(runtime)[0].state == "failed"
+    assert [r.state for r in rows(runtime, BudgetReservation)] == ["released"]

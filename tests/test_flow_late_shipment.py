@@ -4,6 +4,8 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from saleor_cs_app.jobs import sweep
 from tests.flows import incidents, mutation_names, outbox, timeline
 
@@ -141,3 +143,29 @@ def test_a_tracking_link_pasted_as_the_number_becomes_the_next_step(installed, r
     runtime.jobs.drain()
     html = mail.messages[1].message.get_body(("html",)).get_content()
     assert 'href="https://track.example/JJ123"' in html
+
+
+def test_a_message_sending_now_is_not_marked_uncertain_because_it_was_due_long_ago(
+    installed, runtime, clock, mail, monkeypatch
+):
+    """A message pending for hours (server down) whose send starts now must not look stuck mid-send."""
+    from saleor_cs_app.notify import send
+    from saleor_cs_app.store.models import OutboxMessage
+
+    mail.stop()
+    late_order_after_sweep(installed, runtime, clock)
+    clock.advance(hours=3)
+    mail.start()
+    seen_during_send = []
+    real_send = send.SmtpSender.send
+
+    def send_and_sweep(self, email):
+        seen_during_send.append(send.mark_uncertain_sends(runtime))  # a sweep running meanwhile
+        return real_send(self, email)
+
+    monkeypatch.setattr(send.SmtpSender, "send", send_and_sweep)
+    runtime.jobs.drain()
+    assert seen_during_send == [0]
+    with runtime.db.read() as session:
+        assert session.scalars(select(OutboxMessage.state)).one() == "sent"
+    assert len(mail.messages) == 1

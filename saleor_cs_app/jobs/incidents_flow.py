@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from saleor_cs_app.care.decide import Decision, decide, matching_rule
@@ -226,9 +226,11 @@ def incident_goodwill(runtime: Runtime, client, incident: Incident, original: di
     done = (incident.decision or {}).get("goodwill")
     if done is not None or incident.offer_type == OfferType.APOLOGY_ONLY.value:
         done = done or {}
+        expires_on = done.get("expires_on")
         return GoodwillResult(
             reference=done.get("reference"),
             code=incident.goodwill_code,
+            expires_on=date.fromisoformat(expires_on) if expires_on else None,
             product_name=done.get("product_name"),
             summary=done.get("summary", "apology only"),
         )
@@ -280,7 +282,7 @@ def _claim(runtime: Runtime, incident_id: str):
         tenant = session.get_one(Tenant, incident.tenant_id)
         tracked = orders.find(session, incident.tenant_id, incident.order_id)
         if not tenant.is_active:
-            incident.state, incident.error = "failed", "the app was uninstalled from this Saleor"
+            _mark_failed(session, incident, now, "the app was uninstalled from this Saleor", "the app was uninstalled")
             return None
         session.expunge(incident)
         session.expunge(tenant)

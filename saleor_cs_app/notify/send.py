@@ -47,7 +47,9 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
             _settle_incident(session, row, now, "Dry run (SMTP_URL unset): message written to the outbox and the log")
             log.info("dry-run e-mail", extra={"incident": row.incident_id, "subject": row.subject, "to": row.mail_to})
             return None
-        row.state = "sending"
+        # From here next_attempt_at says when sending began, which is what
+        # mark_uncertain_sends measures; a long-pending row must not look stuck.
+        row.state, row.next_attempt_at = "sending", now
         email = Email(
             mail_from=row.mail_from,
             mail_to=row.mail_to,
