@@ -49,6 +49,7 @@ def serve(host: str, port: int, threads: int) -> None:
         upgrade(runtime.db)
     jobs = Jobs(runtime)
     app = create_app(runtime=runtime)
+    _say_who_can_install(runtime.settings)
     if runtime.settings.smtp is None:
         log.warning("SMTP_URL is not set: dry-run mode, e-mails go to the log and the outbox, not to customers")
     if runtime.settings.uses_embedded_queue:
@@ -63,6 +64,13 @@ def serve(host: str, port: int, threads: int) -> None:
         pass
     finally:
         jobs.stop_consumer()
+
+
+def _say_who_can_install(settings) -> None:
+    from saleor_cs_app.saleor.admission import describe
+
+    warn, line = describe(settings.allowed_saleor_urls, settings.app_url)
+    (log.warning if warn else log.info)(line)
 
 
 def _interrupt(signum, frame):

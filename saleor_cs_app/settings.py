@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from saleor_cs_app.saleor.admission import allowed_entry_problem
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class Settings:
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
     redis_url: str | None = field(default=None, repr=False)
     secret_key: str = field(default="", repr=False)
+    # Empty: only a Saleor on APP_URL's loopback host (local trial); "*": any. See saleor/admission.py.
     allowed_saleor_urls: tuple[str, ...] = ()
     smtp: SmtpSettings | None = None
     mail_from: str = "Customer care <care@localhost>"
@@ -60,23 +62,6 @@ class Settings:
     def with_changes(self, **changes) -> "Settings":
         return replace(self, **changes)
 
-    def saleor_url_allowed(self, saleor_api_url: str) -> bool:
-        """Exact URLs or shell-style patterns (`https://*.saleor.cloud/graphql/`).
-
-        An empty list allows every Saleor, as app-sdk does; the README warns the
-        operator to set it in production.
-        """
-        if not self.allowed_saleor_urls:
-            return True
-        return any(_pattern_matches(p, saleor_api_url) for p in self.allowed_saleor_urls)
-
-
-def _pattern_matches(pattern: str, url: str) -> bool:
-    # `*` may stand for any run of characters except "/", so a pattern cannot be
-    # stretched across path segments into another host's URL.
-    regex = "".join("[^/]*" if ch == "*" else re.escape(ch) for ch in pattern)
-    return re.fullmatch(regex, url) is not None
-
 
 def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     """Build Settings from the environment (and `.env` when present)."""
@@ -94,7 +79,7 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True)
     log_level = env.get("LOG_LEVEL", "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         raise SettingsError(f"LOG_LEVEL: {log_level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
-    allowed = tuple(p.strip() for p in env.get("ALLOWED_SALEOR_URLS", "").split(",") if p.strip())
+    allowed = _parse_allowed_saleor_urls(env.get("ALLOWED_SALEOR_URLS", ""))
     smtp = parse_smtp_url(env["SMTP_URL"]) if "SMTP_URL" in env else None
     mail_from = env.get("MAIL_FROM", "Customer care <care@localhost>")
     if "@" not in mail_from:
@@ -119,6 +104,14 @@ def _parse_app_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError(f"APP_URL: {value!r} is not an http(s) URL")
     return value.rstrip("/")
+
+
+def _parse_allowed_saleor_urls(value: str) -> tuple[str, ...]:
+    entries = tuple(p.strip() for p in value.split(",") if p.strip())
+    for entry in entries:
+        if problem := allowed_entry_problem(entry):
+            raise SettingsError(f"ALLOWED_SALEOR_URLS: {problem}")
+    return entries
 
 
 def _parse_database_url(value: str) -> str:
