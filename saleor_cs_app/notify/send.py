@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from saleor_cs_app.notify.addressing import addressing
 from saleor_cs_app.notify.smtp import Email, PermanentFailure, SmtpSender, TemporaryFailure
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import incidents
@@ -41,7 +42,8 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
         if row.next_attempt_at > now:
             return int((row.next_attempt_at - now).total_seconds()) + 1
         row.attempts += 1
-        server = mail_server_for(runtime, session.get_one(Tenant, row.tenant_id))
+        tenant = session.get_one(Tenant, row.tenant_id)
+        server = mail_server_for(runtime, tenant)
         if server is None:
             row.state, row.sent_at = "dry_run", now
             _settle_incident(session, row, now, "Dry run (SMTP_URL unset): message written to the outbox and the log")
@@ -50,14 +52,17 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
         # From here next_attempt_at says when sending began, which is what
         # mark_uncertain_sends measures; a long-pending row must not look stuck.
         row.state, row.next_attempt_at = "sending", now
+        # Decided here, beside the server choice, so a shop that removed its own server since the
+        # message was composed cannot send from its own address through the operator's.
+        who = addressing(row.mail_from, runtime.settings.mail_from, own_server=tenant.mail_server_ciphertext is not None)
         email = Email(
-            mail_from=row.mail_from,
+            mail_from=who.mail_from,
             mail_to=row.mail_to,
             subject=row.subject,
             text=row.text,
             html=row.html,
             message_id=row.message_id,
-            reply_to=None,
+            reply_to=who.reply_to,
         )
         attempt = row.attempts
     try:
