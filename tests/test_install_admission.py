@@ -12,7 +12,7 @@ import pytest
 import urllib3.util.connection
 from sqlalchemy import select
 
-from saleor_cs_app.saleor.admission import Addresses
+from saleor_cs_app.saleor.admission import NOT_ALLOWED, NOT_PUBLIC, Addresses
 from saleor_cs_app.saleor.client import SaleorClient, SaleorUnavailable
 from saleor_cs_app.store.models import Tenant
 
@@ -96,20 +96,20 @@ def public_saleor(saleor, internet, *answers):
 def test_by_default_a_strangers_saleor_is_refused_with_the_setting_named(saleor, client, runtime):
     allow(runtime)  # a deployed app: APP_URL public, ALLOWED_SALEOR_URLS unset
     response = register(client, saleor.api_url, saleor.create_app())
-    assert_refused(response, saleor, runtime, "operator")
+    assert_refused(response, saleor, runtime, NOT_ALLOWED)
 
 
 def test_by_default_a_public_saleor_is_refused_too(saleor, client, runtime, internet):
     allow(runtime)
     response = register(client, public_saleor(saleor, internet), saleor.create_app())
-    assert_refused(response, saleor, runtime)
+    assert_refused(response, saleor, runtime, NOT_ALLOWED)
     assert internet.lookups == [] and internet.connected == [], "refused before any lookup"
 
 
 def test_the_local_trial_is_refused_when_the_register_comes_from_another_machine(saleor, client, runtime):
     # APP_URL and the Saleor share 127.0.0.1 (the local trial), but this caller is on the network.
     response = register(client, saleor.api_url, saleor.create_app(), remote_addr="192.0.2.7")
-    assert_refused(response, saleor, runtime)
+    assert_refused(response, saleor, runtime, NOT_ALLOWED)
 
 
 def test_the_local_trial_installs_a_saleor_on_the_app_host(saleor, client, runtime):
@@ -144,14 +144,14 @@ def test_star_lets_any_saleor_on_a_public_address_install(saleor, client, runtim
 def test_star_does_not_let_a_saleor_on_a_private_address_install(saleor, client, runtime, internet, addresses):
     allow(runtime, allowed=["*"])
     response = register(client, public_saleor(saleor, internet, addresses), saleor.create_app())
-    assert_refused(response, saleor, runtime, "public")
+    assert_refused(response, saleor, runtime, NOT_PUBLIC)
     assert internet.connected == []
 
 
 def test_star_does_not_let_the_loopback_stand_in_install(saleor, client, runtime):
     allow(runtime, allowed=["*", "http://*/graphql/"])  # a pattern with a wildcard host names nobody
     response = register(client, saleor.api_url, saleor.create_app())
-    assert_refused(response, saleor, runtime, "public")
+    assert_refused(response, saleor, runtime, NOT_PUBLIC)
 
 
 @pytest.mark.parametrize("entry", ["{url}", "http://127.0.0.1:*/graphql/"])
