@@ -6,8 +6,8 @@ answers a public address to the check and 10.0.0.1 to the connection) cannot sli
 install time nor on any later call: the guard sits in the requests session that the Saleor client and
 the JWKS fetch use. TLS still verifies the certificate against the host name.
 
-Environment proxies are ignored on these sessions: through a proxy, the proxy would resolve the name,
-and the check would be of the proxy's address instead of Saleor's.
+Proxies (HTTPS_PROXY and the like) are not used on these sessions: through a proxy, the proxy would
+resolve the name, and the check would be of the proxy's address instead of Saleor's.
 """
 
 from __future__ import annotations
@@ -56,7 +56,6 @@ def guarded_session(rule: Addresses) -> requests.Session:
 
 
 def guard(session: requests.Session, rule: Addresses) -> None:
-    session.trust_env = False
     adapter = _GuardedAdapter(rule)
     for prefix in ("http://", "https://"):
         session.mount(prefix, adapter)
@@ -70,6 +69,10 @@ class _GuardedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = _pool_classes(self._rule)
+
+    def send(self, request, *args, **kwargs):
+        kwargs["proxies"] = {}  # see the module docstring; REQUESTS_CA_BUNDLE and the like still apply
+        return super().send(request, *args, **kwargs)
 
 
 class _CheckedConnect:
