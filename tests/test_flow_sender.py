@@ -6,8 +6,9 @@ the From header and Reply-To that the server actually received.
 
 from email.utils import parseaddr
 
+from saleor_cs_app.notify.send import send_outbox_message
 from saleor_cs_app.store import tenants
-from tests.flows import tenant_id, use_policy
+from tests.flows import incidents, outbox, tenant_id, use_policy
 from tests.smtp_server import SmtpTestServer
 from tests.test_flow_late_shipment import late_order_after_sweep
 
@@ -48,3 +49,21 @@ def test_a_shop_that_names_no_sender_sends_as_mail_from_unchanged(installed, run
     (message,) = mail.messages
     assert (message.mail_from, message.message["From"]) == ("care@operator.example", OPERATOR)
     assert message.message["Reply-To"] is None
+
+
+def test_a_saleor_the_allow_list_no_longer_names_gets_no_mail_through_the_operators_server(
+    installed, runtime, clock, mail
+):
+    mail.stop()  # the first try fails, so the message is still pending when the operator narrows the list
+    late_order_after_sweep(installed, runtime, clock)
+    (row,) = outbox(runtime)
+    assert row.state == "pending"
+    mail.start()
+    runtime.settings = runtime.settings.with_changes(allowed_saleor_urls=("https://shop.saleor.cloud/graphql/",))
+    clock.advance(hours=1)
+    send_outbox_message(runtime, row.id)
+    assert mail.messages == []
+    (row,) = outbox(runtime)
+    assert row.state == "failed" and "ALLOWED_SALEOR_URLS" in row.error
+    (incident,) = incidents(runtime)
+    assert incident.state == "failed" and "ALLOWED_SALEOR_URLS" in incident.error, "the merchant is told why"
