@@ -180,3 +180,11 @@ def test_the_saleor_client_checks_the_address_on_every_connection(saleor, intern
     with pytest.raises(SaleorUnavailable):
         SaleorClient(api_url, token, timeout=5, attempts=1, addresses=Addresses.PUBLIC).execute("AppId")
     assert internet.connected == [PUBLIC_ADDRESS] and len(saleor.requests) == 1
+
+
+def test_a_proxy_in_the_environment_is_not_used_so_the_check_is_of_saleors_own_address(saleor, internet, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://93.184.215.99:3128")  # through it, the proxy would resolve the name
+    token = saleor.create_app()
+    client = SaleorClient(public_saleor(saleor, internet), token, timeout=5, attempts=1, addresses=Addresses.PUBLIC)
+    assert client.execute("AppId") == {"app": {"id": saleor.app_id}}
+    assert internet.connected == [PUBLIC_ADDRESS]
