@@ -72,6 +72,69 @@ def test_a_budget_for_ten_gift_cards_gives_exactly_ten_to_fifty_incidents_under_
     assert {i.state for i in found} == {"notified"}, "every customer is told, with or without a gift card"
 
 
+def held_until_another_decision_reads(read_budget, patience: float = 2.0):
+    """`budget.state` that waits, after reading, until a second decision has read too (or
+    `patience` runs out), so two deciding transactions overlap between reading the budget and
+    reserving from it whenever the app lets them: then both see room for the same gift card."""
+    arrived = threading.Condition()
+    readers = []
+
+    def read_and_wait(*args, **kwargs):
+        state = read_budget(*args, **kwargs)
+        with arrived:
+            readers.append(threading.get_ident())
+            arrived.notify_all()
+            arrived.wait_for(lambda: len(readers) >= 2, timeout=patience)
+        return state
+
+    return read_and_wait
+
+
+def test_two_decisions_at_once_cannot_both_spend_the_last_of_the_budget(installed, runtime, clock, monkeypatch):
+    from saleor_cs_app.jobs import incidents_flow
+    from saleor_cs_app.store import budget
+
+    use_policy(
+        runtime,
+        installed,
+        {
+            "version": 1,
+            "limits": {"per_customer": {"max": 1000, "days": 90}, "monthly_budget": {"USD": 10}},
+            "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 10}}}],
+        },
+    )
+    queue_handoff = runtime.jobs.enqueue
+    detected = []
+
+    def enqueue_all_but_decisions(task_name, *args):
+        if task_name == "handle_incident":
+            detected.append(*args)
+        else:
+            queue_handoff(task_name, *args)
+
+    monkeypatch.setattr(runtime.jobs, "enqueue", enqueue_all_but_decisions)
+    send_late_orders(installed, clock, 2)
+    runtime.jobs.drain()
+    assert len(detected) == 2 and [i.state for i in incidents(runtime)] == ["detected"] * 2
+    monkeypatch.setattr(runtime.jobs, "enqueue", queue_handoff)
+    monkeypatch.setattr(budget, "state", held_until_another_decision_reads(budget.state))
+
+    start = threading.Barrier(2)
+
+    def decide(incident_id):
+        start.wait()
+        incidents_flow.handle(runtime, incident_id)
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(decide, detected))
+    runtime.jobs.drain()
+
+    assert len(installed.gift_cards) == 1, "a budget for one gift card gave one"
+    assert sorted(i.offer_type for i in incidents(runtime)) == ["apology_only", "gift_card"]
+    held = [r.amount for r in rows(runtime, BudgetReservation) if r.state in ("reserved", "spent")]
+    assert held == [Decimal(10)]
+
+
 def test_different_signals_for_one_order_at_once_make_one_incident(installed, runtime, clock):
     created = clock.now - timedelta(days=10)
     order = installed.add_order(created=created)
