@@ -31,6 +31,14 @@ def send_late_orders(saleor, clock, count: int, **order) -> list[dict]:
     return placed
 
 
+def gift_cards_of_10_usd_within(monthly_budget: int) -> dict:
+    return {
+        "version": 1,
+        "limits": {"per_customer": {"max": 1000, "days": 90}, "monthly_budget": {"USD": monthly_budget}},
+        "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 10}}}],
+    }
+
+
 def run_workers(runtime, workers: int = 4) -> None:
     """`workers` threads pulling from the same queue at once, like separate consumers."""
     barrier = threading.Barrier(workers)
@@ -49,15 +57,7 @@ def run_workers(runtime, workers: int = 4) -> None:
 
 def test_a_budget_for_ten_gift_cards_gives_exactly_ten_to_fifty_incidents_under_four_workers(installed, runtime, clock):
     """Scenario 7."""
-    use_policy(
-        runtime,
-        installed,
-        {
-            "version": 1,
-            "limits": {"per_customer": {"max": 1000, "days": 90}, "monthly_budget": {"USD": 100}},
-            "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 10}}}],
-        },
-    )
+    use_policy(runtime, installed, gift_cards_of_10_usd_within(monthly_budget=100))
     send_late_orders(installed, clock, 50)
     run_workers(runtime, 4)
 
@@ -94,15 +94,7 @@ def test_two_decisions_at_once_cannot_both_spend_the_last_of_the_budget(installe
     from saleor_cs_app.jobs import incidents_flow
     from saleor_cs_app.store import budget
 
-    use_policy(
-        runtime,
-        installed,
-        {
-            "version": 1,
-            "limits": {"per_customer": {"max": 1000, "days": 90}, "monthly_budget": {"USD": 10}},
-            "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 10}}}],
-        },
-    )
+    use_policy(runtime, installed, gift_cards_of_10_usd_within(monthly_budget=10))
     queue_handoff = runtime.jobs.enqueue
     detected = []
 
@@ -194,8 +186,9 @@ def test_two_worker_processes_share_the_queue(installed, runtime, clock, setting
             w.terminate()
         logs = [w.communicate(timeout=30)[1] for w in workers]
     processed = [sum('"delivery processed"' in line for line in log.splitlines()) for log in logs]
+    # Which process takes how many is up to the queue (an idle Huey worker backs off before
+    # polling again, so one may take all 20): the guarantee is each delivery processed once.
     assert sum(processed) == 20, processed
-    assert all(n > 0 for n in processed), f"both workers took deliveries: {processed}"
     found = incidents(runtime)
     assert len(found) == 20 and {i.state for i in found} == {"notified"}
     assert {i.order_id for i in found} == {o["id"] for o in placed}
