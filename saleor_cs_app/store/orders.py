@@ -33,9 +33,11 @@ def deadlines_of(session: Session, tenant_id: int, order_id: str) -> list[Deadli
     return list(session.scalars(select(Deadline).where(Deadline.tenant_id == tenant_id, Deadline.order_id == order_id)))
 
 
-def sync_deadlines(session: Session, tenant_id: int, order_id: str, wanted: dict[tuple[str, str], datetime]) -> None:
-    """Make the order's deadline rows equal `wanted` ((kind, fulfillment id) → due)."""
-    existing = {(d.kind, d.fulfillment_id): d for d in deadlines_of(session, tenant_id, order_id)}
+def sync_deadlines(
+    session: Session, tenant_id: int, order_id: str, kind: str, wanted: dict[tuple[str, str], datetime]
+) -> None:
+    """Make the order's deadline rows of one kind equal `wanted` ((kind, fulfillment id) → due)."""
+    existing = {(d.kind, d.fulfillment_id): d for d in deadlines_of(session, tenant_id, order_id) if d.kind == kind}
     for key, row in existing.items():
         if key not in wanted:
             session.delete(row)

@@ -1,0 +1,48 @@
+"""Keeping what a source reports, per fulfilment, and handing the parcel to the watch."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from saleor_cs_app.care.model import DeliveryState
+from saleor_cs_app.store import delivery_states
+from saleor_cs_app.store.tracking_models import FulfillmentDelivery
+from saleor_cs_app.tracking.report import DeliveryReport
+
+_CARRIER_FIELDS = ("carrier_name", "carrier_status", "carrier_status_at", "carrier_expected_date", "tracking_url")
+
+
+def record(session: Session, tenant_id: int, order_id: str, report: DeliveryReport, now: datetime) -> bool:
+    """Store the report; returns True when the parcel's known delivery state changed.
+
+    Carriers' news arrives out of order (webhook retries, polls): a report older
+    than the checkpoint already kept does not overwrite it.
+    """
+    row = delivery_states.lock_or_create(session, tenant_id, order_id, report.fulfillment_id, now)
+    changed = delivery_states.follow(row, report.source)
+    if report.tracking_number and row.tracking_number != report.tracking_number:
+        row.tracking_number = report.tracking_number
+    if _is_older(report, row):
+        row.updated_at = now
+        return changed
+    if report.state is not None and row.state != report.state.value:
+        row.state, row.source, changed = report.state.value, report.source, True
+        if report.state is DeliveryState.DELIVERED and row.delivered_at is None:
+            row.delivered_at = report.carrier_status_at or now
+    for name in _CARRIER_FIELDS:
+        value = getattr(report, name)
+        if value is not None and getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    row.updated_at = now
+    return changed
+
+
+def _is_older(report: DeliveryReport, row: FulfillmentDelivery) -> bool:
+    return (
+        report.carrier_status_at is not None
+        and row.carrier_status_at is not None
+        and report.carrier_status_at < row.carrier_status_at
+    )
