@@ -24,6 +24,7 @@ class Parcel:
     shipped_at: datetime | None
     followed: bool  # some tracking source follows this parcel
     state: DeliveryState | None = None  # the latest state a source reported, if any
+    followed_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -42,4 +43,8 @@ def judge(parcel: Parcel, *, max_delivery_days: int | None, click_and_collect: b
     if parcel.state is not None and parcel.state.has_arrived:
         return NOT_WATCHED
     deadline = promises.deliver_by(parcel.shipped_at, max_delivery_days, rules)
+    if parcel.state is None and parcel.followed_since is not None and deadline <= parcel.followed_since:
+        # The source started following after the deadline and has said nothing yet:
+        # nobody was watching when it passed, so its passing proves nothing.
+        return NOT_WATCHED
     return DeliveryVerdict(deadline=deadline, failed=parcel.state is not None and parcel.state.is_failure)

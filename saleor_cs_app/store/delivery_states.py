@@ -50,9 +50,10 @@ def for_order(session: Session, tenant_id: int, order_id: str) -> dict[str, Fulf
     return {row.fulfillment_id: row for row in rows}
 
 
-def follow(row: FulfillmentDelivery, source: str) -> bool:
+def follow(row: FulfillmentDelivery, source: str, now: datetime) -> bool:
     """Mark the parcel followed by `source`; True when that is new."""
     if source in (row.followed_by or []):
         return False
     row.followed_by = [*(row.followed_by or []), source]
+    row.followed_since = row.followed_since or now
     return True

@@ -23,10 +23,11 @@ def lock_or_create(session: Session, tenant_id: int, order_id: str, first_seen: 
     return order, created
 
 
-def find(session: Session, tenant_id: int, order_id: str) -> TrackedOrder | None:
-    return session.scalar(
-        select(TrackedOrder).where(TrackedOrder.tenant_id == tenant_id, TrackedOrder.order_id == order_id)
-    )
+def find(session: Session, tenant_id: int, order_id: str, *, lock: bool = False) -> TrackedOrder | None:
+    query = select(TrackedOrder).where(TrackedOrder.tenant_id == tenant_id, TrackedOrder.order_id == order_id)
+    if lock:  # serialises with a webhook applying a new snapshot of the same order
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalar(query)
 
 
 def deadlines_of(session: Session, tenant_id: int, order_id: str) -> list[Deadline]:

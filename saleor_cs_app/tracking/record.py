@@ -7,9 +7,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.care.model import DeliveryState
-from saleor_cs_app.store import delivery_states
+from saleor_cs_app.store import delivery_states, orders, policies
+from saleor_cs_app.store.models import Incident, Tenant
 from saleor_cs_app.store.tracking_models import FulfillmentDelivery
 from saleor_cs_app.tracking.report import DeliveryReport
+from saleor_cs_app.watch import deliveries
 
 _CARRIER_FIELDS = ("carrier_name", "carrier_status", "carrier_status_at", "carrier_expected_date", "tracking_url")
 
@@ -21,7 +23,7 @@ def record(session: Session, tenant_id: int, order_id: str, report: DeliveryRepo
     than the checkpoint already kept does not overwrite it.
     """
     row = delivery_states.lock_or_create(session, tenant_id, order_id, report.fulfillment_id, now)
-    changed = delivery_states.follow(row, report.source)
+    changed = delivery_states.follow(row, report.source, now)
     if report.tracking_number and row.tracking_number != report.tracking_number:
         row.tracking_number = report.tracking_number
     if _is_older(report, row):
@@ -38,6 +40,17 @@ def record(session: Session, tenant_id: int, order_id: str, report: DeliveryRepo
             changed = True
     row.updated_at = now
     return changed
+
+
+def apply(
+    session: Session, tenant: Tenant, order_id: str, report: DeliveryReport, now: datetime, *, observed_at: datetime
+) -> list[Incident]:
+    """Record a carrier's news and let the watch judge the order again; returns incidents to hand over."""
+    tracked = orders.find(session, tenant.id, order_id, lock=True)
+    changed = record(session, tenant.id, order_id, report, now)
+    if tracked is None or not changed:
+        return []
+    return deliveries.reassess(session, tenant, tracked, policies.load(session, tenant.id), now, observed_at=observed_at)
 
 
 def _is_older(report: DeliveryReport, row: FulfillmentDelivery) -> bool:

@@ -127,5 +127,9 @@ def _parcel(fulfillment_id: str, shipped_at: datetime | None, row: FulfillmentDe
     if row is None:
         return Parcel(fulfillment_id, shipped_at, followed=False)
     return Parcel(
-        fulfillment_id, shipped_at, followed=bool(row.followed_by), state=DeliveryState(row.state) if row.state else None
+        fulfillment_id,
+        shipped_at,
+        followed=bool(row.followed_by),
+        state=DeliveryState(row.state) if row.state else None,
+        followed_since=row.followed_since,
     )

@@ -57,3 +57,12 @@ def test_the_metadata_source_reads_states_as_integrations_spell_them(written, st
     order = {"fulfillments": [{"id": "F1", "metadata": [{"key": "delivery.status", "value": written}]}, {"id": "F2"}]}
     (report,) = metadata.reports_from_order(order, "delivery.status")
     assert (report.fulfillment_id, report.state, report.source) == ("F1", state, "metadata")
+
+
+def test_a_deadline_that_passed_before_a_source_started_following_proves_nothing_until_it_reports():
+    late_start = datetime(2026, 3, 20, tzinfo=timezone.utc)
+    silent = Parcel("F1", SHIPPED, True, None, followed_since=late_start)
+    rules = dict(max_delivery_days=None, click_and_collect=False, rules=RULES)
+    assert judge(silent, **rules).deadline is None
+    still_moving = Parcel("F1", SHIPPED, True, DeliveryState.IN_TRANSIT, followed_since=late_start)
+    assert judge(still_moving, **rules).deadline == datetime(2026, 3, 7, tzinfo=timezone.utc)

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("fulfillment_id", sa.String(length=200), nullable=False),
         sa.Column("tracking_number", sa.String(length=200), nullable=True),
         sa.Column("followed_by", sa.JSON(), nullable=False),
+        sa.Column("followed_since", UTC, nullable=True),
         sa.Column("source", sa.String(length=40), nullable=True),
         sa.Column("state", sa.String(length=40), nullable=True),
         sa.Column("carrier_name", sa.String(length=200), nullable=True),
