@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.care.model import DeliveryState
-from saleor_cs_app.store import delivery_states, orders, policies
+from saleor_cs_app.store import delivery_states, incidents, orders, policies
 from saleor_cs_app.store.models import Incident, Tenant
 from saleor_cs_app.store.tracking_models import FulfillmentDelivery
 from saleor_cs_app.tracking.report import DeliveryReport
@@ -42,15 +43,37 @@ def record(session: Session, tenant_id: int, order_id: str, report: DeliveryRepo
     return changed
 
 
+@dataclass(frozen=True)
+class Applied:
+    opened: list[Incident]  # to hand over after commit
+    delivery_id: int | None  # the parcel whose state changed (to write back to Saleor), if any
+
+
 def apply(
     session: Session, tenant: Tenant, order_id: str, report: DeliveryReport, now: datetime, *, observed_at: datetime
-) -> list[Incident]:
-    """Record a carrier's news and let the watch judge the order again; returns incidents to hand over."""
+) -> Applied:
+    """Record a carrier's news, let the watch judge the order again, and note it in the order's incidents."""
     tracked = orders.find(session, tenant.id, order_id, lock=True)
     changed = record(session, tenant.id, order_id, report, now)
-    if tracked is None or not changed:
-        return []
-    return deliveries.reassess(session, tenant, tracked, policies.load(session, tenant.id), now, observed_at=observed_at)
+    if not changed:
+        return Applied([], None)
+    opened = []
+    if tracked is not None:
+        opened = deliveries.reassess(session, tenant, tracked, policies.load(session, tenant.id), now, observed_at=observed_at)
+    row = delivery_states.find(session, tenant.id, report.fulfillment_id)
+    for incident in incidents.open_for_order(session, tenant.id, order_id):
+        if incident.fulfillment_id in (report.fulfillment_id, ""):
+            incidents.add_event(session, incident, now, "carrier", timeline_line(row))
+    return Applied(opened, row.id)
+
+
+def timeline_line(row: FulfillmentDelivery) -> str:
+    who = row.carrier_name or row.source or "carrier"
+    state = (row.state or "followed").replace("_", " ")
+    words = f": \u201c{row.carrier_status}\u201d" if row.carrier_status else ""
+    when = f" at {row.carrier_status_at:%Y-%m-%d %H:%M} UTC" if row.carrier_status_at else ""
+    expected = f"; now expected {row.carrier_expected_date.isoformat()}" if row.carrier_expected_date else ""
+    return f"{who} ({row.source}): {state}{words}{when}{expected}"
 
 
 def _is_older(report: DeliveryReport, row: FulfillmentDelivery) -> bool:

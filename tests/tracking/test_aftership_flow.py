@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 
 from saleor_cs_app.jobs import sweep
-from saleor_cs_app.store.models import Deadline, FulfillmentDelivery, TrackingConnection, TrackingRegistration
+from saleor_cs_app.store.models import (
+    Deadline,
+    FulfillmentDelivery,
+    IncidentEvent,
+    TrackingConnection,
+    TrackingRegistration,
+)
 from saleor_cs_app.tracking.connect import connect
 from tests.aftership_stand_in import AfterShipStandIn
 from tests.flows import incidents, mutation_names, rows, tenant_id
@@ -161,3 +167,22 @@ def test_the_connection_keeps_its_secrets_encrypted(installed, runtime, aftershi
     assert aftership.api_key.encode() not in row.api_key_ciphertext
     assert aftership.webhook_secret.encode() not in row.webhook_secret_ciphertext
     assert len(hook_url.rsplit("/", 1)[1]) >= 32
+
+
+def test_the_delivery_state_is_written_back_to_the_fulfilment_and_shown_in_the_timeline(
+    installed, runtime, clock, aftership, hook_url, mail
+):
+    order, fulfillment = ship(installed, runtime)
+    body = aftership.webhook("00340434161094042557", "AttemptFail", at=clock.now, message="Recipient not at home")
+    aftership.deliver(hook_url, body)
+    runtime.jobs.drain()
+    written = {m["key"]: m["value"] for m in installed.orders[order["id"]]["fulfillments"][0]["metadata"]}
+    assert written["saleor-cs-app.delivery.state"] == "attempt_fail"
+    assert written["saleor-cs-app.delivery.carrier_status"] == "Recipient not at home"
+    assert "delivery.status" not in written, "the metadata source's own key is never written: no echo"
+    echoed = installed.deliver_events()  # FULFILLMENT_METADATA_UPDATED caused by the app itself
+    assert all(r.status_code == 200 for r in echoed)
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    events = rows(runtime, IncidentEvent, IncidentEvent.incident_id == incident.id)
+    assert any(e.type == "carrier" and "Recipient not at home" in e.message for e in events)

@@ -43,7 +43,10 @@ def receive(runtime: Runtime, public_id: str, headers, body: bytes) -> str:
         log.exception("aftership webhook failed", extra={"tenant_id": tenant_id, "event_id": event.event_id})
         raise RetryLater("Could not record the event now; AfterShip will retry") from None
     for action in handovers:
-        action()
+        try:
+            action()
+        except Exception:  # committed already: answering 5xx would only make AfterShip send a duplicate
+            log.exception("aftership webhook: could not queue a follow-up", extra={"tenant_id": tenant_id})
     log.info("aftership webhook", extra={"tenant_id": tenant_id, "event_id": event.event_id, "outcome": outcome})
     return outcome
 
@@ -66,5 +69,8 @@ def _apply(runtime: Runtime, tenant_id: int, event: webhook.AfterShipEvent):
             return "unknown_tracking", []  # a parcel AfterShip tracks for the shop outside Saleor
         report = webhook.report_for(event, registration.fulfillment_id)
         observed_at = report.carrier_status_at or now
-        opened = apply(session, tenant, registration.order_id, report, now, observed_at=observed_at)
-        return "applied", [hand_over(runtime.jobs.enqueue, incident) for incident in opened]
+        applied = apply(session, tenant, registration.order_id, report, now, observed_at=observed_at)
+        actions = [hand_over(runtime.jobs.enqueue, incident) for incident in applied.opened]
+        if applied.delivery_id is not None:
+            actions.append(lambda: runtime.jobs.enqueue("write_delivery_state", applied.delivery_id))
+        return "applied", actions
