@@ -173,8 +173,8 @@ def tracking() -> None:
     pass
 
 
-@tracking.command("connect", help="Connect AfterShip; prints the webhook URL to paste into AfterShip.")
-@click.argument("service", type=click.Choice(["aftership"]))
+@tracking.command("connect", help="Connect AfterShip (prints the webhook URL to paste into AfterShip) or DHL.")
+@click.argument("service", type=click.Choice(["aftership", "dhl"]))
 @click.option("--saleor-api-url", required=True, help="The Saleor the account belongs to.")
 @click.option("--api-key", required=True, help="The service's API key (stored encrypted).")
 @click.option("--webhook-secret", default=None, help="AfterShip: Settings → Webhooks → webhook secret.")

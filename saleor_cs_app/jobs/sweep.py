@@ -13,6 +13,7 @@ from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
 from saleor_cs_app.store import delivery_states, orders, policies, tenants
 from saleor_cs_app.store.models import Tenant, WebhookDelivery
+from saleor_cs_app.tracking.dhl import poll as dhl_poll
 from saleor_cs_app.watch import deliveries
 from saleor_cs_app.watch.opening import hand_over, open_broken_promise, rules_for
 from saleor_cs_app.webhooks.context import WebhookContext
@@ -55,6 +56,7 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
         if len(due) < batch:
             break
     _requeue_stuck_deliveries(runtime)
+    dhl_poll.poll_due(runtime)
     mark_uncertain_sends(runtime)
     requeue_pending(runtime)
     return handled

@@ -1,4 +1,4 @@
-"""Connecting a merchant's tracking account (AfterShip): keys stored encrypted, never shown back."""
+"""Connecting a merchant's tracking account (AfterShip, DHL): keys stored encrypted, never shown back."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import tracking_connections
-from saleor_cs_app.tracking import aftership
+from saleor_cs_app.tracking import aftership, dhl
 from saleor_cs_app.tracking.aftership.api import AfterShipClient, AfterShipError
+from saleor_cs_app.tracking.dhl.api import DhlClient, DhlError
 
-PROVIDERS = (aftership.NAME,)
+PROVIDERS = (aftership.NAME, dhl.NAME)
 
 
 class ConnectionInvalid(ValueError):
@@ -52,7 +53,7 @@ def disconnect(runtime: Runtime, tenant_id: int, provider: str) -> bool:
         return tracking_connections.remove(session, tenant_id, provider)
 
 
-def test_connection(runtime: Runtime, tenant_id: int, provider: str) -> str | None:
+def check_connection(runtime: Runtime, tenant_id: int, provider: str) -> str | None:
     """None when the service accepts the stored key, else what went wrong (safe to show)."""
     with runtime.db.read() as session:
         row = tracking_connections.find(session, tenant_id, provider)
@@ -60,10 +61,12 @@ def test_connection(runtime: Runtime, tenant_id: int, provider: str) -> str | No
     if ciphertext is None:
         return "not connected"
     api_key = runtime.cipher.decrypt(ciphertext)
+    timeout = runtime.settings.tracking_timeout_seconds
     try:
-        AfterShipClient(
-            runtime.settings.aftership_api_url, api_key, timeout=runtime.settings.tracking_timeout_seconds
-        ).check()
-    except AfterShipError as exc:
+        if provider == dhl.NAME:
+            DhlClient(runtime.settings.dhl_api_url, api_key, timeout=timeout).check()
+        else:
+            AfterShipClient(runtime.settings.aftership_api_url, api_key, timeout=timeout).check()
+    except (AfterShipError, DhlError) as exc:
         return str(exc)
     return None

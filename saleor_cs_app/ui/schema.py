@@ -50,6 +50,7 @@ class Mutation:
     preview_message = strawberry.mutation(resolver=message_resolvers.preview_message)
     update_mail_server = strawberry.mutation(resolver=mail_server_resolvers.update_mail_server)
     connect_aftership = strawberry.mutation(resolver=tracking_resolvers.connect_aftership)
+    connect_dhl = strawberry.mutation(resolver=tracking_resolvers.connect_dhl)
     test_tracking_connection = strawberry.mutation(resolver=tracking_resolvers.test_tracking_connection)
     disconnect_tracking = strawberry.mutation(resolver=tracking_resolvers.disconnect_tracking)
     release_backlog = strawberry.mutation(resolver=tracking_resolvers.release_backlog)

@@ -15,6 +15,7 @@ def observe_order(ctx: WebhookContext, payload: dict) -> None:
     from saleor_cs_app.store import orders, policies
     from saleor_cs_app.tracking import metadata
     from saleor_cs_app.tracking.aftership.registration import reserve_for_order
+    from saleor_cs_app.tracking.dhl.poll import schedule_for_order
     from saleor_cs_app.tracking.record import record
     from saleor_cs_app.watch.observe import observe_order_snapshot
     from saleor_cs_app.watch.snapshot import is_created_by_app
@@ -28,6 +29,7 @@ def observe_order(ctx: WebhookContext, payload: dict) -> None:
         record(ctx.session, ctx.tenant.id, order["id"], report, ctx.now)
     for registration_id in reserve_for_order(ctx.session, ctx.tenant.id, order, ctx.now):
         ctx.after_commit.append(lambda rid=registration_id: ctx.runtime.jobs.enqueue("register_tracking", rid))
+    schedule_for_order(ctx.session, ctx.tenant.id, order, ctx.now)
     observed = observe_order_snapshot(ctx, order)
     if observed is not None and observed.late_order_shipped:
         late_order_shipped(ctx, observed.tracked)

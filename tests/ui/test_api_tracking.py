@@ -13,7 +13,7 @@ OVERVIEW = """query { tracking { saleorApiUrl recentFulfillments unfollowedFulfi
   services { name connected webhookUrl } } }"""
 CONNECT = """mutation C($key: String!, $secret: String!) {
   connectAftership(apiKey: $key, webhookSecret: $secret) { ok error webhookUrl } }"""
-TEST = "mutation { testTrackingConnection { ok error } }"
+TEST = "mutation { testTrackingConnection(service: \"aftership\") { ok error } }"
 
 
 @pytest.fixture
@@ -33,7 +33,17 @@ def test_the_page_says_how_many_recent_parcels_no_source_follows_and_what_to_con
     assert overview["saleorApiUrl"] == installed.api_url
     assert (overview["recentFulfillments"], overview["unfollowedFulfillments"]) == (1, 1)
     assert "Connect AfterShip" in overview["advice"]
-    assert overview["services"] == [{"name": "aftership", "connected": False, "webhookUrl": None}]
+    assert overview["services"] == [
+        {"name": "aftership", "connected": False, "webhookUrl": None},
+        {"name": "dhl", "connected": False, "webhookUrl": None},
+    ]
+
+
+def test_dhl_is_connected_and_its_calls_today_are_shown(api):
+    connected = api('mutation { connectDhl(apiKey: "dhl-key") { ok error } }')["connectDhl"]
+    assert connected == {"ok": True, "error": None}
+    (_, dhl) = api("query { tracking { services { name connected callsToday dailyCalls } } }")["tracking"]["services"]
+    assert dhl == {"name": "dhl", "connected": True, "callsToday": 0, "dailyCalls": 250}
 
 
 def test_aftership_is_connected_and_tested_without_its_keys_ever_coming_back(api, aftership):

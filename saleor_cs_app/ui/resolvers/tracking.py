@@ -8,7 +8,9 @@ import strawberry
 from saleor_cs_app.jobs import backlog
 from saleor_cs_app.jobs.incidents_flow import NotPending
 from saleor_cs_app.store import tracking_connections
-from saleor_cs_app.tracking import aftership, connect, status
+from saleor_cs_app.tracking import aftership, connect, dhl, status
+from saleor_cs_app.tracking.dhl import poll
+from saleor_cs_app.tracking.dhl.reading import DAILY_CALLS
 from saleor_cs_app.ui.errors import ApiError, NotFoundError
 
 RECENT_DAYS = 30
@@ -19,6 +21,8 @@ class TrackingService:
     name: str
     connected: bool
     webhook_url: str | None  # paste into AfterShip: Settings → Webhooks
+    calls_today: int | None = None  # polled services (DHL): calls made today (UTC), of `daily_calls`
+    daily_calls: int | None = None
 
 
 @strawberry.type
@@ -50,6 +54,13 @@ def tracking_overview(info: strawberry.Info) -> TrackingOverview:
             connected=row is not None,
             webhook_url=connect.webhook_url(runtime, aftership.NAME, row.public_id) if row else None,
         )
+        dhl_service = TrackingService(
+            name=dhl.NAME,
+            connected=tracking_connections.find(session, caller.tenant_id, dhl.NAME) is not None,
+            webhook_url=None,
+            calls_today=poll.calls_today(session, caller.tenant_id, runtime.clock()),
+            daily_calls=DAILY_CALLS,
+        )
     return TrackingOverview(
         saleor_api_url=caller.saleor_api_url,
         recent_days=RECENT_DAYS,
@@ -57,7 +68,7 @@ def tracking_overview(info: strawberry.Info) -> TrackingOverview:
         unfollowed_fulfillments=unfollowed,
         advice=_advice(unfollowed, service.connected),
         backlog_count=waiting,
-        services=[service],
+        services=[service, dhl_service],
     )
 
 
@@ -86,9 +97,20 @@ def connect_aftership(info: strawberry.Info, api_key: str, webhook_secret: str) 
     return TrackingConnectResult(ok=True, error=None, webhook_url=connected.webhook_url)
 
 
+def connect_dhl(info: strawberry.Info, api_key: str) -> TrackingConnectResult:
+    """DHL parcels are then polled with the merchant's own key, within its daily allowance."""
+    try:
+        connect.connect(info.context.runtime, info.context.caller.tenant_id, dhl.NAME, api_key=api_key)
+    except connect.ConnectionInvalid as exc:
+        return TrackingConnectResult(ok=False, error=str(exc), webhook_url=None)
+    return TrackingConnectResult(ok=True, error=None, webhook_url=None)
+
+
 def test_tracking_connection(info: strawberry.Info, service: str = aftership.NAME) -> TrackingConnectResult:
-    """Asks the service whether it accepts the stored key."""
-    error = connect.test_connection(info.context.runtime, info.context.caller.tenant_id, service)
+    """Asks the service (aftership | dhl) whether it accepts the stored key."""
+    if service not in connect.PROVIDERS:
+        raise ApiError(f"Unknown tracking service {service!r}")
+    error = connect.check_connection(info.context.runtime, info.context.caller.tenant_id, service)
     return TrackingConnectResult(ok=error is None, error=error, webhook_url=None)
 
 

@@ -1,12 +1,13 @@
-// The Tracking tab: what late-delivery detection can see, the install backlog, and AfterShip.
+// The Tracking tab: what late-delivery detection can see, the install backlog, AfterShip and DHL.
 // Keys are typed into password fields and never shown back; the webhook URL is what to paste into AfterShip.
 import { gql } from "./api.js";
 import { banner, busy, clear, field, h, toast } from "./dom.js";
 
 const OVERVIEW = `query { tracking { saleorApiUrl recentDays recentFulfillments unfollowedFulfillments advice backlogCount
-  services { name connected webhookUrl } } }`;
+  services { name connected webhookUrl callsToday dailyCalls } } }`;
 const CONNECT = `mutation C($key: String!, $secret: String!) { connectAftership(apiKey: $key, webhookSecret: $secret) { ok error webhookUrl } }`;
-const TEST = `mutation { testTrackingConnection { ok error } }`;
+const CONNECT_DHL = `mutation C($key: String!) { connectDhl(apiKey: $key) { ok error } }`;
+const TEST = `mutation T($service: String!) { testTrackingConnection(service: $service) { ok error } }`;
 const RELEASE = `mutation { releaseBacklog }`;
 
 export function mountTracking(panel) {
@@ -14,7 +15,8 @@ export function mountTracking(panel) {
   const coverage = h("section", { class: "card", "aria-label": "Late-delivery detection" });
   const backlog = h("section", { class: "card", "aria-label": "Install backlog" });
   const aftership = h("section", { class: "card", "aria-label": "AfterShip" });
-  clear(panel, notices, coverage, backlog, aftership);
+  const dhl = h("section", { class: "card", "aria-label": "DHL" });
+  clear(panel, notices, coverage, backlog, aftership, dhl);
 
   async function load() {
     try {
@@ -39,6 +41,35 @@ export function mountTracking(panel) {
       t.backlogCount ? h("div", { class: "row" }, release) : null);
 
     renderAfterShip(t.services.find((s) => s.name === "aftership"));
+    renderDhl(t.services.find((s) => s.name === "dhl"));
+  }
+
+  function renderDhl(service) {
+    const key = h("input", { type: "password", autocomplete: "off" });
+    const keyField = field("DHL API key", key, { hint: "developer.dhl.com: Shipment Tracking – Unified. Stored encrypted." });
+    const error = keyField.querySelector(".field-error");
+    const save = h("button", { type: "button", class: "primary", onclick: () => busy(save, connect()) }, service.connected ? "Replace key" : "Connect DHL");
+    const test = h("button", { type: "button", onclick: () => busy(test, check("dhl", "DHL")) }, "Test DHL");
+    test.hidden = !service.connected;
+
+    async function connect() {
+      error.textContent = "";
+      const result = (await gql(CONNECT_DHL, { key: key.value })).connectDhl;
+      if (!result.ok) { error.textContent = result.error; return; }
+      toast("DHL connected");
+      await load();
+    }
+
+    clear(dhl, h("h2", {}, "DHL"),
+      service.connected
+        ? h("p", {}, `Connected. DHL parcels are polled as their deadlines need: ${service.callsToday} of ${service.dailyCalls} calls used today.`)
+        : h("p", { class: "muted" }, "Connect your DHL API key and the app polls DHL parcels itself."),
+      keyField, h("div", { class: "row" }, save, test));
+  }
+
+  async function check(service, name) {
+    const result = (await gql(TEST, { service })).testTrackingConnection;
+    toast(result.ok ? `${name} accepts the key` : `${name}: ${result.error}`);
   }
 
   function renderAfterShip(service) {
@@ -48,7 +79,7 @@ export function mountTracking(panel) {
     const secretField = field("Webhook secret", secret, { hint: "AfterShip: Settings → Webhooks. Stored encrypted." });
     const error = secretField.querySelector(".field-error");
     const save = h("button", { type: "button", class: "primary", onclick: () => busy(save, connect()) }, service.connected ? "Replace keys" : "Connect AfterShip");
-    const test = h("button", { type: "button", onclick: () => busy(test, check()) }, "Test connection");
+    const test = h("button", { type: "button", onclick: () => busy(test, check("aftership", "AfterShip")) }, "Test connection");
     test.hidden = !service.connected;
 
     async function connect() {
@@ -57,11 +88,6 @@ export function mountTracking(panel) {
       if (!result.ok) { error.textContent = result.error; return; }
       toast("AfterShip connected");
       await load();
-    }
-
-    async function check() {
-      const result = (await gql(TEST)).testTrackingConnection;
-      toast(result.ok ? "AfterShip accepts the key" : `AfterShip: ${result.error}`);
     }
 
     clear(aftership, h("h2", {}, "AfterShip"),
