@@ -7,7 +7,7 @@ these; everything after that is the same for every source.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from saleor_cs_app.care.model import DeliveryState
 
@@ -43,3 +43,17 @@ class ParcelStatus:
     carrier_name: str | None = None
     tracking_url: str | None = None
     followed_by: tuple[str, ...] = ()
+
+
+def carrier_time(value, *, naive_is_utc: bool) -> datetime | None:
+    """A carrier's ISO-8601 timestamp in UTC. One without an offset is the carrier's local time:
+    taken as UTC only where the source's docs say so, otherwise it cannot be placed (None)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc) if naive_is_utc else None
+    return parsed.astimezone(timezone.utc)

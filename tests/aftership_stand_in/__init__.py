@@ -23,15 +23,11 @@ import uuid
 from datetime import datetime, timezone
 
 import requests
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.stand_in_server import StandInServer
+
 PREFIX = "/tracking/2025-01"
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
 
 
 def _detect_slug(number: str) -> str:
@@ -52,18 +48,15 @@ class AfterShipStandIn:
 
     # -- server ---------------------------------------------------------------------------
     def __enter__(self):
-        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet)
-        self._server.block_on_close = False
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self._server = StandInServer(self._wsgi)
         return self
 
     def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}{PREFIX}"
+        return f"{self._server.base}{PREFIX}"
 
     def throttle(self, times: int = 1, retry_after: int = 1) -> None:
         self._failures.append([times, 429, retry_after])

@@ -11,16 +11,11 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime
 
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
+from tests.stand_in_server import StandInServer
 
 
 class DhlStandIn:
@@ -32,18 +27,15 @@ class DhlStandIn:
         self._server = None
 
     def __enter__(self):
-        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet)
-        self._server.block_on_close = False
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self._server = StandInServer(self._wsgi)
         return self
 
     def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}/track/shipments"
+        return f"{self._server.base}/track/shipments"
 
     def throttle(self, times: int = 1, retry_after: int = 60) -> None:
         self._throttle = [times, retry_after]

@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 
 from saleor_cs_app.care.model import DeliveryState
 from saleor_cs_app.tracking.aftership import NAME
-from saleor_cs_app.tracking.report import DeliveryReport
+from saleor_cs_app.tracking.report import DeliveryReport, carrier_time
 
 SIGNATURE_HEADER = "aftership-hmac-sha256"
 EVENTS = ("tracking_update", "edd_revise")
@@ -126,14 +126,7 @@ def _expected_date(msg: dict) -> date | None:
 
 
 def _time(value) -> datetime | None:
-    """Checkpoint times carry the carrier's offset; one without an offset cannot be placed."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(timezone.utc) if parsed.tzinfo else None
+    return carrier_time(value, naive_is_utc=False)
 
 
 def _timestamp(value) -> datetime | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from saleor_cs_app.care.model import DeliveryState
 from saleor_cs_app.tracking.dhl import NAME
-from saleor_cs_app.tracking.report import DeliveryReport
+from saleor_cs_app.tracking.report import DeliveryReport, carrier_time
 
 STATUS_CODES = {
     "pre-transit": DeliveryState.INFO_RECEIVED,
@@ -61,14 +61,8 @@ def next_poll(now: datetime, deadline: datetime | None) -> datetime:
 
 
 def _time(value) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    # DHL's timestamps without an offset are the event's local time; UTC is the nearest guess we can defend.
-    return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    # DHL's timestamps without an offset are the event's local time; UTC is the nearest defensible guess.
+    return carrier_time(value, naive_is_utc=True)
 
 
 def _date(value) -> date | None:
