@@ -79,3 +79,21 @@ def test_the_backlog_is_counted_dismissed_and_released_from_the_page(api, instal
     assert states.pop(first.id) == "dismissed"
     assert set(states.values()) and "backlog" not in states.values() and "dismissed" not in states.values()
     assert api(OVERVIEW)["tracking"]["backlogCount"] == 0
+
+
+def test_on_time_delivery_rate_per_carrier_and_shipping_method_from_tracked_deliveries(api, installed, runtime, clock, aftership):
+    hook = api(CONNECT, {"key": aftership.api_key, "secret": aftership.webhook_secret})["connectAftership"]["webhookUrl"]
+    delivered = {"00340434000000000001": timedelta(days=1), "00340434000000000002": timedelta(days=20)}
+    for number in delivered:
+        order = installed.add_order()
+        installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+        fulfillment = installed.add_fulfillment(order["id"], tracking_number=number)
+        installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+        runtime.jobs.drain()
+    for number, after in delivered.items():
+        assert aftership.deliver(hook, aftership.webhook(number, "Delivered", at=clock.now + after)).status_code == 200
+    months = {(clock.now + after).strftime("%Y-%m") for after in delivered.values()}
+    query = "query P($m: String) { deliveryPerformance(month: $m) { carrier shippingMethod delivered onTime rate } }"
+    found = [row for m in sorted(months) for row in api(query, {"m": m})["deliveryPerformance"]]
+    assert sum(r["delivered"] for r in found) == 2 and sum(r["onTime"] for r in found) == 1
+    assert {(r["carrier"], r["shippingMethod"]) for r in found} == {("DHL", "Standard")}

@@ -7,8 +7,8 @@ import strawberry
 
 from saleor_cs_app.jobs import backlog
 from saleor_cs_app.jobs.incidents_flow import NotPending
-from saleor_cs_app.store import tracking_connections
-from saleor_cs_app.tracking import aftership, connect, dhl, status
+from saleor_cs_app.store import budget, insights, tracking_connections
+from saleor_cs_app.tracking import aftership, connect, dhl, performance, status
 from saleor_cs_app.tracking.dhl import poll
 from saleor_cs_app.tracking.dhl.reading import DAILY_CALLS
 from saleor_cs_app.ui.errors import ApiError, NotFoundError
@@ -34,6 +34,15 @@ class TrackingOverview:
     advice: str | None  # what to connect so late-delivery detection works; None when all are followed
     backlog_count: int  # promises broken before the install, waiting for release or dismissal
     services: list[TrackingService]
+
+
+@strawberry.type
+class OnTimeDelivery:
+    carrier: str
+    shipping_method: str
+    delivered: int  # parcels a tracking source saw delivered in the month
+    on_time: int  # of those, delivered before the deliver-by promised at checkout
+    rate: float  # on_time / delivered
 
 
 @strawberry.type
@@ -85,6 +94,24 @@ def _advice(unfollowed: int, aftership_connected: bool) -> str | None:
         f"{unfollowed} recent parcel(s) are not followed yet: they have no tracking number, or AfterShip "
         "has not accepted it. Add tracking numbers to fulfilments to have them followed."
     )
+
+
+def delivery_performance(info: strawberry.Info, month: str | None = None) -> list[OnTimeDelivery]:
+    """On-time delivery rate per carrier and shipping method (month: YYYY-MM, default this month)."""
+    runtime, caller = info.context.runtime, info.context.caller
+    month = month or budget.month_of(runtime.clock())
+    try:
+        start, end = insights.month_bounds(month)
+    except ValueError:
+        raise ApiError("month must look like 2025-03") from None
+    with runtime.db.read() as session:
+        rates = performance.on_time_rates(session, caller.tenant_id, start, end)
+    return [
+        OnTimeDelivery(
+            carrier=r.carrier, shipping_method=r.shipping_method, delivered=r.delivered, on_time=r.on_time, rate=r.rate
+        )
+        for r in rates
+    ]
 
 
 def connect_aftership(info: strawberry.Info, api_key: str, webhook_secret: str) -> TrackingConnectResult:
