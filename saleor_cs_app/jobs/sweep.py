@@ -11,7 +11,7 @@ from saleor_cs_app.care.model import IncidentKind, IncidentSource
 from saleor_cs_app.notify.send import mark_uncertain_sends, requeue_pending
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
-from saleor_cs_app.store import delivery_states, orders, policies, tenants
+from saleor_cs_app.store import delivery_states, orders, policies, tenants, tracking_registrations
 from saleor_cs_app.store.models import Tenant, WebhookDelivery
 from saleor_cs_app.tracking.dhl import poll as dhl_poll
 from saleor_cs_app.watch import deliveries
@@ -56,6 +56,7 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
         if len(due) < batch:
             break
     _requeue_stuck_deliveries(runtime)
+    _requeue_stuck_registrations(runtime)
     dhl_poll.poll_due(runtime)
     mark_uncertain_sends(runtime)
     requeue_pending(runtime)
@@ -105,6 +106,14 @@ def _requeue_stuck_deliveries(runtime: Runtime) -> None:
         ).all()
     for delivery_id in stuck:
         runtime.jobs.enqueue("process_delivery", delivery_id)
+
+
+def _requeue_stuck_registrations(runtime: Runtime) -> None:
+    """A tracking reserved but never registered (crash before the enqueue, or a lost retry) is queued again."""
+    with runtime.db.read() as session:
+        stuck = tracking_registrations.unfinished(session, runtime.clock() - STUCK_DELIVERY_AFTER)
+    for registration_id in stuck:
+        runtime.jobs.enqueue("register_tracking", registration_id)
 
 
 def active_tenant_ids(runtime: Runtime) -> list[int]:

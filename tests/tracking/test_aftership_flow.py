@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store.models import (
@@ -186,3 +187,21 @@ def test_the_delivery_state_is_written_back_to_the_fulfilment_and_shown_in_the_t
     (incident,) = incidents(runtime)
     events = rows(runtime, IncidentEvent, IncidentEvent.incident_id == incident.id)
     assert any(e.type == "carrier" and "Recipient not at home" in e.message for e in events)
+
+
+def test_a_registration_lost_before_its_job_ran_is_picked_up_by_the_sweep(installed, runtime, clock, aftership, hook_url):
+    runtime.jobs.huey.flush()
+    order = installed.add_order()
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="00340434161094042557")
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain(rounds=1)
+    with runtime.db.transaction() as session:  # the worker crashed: the row stays reserved, its job is gone
+        (row,) = session.scalars(select(TrackingRegistration)).all()
+        row.state, row.attempts = "started", 1
+    aftership.trackings.clear()
+    clock.advance(minutes=10)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    (registration,) = rows(runtime, TrackingRegistration)
+    assert registration.state == "done" and len(aftership.trackings) == 1
