@@ -54,6 +54,10 @@ class Settings:
     jwks_max_age_seconds: float = 3600.0  # older copies are refreshed before use
     saleor_timeout_seconds: float = 15.0
     embedded_worker_threads: int = 2
+    # Tracking services; tests and staging point these at stand-ins.
+    aftership_api_url: str = "https://api.aftership.com/tracking/2025-01"
+    dhl_api_url: str = "https://api-eu.dhl.com/track/shipments"
+    tracking_timeout_seconds: float = 15.0
 
     @property
     def uses_embedded_queue(self) -> bool:
@@ -87,7 +91,13 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True)
     secret_key = env.get("SECRET_KEY") or _embedded_secret_key(database_url)
     if len(secret_key) < 16:
         raise SettingsError("SECRET_KEY: must be at least 16 characters")
+    tracking_urls = {
+        field_name: _parse_app_url(env[var], var)
+        for field_name, var in (("aftership_api_url", "AFTERSHIP_API_URL"), ("dhl_api_url", "DHL_API_URL"))
+        if var in env
+    }
     return Settings(
+        **tracking_urls,
         app_url=app_url,
         database_url=database_url,
         redis_url=redis_url,
@@ -99,10 +109,10 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True)
     )
 
 
-def _parse_app_url(value: str) -> str:
+def _parse_app_url(value: str, name: str = "APP_URL") -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SettingsError(f"APP_URL: {value!r} is not an http(s) URL")
+        raise SettingsError(f"{name}: {value!r} is not an http(s) URL")
     return value.rstrip("/")
 
 
