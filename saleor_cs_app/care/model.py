@@ -17,6 +17,7 @@ class IncidentKind(enum.StrEnum):
     LATE_SHIPMENT = "late_shipment"
     LATE_DELIVERY = "late_delivery"
     WRONG_ITEM = "wrong_item"
+    CUSTOMER_REPORT = "customer_report"  # the customer reported it on the support page (support/)
 
 
 class OfferType(enum.StrEnum):
@@ -45,6 +46,7 @@ class OrderLine:
     quantity: int
     unit_price: Decimal  # gross, order currency
     variant_id: str | None = None
+    line_id: str | None = None  # Saleor's order line id
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class IncidentFacts:
     warehouse: str | None = None
     tracking_number: str | None = None
     tracking_url: str | None = None
+    proposal_value: Decimal | None = None  # customer_report: what the customer's proposed fix costs
 
 
 @dataclass(frozen=True)
