@@ -20,6 +20,11 @@ class IncidentKind(enum.StrEnum):
     CUSTOMER_REPORT = "customer_report"  # the customer reported it on the support page (support/)
 
 
+# The kinds the built-in incident messages are written for; a customer report is answered with the
+# support situations instead (notify/support_mail.py).
+MESSAGE_KINDS = (IncidentKind.LATE_SHIPMENT, IncidentKind.LATE_DELIVERY, IncidentKind.WRONG_ITEM)
+
+
 class OfferType(enum.StrEnum):
     APOLOGY_ONLY = "apology_only"
     GIFT_CARD = "gift_card"

@@ -128,7 +128,8 @@ def find(key: str):
     except lookup.TooManyAttempts:
         return render("support/find.html", 429, t=t, csrf_scope=scope, error="too_many", form=request.form)
     if order_id is None:
-        return render("support/find.html", 404, t=t, csrf_scope=scope, error="find_failed", form=request.form)
+        # The same page for an unknown order and a wrong address, the typed values not echoed either.
+        return render("support/find.html", 404, t=t, csrf_scope=scope, error="find_failed", form={})
     with runtime.db.read() as session:
         tenant = session.get_one(Tenant, tenant_id)
         url = support_url(runtime.settings, tenant, order_id, runtime.clock())
@@ -149,10 +150,11 @@ def staff_photo(tenant_id: int, photo_id: str):
         return jsonify(success=False, error={"code": "UNAUTHENTICATED", "message": "Link expired or invalid"}), 401
     with runtime.db.read() as session:
         photo = support_reports.photo(session, tenant_id, photo_id)
-    if photo is None:
+        found = (photo.storage_key, photo.content_type) if photo is not None else None
+    if found is None:
         return jsonify(success=False, error={"code": "NOT_FOUND", "message": "No such photo"}), 404
-    response = make_response(photo_store().get(photo.storage_key))
-    response.headers["Content-Type"] = photo.content_type
+    response = make_response(photo_store().get(found[0]))
+    response.headers["Content-Type"] = found[1]
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

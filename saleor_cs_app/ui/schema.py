@@ -12,6 +12,7 @@ from saleor_cs_app.ui.resolvers import insights as insight_resolvers
 from saleor_cs_app.ui.resolvers import mail_server as mail_server_resolvers
 from saleor_cs_app.ui.resolvers import messages as message_resolvers
 from saleor_cs_app.ui.resolvers import policy as policy_resolvers
+from saleor_cs_app.ui.resolvers import proposals as proposal_resolvers
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ class Mutation:
     report_incident = strawberry.mutation(resolver=incident_resolvers.report_incident)
     preview_message = strawberry.mutation(resolver=message_resolvers.preview_message)
     update_mail_server = strawberry.mutation(resolver=mail_server_resolvers.update_mail_server)
+    accept_proposal = strawberry.mutation(resolver=proposal_resolvers.accept_proposal)
+    counter_proposal = strawberry.mutation(
+        resolver=proposal_resolvers.counter_proposal, description="Offer money off instead: amount or percent."
+    )
+    decline_proposal = strawberry.mutation(resolver=proposal_resolvers.decline_proposal)
 
 
 class AppSchema(strawberry.Schema):

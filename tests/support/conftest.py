@@ -54,6 +54,11 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
+@pytest.fixture(autouse=True)
+def photos_in_tmp(runtime, tmp_path):
+    runtime.settings = runtime.settings.with_changes(photo_dir=str(tmp_path / "photos"))
+
+
 @pytest.fixture
 def order(installed, runtime):
     """A paid order of two lines (2 × T-shirt at 10, 1 × mug), tracked through the real webhook path."""
