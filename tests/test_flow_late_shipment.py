@@ -145,6 +145,7 @@ def test_a_tracking_link_pasted_as_the_number_is_one_click_away_on_the_support_p
     fulfillment = installed.add_fulfillment(order["id"], tracking_number="https://track.example/JJ123")
     installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
     runtime.jobs.drain()
+    assert len(mail.messages) == 2, "the late-shipment message and one follow-up, nothing more"
     html = mail.messages[1].message.get_body(("html",)).get_content()
     support_link = re.search(r'href="' + re.escape(runtime.settings.app_url) + r'(/support/o/[^"]+)"', html).group(1)
     assert 'href="https://track.example/JJ123"' in client.get(support_link).get_data(as_text=True)
