@@ -75,5 +75,7 @@ def _plain_situation(situation: str, language: str, variables: dict):
         f"mail_{situation}", number=variables["order_number"], url=variables.get("support_url") or "", fix=fix, offer=offer
     )
     subject = f"{variables['shop_name']}: {t('title', number=variables['order_number'])}"
-    html = f"<p>{escape(sentence)}</p>"
+    url = variables.get("support_url")
+    link = f'<p><a href="{escape(url)}">{escape(url)}</a></p>' if url else ""
+    html = f"<p>{escape(sentence)}</p>{link}"
     return RenderedMessage(subject=subject, text=sentence + "\n", html=html, language=t.language)

@@ -120,16 +120,14 @@ def _parcels(facts: dict, found) -> list[Parcel]:
 def _story(session: Session, incident, report) -> Story:
     events = []
     for event in incident_store.timeline(session, incident.tenant_id, incident.id):
-        key = f"event_detected_{incident.kind}" if event.type == "detected" else _EVENT_WORDS.get(event.type)
-        if event.type.startswith("emailed_"):
-            key = "event_emailed"
-        if key and incident.kind == "customer_report" and event.type == "detected":
-            key = None  # "You reported a problem" says it
+        if event.type == "detected":
+            continue  # the story's heading says it
+        key = "event_emailed" if event.type.startswith("emailed_") else _EVENT_WORDS.get(event.type)
         if key:
             events.append((event.at.isoformat(), key))
     if report is None:
-        return Story(id=incident.id, heading_key=f"event_detected_{incident.kind}", heading_values={}, state_key=None,
-                     events=events)  # fmt: skip
+        heading = f"event_detected_{incident.kind}"
+        return Story(id=incident.id, heading_key=heading, heading_values={}, state_key=None, events=events)
     return Story(
         id=incident.id,
         heading_key="report_problem_label",
