@@ -1,12 +1,9 @@
 """Deutsche Texte der Kundenservice-Seiten."""
 
 STRINGS = {
-    "lang_name": "Deutsch",
     "title": "Bestellung Nr. {number}",
-    "shop_support": "Kundenservice von {shop}",
     "skip": "Zum Inhalt springen",
     "order_heading": "Ihre Bestellung",
-    "items": "Artikel",
     "quantity": "Menge: {n}",
     "delivery_heading": "Lieferung",
     "not_shipped": "Noch nicht versandt.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Noch keine Meldung des Paketdienstes.",
     "open_heading": "Was gerade passiert",
     "nothing_open": "Zu dieser Bestellung ist nichts offen.",
-    "updated": "Dieser Bereich aktualisiert sich von selbst.",
     "report_button": "Problem melden",
     "report_heading": "Problem melden",
     "report_intro": "Sagen Sie uns, was schiefgelaufen ist. Es dauert eine Minute, und jede Meldung liest ein Mensch im Shop.",

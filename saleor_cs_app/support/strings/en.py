@@ -1,12 +1,9 @@
 """English page strings for the support pages. `{name}` fields are filled by the page."""
 
 STRINGS = {
-    "lang_name": "English",
     "title": "Order #{number}",
-    "shop_support": "{shop} customer care",
     "skip": "Skip to content",
     "order_heading": "Your order",
-    "items": "Items",
     "quantity": "Quantity: {n}",
     "delivery_heading": "Delivery",
     "not_shipped": "Not shipped yet.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "No carrier update yet.",
     "open_heading": "What is happening",
     "nothing_open": "Nothing is open for this order.",
-    "updated": "This section updates by itself.",
     "report_button": "Report a problem",
     "report_heading": "Report a problem",
     "report_intro": "Tell us what went wrong. It takes a minute, and a person at the shop reads every report.",

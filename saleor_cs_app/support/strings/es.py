@@ -1,12 +1,9 @@
 """Textos en español de las páginas de atención al cliente."""
 
 STRINGS = {
-    "lang_name": "Español",
     "title": "Pedido n.º {number}",
-    "shop_support": "Atención al cliente de {shop}",
     "skip": "Ir al contenido",
     "order_heading": "Tu pedido",
-    "items": "Artículos",
     "quantity": "Cantidad: {n}",
     "delivery_heading": "Envío",
     "not_shipped": "Todavía no se ha enviado.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Todavía no hay noticias del transportista.",
     "open_heading": "Qué está pasando",
     "nothing_open": "No hay nada abierto para este pedido.",
-    "updated": "Esta parte se actualiza sola.",
     "report_button": "Informar de un problema",
     "report_heading": "Informar de un problema",
     "report_intro": "Cuéntanos qué ha fallado. Te llevará un minuto, y una persona de la tienda lee cada aviso.",

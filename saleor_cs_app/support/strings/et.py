@@ -1,12 +1,9 @@
 """Klienditeeninduse lehtede eestikeelsed tekstid."""
 
 STRINGS = {
-    "lang_name": "Eesti",
     "title": "Tellimus nr {number}",
-    "shop_support": "{shop} klienditeenindus",
     "skip": "Mine sisu juurde",
     "order_heading": "Sinu tellimus",
-    "items": "Tooted",
     "quantity": "Kogus: {n}",
     "delivery_heading": "Tarne",
     "not_shipped": "Veel välja saatmata.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Vedaja pole veel teavet andnud.",
     "open_heading": "Mis toimub",
     "nothing_open": "Selle tellimusega pole midagi pooleli.",
-    "updated": "See osa uueneb ise.",
     "report_button": "Teata probleemist",
     "report_heading": "Teata probleemist",
     "report_intro": "Kirjuta, mis läks valesti. See võtab minuti ja iga teate loeb poe töötaja.",

@@ -1,12 +1,9 @@
 """Asiakaspalvelusivujen suomenkieliset tekstit."""
 
 STRINGS = {
-    "lang_name": "Suomi",
     "title": "Tilaus #{number}",
-    "shop_support": "{shop} – asiakaspalvelu",
     "skip": "Siirry sisältöön",
     "order_heading": "Tilauksesi",
-    "items": "Tuotteet",
     "quantity": "Määrä: {n}",
     "delivery_heading": "Toimitus",
     "not_shipped": "Ei vielä lähetetty.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Kuljetusyhtiöltä ei ole vielä tietoa.",
     "open_heading": "Mitä tapahtuu",
     "nothing_open": "Tähän tilaukseen ei liity avoimia asioita.",
-    "updated": "Tämä osio päivittyy itsestään.",
     "report_button": "Ilmoita ongelmasta",
     "report_heading": "Ilmoita ongelmasta",
     "report_intro": "Kerro, mikä meni vikaan. Se vie minuutin, ja jokaisen ilmoituksen lukee ihminen.",

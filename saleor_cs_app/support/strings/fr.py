@@ -1,12 +1,9 @@
 """Textes français des pages du service client."""
 
 STRINGS = {
-    "lang_name": "Français",
     "title": "Commande n° {number}",
-    "shop_support": "Service client {shop}",
     "skip": "Aller au contenu",
     "order_heading": "Votre commande",
-    "items": "Articles",
     "quantity": "Quantité : {n}",
     "delivery_heading": "Livraison",
     "not_shipped": "Pas encore expédiée.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Pas encore de nouvelles du transporteur.",
     "open_heading": "Ce qui se passe",
     "nothing_open": "Rien n’est en cours pour cette commande.",
-    "updated": "Cette partie se met à jour toute seule.",
     "report_button": "Signaler un problème",
     "report_heading": "Signaler un problème",
     "report_intro": "Dites-nous ce qui ne va pas. Cela prend une minute, et chaque signalement est lu par une personne de la boutique.",

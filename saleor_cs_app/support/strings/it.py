@@ -1,12 +1,9 @@
 """Testi italiani delle pagine di assistenza clienti."""
 
 STRINGS = {
-    "lang_name": "Italiano",
     "title": "Ordine n. {number}",
-    "shop_support": "Assistenza clienti {shop}",
     "skip": "Vai al contenuto",
     "order_heading": "Il tuo ordine",
-    "items": "Articoli",
     "quantity": "Quantità: {n}",
     "delivery_heading": "Consegna",
     "not_shipped": "Non ancora spedito.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Ancora nessun aggiornamento dal corriere.",
     "open_heading": "Cosa sta succedendo",
     "nothing_open": "Non c’è nulla in sospeso per questo ordine.",
-    "updated": "Questa sezione si aggiorna da sola.",
     "report_button": "Segnala un problema",
     "report_heading": "Segnala un problema",
     "report_intro": "Dicci cosa è andato storto. Ci vuole un minuto, e ogni segnalazione viene letta da una persona del negozio.",

@@ -1,12 +1,9 @@
 """Klientų aptarnavimo puslapių tekstai lietuvių kalba."""
 
 STRINGS = {
-    "lang_name": "Lietuvių",
     "title": "Užsakymas Nr. {number}",
-    "shop_support": "{shop} klientų aptarnavimas",
     "skip": "Pereiti prie turinio",
     "order_heading": "Jūsų užsakymas",
-    "items": "Prekės",
     "quantity": "Kiekis: {n}",
     "delivery_heading": "Pristatymas",
     "not_shipped": "Dar neišsiųsta.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Vežėjas dar nepateikė informacijos.",
     "open_heading": "Kas vyksta",
     "nothing_open": "Šiam užsakymui nėra atvirų klausimų.",
-    "updated": "Ši dalis atsinaujina pati.",
     "report_button": "Pranešti apie problemą",
     "report_heading": "Pranešti apie problemą",
     "report_intro": "Papasakokite, kas nutiko. Tai užtruks minutę, o kiekvieną pranešimą skaito parduotuvės darbuotojas.",

@@ -1,12 +1,9 @@
 """Klientu apkalpošanas lapu teksti latviešu valodā."""
 
 STRINGS = {
-    "lang_name": "Latviešu",
     "title": "Pasūtījums Nr. {number}",
-    "shop_support": "{shop} klientu apkalpošana",
     "skip": "Pāriet uz saturu",
     "order_heading": "Jūsu pasūtījums",
-    "items": "Preces",
     "quantity": "Daudzums: {n}",
     "delivery_heading": "Piegāde",
     "not_shipped": "Vēl nav nosūtīts.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Pārvadātājs vēl nav sniedzis ziņas.",
     "open_heading": "Kas notiek",
     "nothing_open": "Šim pasūtījumam nav atvērtu jautājumu.",
-    "updated": "Šī daļa atjaunojas pati.",
     "report_button": "Ziņot par problēmu",
     "report_heading": "Ziņot par problēmu",
     "report_intro": "Pastāstiet, kas nogāja greizi. Tas aizņems minūti, un katru ziņojumu izlasa veikala darbinieks.",

@@ -1,12 +1,9 @@
 """Nederlandse teksten van de klantenservicepagina's."""
 
 STRINGS = {
-    "lang_name": "Nederlands",
     "title": "Bestelling #{number}",
-    "shop_support": "Klantenservice van {shop}",
     "skip": "Naar de inhoud",
     "order_heading": "Je bestelling",
-    "items": "Artikelen",
     "quantity": "Aantal: {n}",
     "delivery_heading": "Bezorging",
     "not_shipped": "Nog niet verzonden.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Nog geen bericht van de vervoerder.",
     "open_heading": "Wat er nu gebeurt",
     "nothing_open": "Er staat niets open voor deze bestelling.",
-    "updated": "Dit deel wordt vanzelf bijgewerkt.",
     "report_button": "Een probleem melden",
     "report_heading": "Een probleem melden",
     "report_intro": "Vertel ons wat er misging. Het kost een minuut, en elke melding wordt door een mens in de winkel gelezen.",

@@ -1,12 +1,9 @@
 """Polskie teksty stron obsługi klienta."""
 
 STRINGS = {
-    "lang_name": "Polski",
     "title": "Zamówienie nr {number}",
-    "shop_support": "Obsługa klienta {shop}",
     "skip": "Przejdź do treści",
     "order_heading": "Twoje zamówienie",
-    "items": "Produkty",
     "quantity": "Ilość: {n}",
     "delivery_heading": "Dostawa",
     "not_shipped": "Jeszcze nie wysłane.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Przewoźnik nie przekazał jeszcze informacji.",
     "open_heading": "Co się dzieje",
     "nothing_open": "Dla tego zamówienia nie ma otwartych spraw.",
-    "updated": "Ta część odświeża się sama.",
     "report_button": "Zgłoś problem",
     "report_heading": "Zgłoś problem",
     "report_intro": "Napisz, co poszło nie tak. To zajmie minutę, a każde zgłoszenie czyta człowiek ze sklepu.",

@@ -1,12 +1,9 @@
 """Svenska texter för kundtjänstsidorna."""
 
 STRINGS = {
-    "lang_name": "Svenska",
     "title": "Beställning #{number}",
-    "shop_support": "{shop} kundtjänst",
     "skip": "Hoppa till innehållet",
     "order_heading": "Din beställning",
-    "items": "Varor",
     "quantity": "Antal: {n}",
     "delivery_heading": "Leverans",
     "not_shipped": "Inte skickad ännu.",
@@ -17,7 +14,6 @@ STRINGS = {
     "status_none": "Ingen uppdatering från transportören ännu.",
     "open_heading": "Vad som händer",
     "nothing_open": "Inget är öppet för den här beställningen.",
-    "updated": "Den här delen uppdateras av sig själv.",
     "report_button": "Anmäl ett problem",
     "report_heading": "Anmäl ett problem",
     "report_intro": "Berätta vad som gick fel. Det tar en minut, och varje anmälan läses av en människa i butiken.",
