@@ -136,7 +136,9 @@ def decide_proposal(
     approval = _approval_reason(rule, offer, limits.manual_approval_above)
     if approval:
         return _pending(offer, rule.name, f"{said}; {approval}")
-    return Decision(offer, False, rule.name, f"{said} → the customer's proposal accepted ({_money(offer.value, currency)})")
+    return Decision(
+        offer, False, rule.name, f"{said} → the customer's proposal accepted ({_money(offer.value, currency)})"
+    )
 
 
 def customer_report_facts(proposal_value: Decimal | None) -> IncidentFacts:

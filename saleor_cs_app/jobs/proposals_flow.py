@@ -19,8 +19,14 @@ from decimal import Decimal
 
 from saleor_cs_app.care.decide import Decision, Offer
 from saleor_cs_app.care.model import OfferType
-from saleor_cs_app.care.proposals import Proposal, customer_report_facts, decide_proposal, money_off
-from saleor_cs_app.care.proposals import affected_value, ProposalInvalid
+from saleor_cs_app.care.proposals import (
+    Proposal,
+    ProposalInvalid,
+    affected_value,
+    customer_report_facts,
+    decide_proposal,
+    money_off,
+)
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.goodwill.order_note import add_note_once
 from saleor_cs_app.jobs import incidents_flow
@@ -289,7 +295,9 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
     offer = (incident.decision or {}).get("offer") or {}
     amount = counter_offer.get("value") if situation == "counter_offer" else offer.get("refund_amount")
     variables = {
-        "support_url": support_url(runtime.settings, session.get_one(Tenant, incident.tenant_id), tracked.order_id, now),
+        "support_url": support_url(
+            runtime.settings, session.get_one(Tenant, incident.tenant_id), tracked.order_id, now
+        ),
         "problem": report.problem,
         "resolution": report.resolution if situation != "counter_offer" else "keep_with_discount",
         "resolution_amount": Decimal(str(amount)) if amount else None,

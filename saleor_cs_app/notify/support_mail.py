@@ -72,7 +72,11 @@ def _plain_situation(situation: str, language: str, variables: dict):
     fix = t(f"fix_{variables.get('resolution') or 'shop_decides'}")
     offer = variables.get("resolution_amount") or variables.get("resolution_percent") or fix
     sentence = t(
-        f"mail_{situation}", number=variables["order_number"], url=variables.get("support_url") or "", fix=fix, offer=offer
+        f"mail_{situation}",
+        number=variables["order_number"],
+        url=variables.get("support_url") or "",
+        fix=fix,
+        offer=offer,
     )
     subject = f"{variables['shop_name']}: {t('title', number=variables['order_number'])}"
     url = variables.get("support_url")

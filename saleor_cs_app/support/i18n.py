@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache
 
 LANGUAGES = ("en", "fi", "pl", "lt", "de", "sv", "fr", "es", "it", "nl", "et", "lv")
 FALLBACK = "en"
@@ -15,7 +15,7 @@ _COUNTRY_LANGUAGE = {
 }  # fmt: skip
 
 
-@lru_cache(maxsize=None)
+@cache
 def strings(language: str) -> dict[str, str]:
     table = importlib.import_module(f"saleor_cs_app.support.strings.{language}").STRINGS
     if language == FALLBACK:

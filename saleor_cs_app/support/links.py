@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.support.keys import b64, mac, same, unb64
@@ -62,7 +62,7 @@ def read_token(token: str) -> tuple[int, str, datetime]:
         tenant_id, order_id, expires = json.loads(unb64(payload))
         if not isinstance(tenant_id, int) or not isinstance(order_id, str) or not isinstance(expires, int):
             raise ValueError
-        return tenant_id, order_id, datetime.fromtimestamp(expires, timezone.utc)
+        return tenant_id, order_id, datetime.fromtimestamp(expires, UTC)
     except (ValueError, TypeError, OverflowError, OSError):
         raise LinkInvalid("malformed") from None
 

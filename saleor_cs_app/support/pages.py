@@ -15,8 +15,16 @@ from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.support import csrf, lookup, photos, report_form, reports, staff_photos
 from saleor_cs_app.support.i18n import Translator
 from saleor_cs_app.support.links import support_url
-from saleor_cs_app.support.web import PageRefused, browser_language, check_csrf, client_ip, order_page, photo_store
-from saleor_cs_app.support.web import active_api_url, render
+from saleor_cs_app.support.web import (
+    PageRefused,
+    active_api_url,
+    browser_language,
+    check_csrf,
+    client_ip,
+    order_page,
+    photo_store,
+    render,
+)
 
 MAX_REPORT_BODY = photos.MAX_PHOTOS * photos.MAX_BYTES + 64 * 1024
 

@@ -59,7 +59,11 @@ def test_the_merchant_sees_the_proposal_and_photos_through_the_api_and_the_photo
     api = Api(client, installed)
     data = api(DETAIL, {"id": pending})["incident"]
     proposal = data["proposal"]
-    assert (data["kind"], proposal["problem"], proposal["resolution"]) == ("CUSTOMER_REPORT", "wrong_item", "replacement")
+    assert (data["kind"], proposal["problem"], proposal["resolution"]) == (
+        "CUSTOMER_REPORT",
+        "wrong_item",
+        "replacement",
+    )
     (photo,) = proposal["photos"]
     path = photo["url"].removeprefix(runtime.settings.app_url)
     served = client.get(path)
@@ -116,7 +120,7 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
 
 def test_declining_answers_the_customer_with_the_reason_and_frees_the_lines(pending, installed, client, link, runtime):
     api = Api(client, installed)
-    api("mutation D($id: ID!) { declineProposal(id: $id, reason: \"Out of stock\") { state } }", {"id": pending})
+    api('mutation D($id: ID!) { declineProposal(id: $id, reason: "Out of stock") { state } }', {"id": pending})
     runtime.jobs.drain()
     assert installed.completed_drafts == []
     assert sorted(m.purpose for m in outbox(runtime)) == ["proposal_declined", "report_received"]
@@ -152,9 +156,7 @@ def test_a_report_without_the_forms_token_is_refused_and_stores_nothing(client, 
 
 
 def test_a_non_image_upload_is_refused_with_its_name_and_nothing_is_stored(client, link, order, runtime):
-    response = report(
-        client, link, order, expect=400, photos=[(io.BytesIO(b"%PDF-1.7 not a photo"), "invoice.pdf")]
-    )
+    response = report(client, link, order, expect=400, photos=[(io.BytesIO(b"%PDF-1.7 not a photo"), "invoice.pdf")])
     assert "invoice.pdf is not a photo we can take" in response.get_data(as_text=True)
     assert rows(runtime, SupportReport) == [] and rows(runtime, SupportPhoto) == []
     assert not any(Path(runtime.settings.photo_dir).glob("*/*"))
@@ -187,3 +189,24 @@ def test_the_order_lookup_is_rate_limited_and_says_the_same_for_unknown_orders_a
     for _ in range(3):
         attempt(order["number"], "guess@else.example")
     assert attempt(order["number"], order["userEmail"]).status_code == 429, "the sixth try on one order waits"
+
+
+def test_a_phone_sized_photo_is_taken_although_webhook_bodies_are_capped_lower(client, link, order, runtime):
+    import os
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.frombytes("RGB", (900, 900), os.urandom(900 * 900 * 3)).save(out, "PNG")
+    assert len(out.getvalue()) > runtime.settings.max_webhook_body_bytes
+    report(client, link, order, photos=[(io.BytesIO(out.getvalue()), "big.png")])
+    (photo,) = rows(runtime, SupportPhoto)
+    assert (photo.width, photo.height) == (900, 900)
+
+
+def test_an_upload_over_the_total_limit_gets_the_page_not_an_api_error(client, link, order, runtime):
+    response = report(
+        client, link, order, expect=413, photos=[(io.BytesIO(b"\xff\xd8\xff" + b"\0" * (25 * 1024 * 1024)), "huge.jpg")]
+    )
+    assert "The upload is too large" in response.get_data(as_text=True)
+    assert rows(runtime, SupportReport) == []

@@ -16,7 +16,12 @@ SHOP = "https://shop.example/graphql/"
 
 
 def token_for(now, **changes):
-    fields = {"tenant_id": 7, "saleor_api_url": SHOP, "order_id": "T3JkZXI6MQ==", "expires_at": now + timedelta(days=60)}
+    fields = {
+        "tenant_id": 7,
+        "saleor_api_url": SHOP,
+        "order_id": "T3JkZXI6MQ==",
+        "expires_at": now + timedelta(days=60),
+    }
     return make_token(SECRET, **{**fields, **changes})
 
 

@@ -158,14 +158,14 @@ def test_a_counter_offer_is_accepted_by_the_customer_on_the_page(open_page, inst
     desktop.goto(f"{runtime.settings.app_url}{link}/report")
     shot(desktop, "report-desktop")
     desktop.get_by_label("I got the wrong item").check()
-    desktop.get_by_label(re.compile(r"T-shirt|Tshirt|TSHIRT", re.I)).check()
+    desktop.get_by_label(re.compile(r"T-shirt")).check()
     desktop.get_by_label("Send a replacement").check()
     desktop.get_by_role("button", name="Send the report").click()
     expect(desktop.get_by_role("status")).to_be_visible()
     runtime.jobs.drain()
     (incident,) = incidents(runtime)
     Api(client, installed)(
-        "mutation C($id: ID!) { counterProposal(id: $id, amount: \"8\", note: \"We are out of that size\") { state } }",
+        'mutation C($id: ID!) { counterProposal(id: $id, amount: "8", note: "We are out of that size") { state } }',
         {"id": incident.id},
     )
     runtime.jobs.drain()
@@ -218,7 +218,9 @@ def test_the_order_lookup_page_on_a_phone(open_page, installed, runtime, order):
 
     tenant = tenant_row(runtime, installed)
     page = open_page(PHONE)
-    page.goto(f"{runtime.settings.app_url}/support/find/{shop_key(runtime.settings.secret_key, tenant.id, tenant.saleor_api_url)}")
+    page.goto(
+        f"{runtime.settings.app_url}/support/find/{shop_key(runtime.settings.secret_key, tenant.id, tenant.saleor_api_url)}"
+    )
     page.get_by_label("Order number").fill(order["number"])
     page.get_by_label("E-mail address").fill(order["userEmail"])
     shot(page, "find-phone")
