@@ -78,14 +78,18 @@ def _decide(runtime: Runtime, incident_id: str) -> None:
         history = budget.customer_history(
             session, incident.tenant_id, order.customer_email, days=policy.limits.per_customer.days, now=now
         )
-        decision = decide_proposal(
-            customer_report_facts(offer.value if offer else None),
-            order,
-            offer,
-            history,
-            budget.state(session, incident.tenant_id, month, order.currency),
-            policy,
-        )
+        if incident.facts.get("request"):  # a change before shipping: always a person's call
+            said = f"the customer asks before shipping: {incident.facts['request'].replace('_', ' ')}"
+            decision = Decision(Offer.apology(order.currency), True, None, f"{said} → waits for the merchant")
+        else:
+            decision = decide_proposal(
+                customer_report_facts(offer.value if offer else None),
+                order,
+                offer,
+                history,
+                budget.state(session, incident.tenant_id, month, order.currency),
+                policy,
+            )
         incidents_flow._record_decision(incident, decision)
         report = support_reports.of_incident(session, incident.tenant_id, incident.id, lock=True)
         incidents.add_event(session, incident, now, "decided", decision.reason)
@@ -104,6 +108,13 @@ def _decide(runtime: Runtime, incident_id: str) -> None:
 def accept(runtime: Runtime, tenant_id: int, incident_id: str, *, by: str) -> None:
     with runtime.db.transaction() as session:
         incident, report = _locked(session, tenant_id, incident_id, "pending_approval")
+        if incident.facts.get("request"):
+            now = runtime.clock()
+            report.state, report.updated_at, incident.state = "accepted", now, "acting"
+            incident.decision = {**incident.decision, "reason": f"approved by {by}"}
+            incidents.add_event(session, incident, now, "proposal_accepted", f"Approved by {by}")
+            runtime.jobs.enqueue("handle_incident", incident_id)
+            return
         offer = _offer_from((incident.decision or {}).get("offer"))
         if offer is None or offer.type is OfferType.APOLOGY_ONLY:
             raise NotAnswerable("the customer lets the shop decide: make them an offer with Counter")
@@ -267,7 +278,10 @@ def _act(runtime: Runtime, incident_id: str) -> int | None:
         support_reports.release_lines(session, report.id)
         tracked = orders.find(session, row.tenant_id, row.order_id)
         policy = policies.load(session, row.tenant_id)
-        situation = "proposal_accepted" if report.state == "accepted" else "proposal_declined"
+        if row.facts.get("request"):
+            situation = "request_answered"
+        else:
+            situation = "proposal_accepted" if report.state == "accepted" else "proposal_declined"
         queued = _mail(runtime, session, row, tracked, policy, report, situation, now)
     _send(runtime, queued)
     return None
@@ -276,6 +290,9 @@ def _act(runtime: Runtime, incident_id: str) -> int | None:
 def _note_text(incident: Incident, result) -> str:
     facts = incident.facts or {}
     said = (incident.decision or {}).get("reason", "")
+    if facts.get("request"):
+        asked = f"{facts['request'].replace('_', ' ')} ({facts.get('request_details')})"
+        return f"Customer care: before shipping, the customer asked for {asked}. Answer: {said}."
     return (
         f"Customer care: the customer reported {facts.get('problem', 'a problem').replace('_', ' ')} "
         f"({', '.join(facts.get('affected_items') or [])}) and asked for {facts.get('resolution', '').replace('_', ' ')}. "
@@ -304,6 +321,10 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
         "merchant_note": report.merchant_note,
         "affected_items": facts.get("affected_items") or [],
     }
+    if facts.get("request"):  # a change before shipping: no fix was proposed
+        variables.update(request=facts["request"], resolution="shop_decides", problem="other")
+    if situation == "request_answered":
+        variables["approved"] = report.state == "accepted"
     row = queue_situation(
         session,
         incident,

@@ -71,13 +71,10 @@ def _plain_situation(situation: str, language: str, variables: dict):
     t = Translator(page_language(language, None))
     fix = t(f"fix_{variables.get('resolution') or 'shop_decides'}")
     offer = variables.get("resolution_amount") or variables.get("resolution_percent") or fix
-    sentence = t(
-        f"mail_{situation}",
-        number=variables["order_number"],
-        url=variables.get("support_url") or "",
-        fix=fix,
-        offer=offer,
-    )
+    key = f"mail_{situation}"
+    if situation == "request_answered":
+        key = "mail_request_approved" if variables.get("approved") else "mail_request_declined"
+    sentence = t(key, number=variables["order_number"], url=variables.get("support_url") or "", fix=fix, offer=offer)
     subject = f"{variables['shop_name']}: {t('title', number=variables['order_number'])}"
     url = variables.get("support_url")
     link = f'<p><a href="{escape(url)}">{escape(url)}</a></p>' if url else ""

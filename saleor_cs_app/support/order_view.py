@@ -55,6 +55,8 @@ class Story:
     counter: dict | None = None  # the shop's offer waiting for the customer's answer
     report_id: str | None = None
     merchant_note: str | None = None
+    request: str | None = None  # a change asked for before shipping: later_delivery | change_variant
+    request_details: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,4 +139,14 @@ def _story(session: Session, incident, report) -> Story:
         counter=report.counter if report.state == "countered" else None,
         report_id=report.id,
         merchant_note=report.merchant_note,
+        request=(incident.facts or {}).get("request"),
+        request_details=_request_details(incident.facts or {}),
     )
+
+
+def _request_details(facts: dict) -> str | None:
+    if facts.get("not_before"):
+        return facts["not_before"]
+    if facts.get("request") == "change_variant":
+        return f"{', '.join(facts.get('affected_items') or [])}: {facts.get('note') or ''}"
+    return None

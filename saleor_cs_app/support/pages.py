@@ -5,6 +5,8 @@ Thin: each view verifies the link (web.order_page), reads or calls one use-case,
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import jsonify, make_response, redirect, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -12,7 +14,7 @@ from saleor_cs_app.http.runtime import current_runtime
 from saleor_cs_app.jobs import proposals_flow
 from saleor_cs_app.store import support_reports
 from saleor_cs_app.store.models import Tenant
-from saleor_cs_app.support import csrf, lookup, photos, report_form, reports, staff_photos
+from saleor_cs_app.support import csrf, lookup, photos, report_form, reports, request_form, staff_photos
 from saleor_cs_app.support.i18n import Translator
 from saleor_cs_app.support.links import support_url
 from saleor_cs_app.support.web import (
@@ -98,6 +100,33 @@ def _report_form(page, errors: dict, form, *, photo_errors=(), status: int = 200
         photo_errors=list(photo_errors),
         form=form,
     )
+
+
+def change_request(token: str):
+    """Before it ships: ask for a later delivery or another variant of a line."""
+    page = order_page(token)
+    if request.method == "GET":
+        return _request_form(page, {}, {})
+    if not check_csrf(token):
+        return _request_form(page, {"form": "form_expired"}, request.form, status=400)
+    line_ids = {line.line_id for line in page.view.lines}
+    today = current_runtime().clock().date()
+    change, errors = request_form.read(request.form, order_line_ids=line_ids, today=today)
+    if errors:
+        return _request_form(page, errors, request.form, status=400)
+    try:
+        reports.submit_request(current_runtime(), page.link.tenant_id, page.link.order_id, change)
+    except reports.ReportRefused as exc:
+        return _request_form(page, {exc.field: exc.key}, request.form, status=409)
+    return redirect(f"/support/o/{token}?done=requested", 303)
+
+
+def _request_form(page, errors: dict, form, *, status: int = 200):
+    today = current_runtime().clock().date()
+    return render(
+        "support/request.html", status, page=page, t=page.t, csrf_scope=page.token, errors=errors, form=form,
+        today=today.isoformat(), last_day=(today + timedelta(days=request_form.MAX_DAYS_AHEAD)).isoformat(),
+    )  # fmt: skip
 
 
 def answer(token: str):

@@ -15,6 +15,7 @@ from saleor_cs_app.store.models import SupportPhoto, SupportReport, new_id
 from saleor_cs_app.support.photo_store import PhotoStore
 from saleor_cs_app.support.photos import CleanPhoto
 from saleor_cs_app.support.report_form import ReportForm
+from saleor_cs_app.support.request_form import ChangeRequest
 
 
 class ReportRefused(Exception):
@@ -110,6 +111,79 @@ def submit(
         for key in keys:  # the rows were rolled back; their files go too
             store.delete(key)
         raise
+    runtime.jobs.enqueue("handle_incident", incident_id)
+    return report_id
+
+
+def submit_request(runtime: Runtime, tenant_id: int, order_id: str, change: ChangeRequest) -> str:
+    """A change before shipping, for the merchant to approve; raises ReportRefused once the order shipped."""
+    now = runtime.clock()
+    with runtime.db.transaction() as session:
+        tracked = orders.find(session, tenant_id, order_id)
+        if tracked.facts.get("fulfillments"):
+            raise ReportRefused("request", "err_shipped")
+        names = {line.get("line_id"): line.get("name") for line in tracked.facts.get("lines", [])}
+        report_id = new_id()
+        line_ids = [change.line_id] if change.line_id else []
+        details = (
+            f"no earlier than {change.not_before.isoformat()}"
+            if change.not_before
+            else f"{names.get(change.line_id)}: {change.wish}"
+        )
+        facts = {
+            "kind": IncidentKind.CUSTOMER_REPORT.value,
+            "source": IncidentSource.CUSTOMER.value,
+            "days_late": 0,
+            "request": change.request,
+            "request_details": details,
+            "not_before": change.not_before.isoformat() if change.not_before else None,
+            "line_ids": line_ids,
+            "affected_items": [names.get(change.line_id)] if change.line_id else [],
+            "note": change.wish,
+            "resolution": "shop_decides",
+            "proposal_value": None,
+            "proposed_offer": None,
+            "expected_skus": [],
+            "sent_skus": [],
+        }
+        incident, _ = incidents.open_incident(
+            session,
+            tenant_id=tenant_id,
+            order_id=order_id,
+            kind=IncidentKind.CUSTOMER_REPORT.value,
+            fulfillment_id=f"request-{report_id}",
+            now=now,
+            order_number=tracked.number,
+            channel_slug=tracked.channel_slug,
+            source=IncidentSource.CUSTOMER.value,
+            days_late=0,
+            facts=facts,
+            customer_email=tracked.facts.get("customer_email"),
+        )
+        session.add(
+            SupportReport(
+                id=report_id,
+                tenant_id=tenant_id,
+                incident_id=incident.id,
+                order_id=order_id,
+                problem="request",
+                line_ids=line_ids,
+                note=change.wish,
+                resolution=change.request,
+                state="open",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        session.flush()
+        try:
+            support_reports.hold_lines(session, tenant_id, order_id, report_id, line_ids)
+        except support_reports.LineAlreadyReported:
+            raise ReportRefused("line", "err_line_taken") from None
+        incidents.add_event(
+            session, incident, now, "reported", f"The customer asks before shipping: {change.request}, {details}"
+        )
+        incident_id = incident.id
     runtime.jobs.enqueue("handle_incident", incident_id)
     return report_id
 

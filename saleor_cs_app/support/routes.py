@@ -3,6 +3,7 @@
 GET       /support/o/<token>               the order, its parcels and what is open
 GET       /support/o/<token>/status.json   the live part of that page (polled by support.js)
 GET|POST  /support/o/<token>/report        report a problem (works without JavaScript)
+GET|POST  /support/o/<token>/request       before it ships: a later delivery or another variant
 POST      /support/o/<token>/answer        accept or decline the shop's counter-offer
 GET|POST  /support/find/<shop key>         find an order by number and e-mail address
 GET       /support/staff/photos/<tenant>/<photo>?e=…&s=…   a photo, for a signed URL from the dashboard API
@@ -27,6 +28,7 @@ blueprint = Blueprint(
 blueprint.add_url_rule("/support/o/<token>", "order", pages.order, methods=["GET"])
 blueprint.add_url_rule("/support/o/<token>/status.json", "status", pages.status, methods=["GET"])
 blueprint.add_url_rule("/support/o/<token>/report", "report", pages.report, methods=["GET", "POST"])
+blueprint.add_url_rule("/support/o/<token>/request", "request", pages.change_request, methods=["GET", "POST"])
 blueprint.add_url_rule("/support/o/<token>/answer", "answer", pages.answer, methods=["POST"])
 blueprint.add_url_rule("/support/find/<key>", "find", pages.find, methods=["GET", "POST"])
 blueprint.add_url_rule(

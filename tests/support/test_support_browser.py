@@ -145,8 +145,8 @@ def test_from_the_email_link_to_a_report_with_a_photo_accepted_by_the_merchant_a
     ]
     assert link_in_email(mail, runtime.settings.app_url).startswith(f"{runtime.settings.app_url}/support/o/")
     assert answer.message["To"] == order["userEmail"]
-    page.reload()
-    expect(page.get_by_text("Accepted.")).to_be_visible()
+    # The customer's page, still open since the report, shows the answer without a reload.
+    expect(page.get_by_text("Accepted.")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("The shop accepted the fix.")).to_be_visible()
     shot(page, "accepted-phone")
 
