@@ -25,6 +25,12 @@ _EVENT_WORDS = {
     "proposal_declined": "event_declined",
 }
 
+_REQUEST_WORDS = {
+    "event_reported": "event_requested",
+    "event_accepted": "event_request_approved",
+    "event_declined": "event_request_declined",
+}
+
 
 @dataclass(frozen=True)
 class Line:
@@ -125,6 +131,8 @@ def _story(session: Session, incident, report) -> Story:
         if event.type == "detected":
             continue  # the story's heading says it
         key = "event_emailed" if event.type.startswith("emailed_") else _EVENT_WORDS.get(event.type)
+        if key and (incident.facts or {}).get("request"):
+            key = _REQUEST_WORDS.get(key, key)
         if key:
             events.append((event.at.isoformat(), key))
     if report is None:
@@ -146,7 +154,7 @@ def _story(session: Session, incident, report) -> Story:
 
 def _request_details(facts: dict) -> str | None:
     if facts.get("not_before"):
-        return facts["not_before"]
+        return facts["not_before"]  # ISO; the page writes it in the customer's language
     if facts.get("request") == "change_variant":
         return f"{', '.join(facts.get('affected_items') or [])}: {facts.get('note') or ''}"
     return None

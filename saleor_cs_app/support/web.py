@@ -44,6 +44,14 @@ class OrderPage:
 
         return format_currency(Decimal(str(value)), self.view.currency, locale=self.t.language)
 
+    def day(self, iso: str) -> str:
+        """An ISO date (or the date part of a timestamp) as the customer's language writes it."""
+        from datetime import date
+
+        from babel.dates import format_date
+
+        return format_date(date.fromisoformat(iso[:10]), format="medium", locale=self.t.language)
+
     def percent(self, value) -> str:
         from babel.numbers import format_percent
 

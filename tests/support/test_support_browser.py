@@ -226,3 +226,27 @@ def test_the_order_lookup_page_on_a_phone(open_page, installed, runtime, order):
     shot(page, "find-phone")
     page.get_by_role("button", name="Find my order").click()
     expect(page.get_by_role("heading", name=f"Order #{order['number']}")).to_be_visible()
+
+
+def test_a_later_delivery_asked_before_shipping_reaches_the_merchant(
+    open_page, runtime, installed, client, link, clock
+):
+    from datetime import timedelta
+
+    page = open_page(PHONE)
+    page.goto(f"{runtime.settings.app_url}{link}")
+    page.get_by_role("link", name="Ask for a change").click()
+    expect(page.get_by_role("heading", name="Ask for a change before it ships")).to_be_visible()
+    page.get_by_label("Deliver it later").check()
+    page.get_by_label("Deliver no earlier than").fill((clock.now + timedelta(days=10)).date().isoformat())
+    shot(page, "request-phone")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_role("status")).to_contain_text("we sent your request to the shop")
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert incident.state == "pending_approval" and incident.facts["request"] == "later_delivery"
+    Api(client, installed)("mutation A($id: ID!) { acceptProposal(id: $id) { state } }", {"id": incident.id})
+    runtime.jobs.drain()
+    expect(page.get_by_text("Accepted.")).to_be_visible(timeout=20_000)
+    shot(page, "request-answered-phone")
+    assert "request_answered" in [m.purpose for m in outbox(runtime)]

@@ -109,4 +109,7 @@ STRINGS = {
     "err_shipped": "The order has already shipped, so it can no longer be changed here. Report a problem instead.",
     "mail_request_approved": "The shop agreed to your request for order #{number}. See the details: {url}",
     "mail_request_declined": "The shop cannot make the change you asked for on order #{number}. See the answer: {url}",
+    "event_requested": "You asked for a change before shipping.",
+    "event_request_approved": "The shop agreed to your request.",
+    "event_request_declined": "The shop answered your request.",
 }
