@@ -58,6 +58,9 @@ class Settings:
     aftership_api_url: str = "https://api.aftership.com/tracking/2025-01"
     dhl_api_url: str = "https://api-eu.dhl.com/track/shipments"
     tracking_timeout_seconds: float = 15.0
+    # The customer's support pages (support/): how long an e-mailed link works, where photos are kept.
+    support_link_days: int = 60
+    photo_dir: str = "support-photos"  # outside the web root; relative to the working directory
 
     @property
     def uses_embedded_queue(self) -> bool:
@@ -88,6 +91,7 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True)
     mail_from = env.get("MAIL_FROM", "Customer care <care@localhost>")
     if "@" not in mail_from:
         raise SettingsError(f"MAIL_FROM: {mail_from!r} has no e-mail address")
+    support_link_days = _parse_positive_int("SUPPORT_LINK_DAYS", env.get("SUPPORT_LINK_DAYS", "60"))
     secret_key = env.get("SECRET_KEY") or _embedded_secret_key(database_url)
     if len(secret_key) < 16:
         raise SettingsError("SECRET_KEY: must be at least 16 characters")
@@ -106,7 +110,15 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True)
         smtp=smtp,
         mail_from=mail_from,
         log_level=log_level,
+        support_link_days=support_link_days,
+        photo_dir=env.get("PHOTO_DIR", "support-photos"),
     )
+
+
+def _parse_positive_int(name: str, value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"{name}: {value!r} is not a positive whole number")
+    return int(value)
 
 
 def _parse_app_url(value: str, name: str = "APP_URL") -> str:

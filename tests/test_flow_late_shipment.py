@@ -145,14 +145,19 @@ def test_events_the_app_caused_itself_do_not_loop(installed, runtime, clock, mai
     assert len(incidents(runtime)) == 1 and len(mail.messages) == 1
 
 
-def test_a_tracking_link_pasted_as_the_number_becomes_the_next_step(installed, runtime, clock, mail):
+def test_a_tracking_link_pasted_as_the_number_is_one_click_away_on_the_support_page(
+    installed, runtime, clock, mail, client
+):
+    import re
+
     order = late_order_after_sweep(installed, runtime, clock)
     fulfillment = installed.add_fulfillment(order["id"], tracking_number="https://track.example/JJ123")
     installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
     runtime.jobs.drain()
     assert len(mail.messages) == 2, "the late-shipment message and one follow-up, nothing more"
     html = mail.messages[1].message.get_body(("html",)).get_content()
-    assert 'href="https://track.example/JJ123"' in html
+    support_link = re.search(r'href="' + re.escape(runtime.settings.app_url) + r'(/support/o/[^"]+)"', html).group(1)
+    assert 'href="https://track.example/JJ123"' in client.get(support_link).get_data(as_text=True)
 
 
 def test_a_message_sending_now_is_not_marked_uncertain_because_it_was_due_long_ago(

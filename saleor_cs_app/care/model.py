@@ -17,6 +17,12 @@ class IncidentKind(enum.StrEnum):
     LATE_SHIPMENT = "late_shipment"
     LATE_DELIVERY = "late_delivery"
     WRONG_ITEM = "wrong_item"
+    CUSTOMER_REPORT = "customer_report"  # the customer reported it on the support page (support/)
+
+
+# The kinds the built-in incident messages are written for; a customer report is answered with the
+# support situations instead (notify/support_mail.py).
+MESSAGE_KINDS = (IncidentKind.LATE_SHIPMENT, IncidentKind.LATE_DELIVERY, IncidentKind.WRONG_ITEM)
 
 
 class OfferType(enum.StrEnum):
@@ -75,6 +81,7 @@ class OrderLine:
     quantity: int
     unit_price: Decimal  # gross, order currency
     variant_id: str | None = None
+    line_id: str | None = None  # Saleor's order line id
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,7 @@ class IncidentFacts:
     warehouse: str | None = None
     tracking_number: str | None = None
     tracking_url: str | None = None
+    proposal_value: Decimal | None = None  # customer_report: what the customer's proposed fix costs
 
 
 @dataclass(frozen=True)

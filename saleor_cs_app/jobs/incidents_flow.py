@@ -179,6 +179,8 @@ def _pending(session, tenant_id: int, incident_id: str) -> Incident:
     incident = incidents.get_for_tenant(session, tenant_id, incident_id, lock=True)
     if incident is None:
         raise LookupError("no such incident")
+    if incident.kind == "customer_report":  # its own answers: jobs/proposals_flow.py
+        raise NotPending("customer report: answer it with Accept, Counter or Decline")
     if incident.state != "pending_approval":
         raise NotPending(f"incident is {incident.state}, not waiting for approval")
     return incident

@@ -24,7 +24,7 @@ def backoff_seconds(attempt: int) -> int:
 
 
 def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
-    from saleor_cs_app.jobs import deliveries, incidents_flow, sweep
+    from saleor_cs_app.jobs import deliveries, incidents_flow, proposals_flow, sweep
     from saleor_cs_app.notify.send import send_outbox_message
 
     @huey.task(name="process_delivery")
@@ -35,7 +35,8 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
 
     @huey.task(name="handle_incident")
     def handle_incident(incident_id: str) -> None:
-        attempt = incidents_flow.handle(runtime, incident_id)
+        flow = proposals_flow if proposals_flow.is_customer_report(runtime, incident_id) else incidents_flow
+        attempt = flow.handle(runtime, incident_id)
         if attempt is not None and attempt < MAX_ATTEMPTS:
             raise RetryTask(delay=backoff_seconds(attempt))
 

@@ -19,7 +19,8 @@ from saleor_cs_app.notify.render import render_message
 from saleor_cs_app.notify.smtp import make_message_id
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.store import incidents as incident_store
-from saleor_cs_app.store.models import Incident, OutboxMessage, TrackedOrder
+from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant, TrackedOrder
+from saleor_cs_app.support.links import support_url
 
 
 INITIAL = "initial"
@@ -83,7 +84,7 @@ def compose_initial_message(session: Session, incident: Incident, goodwill, sett
         return row  # composed by an earlier attempt
     policy = policies.load(session, incident.tenant_id)
     tracked = orders.find(session, incident.tenant_id, incident.order_id)
-    ctx = message_context(incident, tracked, policy, settings, row.language, goodwill=goodwill)
+    ctx = message_context(incident, tracked, policy, settings, row.language, goodwill=goodwill, now=now)
     _fill(session, row, incident, policy, ctx, now)
     return row
 
@@ -104,7 +105,9 @@ def queue_shipped_message(
         return None
     row = _new_row(incident, SHIPPED, initial.language, initial.mail_from, initial.mail_to, now)
     session.add(row)
-    ctx = message_context(incident, tracked, policy, settings, initial.language, goodwill=None, shipped_now=True)
+    ctx = message_context(
+        incident, tracked, policy, settings, initial.language, goodwill=None, shipped_now=True, now=now
+    )
     _fill(session, row, incident, policy, ctx, now)
     session.flush()
     return row
@@ -141,6 +144,7 @@ def message_context(
     *,
     goodwill,
     shipped_now: bool = False,
+    now: datetime,
 ) -> MessageContext:
     facts, order = incident.facts or {}, tracked.facts
     decision_offer = (incident.decision or {}).get("offer", {})
@@ -180,8 +184,14 @@ def message_context(
         tracking_url=tracking if tracking and tracking.startswith(("https://", "http://")) else None,
         carrier=facts.get("carrier"),
         reply_to=reply_to,
+        next_step_url=_support_url(settings, incident, tracked, now),
         shipped_now=shipped_now,
     )
+
+
+def _support_url(settings: Settings, incident: Incident, tracked: TrackedOrder, now: datetime) -> str:
+    tenant = Session.object_session(tracked).get_one(Tenant, incident.tenant_id)
+    return support_url(settings, tenant, tracked.order_id, now)
 
 
 def _shop_name(policy: Policy, settings: Settings) -> str:

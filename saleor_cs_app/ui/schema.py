@@ -13,6 +13,7 @@ from saleor_cs_app.ui.resolvers import mail_server as mail_server_resolvers
 from saleor_cs_app.ui.resolvers import messages as message_resolvers
 from saleor_cs_app.ui.resolvers import policy as policy_resolvers
 from saleor_cs_app.ui.resolvers import tracking as tracking_resolvers
+from saleor_cs_app.ui.resolvers import proposals as proposal_resolvers
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,11 @@ class Mutation:
     disconnect_tracking = strawberry.mutation(resolver=tracking_resolvers.disconnect_tracking)
     release_backlog = strawberry.mutation(resolver=tracking_resolvers.release_backlog)
     dismiss_incident = strawberry.mutation(resolver=tracking_resolvers.dismiss_incident)
+    accept_proposal = strawberry.mutation(resolver=proposal_resolvers.accept_proposal)
+    counter_proposal = strawberry.mutation(
+        resolver=proposal_resolvers.counter_proposal, description="Offer money off instead: amount or percent."
+    )
+    decline_proposal = strawberry.mutation(resolver=proposal_resolvers.decline_proposal)
 
 
 class AppSchema(strawberry.Schema):

@@ -12,7 +12,7 @@ import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-from saleor_cs_app.care.model import IncidentKind, OfferType
+from saleor_cs_app.care.model import MESSAGE_KINDS, IncidentKind, OfferType
 from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, MessageContext, sample_context
 from saleor_cs_app.notify.formatting import LOCALES
 from saleor_cs_app.notify.language import pick_language
@@ -20,7 +20,7 @@ from saleor_cs_app.notify.override import MAX_TEMPLATE_CHARS
 from saleor_cs_app.notify.render import TEMPLATE_VARIABLES, RenderedMessage, preview, render_message
 from saleor_cs_app.notify.variables import template_variables
 
-KINDS = list(IncidentKind)
+KINDS = list(MESSAGE_KINDS)
 OFFERS = list(OfferType)
 CODE_OFFERS = (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
 VOID = {"meta", "br", "img", "hr", "input", "link", "col", "area", "base", "wbr", "source"}
