@@ -288,6 +288,8 @@ from saleor_cs_app.store.tracking_models import (  # noqa: E402,F401  (one metad
     TrackingEventSeen,
     TrackingRegistration,
 )
+
+
 # -- the customer's own reports (support/) ---------------------------------------------------------
 class SupportReport(Base):
     """A problem the customer reported on the support page, with the fix they propose.
