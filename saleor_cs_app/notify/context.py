@@ -7,12 +7,12 @@ decision); `sample_context` fills it with believable values for the live preview
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from saleor_cs_app.care.model import IncidentKind, OfferType
 
-SHIPPED_LANGUAGES = ("en", "fi", "pl", "lt", "de", "sv")
+SHIPPED_LANGUAGES = ("en", "fi", "pl", "lt", "de", "sv", "fr", "es", "it", "nl", "et", "lv")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,8 +38,13 @@ class MessageContext:
     tracking_number: str | None = None
     tracking_url: str | None = None
     carrier: str | None = None
+    # What the carrier itself reports (tracking facts of the incident); each is stated only when present.
+    delivery_state: str | None = None  # tracking's enum: in_transit, attempt_fail, exception, ...
+    carrier_status: str | None = None  # the carrier's own words for its latest checkpoint
+    carrier_status_at: datetime | None = None
+    carrier_expected_date: date | None = None
     reply_to: str | None = None  # the address a reply reaches
-    next_step_url: str | None = None  # e.g. the customer's self-service page; None → "reply to this email"
+    support_url: str | None = None  # the order's support page; None → "reply to this email"
     shipped_now: bool = False  # the follow-up "your late order has shipped now" message
 
     def __post_init__(self) -> None:
@@ -54,69 +59,59 @@ MESSAGE_CONTEXT_FIELDS = tuple(f.name for f in fields(MessageContext))
 
 _SAMPLE_TODAY = date(2025, 3, 10)
 
-# Per language: what a customer of a shop in that country would plausibly see.
+# Per language: what a customer of a shop in that country would plausibly see — its currency,
+# amounts of a size that shop would give, a carrier there and a tracking number in that carrier's format.
 _SAMPLES: dict[str, dict] = {
-    "en": {
-        "name": "Alex",
-        "currency": "GBP",
-        "gift": "15",
-        "refund": "10",
-        "carrier": "Royal Mail",
-        "expected": ("Linen shirt, blue, M",),
-        "sent": ("Linen shirt, green, M",),
-        "product": "Cotton tote bag",
-    },
-    "fi": {
-        "name": "Aino",
-        "currency": "EUR",
-        "gift": "15",
-        "refund": "10",
-        "carrier": "Posti",
-        "expected": ("Pellavapaita, sininen, M",),
-        "sent": ("Pellavapaita, vihreä, M",),
-        "product": "Puuvillakassi",
-    },
-    "pl": {
-        "name": "Ola",
-        "currency": "PLN",
-        "gift": "60",
-        "refund": "40",
-        "carrier": "InPost",
-        "expected": ("Lniana koszula, niebieska, M",),
-        "sent": ("Lniana koszula, zielona, M",),
-        "product": "Bawełniana torba",
-    },
-    "lt": {
-        "name": "Ieva",
-        "currency": "EUR",
-        "gift": "15",
-        "refund": "10",
-        "carrier": "Omniva",
-        "expected": ("Lininiai marškiniai, mėlyni, M",),
-        "sent": ("Lininiai marškiniai, žali, M",),
-        "product": "Medvilninis krepšys",
-    },
-    "de": {
-        "name": "Anna",
-        "currency": "EUR",
-        "gift": "15",
-        "refund": "10",
-        "carrier": "DHL",
-        "expected": ("Leinenhemd, blau, M",),
-        "sent": ("Leinenhemd, grün, M",),
-        "product": "Baumwolltasche",
-    },
-    "sv": {
-        "name": "Elsa",
-        "currency": "SEK",
-        "gift": "150",
-        "refund": "100",
-        "carrier": "PostNord",
-        "expected": ("Linneskjorta, blå, M",),
-        "sent": ("Linneskjorta, grön, M",),
-        "product": "Tygkasse i bomull",
-    },
+    "en": {"name": "Alex", "currency": "GBP", "gift": "15", "refund": "10", "carrier": "Royal Mail",
+           "tracking": "RM123456785GB", "status": "We've got it and it's on its way",
+           "expected": ("Linen shirt, blue, M",), "sent": ("Linen shirt, green, M",), "product": "Cotton tote bag"},
+    "fi": {"name": "Aino", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "Posti",
+           "tracking": "JJFI64012345678901234", "status": "Lähetys on kuljetuksessa",
+           "expected": ("Pellavapaita, sininen, M",), "sent": ("Pellavapaita, vihreä, M",), "product": "Puuvillakassi"},
+    "pl": {"name": "Ola", "currency": "PLN", "gift": "60", "refund": "40", "carrier": "InPost",
+           "tracking": "620543210987654321012345", "status": "Przesyłka w drodze",
+           "expected": ("Lniana koszula, niebieska, M",), "sent": ("Lniana koszula, zielona, M",),
+           "product": "Bawełniana torba"},
+    "lt": {"name": "Ieva", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "Omniva",
+           "tracking": "CC123456785LT", "status": "Siunta pakeliui",
+           "expected": ("Lininiai marškiniai, mėlyni, M",), "sent": ("Lininiai marškiniai, žali, M",),
+           "product": "Medvilninis krepšys"},
+    "de": {"name": "Anna", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "DHL",
+           "tracking": "00340434161234567890", "status": "Die Sendung wurde im Start-Paketzentrum bearbeitet.",
+           "expected": ("Leinenhemd, blau, M",), "sent": ("Leinenhemd, grün, M",), "product": "Baumwolltasche"},
+    "sv": {"name": "Elsa", "currency": "SEK", "gift": "150", "refund": "100", "carrier": "PostNord",
+           "tracking": "00373500493012345678", "status": "Försändelsen är under transport",
+           "expected": ("Linneskjorta, blå, M",), "sent": ("Linneskjorta, grön, M",), "product": "Tygkasse i bomull"},
+    "fr": {"name": "Camille", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "Colissimo",
+           "tracking": "6A12345678901", "status": "Votre colis est en cours d'acheminement",
+           "expected": ("Chemise en lin, bleue, M",), "sent": ("Chemise en lin, verte, M",),
+           "product": "Tote bag en coton"},
+    "es": {"name": "Lucía", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "Correos",
+           "tracking": "PQ4F6P0703123450108013Q", "status": "En tránsito",
+           "expected": ("Camisa de lino, azul, M",), "sent": ("Camisa de lino, verde, M",),
+           "product": "Bolsa de algodón"},
+    "it": {"name": "Giulia", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "BRT",
+           "tracking": "084123456789012", "status": "Spedizione in transito",
+           "expected": ("Camicia di lino, blu, M",), "sent": ("Camicia di lino, verde, M",),
+           "product": "Borsa in cotone"},
+    "nl": {"name": "Sanne", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "PostNL",
+           "tracking": "3SABCD1234567", "status": "Zending is onderweg",
+           "expected": ("Linnen overhemd, blauw, M",), "sent": ("Linnen overhemd, groen, M",),
+           "product": "Katoenen tas"},
+    "et": {"name": "Kadri", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "Omniva",
+           "tracking": "CE123456785EE", "status": "Saadetis on teel",
+           "expected": ("Linane särk, sinine, M",), "sent": ("Linane särk, roheline, M",),
+           "product": "Puuvillane kott"},
+    "lv": {"name": "Līga", "currency": "EUR", "gift": "15", "refund": "10", "carrier": "DPD",
+           "tracking": "05212345678901", "status": "Sūtījums ir ceļā",
+           "expected": ("Lina krekls, zils, M",), "sent": ("Lina krekls, zaļš, M",),
+           "product": "Kokvilnas soma"},
 }
+
+
+def sample_values(language: str) -> dict:
+    """The market's sample values (currency, names, carrier, tracking number) for previews and reviews."""
+    return _SAMPLES.get(language, _SAMPLES["en"])
 
 
 def sample_context(
@@ -126,15 +121,17 @@ def sample_context(
     *,
     shipped_now: bool = False,
     today: date = _SAMPLE_TODAY,
+    carrier_facts: bool = True,
 ) -> MessageContext:
     """A believable context for previews; dates are relative to `today` so previews look current."""
     kind = IncidentKind(kind)
     offer_type = OfferType(offer_type)
-    s = _SAMPLES.get(language, _SAMPLES["en"])
+    s = sample_values(language)
     late_by = 3
     promised = today - timedelta(days=late_by)
     has_code = offer_type in (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
     tracking = kind is IncidentKind.LATE_DELIVERY or shipped_now
+    carrier_says = tracking and carrier_facts
     return MessageContext(
         shop_name="Northwind Goods",
         customer_first_name=s["name"],
@@ -154,10 +151,18 @@ def sample_context(
         refund_amount=Decimal(s["refund"]) if offer_type is OfferType.PARTIAL_REFUND else None,
         expected_items=s["expected"] if kind is IncidentKind.WRONG_ITEM else (),
         sent_items=s["sent"] if kind is IncidentKind.WRONG_ITEM else (),
-        tracking_number="JJFI64012345678" if tracking else None,
-        tracking_url="https://tracking.example/JJFI64012345678" if tracking else None,
+        tracking_number=s["tracking"] if tracking else None,
+        tracking_url=f"https://tracking.example/{s['tracking']}" if tracking else None,
         carrier=s["carrier"] if tracking else None,
+        delivery_state="in_transit" if carrier_says else None,
+        carrier_status=s["status"] if carrier_says else None,
+        carrier_status_at=(
+            datetime.combine(today - timedelta(days=1), datetime.min.time(), timezone.utc).replace(hour=9)
+            if carrier_says
+            else None
+        ),
+        carrier_expected_date=today + timedelta(days=4) if carrier_says else None,
         reply_to="care@northwind.example",
-        next_step_url=None,
+        support_url=None,
         shipped_now=shipped_now,
     )

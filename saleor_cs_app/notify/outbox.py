@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.notify.context import MessageContext
-from saleor_cs_app.notify.language import pick_language
+from saleor_cs_app.notify.language import language_fallback, pick_language
 from saleor_cs_app.notify.render import render_message
 from saleor_cs_app.notify.smtp import make_message_id
 from saleor_cs_app.settings import Settings
@@ -43,6 +43,9 @@ def reserve_initial_message(
         return None
     mail_from, _ = sender(policy, settings)
     language = pick_language(tracked.facts.get("language_code"), tracked.facts.get("channel_country"))
+    fallback = language_fallback(tracked.facts.get("language_code"), tracked.facts.get("channel_country"), language)
+    if fallback:
+        incident_store.add_event(session, incident, now, "language_fallback", fallback)
     row = _new_row(incident, INITIAL, language, mail_from, email, now)
     session.add(row)
     session.flush()
@@ -177,8 +180,15 @@ def message_context(
         sent_items=tuple(names.get(s) or s for s in facts.get("sent_skus") or ()),
         tracking_number=tracking,
         # Saleor's dashboard lets staff paste the carrier's tracking link as the "number".
-        tracking_url=tracking if tracking and tracking.startswith(("https://", "http://")) else None,
-        carrier=facts.get("carrier"),
+        tracking_url=facts.get("tracking_url")
+        or (tracking if tracking and tracking.startswith(("https://", "http://")) else None),
+        carrier=facts.get("carrier_name") or facts.get("carrier"),
+        delivery_state=facts.get("delivery_state"),
+        carrier_status=facts.get("carrier_status"),
+        carrier_status_at=_moment(facts.get("carrier_status_at")),
+        carrier_expected_date=date.fromisoformat(facts["carrier_expected_date"])
+        if facts.get("carrier_expected_date")
+        else None,
         reply_to=reply_to,
         shipped_now=shipped_now,
     )
@@ -188,6 +198,10 @@ def _shop_name(policy: Policy, settings: Settings) -> str:
     if policy.sender is not None:
         return policy.sender.name
     return parseaddr(settings.mail_from)[0] or parseaddr(settings.mail_from)[1]
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
 def _int(value) -> int | None:

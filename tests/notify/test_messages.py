@@ -114,7 +114,7 @@ def test_the_shipped_now_follow_up_renders_in_every_language(language, offer):
     assert msg.subject != first.subject and ctx.order_number in msg.subject
     for body in (msg.text, msg.html):
         assert ctx.tracking_number in body
-        assert day(ctx.new_expectation, language) in body
+        assert day(ctx.carrier_expected_date, language) in body  # the carrier's word before ours
         if offer in CODE_OFFERS:  # a reminder of the code the first message gave
             assert ctx.offer_code in body
     assert ctx.tracking_url in msg.text
@@ -178,7 +178,7 @@ def test_no_new_expectation_and_no_promised_date_still_reads_as_a_message():
 
 def test_the_next_step_is_one_link_when_there_is_a_self_service_page():
     ctx = dataclasses.replace(
-        sample_context("late_delivery", "gift_card", "en"), next_step_url="https://shop.example/orders/1042?t=abc"
+        sample_context("late_delivery", "gift_card", "en"), support_url="https://shop.example/orders/1042?t=abc"
     )
     msg = render_message(ctx)
     hrefs = assert_sound_html(msg.html).hrefs
@@ -190,7 +190,7 @@ def test_the_next_step_is_one_link_when_there_is_a_self_service_page():
 def test_a_link_that_is_not_http_never_becomes_an_href():
     ctx = dataclasses.replace(
         sample_context("late_delivery", "apology_only", "en"),
-        next_step_url="javascript:alert(1)",
+        support_url="javascript:alert(1)",
         tracking_url="data:text/html,x",
     )
     msg = render_message(ctx)
@@ -322,7 +322,7 @@ def test_a_text_only_override_gets_html_made_from_its_paragraphs():
     assert msg.override_error is None
     assert "Line one &lt;b&gt;<br>" in msg.html
     parser = assert_sound_html(msg.html)
-    assert "https://tracking.example/JJFI64012345678" in parser.hrefs
+    assert "https://tracking.example/RM123456785GB" in parser.hrefs
 
 
 def test_an_override_can_loop_over_the_items_and_use_filters():
