@@ -40,7 +40,13 @@ def incident_samples(language: str) -> list[Sample]:
     ]
     late = sample_context("late_delivery", "apology_only", language)
     samples += [
-        Sample(f"late_delivery-carrier_{state}", render_message(dataclasses.replace(late, delivery_state=state)))
+        # The carrier's state alone: a lost or returned parcel has no expected delivery day.
+        Sample(
+            f"late_delivery-carrier_{state}",
+            render_message(
+                dataclasses.replace(late, delivery_state=state, carrier_status=None, carrier_expected_date=None)
+            ),
+        )
         for state in _CARRIER_STATES
     ]
     samples.append(

@@ -47,6 +47,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "carrier_name": "The carrier's name as the tracking source gives it (e.g. DHL); or None.",
     "delivery_state": "The carrier's latest state: info_received, in_transit, out_for_delivery, "
     "available_for_pickup, delivered, attempt_fail, exception, expired, returned or lost; or None.",
+    "delivery_problem": "True when the carrier reports trouble: attempt_fail, exception, expired, returned or lost.",
     "carrier_status": "The carrier's own words for its latest checkpoint; or None.",
     "carrier_status_date": "The day of that checkpoint, formatted for the language; or None.",
     "carrier_status_date_iso": "The day of that checkpoint as YYYY-MM-DD; or None.",
@@ -75,6 +76,9 @@ SITUATION_VARIABLES: dict[str, str] = {
     "affected_items_text": "The same names joined for a sentence: 'A, B and C'.",
 }
 _COMMON_IN_SITUATIONS = ("shop_name", "customer_first_name", "order_number", "language", "support_url", "reply_to")
+
+
+_DELIVERY_PROBLEMS = ("attempt_fail", "exception", "expired", "returned", "lost")
 
 
 def _web_link(url: str | None) -> str | None:
@@ -125,6 +129,7 @@ def template_variables(ctx: MessageContext) -> dict[str, object]:
         "carrier": ctx.carrier or None,
         "carrier_name": ctx.carrier or None,
         "delivery_state": ctx.delivery_state or None,
+        "delivery_problem": ctx.delivery_state in _DELIVERY_PROBLEMS,
         "carrier_status": (ctx.carrier_status or "").strip() or None,
         "carrier_status_date": formatting.day(_day_of(ctx.carrier_status_at), lang),
         "carrier_status_date_iso": _iso(_day_of(ctx.carrier_status_at)),
