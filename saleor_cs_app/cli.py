@@ -183,7 +183,9 @@ def messages() -> None:
 
 @messages.command("render", help="Write every message in every language (text and HTML) with sample values.")
 @click.option("--language", "languages", multiple=True, help="Only this language (repeatable), e.g. fi.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("messages-review"), show_default=True)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("messages-review"), show_default=True
+)
 def messages_render(languages: tuple[str, ...], out: Path) -> None:
     from saleor_cs_app.notify.context import SHIPPED_LANGUAGES
     from saleor_cs_app.notify.review import write_review

@@ -20,7 +20,7 @@ from saleor_cs_app.notify.smtp import make_message_id
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import Incident, OutboxMessage, TrackedOrder
-
+from saleor_cs_app.watch.snapshot import parse_time
 
 INITIAL = "initial"
 SHIPPED = "shipped"
@@ -185,7 +185,7 @@ def message_context(
         carrier=facts.get("carrier_name") or facts.get("carrier"),
         delivery_state=facts.get("delivery_state"),
         carrier_status=facts.get("carrier_status"),
-        carrier_status_at=_moment(facts.get("carrier_status_at")),
+        carrier_status_at=parse_time(facts.get("carrier_status_at")),
         carrier_expected_date=date.fromisoformat(facts["carrier_expected_date"])
         if facts.get("carrier_expected_date")
         else None,
@@ -198,10 +198,6 @@ def _shop_name(policy: Policy, settings: Settings) -> str:
     if policy.sender is not None:
         return policy.sender.name
     return parseaddr(settings.mail_from)[0] or parseaddr(settings.mail_from)[1]
-
-
-def _moment(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
 def _int(value) -> int | None:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from saleor_cs_app.care.model import IncidentKind, OfferType
 from saleor_cs_app.notify.builtin import render_builtin
 from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, MessageContext, sample_context
-from saleor_cs_app.notify.override import OverrideError, render_override
 from saleor_cs_app.notify.language import pick_language
+from saleor_cs_app.notify.override import OverrideError, render_override
 from saleor_cs_app.notify.variables import (
     SITUATION_VARIABLES,
     SITUATIONS,
@@ -26,10 +26,10 @@ from saleor_cs_app.notify.variables import (
 )
 
 __all__ = [
-    "RenderedMessage",
     "SITUATIONS",
     "SITUATION_VARIABLES",
     "TEMPLATE_VARIABLES",
+    "RenderedMessage",
     "preview",
     "render_message",
     "render_situation",

@@ -35,7 +35,9 @@ def incident_samples(language: str) -> list[Sample]:
         for offer in OfferType
     ]
     samples += [
-        Sample(f"shipped_now-{offer}", render_message(sample_context("late_shipment", offer, language, shipped_now=True)))
+        Sample(
+            f"shipped_now-{offer}", render_message(sample_context("late_shipment", offer, language, shipped_now=True))
+        )
         for offer in (OfferType.APOLOGY_ONLY, *_OFFERS_WITH_CODE)
     ]
     late = sample_context("late_delivery", "apology_only", language)
@@ -107,7 +109,9 @@ def situation_samples(language: str) -> list[Sample]:
     ]
     without_page = {**common, "support_url": None}
     samples.append(
-        Sample("counter_offer-reply", render_situation("counter_offer", language, {**without_page, "resolution": "refund"}))
+        Sample(
+            "counter_offer-reply", render_situation("counter_offer", language, {**without_page, "resolution": "refund"})
+        )
     )
     return samples
 
