@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -255,3 +256,19 @@ def test_the_messages_render_command_writes_one_language_and_refuses_an_unknown_
     assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["et"]
     refused = CliRunner().invoke(main, ["messages", "render", "--language", "nb", "--out", str(tmp_path)])
     assert refused.exit_code != 0 and "no messages in nb" in refused.output
+
+
+def _visible_text(html_body: str) -> str:
+    body = html_body.split("<body", 1)[1]
+    body = re.sub(r"<br>", "\n", body)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_the_plain_text_part_says_what_the_html_part_says(language):
+    for sample in incident_samples(language) + situation_samples(language):
+        visible = " ".join(_visible_text(sample.message.html).split())
+        for line in sample.message.text.splitlines():
+            line = line.strip()
+            if line and not line.startswith(("http://", "https://")):
+                assert " ".join(line.split()) in visible, (language, sample.name, line)
