@@ -48,6 +48,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "delivery_state": "The carrier's latest state: info_received, in_transit, out_for_delivery, "
     "available_for_pickup, delivered, attempt_fail, exception, expired, returned or lost; or None.",
     "delivery_problem": "True when the carrier reports trouble: attempt_fail, exception, expired, returned or lost.",
+    "parcel_waiting": "True when the carrier reports the parcel ready to collect (available_for_pickup).",
     "carrier_status": "The carrier's own words for its latest checkpoint; or None.",
     "carrier_status_date": "The day of that checkpoint, formatted for the language; or None.",
     "carrier_status_date_iso": "The day of that checkpoint as YYYY-MM-DD; or None.",
@@ -130,6 +131,7 @@ def template_variables(ctx: MessageContext) -> dict[str, object]:
         "carrier_name": ctx.carrier or None,
         "delivery_state": ctx.delivery_state or None,
         "delivery_problem": ctx.delivery_state in _DELIVERY_PROBLEMS,
+        "parcel_waiting": ctx.delivery_state == "available_for_pickup",
         "carrier_status": (ctx.carrier_status or "").strip() or None,
         "carrier_status_date": formatting.day(_day_of(ctx.carrier_status_at), lang),
         "carrier_status_date_iso": _iso(_day_of(ctx.carrier_status_at)),

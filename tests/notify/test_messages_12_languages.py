@@ -272,3 +272,16 @@ def test_the_plain_text_part_says_what_the_html_part_says(language):
             line = line.strip()
             if line and not line.startswith(("http://", "https://")):
                 assert " ".join(line.split()) in visible, (language, sample.name, line)
+
+
+def test_a_parcel_ready_to_collect_gets_no_delivery_estimate_and_no_by_date_fallback():
+    ctx = dataclasses.replace(
+        sample_context("late_delivery", "apology_only", "en"),
+        delivery_state="available_for_pickup",
+        carrier_status=None,
+        carrier_expected_date=None,
+    )
+    text = render_message(ctx).text
+    assert "Royal Mail reports that your parcel is ready to collect." in text
+    assert "13 March 2025" not in text and "hasn't arrived" not in text.split("\n\n", 2)[2]
+    assert "If you have any questions, just reply to this email" in text
