@@ -285,3 +285,35 @@ def test_a_parcel_ready_to_collect_gets_no_delivery_estimate_and_no_by_date_fall
     assert "Royal Mail reports that your parcel is ready to collect." in text
     assert "13 March 2025" not in text and "hasn't arrived" not in text.split("\n\n", 2)[2]
     assert "If you have any questions, just reply to this email" in text
+
+
+def test_the_carrier_facts_of_the_tracking_contract_reach_the_message():
+    from types import SimpleNamespace
+
+    from saleor_cs_app.notify.outbox import message_context
+
+    incident = SimpleNamespace(
+        facts={
+            "promised_date": "2025-03-07",
+            "carrier_name": "DHL",
+            "delivery_state": "in_transit",
+            "carrier_status": "Shipment delayed in transit",
+            "carrier_status_at": "2025-03-09T07:30:00Z",
+            "carrier_expected_date": "2025-03-14",
+            "tracking_url": "https://www.dhl.de/track?piececode=00340434161234567890",
+        },
+        decision={},
+        offer_type="apology_only",
+        fulfillment_id=None,
+        kind="late_delivery",
+        currency="EUR",
+        days_late=3,
+    )
+    tracked = SimpleNamespace(facts={"currency": "EUR", "customer_first_name": "Anna"}, number="1042")
+    policy = SimpleNamespace(sender=None)
+    settings = SimpleNamespace(mail_from="Northwind Goods <care@northwind.example>")
+    ctx = message_context(incident, tracked, policy, settings, "de", goodwill=None)
+    text = render_message(ctx).text
+    assert "DHL rechnet jetzt mit der Zustellung am 14. März 2025." in text
+    assert "Letzter Stand bei DHL (9. März 2025): Shipment delayed in transit" in text
+    assert "https://www.dhl.de/track?piececode=00340434161234567890" in text
