@@ -209,3 +209,24 @@ def _dump(document: dict, file: Path | None) -> str:
 
         return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+@main.group(help="The built-in customer messages.")
+def messages() -> None:
+    pass
+
+
+@messages.command("render", help="Write every message in every language (text and HTML) with sample values.")
+@click.option("--language", "languages", multiple=True, help="Only this language (repeatable), e.g. fi.")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("messages-review"), show_default=True
+)
+def messages_render(languages: tuple[str, ...], out: Path) -> None:
+    from saleor_cs_app.notify.context import SHIPPED_LANGUAGES
+    from saleor_cs_app.notify.review import write_review
+
+    unknown = [language for language in languages if language not in SHIPPED_LANGUAGES]
+    if unknown:
+        raise click.ClickException(f"no messages in {', '.join(unknown)}; shipped: {', '.join(SHIPPED_LANGUAGES)}")
+    count = write_review(out, tuple(languages) or SHIPPED_LANGUAGES)
+    click.echo(f"{count} messages written to {out}/ (open {out}/index.html)")
