@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from saleor_cs_app.care.model import IncidentKind, OfferType
+from saleor_cs_app.care.model import MESSAGE_KINDS, OfferType
 from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, sample_context, sample_values
 from saleor_cs_app.notify.render import RenderedMessage, render_message, render_situation
 
@@ -31,7 +31,7 @@ class Sample:
 def incident_samples(language: str) -> list[Sample]:
     samples = [
         Sample(f"{kind}-{offer}", render_message(sample_context(kind, offer, language)))
-        for kind in IncidentKind
+        for kind in MESSAGE_KINDS
         for offer in OfferType
     ]
     samples += [

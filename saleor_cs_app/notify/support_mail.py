@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.notify import outbox
+from saleor_cs_app.notify.language import pick_language
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.store.models import Incident, OutboxMessage, TrackedOrder
 
@@ -43,7 +44,9 @@ def queue_situation(
         "reply_to": reply_to,
         "currency": tracked.facts.get("currency") or "USD",
     }
-    rendered = _render(situation, tracked.facts.get("language_code") or "en", {**common, **variables})
+    # The same choice as every message: the order's language, then the channel's country, then English.
+    language = pick_language(tracked.facts.get("language_code"), tracked.facts.get("channel_country"))
+    rendered = _render(situation, language, {**common, **variables})
     mail_from, _ = outbox.sender(policy, settings)
     row = outbox._new_row(incident, purpose, rendered.language, mail_from, email, now)
     row.subject, row.text, row.html = rendered.subject, rendered.text, rendered.html
