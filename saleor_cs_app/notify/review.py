@@ -19,6 +19,7 @@ from saleor_cs_app.notify.render import RenderedMessage, render_message, render_
 
 _OFFERS_WITH_CODE = (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
 # Carrier states that change what a late-delivery message says (beside the ordinary in_transit).
+SAMPLE_SUPPORT_URL = "https://shop.example/support/1042?t=sample"
 _CARRIER_STATES = ("attempt_fail", "available_for_pickup", "exception", "returned", "lost")
 
 
@@ -57,17 +58,15 @@ def incident_samples(language: str) -> list[Sample]:
             render_message(sample_context("late_delivery", "apology_only", language, carrier_facts=False)),
         )
     )
-    samples.append(
+    # In production every e-mail carries the support page as its one next step (CONTRACTS.md).
+    samples += [
         Sample(
-            "wrong_item-reship-support_page",
-            render_message(
-                dataclasses.replace(
-                    sample_context("wrong_item", "reship", language),
-                    support_url="https://shop.example/support/1042?t=sample",
-                )
-            ),
+            f"{kind}-{offer}-support_page",
+            render_message(dataclasses.replace(sample_context(kind, offer, language), support_url=SAMPLE_SUPPORT_URL)),
         )
-    )
+        for kind in MESSAGE_KINDS
+        for offer in OfferType
+    ]
     return samples
 
 
@@ -77,7 +76,7 @@ def situation_samples(language: str) -> list[Sample]:
         "shop_name": "Northwind Goods",
         "customer_first_name": s["name"],
         "order_number": "1042",
-        "support_url": "https://shop.example/support/1042?t=sample",
+        "support_url": SAMPLE_SUPPORT_URL,
         "reply_to": "care@northwind.example",
         "currency": s["currency"],
         "affected_items": list(s["sent"]),
