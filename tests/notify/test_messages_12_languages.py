@@ -287,12 +287,10 @@ def test_a_parcel_ready_to_collect_gets_no_delivery_estimate_and_no_by_date_fall
     assert "If you have any questions, just reply to this email" in text
 
 
-def test_the_carrier_facts_of_the_tracking_contract_reach_the_message(monkeypatch):
+def test_the_carrier_facts_of_the_tracking_contract_reach_the_message():
     from types import SimpleNamespace
 
     from saleor_cs_app.notify import outbox
-
-    monkeypatch.setattr(outbox, "_support_url", lambda *args: SUPPORT)  # the signed link needs a stored tenant
 
     incident = SimpleNamespace(
         facts={
@@ -314,9 +312,7 @@ def test_the_carrier_facts_of_the_tracking_contract_reach_the_message(monkeypatc
     tracked = SimpleNamespace(facts={"currency": "EUR", "customer_first_name": "Anna"}, number="1042")
     policy = SimpleNamespace(sender=None)
     settings = SimpleNamespace(mail_from="Northwind Goods <care@northwind.example>")
-    ctx = outbox.message_context(
-        incident, tracked, policy, settings, "de", goodwill=None, now=datetime(2025, 3, 10, tzinfo=UTC)
-    )
+    ctx = outbox.message_context(incident, tracked, policy, settings, "de", goodwill=None, support_url=SUPPORT)
     assert ctx.tracking_url == "https://www.dhl.de/track?piececode=00340434161234567890"
     msg = render_message(ctx)
     assert "DHL rechnet jetzt mit der Zustellung am 14. März 2025." in msg.text
