@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from saleor_cs_app.jobs import sweep
-from saleor_cs_app.store.models import WebhookDelivery
+from saleor_cs_app.store.models import Tenant, WebhookDelivery
 from tests.flows import incidents, mutation_names, outbox, rows, timeline
 
 
@@ -104,8 +104,15 @@ def test_a_webhook_delivered_late_after_downtime_opens_the_incident_at_once(inst
     assert incident.kind == "late_shipment" and incident.days_late >= 3
 
 
+def installed_days_ago(runtime, days: int) -> None:
+    with runtime.db.transaction() as session:
+        for tenant in session.scalars(select(Tenant)):
+            tenant.installed_at = runtime.clock() - timedelta(days=days)
+
+
 def test_reconciliation_tracks_orders_whose_webhooks_never_arrived(installed, runtime, clock, mail):
-    """Scenario 3: the order was placed while the app was away and no webhook ever came."""
+    """Scenario 3: the order was placed while the app was down and no webhook ever came."""
+    installed_days_ago(runtime, 30)
     order = installed.add_order(created=clock.now - timedelta(days=10))
     runtime.jobs.enqueue("reconcile_tenant", 1)
     runtime.jobs.drain()

@@ -279,3 +279,12 @@ class PolicyVersion(Base):
     document: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(320))
+
+
+from saleor_cs_app.store.tracking_models import (  # noqa: E402,F401  (one metadata for every table)
+    FulfillmentDelivery,
+    TrackingApiUsage,
+    TrackingConnection,
+    TrackingEventSeen,
+    TrackingRegistration,
+)
