@@ -233,18 +233,26 @@ def test_health_and_readiness(client):
     assert ready.status_code == 200 and ready.get_json()["checks"] == {"database": "ok", "queue": "ok"}
 
 
-def test_a_queue_outage_is_503_so_saleor_retries_and_the_retry_is_processed(installed, runtime, monkeypatch):
+def unreachable_queue_storage(huey, tmp_path):
+    """The queue's real storage client, pointed at a closed Redis port or a file that cannot be opened."""
+    from huey.storage import RedisStorage
+
+    from saleor_cs_app.jobs.queue import _SqliteQueueStorage
+    from tests.conftest import TEST_REDIS_URL, free_port
+
+    if TEST_REDIS_URL:
+        return RedisStorage(huey.name, url=f"redis://127.0.0.1:{free_port()}/0")
+    return _SqliteQueueStorage(huey.name, filename=str(tmp_path / "no-such-dir" / "queue.db"), create_tables=False)
+
+
+def test_a_queue_outage_is_503_so_saleor_retries_and_the_retry_is_processed(installed, runtime, monkeypatch, tmp_path):
     body = body_of({**PAYLOAD, "issuedAt": "2026-11-27T12:00:00+00:00"})
-    real_enqueue = runtime.jobs.enqueue
-
-    def broken(*args):
-        raise ConnectionError("queue down")
-
-    monkeypatch.setattr(runtime.jobs, "enqueue", broken)
+    huey = runtime.jobs.huey
+    monkeypatch.setattr(huey, "storage", unreachable_queue_storage(huey, tmp_path))
     first = installed.send_webhook("ORDER_CREATED", body)
     assert first.status_code == 503 and first.json()["error"]["code"] == "QUEUE_UNAVAILABLE"
     assert delivery_count(runtime) == 1, "the delivery is kept even though the queue was down"
-    monkeypatch.setattr(runtime.jobs, "enqueue", real_enqueue)
+    monkeypatch.undo()  # the queue is back
     retry = installed.send_webhook("ORDER_CREATED", body)  # Saleor's retry: same bytes
     assert retry.status_code == 200
     runtime.jobs.drain()

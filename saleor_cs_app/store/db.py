@@ -7,7 +7,7 @@ import threading
 from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -37,6 +37,12 @@ class Database:
         """One unit of work: committed on success, rolled back on any exception."""
         with self._write_lock, self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A short writing transaction at the Core level, for the hot path (no ORM unit of work)."""
+        with self._write_lock, self.engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -13,15 +13,14 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from saleor_cs_app.errors import BadRequest, RetryLater, Unauthorized
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.jwks import RefetchDeferred, refresh_jwks
 from saleor_cs_app.saleor.signatures import SignatureInvalid, UnknownKey, verify_webhook_signature
-from saleor_cs_app.store import tenants
-from saleor_cs_app.store.models import Tenant, WebhookDelivery
+from saleor_cs_app.store import deliveries, tenants
+from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.webhooks.definition import WebhookDefinition
 
 log = logging.getLogger(__name__)
@@ -134,38 +133,23 @@ def _store_and_enqueue(runtime: Runtime, tenant: Tenant, definition: WebhookDefi
     # same issuedAt), so the event is part of the key; a retry repeats both.
     digest = hashlib.sha256(definition.event.encode() + b"\n" + body).hexdigest()
     try:
-        with runtime.db.transaction() as session:
-            delivery = WebhookDelivery(
-                tenant_id=tenant.id,
-                event=definition.event,
-                body_sha256=digest,
-                body=body.decode(),
-                received_at=runtime.clock(),
-                state="received",
+        with runtime.db.write() as conn:
+            delivery_id = deliveries.insert_received(
+                conn, tenant_id=tenant.id, event=definition.event, digest=digest, body=body.decode(), now=runtime.clock()
             )
-            session.add(delivery)
-            session.flush()
-            delivery_id = delivery.id
         outcome = "queued"
     except IntegrityError:
         # The same bytes again: a Saleor retry (or a concurrent duplicate).
-        with runtime.db.transaction() as session:
-            existing = session.execute(
-                select(WebhookDelivery.id, WebhookDelivery.state).where(
-                    WebhookDelivery.tenant_id == tenant.id, WebhookDelivery.body_sha256 == digest
-                )
-            ).one()
+        with runtime.db.read() as session:
+            existing = deliveries.find(session.connection(), tenant.id, digest)
         if existing.state != "received":
             return Received("duplicate", existing.id)
         # Still unprocessed: the first enqueue may have failed, so enqueue again;
         # processing a delivery twice is a no-op.
         delivery_id, outcome = existing.id, "duplicate"
     try:
-        runtime.jobs.enqueue("process_delivery", delivery_id)
+        runtime.jobs.enqueue_delivery(delivery_id)
     except Exception:
         log.exception("enqueue failed", extra={"tenant": tenant.saleor_api_url, "event": definition.event})
         raise RetryLater("Queue unavailable; please retry", code="QUEUE_UNAVAILABLE") from None
-    log.info(
-        "webhook queued", extra={"tenant": tenant.saleor_api_url, "event": definition.event, "delivery": delivery_id}
-    )
     return Received(outcome, delivery_id)
