@@ -59,7 +59,7 @@ class AcknowledgementsFirst:
     """
 
     QUIET = 0.05
-    MAX_WAIT = 2.0
+    MAX_WAIT = 10.0
 
     def __init__(self):
         self._last_arrival = 0.0

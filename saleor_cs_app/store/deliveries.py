@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection, Row
 
+from saleor_cs_app.store.db import Database
 from saleor_cs_app.store.models import WebhookDelivery
 
 _table = WebhookDelivery.__table__
@@ -20,9 +21,7 @@ _FIND = select(_table.c.id, _table.c.state).where(
 )
 
 
-def insert_received(
-    conn: Connection, *, tenant_id: int, event: str, digest: str, body: str, now: datetime
-) -> int:
+def insert_received(db: Database, *, tenant_id: int, event: str, digest: str, body: str, now: datetime) -> int:
     """Store a new delivery; raises IntegrityError when these bytes were stored before."""
     values = {
         "tenant_id": tenant_id,
@@ -33,7 +32,7 @@ def insert_received(
         "state": "received",
         "attempts": 0,
     }
-    return conn.execute(_INSERT, values).scalar_one()
+    return db.write_one(_INSERT, values)
 
 
 def find(conn: Connection, tenant_id: int, digest: str) -> Row:

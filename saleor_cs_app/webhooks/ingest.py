@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from saleor_cs_app.errors import BadRequest, RetryLater, Unauthorized
 from saleor_cs_app.runtime import Runtime
@@ -133,11 +133,13 @@ def _store_and_enqueue(runtime: Runtime, tenant: Tenant, definition: WebhookDefi
     # same issuedAt), so the event is part of the key; a retry repeats both.
     digest = hashlib.sha256(definition.event.encode() + b"\n" + body).hexdigest()
     try:
-        with runtime.db.write() as conn:
-            delivery_id = deliveries.insert_received(
-                conn, tenant_id=tenant.id, event=definition.event, digest=digest, body=body.decode(), now=runtime.clock()
-            )
+        delivery_id = deliveries.insert_received(
+            runtime.db, tenant_id=tenant.id, event=definition.event, digest=digest, body=body.decode(), now=runtime.clock()
+        )
         outcome = "queued"
+    except OperationalError:
+        log.exception("storing a delivery failed", extra={"tenant": tenant.saleor_api_url, "event": definition.event})
+        raise RetryLater("Database unavailable; please retry", code="DATABASE_UNAVAILABLE") from None
     except IntegrityError:
         # The same bytes again: a Saleor retry (or a concurrent duplicate).
         with runtime.db.read() as session:
