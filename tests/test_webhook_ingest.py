@@ -214,7 +214,7 @@ def test_events_from_another_app_are_not_ignored(installed, runtime):
 def test_two_tenants_are_isolated(installed, app_server, runtime, clock):
     from tests.saleor_stand_in import SaleorStandIn
 
-    with SaleorStandIn() as second:
+    with SaleorStandIn(clock=clock) as second:
         assert second.install(f"{app_server.url}/api/manifest").status_code == 200
         body = body_of({**PAYLOAD, "tenant": 2})
         clock.advance(minutes=5)  # past the refetch rate limit, so the first Saleor's JWKS is asked

@@ -17,6 +17,7 @@ from saleor_cs_app.care.model import OfferType as _OfferType
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import Incident as IncidentRow
 from saleor_cs_app.store.models import PolicyVersion
+from saleor_cs_app.ui.proposal_types import CustomerProposal, proposal_of
 
 IncidentKind = strawberry.enum(_IncidentKind, name="IncidentKind", description="What went wrong.")
 OfferType = strawberry.enum(_OfferType, name="OfferType", description="What the shop gives.")
@@ -81,6 +82,7 @@ class Incident:
     error: str | None
     decision: Decision | None
     tenant_id: strawberry.Private[int]
+    proposal: CustomerProposal | None = strawberry.field(resolver=proposal_of, description="A customer's report.")
 
     @strawberry.field(description="detected → decided → (approved) → goodwill created → emailed")
     def timeline(self, info: strawberry.Info) -> list[TimelineEvent]:
@@ -199,6 +201,7 @@ class UpdatePolicyResult:
     ok: bool
     errors: list[PolicyError]
     policy: Policy | None
+    notice: str | None = strawberry.field(default=None, description="Saved, but worth knowing (e.g. Reply-To)")
 
 
 @strawberry.type

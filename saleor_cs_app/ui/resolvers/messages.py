@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from saleor_cs_app.care.model import IncidentKind as Kind
+from saleor_cs_app.care.model import MESSAGE_KINDS
 from saleor_cs_app.care.model import OfferType as Offer
 from saleor_cs_app.notify.context import SHIPPED_LANGUAGES
 from saleor_cs_app.notify.render import TEMPLATE_VARIABLES, preview
@@ -15,7 +15,7 @@ from saleor_cs_app.ui.types import IncidentKind, MessageCatalog, MessagePreview,
 
 def message_catalog(info: strawberry.Info) -> MessageCatalog:
     return MessageCatalog(
-        kinds=[k.value for k in Kind],
+        kinds=[k.value for k in MESSAGE_KINDS],
         languages=list(SHIPPED_LANGUAGES),
         offers=[o.value for o in Offer],
         variables=[TemplateVariable(name=k, description=v) for k, v in TEMPLATE_VARIABLES.items()],

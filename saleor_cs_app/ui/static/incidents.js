@@ -1,6 +1,7 @@
 // The Incidents tab: filters, the list, and one incident with its timeline and Approve / Decline.
 import { gql } from "./api.js";
 import { notify, redirect } from "./bridge.js";
+import { proposalPanel } from "./proposal.js";
 import { banner, busy, clear, EVENT_LABELS, field, formatDate, formatMoney, h, KIND_LABELS, label, OFFER_LABELS, select, STATE_LABELS, toast } from "./dom.js";
 
 const FIELDS = `id orderId orderNumber orderUrl dashboardPath channel kind source state daysLate detectedAt customerEmail
@@ -20,7 +21,7 @@ export function mountIncidents(panel) {
   let poll = null;
 
   const state = select([["", "Any state"], ...Object.entries(STATE_LABELS).filter(([k]) => k !== "deciding")], "");
-  const kind = select([["", "Any problem"], ["LATE_SHIPMENT", "Late shipment"], ["LATE_DELIVERY", "Late delivery"], ["WRONG_ITEM", "Wrong item"]], "");
+  const kind = select([["", "Any problem"], ["LATE_SHIPMENT", "Late shipment"], ["LATE_DELIVERY", "Late delivery"], ["WRONG_ITEM", "Wrong item"], ["CUSTOMER_REPORT", "Customer report"]], "");
   const channel = select([["", "Any channel"]], "");
   const from = h("input", { type: "date" });
   const to = h("input", { type: "date" });
@@ -117,7 +118,8 @@ export function mountIncidents(panel) {
       h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
       d ? h("div", { class: "banner info" }, h("strong", {}, "Decision: "), d.reason) : null,
       incident.error ? banner("error", incident.error) : null,
-      incident.state === "pending_approval" ? actions(incident) : null,
+      incident.kind === "CUSTOMER_REPORT" ? proposalPanel(incident, () => open(incident.id, true))
+        : incident.state === "pending_approval" ? actions(incident) : null,
       h("h3", { style: "margin-top:16px" }, "Timeline"),
       h("ol", { class: "timeline" }, incident.timeline.map((e) => h("li", { class: e.type },
         h("div", {}, h("strong", {}, label(EVENT_LABELS, e.type)), " ", h("span", { class: "when" }, formatDate(e.at))),
