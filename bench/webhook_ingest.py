@@ -1,126 +1,100 @@
-"""Signed-webhook ingest under a production WSGI server, next to a bare 200-OK Flask endpoint.
+"""Signed-webhook ingest under real servers, next to a bare 200-OK Flask endpoint under the same server.
 
-Both run under the same waitress configuration in the same run; 8 concurrent
-clients send unique, correctly signed ORDER_CREATED bodies (the realistic
-TrackedOrder payload size). Prints throughput, p50 and p99 for each and the
-ratio. Usage: python bench/webhook_ingest.py [--requests 4000]
+Load comes from wrk (C, not the Python client that capped the old baseline): a Lua
+script cycles through pre-generated, unique, correctly signed ORDER_CREATED bodies
+rendered from the app's own subscription by the Saleor stand-in. Two configurations:
+
+  serve     `saleor-cs-app serve` (waitress, SQLite, embedded worker)  vs  bare under waitress --threads=8
+  gunicorn  gunicorn -w 2 --threads 4, PostgreSQL + Redis              vs  bare under the same gunicorn
+
+Each run measures the bare endpoint and the app back to back (same load on this shared
+machine); runs repeat and the spread is printed. Then, after the acknowledgement: one
+worker process's deliveries per second, and the time from a burst of deliveries to the
+last one processed. Every run also checks that each acknowledged delivery was stored and
+processed exactly once. Not run by .ci/run.
+
+  python bench/webhook_ingest.py [--runs 3] [--duration 10] [--configs serve,gunicorn]
+      [--postgres URL --redis URL]   (the gunicorn configuration needs both; it empties them)
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
-import socket
+import re
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-from concurrent.futures import ThreadPoolExecutor
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import jwt
 import requests
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 
 ROOT = Path(__file__).resolve().parent.parent
-CLIENTS = 8
-# The embedded default runs one process (SQLite allows one writer; `saleor-cs-app serve`
-# is one waitress process), so both apps get the same single-process server.
-SERVER = ["-m", "waitress", "--threads=8"]
-API_URL = "https://shop.example/graphql/"
+sys.path.insert(0, str(ROOT))
+PY = sys.executable
+CONNECTIONS, WRK_THREADS = 8, 2
+WAITRESS = ["-m", "waitress", "--threads=8"]
+GUNICORN = ["-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4", "--log-level", "warning"]
+PATH = "/api/webhooks/order-created"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def make_key():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
-    kid = "bench-key"
-    jwk.update(kid=kid, use="sig", alg="RS256")
-    return key, kid, json.dumps({"keys": [jwk]})
-
-
-def order_payload(i: int) -> dict:
-    line = {
-        "id": f"T3JkZXJMaW5lOj{i}",
-        "productName": "Linen shirt",
-        "variantName": "M",
-        "productSku": f"SKU-{i % 50}",
-        "quantity": 1,
-        "quantityFulfilled": 0,
-        "unitPrice": {"gross": {"amount": 49.0}},
-        "variant": {"id": "UHJvZHVjdFZhcmlhbnQ6MQ=="},
-    }
-    return {
-        "issuedAt": datetime.now(timezone.utc).isoformat(),
-        "version": "3.23.28",
-        "issuingPrincipal": None,
-        "order": {
-            "id": f"T3JkZXI6{i:08d}",
-            "number": str(1000 + i),
-            "created": "2026-11-20T10:00:00+00:00",
-            "status": "UNFULFILLED",
-            "original": None,
-            "isPaid": True,
-            "userEmail": f"c{i}@example.com",
-            "user": None,
-            "billingAddress": {"firstName": "Aino"},
-            "languageCodeEnum": "FI_FI",
-            "channel": {
-                "id": "Q2hhbm5lbDox",
-                "slug": "default",
-                "currencyCode": "EUR",
-                "defaultCountry": {"code": "FI"},
-            },
-            "deliveryMethod": {
-                "__typename": "ShippingMethod",
-                "id": "U2hpcHBpbmdNZXRob2Q6MQ==",
-                "name": "Posti",
-                "maximumDeliveryDays": 3,
-            },
-            "shippingMethodName": "Posti",
-            "total": {"gross": {"amount": 98.0, "currency": "EUR"}},
-            "shippingPrice": {"gross": {"amount": 5.9}},
-            "lines": [line, {**line, "id": f"x{i}"}],
-            "fulfillments": [],
-            "privateMetadata": [],
-        },
-    }
-
-
-def prepare_app_database(workdir: Path, jwks: str) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{workdir}/bench.db",
-        "SECRET_KEY": "bench-secret-key-0123456789",
-        "LOG_LEVEL": "WARNING",
-        "APP_URL": "http://127.0.0.1:1",
-    }
-    env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "-m", "saleor_cs_app", "migrate"], env=env, check=True, capture_output=True)
-    script = textwrap.dedent(
-        f"""
-        from saleor_cs_app.runtime import Runtime
-        from saleor_cs_app.settings import load_settings
-        from saleor_cs_app.store import tenants
-        rt = Runtime.build(load_settings(dotenv=False))
-        with rt.db.transaction() as s:
-            tenants.save_installation(s, saleor_api_url={API_URL!r}, app_id="QXBwOjE=",
-                token_ciphertext=rt.cipher.encrypt("t" * 30), jwks={jwks!r}, now=rt.clock())
-        """
-    )
-    subprocess.run([sys.executable, "-c", script], env=env, check=True)
-    return env
-
+LUA = r"""
+-- Thread i of n sends lines i, i+n, i+2n ... of the bodies file ("signature<TAB>body"), once each;
+-- with a limit it stops after its share (a burst), otherwise it wraps (counted in `wrapped`).
+local threads, counter = {}, 0
+function setup(thread)
+  thread:set("id", counter)
+  threads[#threads + 1] = thread
+  counter = counter + 1
+end
+function init(args)
+  requests_, sent, non2xx, wrapped = {}, 0, 0, 0
+  local n, limit, i = tonumber(args[2]), tonumber(args[3]), 0
+  for line in io.lines(args[1]) do
+    if i % n == id then
+      local tab = line:find("\t", 1, true)
+      local headers = {
+        ["Content-Type"] = "application/json",
+        ["Saleor-Event"] = "order_created",
+        ["Saleor-Api-Url"] = args[4],
+        ["Saleor-Domain"] = args[5],
+        ["Saleor-Signature"] = line:sub(1, tab - 1),
+      }
+      requests_[#requests_ + 1] = wrk.format("POST", args[6], headers, line:sub(tab + 1))
+    end
+    i = i + 1
+  end
+  share = limit > 0 and math.floor(limit / n) + ((limit % n) > id and 1 or 0) or 0
+end
+function delay()
+  -- a burst: after its share a thread goes quiet; the bench stops wrk once all are stored
+  if share > 0 and sent >= share then return 3600000 end
+  return 0
+end
+function request()
+  sent = sent + 1
+  if sent > #requests_ then wrapped = wrapped + 1 end
+  return requests_[(sent - 1) % #requests_ + 1]
+end
+function response(status, headers, body)
+  if status < 200 or status > 299 then non2xx = non2xx + 1 end
+end
+function done(summary, latency, requests)
+  local bad, wrap = 0, 0
+  for _, t in ipairs(threads) do bad = bad + t:get("non2xx"); wrap = wrap + t:get("wrapped") end
+  io.write(string.format("RESULT %d %d %d %d %.3f %.3f\n", summary.requests, summary.duration, bad, wrap,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
 
 BARE_APP = textwrap.dedent(
     """
@@ -130,98 +104,383 @@ BARE_APP = textwrap.dedent(
     def ok(name):
         request.get_data()
         return jsonify(success=True)
+    @app.get("/healthz")
+    def health():
+        return "ok"
     """
 )
 
 
-def serve(app_spec: str, env: dict, cwd: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, *SERVER, f"--listen=127.0.0.1:{port}", app_spec],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+@dataclass
+class Load:
+    requests: int
+    seconds: float
+    non2xx: int
+    wrapped: int
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+
+# ------------------------------------------------------------------------------- the bodies
+
+
+def _sign_chunk(args) -> list[str]:
+    private_pem, kid, bodies = args
+    import jwt
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    key = load_pem_private_key(private_pem, None)
+    return [
+        jwt.api_jws.encode(b, key, algorithm="RS256", headers={"kid": kid, "crit": ["b64"]}, is_payload_detached=True)
+        for b in bodies
+    ]
+
+
+def make_saleor():
+    """The stand-in with the app installed (no HTTP): its key signs, its JWKS is the tenant's."""
+    from saleor_cs_app.manifest import build_manifest
+    from saleor_cs_app.settings import Settings
+    from saleor_cs_app.webhooks import by_event
+    from tests.saleor_stand_in import SaleorStandIn
+
+    saleor = SaleorStandIn().start()
+    settings = Settings(app_url="http://127.0.0.1:1", database_url="sqlite://", secret_key="x" * 32)
+    saleor.create_app(build_manifest(settings))
+    assert by_event("ORDER_CREATED") is not None
+    return saleor
+
+
+def write_bodies(saleor, path: Path, count: int, first: int) -> None:
+    """`count` unique signed ORDER_CREATED deliveries, rendered from the app's subscription."""
+    from cryptography.hazmat.primitives import serialization
+
+    templates = []
+    for _ in range(20):
+        order = saleor.add_order()
+        templates.append(json.dumps(saleor.webhook_payload("ORDER_CREATED", order_id=order["id"])))
+    bodies = []
+    for i in range(first, first + count):
+        template = templates[i % len(templates)]
+        order_id = json.loads(template)["order"]["id"]
+        unique_id = base64.b64encode(f"Order:{uuid.UUID(int=i)}".encode()).decode()
+        bodies.append(template.replace(order_id, unique_id).encode())
+    key = saleor._keys[0]
+    pem = key.private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(url + "/healthz", timeout=2)
-            return proc, url
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError(f"{app_spec} did not start")
+    chunks = [bodies[i : i + 2000] for i in range(0, len(bodies), 2000)]
+    with ProcessPoolExecutor(2) as pool:
+        signatures = [s for chunk in pool.map(_sign_chunk, [(pem, key.kid, c) for c in chunks]) for s in chunk]
+    with path.open("w") as out:
+        for signature, body in zip(signatures, bodies):
+            out.write(f"{signature}\t{body.decode()}\n")
 
 
-def load(url: str, bodies: list[tuple[bytes, str]]) -> tuple[float, list[float]]:
-    sessions = [requests.Session() for _ in range(CLIENTS)]
+def wrk(url: str, script: Path, bodies: Path, saleor, *, duration: float, until=None, limit: int = 0) -> Load:
+    """Load for `duration` seconds; with `limit`, a burst of that many, ended once `until()` is true."""
+    args = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{round(duration)}s", "--timeout", "10s", "-s", str(script)]
+    args += [url, "--", str(bodies), str(WRK_THREADS), str(limit), saleor.api_url, saleor.domain, PATH]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if until is not None:
+        while proc.poll() is None and not until():
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)  # wrk stops and reports
+    out = proc.communicate()[0]
+    match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)", out)
+    if match is None:
+        raise RuntimeError(f"wrk printed no result:\n{out}")
+    n, micros, bad, wrapped, p50, p99 = match.groups()
+    return Load(int(n), int(micros) / 1e6, int(bad), int(wrapped), float(p50), float(p99))
 
-    def send(i: int) -> float:
-        body, signature = bodies[i]
-        started = time.perf_counter()
-        r = sessions[i % CLIENTS].post(
-            f"{url}/api/webhooks/order-created",
-            data=body,
-            headers={
-                "Content-Type": "application/json",
-                "Saleor-Event": "order_created",
-                "Saleor-Api-Url": API_URL,
-                "Saleor-Domain": "shop.example",
-                "Saleor-Signature": signature,
-            },
-            timeout=10,
+
+# ------------------------------------------------------------------------------- the servers
+
+
+class Config:
+    """One configuration: how to start the app, the bare endpoint and a worker, and its database."""
+
+    def __init__(self, name: str, workdir: Path, saleor, postgres: str | None = None, redis: str | None = None):
+        self.name, self.workdir, self.saleor = name, workdir, saleor
+        self.postgres, self.redis = postgres, redis
+        self._engine = None
+        self.env = {
+            **os.environ,
+            "SECRET_KEY": "bench-secret-key-0123456789",
+            "APP_URL": "http://127.0.0.1:1",
+            "ALLOWED_SALEOR_URLS": "*",
+            "PYTHONPATH": f"{workdir}:{ROOT}",
+        }
+        self.env.pop("REDIS_URL", None)
+        if postgres:
+            self.env.update(DATABASE_URL=postgres, REDIS_URL=redis)
+        else:
+            self.env["DATABASE_URL"] = f"sqlite:///{workdir}/{name}.db"
+
+    def server(self, app: bool, port: int) -> list[str]:
+        if self.name == "serve":
+            if app:
+                return [PY, "-m", "saleor_cs_app", "serve", "--port", str(port), "--threads", "8"]
+            return [PY, *WAITRESS, f"--listen=127.0.0.1:{port}", "bare:app"]
+        return [PY, *GUNICORN, "-b", f"127.0.0.1:{port}", "saleor_cs_app.wsgi:app" if app else "bare:app"]
+
+    def reset(self) -> None:
+        """An empty, migrated database with the stand-in installed; an empty queue."""
+        self.dispose()
+        if self.postgres:
+            from sqlalchemy import create_engine, text
+
+            engine = create_engine(self.postgres)
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            engine.dispose()
+            import redis
+
+            redis.Redis.from_url(self.redis).flushdb()
+        else:
+            for suffix in ("db", "db-wal", "db-shm", "queue.db", "queue.db-wal", "queue.db-shm"):
+                (self.workdir / f"{self.name}.{suffix}").unlink(missing_ok=True)
+        self.run_python(
+            f"""
+            from saleor_cs_app.runtime import Runtime
+            from saleor_cs_app.settings import load_settings
+            from saleor_cs_app.store import tenants
+            from saleor_cs_app.store.migrate import upgrade
+            rt = Runtime.build(load_settings(dotenv=False))
+            upgrade(rt.db)
+            with rt.db.transaction() as s:
+                tenants.save_installation(s, saleor_api_url={self.saleor.api_url!r}, app_id={self.saleor.app_id!r},
+                    token_ciphertext=rt.cipher.encrypt("t" * 30), jwks={json.dumps(self.saleor.jwks)!r},
+                    now=rt.clock())
+            """
         )
-        elapsed = time.perf_counter() - started
-        assert r.status_code == 200, r.text
-        return elapsed
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(CLIENTS) as pool:
-        latencies = list(pool.map(send, range(len(bodies))))
-    return time.perf_counter() - started, latencies
+    def run_python(self, code: str) -> str:
+        return subprocess.run(
+            [PY, "-c", textwrap.dedent(code)], env=self.env, cwd=self.workdir, check=True, capture_output=True, text=True
+        ).stdout
+
+    def start(self, command: list[str], port: int | None = None) -> subprocess.Popen:
+        log = (self.workdir / f"{self.name}.log").open("a")
+        proc = subprocess.Popen(command, env=self.env, cwd=self.workdir, stdout=log, stderr=log)
+        if port is None:
+            return proc
+        for _ in range(300):
+            try:
+                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                return proc
+            except requests.RequestException:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        proc.kill()
+        raise RuntimeError(f"{' '.join(command)} did not start; see {self.workdir}/{self.name}.log")
+
+    def counts(self) -> dict:
+        from sqlalchemy import create_engine, text
+
+        if self._engine is None:
+            self._engine = create_engine(self.env["DATABASE_URL"])
+        with self._engine.connect() as conn:
+            states = dict(conn.execute(text("SELECT state, count(*) FROM webhook_deliveries GROUP BY state")).all())
+            orders = conn.execute(text("SELECT count(*) FROM tracked_orders")).scalar()
+            first, last = conn.execute(text("SELECT min(processed_at), max(processed_at) FROM webhook_deliveries")).one()
+        first, last = (_epoch(t) for t in (first, last))
+        return {"states": states, "orders": orders, "span": last - first if last else None, "last": last}
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
 
-def report(name: str, wall: float, latencies: list[float]) -> float:
-    latencies = sorted(latencies)
-    rate = len(latencies) / wall
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
-    print(f"{name:<18} {rate:8.0f} req/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms")
-    return rate, p99
+def _epoch(value) -> float | None:
+    """A processed_at as stored (SQLite: text; PostgreSQL: timestamptz) as a Unix time."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=value.tzinfo or timezone.utc).timestamp()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_processed(config: Config, expected: int, timeout: float = 600) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        counts = config.counts()
+        if counts["states"].get("received", 0) == 0 and sum(counts["states"].values()) >= expected:
+            return counts
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{config.name}: not processed in {timeout} s: {counts}")
+        time.sleep(0.5)
+
+
+def check_stored(config: Config, acknowledged: int, loads: int = 1) -> dict:
+    """Every acknowledged delivery is stored (wrk does not count the requests in flight when it stops)."""
+    counts = config.counts()
+    stored = sum(counts["states"].values())
+    assert acknowledged <= stored <= acknowledged + loads * CONNECTIONS, (acknowledged, counts)
+    return counts
+
+
+def check_exactly_once(config: Config, acknowledged: int) -> dict:
+    """Every acknowledged delivery stored and processed once: one tracked order per delivery."""
+    counts = wait_processed(config, acknowledged)
+    stored = sum(counts["states"].values())
+    assert acknowledged <= stored <= acknowledged + CONNECTIONS, (acknowledged, counts)
+    assert counts["states"] == {"done": stored}, counts
+    assert counts["orders"] == stored, f"{stored} deliveries made {counts['orders']} tracked orders"
+    return counts
+
+
+def measure_ingest(config: Config, script: Path, bodies: Path, warmup: Path, duration: float) -> tuple[Load, Load]:
+    port = free_port()
+    bare = config.start(config.server(False, port), port)
+    try:
+        wrk(f"http://127.0.0.1:{port}", script, warmup, config.saleor, duration=1)
+        bare_load = wrk(f"http://127.0.0.1:{port}", script, bodies, config.saleor, duration=duration)
+    finally:
+        stop(bare)
+    config.reset()
+    port = free_port()
+    app = config.start(config.server(True, port), port)
+    try:
+        warm = wrk(f"http://127.0.0.1:{port}", script, warmup, config.saleor, duration=1)
+        app_load = wrk(f"http://127.0.0.1:{port}", script, bodies, config.saleor, duration=duration)
+        # Processing exactly once is checked after the burst (measure_after_ack), not here:
+        # draining tens of thousands of deliveries per run would take minutes.
+        check_stored(config, warm.requests - warm.non2xx + app_load.requests - app_load.non2xx, loads=2)
+    finally:
+        stop(app)
+    return bare_load, app_load
+
+
+def measure_after_ack(config: Config, script: Path, burst: Path, size: int) -> tuple[float, float, float]:
+    """(seconds to acknowledge the burst, seconds from its start to the last processed, worker deliveries/s)."""
+    config.reset()
+    port = free_port()
+    app = config.start(config.server(True, port), port)
+    worker = config.start([PY, "-m", "saleor_cs_app", "worker"]) if config.name != "serve" else None
+    try:
+        time.sleep(2)  # the worker is up
+        started = time.time()
+        progress = {"count": 0, "at": time.monotonic()}
+
+        def stored() -> bool:
+            # All stored, or nothing new for 10 s (a request wrk lost must not hang the bench).
+            count = sum(config.counts()["states"].values())
+            if count != progress["count"]:
+                progress.update(count=count, at=time.monotonic())
+            return count >= size or (count and time.monotonic() - progress["at"] > 10)
+
+        load = wrk(f"http://127.0.0.1:{port}", script, burst, config.saleor, duration=600, until=stored, limit=size)
+        size = min(size, load.requests - load.non2xx)
+        acked = time.time() - started
+        assert load.non2xx == 0 and load.requests >= size - CONNECTIONS, load
+        counts = check_exactly_once(config, size)
+        last = counts["last"] - started  # the worker's own timestamps, not the poll's
+    finally:
+        stop(app)
+        if worker is not None:
+            stop(worker)
+    return acked, last, sum(counts["states"].values()) / counts["span"]
+
+
+# ------------------------------------------------------------------------------- the report
+
+
+def spread(values: list[float], fmt: str) -> str:
+    med = statistics.median(values)
+    return f"{format(med, fmt)} [{format(min(values), fmt)}–{format(max(values), fmt)}]"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=4000)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per measurement")
+    parser.add_argument("--bodies", type=int, default=40000, help="unique signed deliveries to pre-generate")
+    parser.add_argument("--burst", type=int, default=5000)
+    parser.add_argument("--configs", default="serve,gunicorn")
+    parser.add_argument("--postgres", help="PostgreSQL URL for the gunicorn configuration (it is emptied)")
+    parser.add_argument("--redis", help="Redis URL for the gunicorn configuration (it is flushed)")
+    parser.add_argument("--app-path", help="measure the saleor_cs_app found in this directory (e.g. an older commit)")
+    parser.add_argument("--skip-after", action="store_true", help="measure the acknowledgement only")
     args = parser.parse_args()
-    key, kid, jwks = make_key()
-    bodies = []
-    for i in range(args.requests + 200):
-        body = json.dumps(order_payload(i)).encode()
-        signature = jwt.api_jws.encode(
-            body, key, algorithm="RS256", headers={"kid": kid, "crit": ["b64"]}, is_payload_detached=True
-        )
-        bodies.append((body, signature))
-    warmup, measured = bodies[:200], bodies[200:]
+    names = args.configs.split(",")
+    if "gunicorn" in names and not (args.postgres and args.redis):
+        parser.error("the gunicorn configuration needs --postgres and --redis")
+
+    print(f"load average at start: {os.getloadavg()}")
+    saleor = make_saleor()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = prepare_app_database(workdir, jwks)
         (workdir / "bare.py").write_text(BARE_APP)
-        results = {}
-        for name, spec in (("bare 200-OK Flask", "bare:app"), ("saleor-cs-app", "saleor_cs_app.wsgi:app")):
-            proc, url = serve(spec, {**env, "PYTHONPATH": f"{workdir}:{ROOT}"}, workdir)
-            try:
-                load(url, warmup)
-                results[name] = report(name, *load(url, measured))
-            finally:
-                proc.terminate()
-                proc.wait()
-    (bare_rate, _), (app_rate, app_p99) = results["bare 200-OK Flask"], results["saleor-cs-app"]
-    print(
-        f"ratio app/bare throughput: {app_rate / bare_rate:.2f}  (goal >= 0.5)   app p99 {app_p99:.2f} ms (goal < 25)"
-    )
-    print(f"{CLIENTS} concurrent clients, {len(measured)} signed deliveries each, server: python {' '.join(SERVER)}")
+        script = workdir / "deliveries.lua"
+        script.write_text(LUA)
+        bodies, warmup, burst = workdir / "bodies.txt", workdir / "warmup.txt", workdir / "burst.txt"
+        write_bodies(saleor, bodies, args.bodies, 0)
+        write_bodies(saleor, warmup, 3000, 10**8)
+        write_bodies(saleor, burst, args.burst, 2 * 10**8)
+        configs = {
+            "serve": Config("serve", workdir, saleor),
+            "gunicorn": Config("gunicorn", workdir, saleor, args.postgres, args.redis),
+        }
+        for config in configs.values():
+            if args.app_path:
+                config.env["PYTHONPATH"] = f"{args.app_path}:{config.env['PYTHONPATH']}"
+        results: dict[str, list[tuple[Load, Load]]] = {name: [] for name in names}
+        for run in range(args.runs):
+            for name in names:
+                bare, app = measure_ingest(configs[name], script, bodies, warmup, args.duration)
+                results[name].append((bare, app))
+                print(
+                    f"run {run + 1} {name:<8} bare {bare.rate:7.0f}/s p99 {bare.p99_ms:5.1f} ms | app {app.rate:7.0f}/s"
+                    f" p50 {app.p50_ms:5.1f} p99 {app.p99_ms:5.1f} ms non-2xx {app.non2xx} | ratio"
+                    f" {app.rate / bare.rate:.2f}  load {os.getloadavg()[0]:.2f}"
+                    + (f"  (bodies wrapped {app.wrapped}: raise --bodies)" if app.wrapped else ""),
+                    flush=True,
+                )
+        after = {} if args.skip_after else {n: measure_after_ack(configs[n], script, burst, args.burst) for n in names}
+    saleor.stop()
+
+    print(f"\n{CONNECTIONS} connections, wrk {WRK_THREADS} threads, {args.duration:g} s per measurement, {args.runs} runs;")
+    print("median [min–max]; ratio = app/bare in the same run\n")
+    print("| configuration | bare req/s | app req/s | ratio | app p50 ms | app p99 ms | app non-2xx |")
+    print("|---|---|---|---|---|---|---|")
+    for name in names:
+        pairs = results[name]
+        print(
+            f"| {name} | {spread([b.rate for b, _ in pairs], '.0f')} | {spread([a.rate for _, a in pairs], '.0f')}"
+            f" | {spread([a.rate / b.rate for b, a in pairs], '.2f')} | {spread([a.p50_ms for _, a in pairs], '.1f')}"
+            f" | {spread([a.p99_ms for _, a in pairs], '.1f')} | {sum(a.non2xx for _, a in pairs)} |"
+        )
+    print(f"\nafter the acknowledgement ({args.burst}-delivery burst, one worker process):\n")
+    print("| configuration | burst acknowledged in | last one processed after | worker deliveries/s |")
+    print("|---|---|---|---|")
+    for name, (acked, last, rate) in after.items():
+        print(f"| {name} | {acked:.1f} s | {last:.1f} s | {rate:.0f} |")
+    print(f"\nload average at end: {os.getloadavg()}")
+    print("goal: ratio >= 0.5, p99 < 25 ms, zero non-2xx, in both configurations")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from saleor_cs_app.store.models import Tenant, WebhookDelivery
+from saleor_cs_app.store.models import Tenant, TrackedOrder, WebhookDelivery
 
 PAYLOAD = {"issuedAt": "2026-11-27T10:00:00+00:00", "version": "3.23.28", "issuingPrincipal": None, "order": None}
 
@@ -61,6 +61,8 @@ def test_bad_signatures_are_401_and_store_nothing(installed, runtime, clock, cas
     elif case == "garbage":
         signature = "not-a-jws"
     elif case == "foreign_key":
+        # Past the refetch rate limit: the JWKS fetched for this request proves the key foreign.
+        clock.advance(minutes=5)
         with SaleorStandIn() as other:
             signature = other.sign(body)
     elif case == "stale_key":
@@ -95,10 +97,64 @@ def test_unknown_keys_do_not_make_the_app_hammer_saleor_for_jwks(installed, runt
     clock.advance(minutes=5)
     with SaleorStandIn() as other:
         fetched_before = installed.jwks_requests
+        statuses = []
         for i in range(5):
             body = body_of({**PAYLOAD, "n": i})
-            assert installed.send_webhook("ORDER_CREATED", body, signature=other.sign(body)).status_code == 401
+            statuses.append(installed.send_webhook("ORDER_CREATED", body, signature=other.sign(body)).status_code)
     assert installed.jwks_requests - fetched_before == 1, "refetch is rate-limited per tenant"
+    # The refetch made for the first one proves its key foreign; the others could be a
+    # rotation newer than that refetch, so they are asked to come back, never refused.
+    assert statuses == [401, 503, 503, 503, 503]
+    assert delivery_count(runtime) == 0
+
+
+def deliver_like_saleor(saleor, clock, body: bytes) -> list[int]:
+    """Saleor's retry schedule (PROTOCOL.md): 5xx is retried after 10, 20, 40, 80, 160 s; 4xx never."""
+    statuses = []
+    for retry in range(6):
+        statuses.append(saleor.send_webhook("ORDER_CREATED", body).status_code)
+        if statuses[-1] < 500:
+            break
+        clock.advance(seconds=10 * 2**retry)
+    return statuses
+
+
+def test_a_key_rotated_right_after_install_loses_no_delivery(installed, runtime, clock):
+    """SPEC §9 scenario 10: 503 at worst, never 4xx, and the delivery is processed exactly once."""
+    order = installed.add_order()
+    installed.rotate_key()
+    body = json.dumps(installed.webhook_payload("ORDER_CREATED", order_id=order["id"])).encode()
+    statuses = deliver_like_saleor(installed, clock, body)
+    assert statuses[-1] == 200 and set(statuses[:-1]) <= {503}, statuses
+    assert len(statuses) > 1, "the install's fetch moments ago holds back the refetch"
+    runtime.jobs.drain()
+    assert installed.send_webhook("ORDER_CREATED", body).json()["outcome"] == "duplicate"
+    with runtime.db.read() as session:
+        assert session.execute(select(WebhookDelivery.state, WebhookDelivery.attempts)).all() == [("done", 0)]
+        assert session.scalars(select(TrackedOrder.order_id)).all() == [order["id"]]
+
+
+def test_a_forged_signature_with_a_known_key_id_is_401_without_asking_saleor(installed, runtime, clock):
+    clock.advance(minutes=5)  # a refetch would be allowed: it must not be needed
+    body = body_of()
+    header, _, sig = installed.sign(body).partition("..")
+    fetched_before = installed.jwks_requests
+    response = installed.send_webhook("ORDER_CREATED", body, signature=f"{header}..{sig[::-1]}")
+    assert response.status_code == 401
+    assert installed.jwks_requests == fetched_before
+    assert delivery_count(runtime) == 0
+
+
+def test_an_unknown_key_while_saleor_serves_no_jwks_is_503_and_the_retry_is_processed(installed, runtime, clock):
+    clock.advance(minutes=5)
+    installed.rotate_key()
+    installed.fail_next("jwks", status=502)
+    body = body_of()
+    first = installed.send_webhook("ORDER_CREATED", body)
+    assert first.status_code == 503 and first.json()["error"]["code"] == "KEY_NOT_YET_KNOWN"
+    assert delivery_count(runtime) == 0
+    assert deliver_like_saleor(installed, clock, body)[-1] == 200
+    assert delivery_count(runtime) == 1
 
 
 def test_malformed_json_with_a_valid_signature_is_400(installed, runtime):
@@ -161,6 +217,7 @@ def test_two_tenants_are_isolated(installed, app_server, runtime, clock):
     with SaleorStandIn(clock=clock) as second:
         assert second.install(f"{app_server.url}/api/manifest").status_code == 200
         body = body_of({**PAYLOAD, "tenant": 2})
+        clock.advance(minutes=5)  # past the refetch rate limit, so the first Saleor's JWKS is asked
         # Signed by the second Saleor but claiming to come from the first: refused.
         spoofed = second.send_webhook("ORDER_CREATED", body, headers={"Saleor-Api-Url": installed.api_url})
         assert spoofed.status_code == 401
@@ -176,18 +233,26 @@ def test_health_and_readiness(client):
     assert ready.status_code == 200 and ready.get_json()["checks"] == {"database": "ok", "queue": "ok"}
 
 
-def test_a_queue_outage_is_503_so_saleor_retries_and_the_retry_is_processed(installed, runtime, monkeypatch):
+def unreachable_queue_storage(huey, tmp_path):
+    """The queue's real storage client, pointed at a closed Redis port or a file that cannot be opened."""
+    from huey.storage import RedisStorage
+
+    from saleor_cs_app.jobs.queue import _SqliteQueueStorage
+    from tests.conftest import TEST_REDIS_URL, free_port
+
+    if TEST_REDIS_URL:
+        return RedisStorage(huey.name, url=f"redis://127.0.0.1:{free_port()}/0")
+    return _SqliteQueueStorage(huey.name, filename=str(tmp_path / "no-such-dir" / "queue.db"), create_tables=False)
+
+
+def test_a_queue_outage_is_503_so_saleor_retries_and_the_retry_is_processed(installed, runtime, monkeypatch, tmp_path):
     body = body_of({**PAYLOAD, "issuedAt": "2026-11-27T12:00:00+00:00"})
-    real_enqueue = runtime.jobs.enqueue
-
-    def broken(*args):
-        raise ConnectionError("queue down")
-
-    monkeypatch.setattr(runtime.jobs, "enqueue", broken)
+    huey = runtime.jobs.huey
+    monkeypatch.setattr(huey, "storage", unreachable_queue_storage(huey, tmp_path))
     first = installed.send_webhook("ORDER_CREATED", body)
     assert first.status_code == 503 and first.json()["error"]["code"] == "QUEUE_UNAVAILABLE"
     assert delivery_count(runtime) == 1, "the delivery is kept even though the queue was down"
-    monkeypatch.setattr(runtime.jobs, "enqueue", real_enqueue)
+    monkeypatch.undo()  # the queue is back
     retry = installed.send_webhook("ORDER_CREATED", body)  # Saleor's retry: same bytes
     assert retry.status_code == 200
     runtime.jobs.drain()

@@ -8,6 +8,7 @@ database connections.
 from __future__ import annotations
 
 import signal
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -46,6 +47,32 @@ class _SqliteQueueStorage(SqliteStorage):
         return conn
 
 
+class AcknowledgementsFirst:
+    """The embedded worker gives way while webhooks arrive.
+
+    Under `serve` the web threads and the worker share one process (one GIL)
+    and one SQLite writer: a task started mid-burst makes every acknowledgement
+    wait behind it. So a task starts only after QUIET seconds without a new
+    delivery, or after MAX_WAIT at the latest so a flood cannot stall the work.
+    The deliveries are durable before they are acknowledged; they are processed
+    right after the burst. (Wall-clock pacing, not business time.)
+    """
+
+    QUIET = 0.05
+    MAX_WAIT = 10.0
+
+    def __init__(self):
+        self._last_arrival = 0.0
+
+    def arrived(self) -> None:
+        self._last_arrival = time.monotonic()
+
+    def wait_for_a_pause(self, _task=None) -> None:
+        give_up = time.monotonic() + self.MAX_WAIT
+        while (now := time.monotonic()) < give_up and (quiet := now - self._last_arrival) < self.QUIET:
+            time.sleep(self.QUIET - quiet)
+
+
 class Jobs:
     """Enqueueing from the web side, and running a consumer in-process for `serve`."""
 
@@ -57,9 +84,15 @@ class Jobs:
         self.tasks = register_tasks(self.huey, runtime)
         runtime.jobs = self
         self._consumer = None
+        self.acknowledgements_first = AcknowledgementsFirst()
 
     def enqueue(self, task_name: str, *args) -> None:
         getattr(self.tasks, task_name)(*args)
+
+    def enqueue_delivery(self, delivery_id: int) -> None:
+        """Queue a just-stored webhook delivery (called on the acknowledgement path)."""
+        self.acknowledgements_first.arrived()
+        self.tasks.process_delivery(delivery_id)
 
     def ping(self) -> None:
         """Raise if the queue's storage cannot be reached (for /readyz)."""
@@ -69,11 +102,12 @@ class Jobs:
     def start_consumer(self, workers: int) -> None:
         """Run a Huey consumer in background threads of this process.
 
-        Huey's start() takes over SIGINT/SIGTERM/SIGHUP for a consumer that owns
+        Its tasks give way to arriving webhooks (AcknowledgementsFirst). Huey's start() takes over SIGINT/SIGTERM/SIGHUP for a consumer that owns
         the process; here the web server owns it, so its handlers are put back
         (otherwise `serve` would ignore SIGTERM from systemd or Docker).
         """
         saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        self.huey.pre_execute("acknowledgements_first")(self.acknowledgements_first.wait_for_a_pause)
         self._consumer = self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
         self._consumer.start()
         for sig, handler in saved.items():

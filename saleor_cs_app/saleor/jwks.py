@@ -48,17 +48,22 @@ def fetch_jwks(saleor_api_url: str, *, timeout: float = 10.0, addresses: Address
     return response.text
 
 
-def refetch_jwks(runtime: Runtime, tenant: Tenant, *, rate_limited: bool = True) -> str | None:
-    """Fetch the tenant's JWKS again and keep it; returns it when it changed, else None.
+class RefetchDeferred(Exception):
+    """No fresh JWKS now: the per-tenant rate limit forbids a fetch, or Saleor did not answer."""
 
-    Saleor may have rotated its key. With `rate_limited`, at most one fetch per
-    tenant per `jwks_refetch_interval_seconds`, so a flood of requests signed
-    with made-up key ids cannot make us hammer Saleor. `tenant` is updated in place.
+
+def refresh_jwks(runtime: Runtime, tenant: Tenant, *, rate_limited: bool = True) -> str:
+    """Fetch the tenant's JWKS again, keep it and return it (it may be unchanged).
+
+    With `rate_limited`, at most one fetch per tenant per
+    `jwks_refetch_interval_seconds`, so a flood of requests signed with made-up
+    key ids cannot make us hammer Saleor; a failed fetch counts too. Raises
+    RefetchDeferred when no fresh JWKS could be had. `tenant` is updated in place.
     """
     now = runtime.clock()
     interval = timedelta(seconds=runtime.settings.jwks_refetch_interval_seconds)
     if rate_limited and now - tenant.jwks_fetched_at < interval:
-        return None
+        raise RefetchDeferred("the JWKS was fetched moments ago")
     try:
         fresh = fetch_jwks(
             tenant.saleor_api_url,
@@ -71,8 +76,18 @@ def refetch_jwks(runtime: Runtime, tenant: Tenant, *, rate_limited: bool = True)
     with runtime.db.transaction() as session:
         tenants.replace_jwks(session, tenant.id, fresh or tenant.jwks, now)
     runtime.tenant_cache.pop(tenant.saleor_api_url, None)
-    old, tenant.jwks_fetched_at = tenant.jwks, now
-    if fresh is None or fresh == old:
-        return None
+    tenant.jwks_fetched_at = now
+    if fresh is None:
+        raise RefetchDeferred("Saleor did not serve its JWKS")
     tenant.jwks = fresh
     return fresh
+
+
+def refetch_jwks(runtime: Runtime, tenant: Tenant, *, rate_limited: bool = True) -> str | None:
+    """Like refresh_jwks, but returns the JWKS only when it changed, else None."""
+    old = tenant.jwks
+    try:
+        fresh = refresh_jwks(runtime, tenant, rate_limited=rate_limited)
+    except RefetchDeferred:
+        return None
+    return fresh if fresh != old else None

@@ -8,6 +8,7 @@ from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import Executable
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -22,9 +23,16 @@ class Database:
             # Reads take no write lock, so they never wait behind a writer (WAL).
             self.read_engine = create_engine(url, echo=echo, connect_args=args)
             _configure_sqlite(self.read_engine, begin="BEGIN")
+            self._single_writes = self.engine
         else:
             self.engine = create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
             self.read_engine = self.engine
+            # The acknowledgement path's one write: autocommit, so INSERT … RETURNING is
+            # the only round trip (no ping, no separate COMMIT). A connection lost since
+            # its last use fails that one request (503), and SQLAlchemy then drops the pool.
+            self._single_writes = create_engine(
+                url, echo=echo, pool_size=8, max_overflow=8, isolation_level="AUTOCOMMIT"
+            )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite allows one writer. Threads of this process queue on a Python
         # lock (woken at once) rather than in SQLite's busy handler, which
@@ -38,6 +46,14 @@ class Database:
         with self._write_lock, self._sessions() as session, session.begin():
             yield session
 
+    def write_one(self, statement: Executable, params: dict):
+        """Run one writing statement as its own transaction and return its scalar result.
+
+        For the hot path: no ORM unit of work, and on PostgreSQL a single round trip.
+        """
+        with self._write_lock, self._single_writes.begin() as conn:
+            return conn.execute(statement, params).scalar_one()
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit of work (rolled back at the end)."""
@@ -48,6 +64,7 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self.read_engine.dispose()
+        self._single_writes.dispose()
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

@@ -1,7 +1,7 @@
 """Receiving a webhook: verify, store durably (deduplicated), enqueue, acknowledge.
 
 Checks run in app-sdk's order (saleor-webhook-validator.ts): headers, tenant,
-signature over the raw bytes (refetching the JWKS once on failure), then the
+signature over the raw bytes (refetching the JWKS once for an unknown key id), then the
 body. Nothing is stored until every check passed.
 """
 
@@ -13,15 +13,14 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from saleor_cs_app.errors import BadRequest, RetryLater, Unauthorized
 from saleor_cs_app.runtime import Runtime
-from saleor_cs_app.saleor.jwks import refetch_jwks
-from saleor_cs_app.saleor.signatures import SignatureInvalid, verify_webhook_signature
-from saleor_cs_app.store import tenants
-from saleor_cs_app.store.models import Tenant, WebhookDelivery
+from saleor_cs_app.saleor.jwks import RefetchDeferred, refresh_jwks
+from saleor_cs_app.saleor.signatures import SignatureInvalid, UnknownKey, verify_webhook_signature
+from saleor_cs_app.store import deliveries, tenants
+from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.webhooks.definition import WebhookDefinition
 
 log = logging.getLogger(__name__)
@@ -83,22 +82,45 @@ def _active_tenant(runtime: Runtime, saleor_api_url: str) -> Tenant | None:
 
 
 def _verify(runtime: Runtime, tenant: Tenant, signature: str, body: bytes) -> None:
+    """Verify against our copy of the JWKS; a key id we lack is looked up once at Saleor.
+
+    Only a JWKS fetched for this very request can prove a key id foreign (401):
+    a valid delivery signed with a key Saleor rotated to moments ago must not be
+    refused because the refetch rate limit hides it, so then it is 503 and
+    Saleor retries (10 s, 20 s, ...) until a refetch is allowed. A known key id
+    whose signature does not match is a forgery: 401 without asking Saleor.
+    """
+    fetched_now = False
     if runtime.clock() - tenant.jwks_fetched_at > timedelta(seconds=runtime.settings.jwks_max_age_seconds):
         # Keys Saleor no longer serves (rotated after a leak) must stop working
         # even while they still verify against our copy.
-        refetch_jwks(runtime, tenant, rate_limited=False)
+        try:
+            refresh_jwks(runtime, tenant, rate_limited=False)
+            fetched_now = True
+        except RefetchDeferred:
+            pass  # Saleor unreachable: keep verifying with the keys we have
     try:
         verify_webhook_signature(signature, body, tenant.jwks)
         return
-    except SignatureInvalid as first_failure:
-        failure = first_failure
-    fresh = refetch_jwks(runtime, tenant)  # Saleor may have rotated its key
-    if fresh is None:
-        raise Unauthorized(f"Signature verification failed: {failure}", code="SIGNATURE_VERIFICATION_FAILED")
+    except UnknownKey:
+        if fetched_now:
+            raise _refused("signature key id is not in the JWKS") from None
+    except SignatureInvalid as exc:
+        raise _refused(str(exc)) from None
+    try:
+        fresh = refresh_jwks(runtime, tenant)  # Saleor may have rotated its key
+    except RefetchDeferred as exc:
+        raise RetryLater(
+            f"Signed with a key we have not fetched yet ({exc}); please retry", code="KEY_NOT_YET_KNOWN"
+        ) from None
     try:
         verify_webhook_signature(signature, body, fresh)
     except SignatureInvalid as exc:
-        raise Unauthorized(f"Signature verification failed: {exc}", code="SIGNATURE_VERIFICATION_FAILED") from None
+        raise _refused(str(exc)) from None
+
+
+def _refused(reason: str) -> Unauthorized:
+    return Unauthorized(f"Signature verification failed: {reason}", code="SIGNATURE_VERIFICATION_FAILED")
 
 
 def _caused_by_this_app(payload: dict, tenant: Tenant) -> bool:
@@ -111,38 +133,25 @@ def _store_and_enqueue(runtime: Runtime, tenant: Tenant, definition: WebhookDefi
     # same issuedAt), so the event is part of the key; a retry repeats both.
     digest = hashlib.sha256(definition.event.encode() + b"\n" + body).hexdigest()
     try:
-        with runtime.db.transaction() as session:
-            delivery = WebhookDelivery(
-                tenant_id=tenant.id,
-                event=definition.event,
-                body_sha256=digest,
-                body=body.decode(),
-                received_at=runtime.clock(),
-                state="received",
-            )
-            session.add(delivery)
-            session.flush()
-            delivery_id = delivery.id
+        delivery_id = deliveries.insert_received(
+            runtime.db, tenant_id=tenant.id, event=definition.event, digest=digest, body=body.decode(), now=runtime.clock()
+        )
         outcome = "queued"
+    except OperationalError:
+        log.exception("storing a delivery failed", extra={"tenant": tenant.saleor_api_url, "event": definition.event})
+        raise RetryLater("Database unavailable; please retry", code="DATABASE_UNAVAILABLE") from None
     except IntegrityError:
         # The same bytes again: a Saleor retry (or a concurrent duplicate).
-        with runtime.db.transaction() as session:
-            existing = session.execute(
-                select(WebhookDelivery.id, WebhookDelivery.state).where(
-                    WebhookDelivery.tenant_id == tenant.id, WebhookDelivery.body_sha256 == digest
-                )
-            ).one()
+        with runtime.db.read() as session:
+            existing = deliveries.find(session.connection(), tenant.id, digest)
         if existing.state != "received":
             return Received("duplicate", existing.id)
         # Still unprocessed: the first enqueue may have failed, so enqueue again;
         # processing a delivery twice is a no-op.
         delivery_id, outcome = existing.id, "duplicate"
     try:
-        runtime.jobs.enqueue("process_delivery", delivery_id)
+        runtime.jobs.enqueue_delivery(delivery_id)
     except Exception:
         log.exception("enqueue failed", extra={"tenant": tenant.saleor_api_url, "event": definition.event})
         raise RetryLater("Queue unavailable; please retry", code="QUEUE_UNAVAILABLE") from None
-    log.info(
-        "webhook queued", extra={"tenant": tenant.saleor_api_url, "event": definition.event, "delivery": delivery_id}
-    )
     return Received(outcome, delivery_id)
