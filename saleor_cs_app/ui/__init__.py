@@ -1,5 +1,6 @@
 """The merchant's pages inside the Saleor dashboard, their static assets, and the API they call.
 
+GET  /                  what the app is, the manifest URL, whether database, queue and mail are ready
 GET  /dashboard/         appUrl: Policy, Messages, Incidents, Insights
 GET  /dashboard/report   the order page's "Report a delivery problem" popup (?orderId=…)
 GET  /static/…           scripts, styles, the logo (no request leaves the app)
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from saleor_cs_app.ui import api, pages
+from saleor_cs_app.ui import api, home, pages
 
 blueprint = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+blueprint.add_url_rule("/", "home", home.home, methods=["GET"])
 blueprint.add_url_rule("/graphql", "graphql", api.graphql_view, methods=["POST"])
 blueprint.add_url_rule("/dashboard/", "dashboard", pages.dashboard, methods=["GET"])
 blueprint.add_url_rule("/dashboard/report", "report", pages.report, methods=["GET"])
