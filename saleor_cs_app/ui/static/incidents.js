@@ -1,6 +1,8 @@
 // The Incidents tab: filters, the list, and one incident with its timeline and Approve / Decline.
 import { gql } from "./api.js";
 import { notify, redirect } from "./bridge.js";
+import { t } from "./i18n.js";
+import { periodSelect } from "./periods.js";
 import { banner, busy, clear, EVENT_LABELS, field, formatDate, formatMoney, h, KIND_LABELS, label, OFFER_LABELS, select, STATE_LABELS, toast } from "./dom.js";
 
 const FIELDS = `id orderId orderNumber orderUrl dashboardPath channel kind source state daysLate detectedAt customerEmail
@@ -18,28 +20,28 @@ export function mountIncidents(panel) {
   let selected = null;
   let cursor = null;
   let poll = null;
+  let layout = null;
 
   const state = select([["", "Any state"], ...Object.entries(STATE_LABELS).filter(([k]) => k !== "deciding")], "");
   const kind = select([["", "Any problem"], ["LATE_SHIPMENT", "Late shipment"], ["LATE_DELIVERY", "Late delivery"], ["WRONG_ITEM", "Wrong item"]], "");
   const channel = select([["", "Any channel"]], "");
-  const from = h("input", { type: "date" });
-  const to = h("input", { type: "date" });
+  const period = periodSelect(t);
   const notices = h("div");
   const summary = h("p", { class: "muted", role: "status" });
   const body = h("tbody");
   const more = h("button", { type: "button", hidden: true, onclick: () => busy(more, load(true)) }, "Load more");
-  const detail = h("section", { class: "card", "aria-live": "polite" }, h("p", { class: "empty" }, "Choose an incident to see its timeline."));
+  const detail = h("section", { class: "card", "aria-live": "polite", hidden: true });
 
   const filters = h("form", { class: "filters", onsubmit: (e) => { e.preventDefault(); load(false); } },
-    field("State", state), field("Problem", kind), field("Channel", channel), field("Detected from", from), field("Detected until", to),
-    h("div", { class: "row" }, h("button", { type: "submit", class: "primary" }, "Apply"),
-      h("button", { type: "button", onclick: () => { for (const el of [state, kind, channel, from, to]) el.value = ""; load(false); } }, "Clear")));
-  for (const el of [state, kind, channel]) el.addEventListener("change", () => load(false));
+    field("State", state), field("Problem", kind), field("Channel", channel), field("Detected", period.control),
+    h("div", { class: "row" },
+      h("button", { type: "button", onclick: () => { for (const el of [state, kind, channel]) el.value = ""; period.clear(); load(false); } }, "Clear filters")));
+  for (const el of [state, kind, channel, period.control]) el.addEventListener("change", () => load(false));
 
   clear(panel,
     h("div", { class: "card" }, h("h2", {}, "Incidents"), filters),
     notices,
-    h("div", { class: "incidents-layout" },
+    layout = h("div", { class: "incidents-layout" },
       h("section", { class: "card", "aria-label": "Incident list" }, summary,
         h("table", {}, h("thead", {}, h("tr", {}, ["Order", "Problem", "State", "Offer", "Detected"].map((t) => h("th", { scope: "col" }, t)))), body),
         h("div", { style: "margin-top:12px" }, more)),
@@ -48,7 +50,7 @@ export function mountIncidents(panel) {
   async function load(append) {
     try {
       const variables = { state: state.value || null, kind: kind.value || null, channel: channel.value || null,
-        from: from.value || null, to: to.value || null, after: append ? cursor : null };
+        ...period.range(), after: append ? cursor : null };
       const { incidents } = await gql(LIST, variables);
       cursor = incidents.endCursor;
       more.hidden = !incidents.hasNextPage;
@@ -78,6 +80,8 @@ export function mountIncidents(panel) {
   async function open(id, quiet = false) {
     selected = id;
     clearTimeout(poll);
+    detail.hidden = false;
+    layout.classList.add("has-detail");
     for (const tr of body.querySelectorAll("tr")) tr.classList.toggle("selected", tr.dataset.id === id);
     try {
       const { incident } = await gql(DETAIL, { id });

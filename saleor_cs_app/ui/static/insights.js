@@ -1,13 +1,14 @@
 // The Insights tab: a month at a glance, drawn with plain HTML bars (readable by screen readers as lists).
 import { gql } from "./api.js";
-import { banner, clear, field, formatMinutes, formatMoney, h, KIND_LABELS, label, STATE_LABELS } from "./dom.js";
+import { banner, clear, field, formatMinutes, formatMoney, h, KIND_LABELS, label, select, STATE_LABELS } from "./dom.js";
+import { monthOptions } from "./periods.js";
 
 const INSIGHTS = `query Insights($month: String) { insights(month: $month) {
   month incidents emailed medianMinutesToEmail budget { currency spent budget }
   byKind { label count } byState { label count } byCarrier { label count } byWarehouse { label count } bySku { label count } } }`;
 
 export function mountInsights(panel) {
-  const month = h("input", { type: "month" });
+  const month = select(monthOptions(), "");
   const notices = h("div");
   const body = h("div", { "aria-live": "polite" });
   month.addEventListener("change", () => load());
@@ -19,6 +20,7 @@ export function mountInsights(panel) {
   async function load() {
     try {
       const { insights } = await gql(INSIGHTS, { month: month.value || null });
+      if (![...month.options].some((o) => o.value === insights.month)) month.prepend(h("option", { value: insights.month }, insights.month));
       month.value = insights.month;
       render(insights);
       notices.replaceChildren();
