@@ -15,6 +15,7 @@ from strawberry.scalars import JSON
 from saleor_cs_app.care.model import IncidentKind as _IncidentKind
 from saleor_cs_app.care.model import OfferType as _OfferType
 from saleor_cs_app.store import incidents as incident_store
+from saleor_cs_app.ui import explained
 from saleor_cs_app.store.models import Incident as IncidentRow
 from saleor_cs_app.store.models import PolicyVersion
 
@@ -80,7 +81,18 @@ class Incident:
     currency: str | None
     error: str | None
     decision: Decision | None
+    offer: explained.OfferDetail | None = strawberry.field(description="The offer's parts, for a plain breakdown.")
     tenant_id: strawberry.Private[int]
+
+    @strawberry.field(description="The incident's products by name and price (expected, sent, reshipped, gifted).")
+    def items(self, info: strawberry.Info) -> list[explained.ItemLine]:
+        offered = [*self.offer.reship_skus, self.offer.sku] if self.offer else []
+        skus = [*self.expected_skus, *self.sent_skus, *offered]
+        return explained.items_of(info.context.runtime, self.tenant_id, self.order_id, skus)
+
+    @strawberry.field(description="What the customer was (or will be) told, oldest first.")
+    def messages(self, info: strawberry.Info) -> list[explained.CustomerMessage]:
+        return explained.messages_of(info.context.runtime, self.tenant_id, str(self.id))
 
     @strawberry.field(description="detected → decided → (approved) → goodwill created → emailed")
     def timeline(self, info: strawberry.Info) -> list[TimelineEvent]:
@@ -117,6 +129,7 @@ class Incident:
             currency=row.currency,
             error=row.error,
             decision=_decision(decision) if decision else None,
+            offer=explained.offer_detail(decision),
             tenant_id=row.tenant_id,
         )
 

@@ -194,12 +194,13 @@ def test_message_preview_follows_the_override_and_resets_to_built_in(page, host,
 def test_approving_a_pending_incident_creates_the_gift_card(page, host, runtime, installed, pending_incident):
     frame = app_frame(page, host)
     frame.get_by_role("tab", name="Incidents").click()
-    frame.get_by_role("button", name="Order 1, Wrong item").click()
-    expect(frame.get_by_text("Waiting for your approval.")).to_be_visible()
-    expect(frame.locator(".banner.info")).to_contain_text("rule 'Wrong item' matched → gift card of USD 15.00")
+    frame.get_by_role("button", name="Order #1: Wrong item").click()
+    expect(frame.locator(".banner.info")).to_have_text(
+        "Your rule “Wrong item” gives the customer a $15.00 gift card, valid for 365 days. It waits for your approval."
+    )
     snap(page, "05-incident-pending")
 
-    frame.get_by_role("button", name="Approve gift card").click()
+    frame.get_by_role("button", name="Approve: Gift card $15.00").click()
     expect(frame.get_by_text("Approved by staff@example.com")).to_be_visible()
     assert installed.gift_cards == {}, "the worker creates it"
     runtime.jobs.drain()
@@ -222,7 +223,7 @@ def test_insights_and_the_dark_theme(page, host, runtime, installed, pending_inc
     expect(frame.locator("section.card", has_text="Wrong items by SKU")).to_contain_text("SKU-MUG")
     snap(page, "07-insights-dark")
     frame.get_by_role("tab", name="Incidents").click()
-    frame.get_by_role("button", name="Order 1, Wrong item").click()
+    frame.get_by_role("button", name="Order #1: Wrong item").click()
     expect(frame.get_by_text("Goodwill created")).to_be_visible()
     snap(page, "08-incidents-dark")
 
