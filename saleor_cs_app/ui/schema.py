@@ -29,6 +29,7 @@ class Query:
     )
     validate_policy = strawberry.field(resolver=policy_resolvers.validate_policy)
     message_catalog = strawberry.field(resolver=message_resolvers.message_catalog)
+    builtin_message = strawberry.field(resolver=message_resolvers.builtin_message)
     insights = strawberry.field(
         resolver=insight_resolvers.month_insights, description="month: YYYY-MM, default this month."
     )

@@ -275,6 +275,15 @@ class MessageCatalog:
     languages: list[str]
     offers: list[str]
     variables: list[TemplateVariable]
+    shop_name: str | None = strawberry.field(description="The shop's name in Saleor; previews use it.")
+    currencies: list[str] = strawberry.field(description="The currencies of the shop's channels.")
+    sample_order: str | None = strawberry.field(description="The number of the order previews borrow from.")
+
+
+@strawberry.type
+class BuiltinMessage:
+    subject: str
+    text: str
 
 
 # -- insights --------------------------------------------------------------------------------------

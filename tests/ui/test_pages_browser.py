@@ -170,6 +170,8 @@ def test_message_preview_follows_the_override_and_resets_to_built_in(page, host,
     frame.get_by_label("Language").select_option("fi")
     preview = frame.locator(".preview-subject")
     expect(preview).to_contain_text("tilauksesi nro 1042")
+    expect(frame.get_by_label("Subject")).to_have_value(re.compile(r"tilauksesi nro \{\{ order_number \}\}"))
+    expect(frame.get_by_text("Previews show Saleor e-commerce.")).to_be_visible()
     frame.get_by_label("Subject").fill("Anteeksi, {{ customer_first_name }}!")
     frame.get_by_label("Text", exact=True).fill("Hei {{ customer_first_name }}, koodisi on {{ offer_code }}.")
     expect(preview).to_have_text("Anteeksi, Aino!")
@@ -186,7 +188,8 @@ def test_message_preview_follows_the_override_and_resets_to_built_in(page, host,
     frame.get_by_label("Subject").fill("{{ ''.__class__ }}")
     expect(frame.get_by_text("Your override cannot be used")).to_be_visible()
     frame.get_by_role("button", name="Reset to built-in").click()
-    expect(frame.get_by_text("Built-in message", exact=True)).to_be_visible()
+    expect(frame.get_by_text("Built-in message: edit it to make it yours", exact=True)).to_be_visible()
+    expect(frame.get_by_label("Subject")).to_have_value(re.compile(r"\{\{ order_number \}\}"))
     expect(preview).not_to_have_text("Anteeksi, Aino!")
     assert "templates" not in live_policy(runtime, installed)[1] or not live_policy(runtime, installed)[1]["templates"]
 

@@ -5,10 +5,13 @@ import { banner, busy, clear, field, h, KIND_LABELS, label, OFFER_LABELS, select
 import { mailServerCard } from "./mail_server.js";
 
 const LANGUAGES = { en: "English", fi: "Finnish", pl: "Polish", lt: "Lithuanian", de: "German", sv: "Swedish" };
-const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } } policy { document version } }`;
+const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } shopName currencies sampleOrder }
+  policy { document version } }`;
+const BUILTIN = `query Builtin($kind: IncidentKind!, $language: String!, $offer: OfferType!) {
+  builtinMessage(kind: $kind, language: $language, offer: $offer) { subject text } }`;
 const POLICY = `query Policy { policy { document version createdAt createdBy history { version createdAt createdBy } } }`;
-const PREVIEW = `mutation Preview($kind: IncidentKind!, $language: String!, $offer: OfferType!, $override: JSON) {
-  previewMessage(kind: $kind, language: $language, offer: $offer, override: $override) { subject text html language overrideError } }`;
+const PREVIEW = `mutation Preview($kind: IncidentKind!, $language: String!, $offer: OfferType!, $override: JSON, $currency: String) {
+  previewMessage(kind: $kind, language: $language, offer: $offer, override: $override, currency: $currency) { subject text html language overrideError } }`;
 const SAVE = `mutation Save($policy: JSON!) { updatePolicy(policy: $policy) { ok errors { path message }
   policy { document version createdAt createdBy history { version createdAt createdBy } } } }`;
 
@@ -17,13 +20,16 @@ export function mountMessages(panel) {
   let lastFocused = null;
   let sequence = 0;
   let timer = null;
+  let builtin = { subject: "", text: "" };
 
   const kind = select([], "");
   const language = select([], "");
   const offer = select([], "");
+  const currency = select([], "");
+  const source = h("p", { class: "muted small" });
   const status = h("span", { class: "badge" });
   const notices = h("div");
-  const subject = h("input", { type: "text", autocomplete: "off", placeholder: "Leave all three empty to use the built-in message" });
+  const subject = h("input", { type: "text", autocomplete: "off" });
   const text = h("textarea", { rows: 10, spellcheck: "true" });
   const html = h("textarea", { rows: 6, class: "code", style: "min-height:120px", spellcheck: "false" });
   const fields = { subject: field("Subject", subject), text: field("Text", text, { hint: "Plain-text e-mail. Jinja variables like {{ order_number }}." }),
@@ -47,33 +53,44 @@ export function mountMessages(panel) {
   clear(panel,
     h("div", { class: "card" },
       h("div", { class: "card-head" }, h("h2", {}, "Customer messages"), status),
-      h("p", { class: "muted" }, "Each problem has a built-in message in every language. Override one in your own words; the preview uses sample values. The offer only changes the preview: an override is per problem and language."),
-      h("div", { class: "grid" }, field("Problem", kind), field("Language", language), field("Offer (preview)", offer))),
+      h("p", { class: "muted" }, "Each problem has a built-in message in every language. Override one in your own words, starting from the built-in text. The preview uses your shop's name, currencies and latest order. The offer only changes the preview: an override is per problem and language."),
+      h("div", { class: "grid" }, field("Problem", kind), field("Language", language), field("Offer (preview)", offer),
+        field("Currency (preview)", currency)), source),
     notices,
     h("div", { class: "split" },
       h("section", { class: "card", "aria-label": "Override" },
         h("h2", {}, "Your override"), fields.subject, fields.text, fields.html,
-        h("div", { class: "row", style: "margin-top:12px" }, saveButton, resetButton),
+        h("div", { class: "decide", style: "margin-top:12px" }, resetButton, saveButton),
         h("details", { style: "margin-top:12px" }, h("summary", {}, "Variables you can use"), variables)),
       h("section", { class: "card", "aria-label": "Preview" },
         h("div", { class: "card-head" }, h("h2", {}, "Preview"), h("div", { class: "row", role: "group", "aria-label": "Show" }, views)),
         overrideError, previewSubject, frame, plain)),
     mailServerCard());
 
-  for (const el of [kind, language]) el.addEventListener("change", () => { loadOverride(); schedulePreview(0); });
-  offer.addEventListener("change", () => schedulePreview(0));
+  for (const el of [kind, language]) el.addEventListener("change", () => loadOverride().then(() => schedulePreview(0)));
+  for (const el of [offer, currency]) el.addEventListener("change", () => schedulePreview(0));
+  offer.addEventListener("change", () => { if (!Object.keys(templates?.[kind.value]?.[language.value] || {}).length) loadOverride(); });
 
-  function loadOverride() {
+  // The editor starts from the built-in text (with its {{ variables }}); unchanged, it stays the built-in.
+  async function loadOverride() {
     const own = templates?.[kind.value]?.[language.value] || {};
-    subject.value = own.subject || "";
-    text.value = own.text || "";
+    const asked = `${kind.value}/${language.value}/${offer.value}`;
+    if (!Object.keys(own).length) {
+      try {
+        ({ builtinMessage: builtin } = await gql(BUILTIN, { kind: kind.value.toUpperCase(), language: language.value, offer: offer.value.toUpperCase() }));
+      } catch (error) { clear(notices, banner("error", error.message)); }
+      if (asked !== `${kind.value}/${language.value}/${offer.value}`) return;
+    }
+    subject.value = own.subject || (Object.keys(own).length ? "" : builtin.subject);
+    text.value = own.text || (Object.keys(own).length ? "" : builtin.text);
     html.value = own.html || "";
-    status.textContent = Object.keys(own).length ? "Your override is live" : "Built-in message";
+    status.textContent = Object.keys(own).length ? "Your override is live" : "Built-in message: edit it to make it yours";
   }
 
   function parts() {
     const out = {};
     for (const [key, el] of Object.entries({ subject, text, html })) if (el.value.trim()) out[key] = el.value;
+    if (out.subject === builtin.subject && out.text === builtin.text && !out.html) return {};  // untouched built-in
     return out;
   }
 
@@ -88,7 +105,7 @@ export function mountMessages(panel) {
     try {
       const { previewMessage: message } = await gql(PREVIEW, {
         kind: kind.value.toUpperCase(), language: language.value, offer: offer.value.toUpperCase(),
-        override: Object.keys(own).length ? own : null,
+        override: Object.keys(own).length ? own : null, currency: currency.value || null,
       });
       if (mine !== sequence) return;  // a newer edit is on its way
       previewSubject.textContent = message.subject;
@@ -143,12 +160,14 @@ export function mountMessages(panel) {
     clear(language, catalog.languages.map((l) => h("option", { value: l }, LANGUAGES[l] || l)));
     clear(offer, catalog.offers.map((o) => h("option", { value: o }, label(OFFER_LABELS, o))));
     offer.value = "gift_card";
+    clear(currency, catalog.currencies.map((c) => h("option", { value: c }, c)));
+    source.textContent = [catalog.shopName ? `Previews show ${catalog.shopName}` : "Previews show sample values",
+      catalog.sampleOrder ? `and your latest order #${catalog.sampleOrder}` : null].filter(Boolean).join(" ") + ".";
     clear(variables, catalog.variables.map((v) => [
       h("dt", {}, h("button", { type: "button", class: "link-button", title: "Insert at the cursor",
         onclick: () => insert(`{{ ${v.name} }}`) }, `{{ ${v.name} }}`)),
       h("dd", {}, v.description)]));
-    loadOverride();
-    preview();
+    loadOverride().then(preview);
   }, (error) => clear(notices, banner("error", error.message)));
 
   function insert(snippet) {
