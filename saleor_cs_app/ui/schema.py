@@ -11,6 +11,7 @@ from saleor_cs_app.ui.resolvers import incidents as incident_resolvers
 from saleor_cs_app.ui.resolvers import insights as insight_resolvers
 from saleor_cs_app.ui.resolvers import mail_server as mail_server_resolvers
 from saleor_cs_app.ui.resolvers import messages as message_resolvers
+from saleor_cs_app.ui.resolvers import order_page as order_page_resolvers
 from saleor_cs_app.ui.resolvers import policy as policy_resolvers
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,9 @@ class Query:
     incidents = strawberry.field(resolver=incident_resolvers.incidents, description="Newest first.")
     incident = strawberry.field(resolver=incident_resolvers.incident)
     tracked_order = strawberry.field(resolver=incident_resolvers.tracked_order, description="An order the app watches.")
+    catalogue_search = strawberry.field(
+        resolver=order_page_resolvers.catalogue_search, description="Variants in the order's channel by name or SKU."
+    )
     policy = strawberry.field(
         resolver=policy_resolvers.live_policy, description="The live policy document and its history."
     )

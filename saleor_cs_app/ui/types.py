@@ -16,6 +16,7 @@ from saleor_cs_app.care.model import IncidentKind as _IncidentKind
 from saleor_cs_app.care.model import OfferType as _OfferType
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.ui import explained
+from saleor_cs_app.ui.resolvers import order_page
 from saleor_cs_app.store.models import Incident as IncidentRow
 from saleor_cs_app.store.models import PolicyVersion
 
@@ -172,6 +173,11 @@ class TrackedOrder:
     order_url: str
     lines: list[OrderLine]
     incidents: list[Incident]
+    tenant_id: strawberry.Private[int]
+
+    @strawberry.field(description="Each fulfilment's parcel and its tracking state.")
+    def parcels(self, info: strawberry.Info) -> list[order_page.Parcel]:
+        return order_page.parcels_of(info.context.runtime, self.tenant_id, self.order_id)
 
 
 @strawberry.type

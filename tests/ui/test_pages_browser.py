@@ -248,17 +248,36 @@ def test_the_order_page_popup_reports_a_wrong_item(page, host, runtime, installe
     expect(frame.get_by_text(f"Order #{order['number']}")).to_be_visible()
     frame.get_by_role("button", name="Report problem").click()
     expect(frame.get_by_text("Tick the item that should have been sent.")).to_be_visible()
-    frame.get_by_label("Saleor Mug Default (SKU-MUG) × 1").check()
-    frame.get_by_label("What was sent instead?").fill("SKU-HOODIE-L")
+    frame.get_by_label("Saleor Mug Default", exact=True).check()
+    frame.get_by_label("What was sent instead?").fill("hoodie")
+    frame.get_by_role("option").get_by_text("Saleor Hoodie L").click()
+    expect(frame.locator(".chip")).to_have_text("Saleor Hoodie L×")
     frame.get_by_label("Note (optional)").fill("Customer sent a photo")
     snap(page, "09-report-form")
     frame.get_by_role("button", name="Report problem").click()
-    expect(frame.get_by_text(f"Reported. The app is handling order #{order['number']}.")).to_be_visible()
+    expect(frame.get_by_text(f"Reported for order #{order['number']}.")).to_be_visible()
     runtime.jobs.drain()
-    expect(frame.get_by_text("Waiting for approval — rule 'Wrong item' matched")).to_be_visible()
+    expect(frame.locator(".banner.info")).to_have_text(
+        "Your rule “Wrong item” gives the customer a $15.00 gift card, valid for 365 days. It waits for your approval."
+    )
     snap(page, "10-report-done")
-    frame.get_by_role("button", name="Close").click()
+    frame.get_by_role("button", name="Approve", exact=True).click()
+    expect(frame.locator(".banner.info")).to_contain_text("gives the customer a $15.00 gift card")
+    expect(frame.get_by_role("button", name="Approve", exact=True)).to_be_hidden()
+    ((state, facts),) = installed_incidents(runtime)
+    assert state == "acting" and facts["sent_skus"] == ["SKU-HOODIE-L"]
+    frame.get_by_role("link", name="Open the incident").click()
+    page.wait_for_function("window.actions.some(a => a.type === 'redirect' && a.payload.to.includes('incident='))")
     page.wait_for_function("window.actions.some(a => a.type === 'popupClose')")
+
+
+def installed_incidents(runtime):
+    from sqlalchemy import select
+
+    from saleor_cs_app.store.models import Incident
+
+    with runtime.db.read() as session:
+        return [(i.state, i.facts) for i in session.scalars(select(Incident))]
 
 
 def test_outside_the_dashboard_the_page_says_where_to_open_it(browser, app_server):

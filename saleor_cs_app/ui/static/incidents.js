@@ -142,5 +142,7 @@ export function mountIncidents(panel) {
   }
 
   load(false);
+  const asked = new URLSearchParams(location.search).get("incident");  // the report popup's link
+  if (asked) open(asked);
   return { refresh() { load(false); if (selected) open(selected, true); } };
 }
