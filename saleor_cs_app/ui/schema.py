@@ -13,6 +13,7 @@ from saleor_cs_app.ui.resolvers import mail_server as mail_server_resolvers
 from saleor_cs_app.ui.resolvers import messages as message_resolvers
 from saleor_cs_app.ui.resolvers import order_page as order_page_resolvers
 from saleor_cs_app.ui.resolvers import policy as policy_resolvers
+from saleor_cs_app.ui.resolvers import problems as problem_resolvers
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,9 @@ class Query:
     builtin_message = strawberry.field(resolver=message_resolvers.builtin_message)
     insights = strawberry.field(
         resolver=insight_resolvers.month_insights, description="month: YYYY-MM, default this month."
+    )
+    app_problems = strawberry.field(
+        resolver=problem_resolvers.app_problems, description="What the merchant must act on, reviewed now."
     )
     mail_server = strawberry.field(resolver=mail_server_resolvers.mail_server, description="Never shows the password.")
 

@@ -6,6 +6,7 @@ import { mountIncidents } from "./incidents.js";
 import { mountInsights } from "./insights.js";
 import { mountMessages } from "./messages.js";
 import { mountPolicy } from "./policy.js";
+import { showProblems } from "./problems.js";
 
 const MOUNT = { policy: mountPolicy, messages: mountMessages, incidents: mountIncidents, insights: mountInsights };
 let mounted = {};
@@ -47,6 +48,7 @@ async function speak(locale) {
   if (next === language) return;
   language = next;
   nameTabs();
+  showProblems(document.getElementById("problems"));
   mounted = {};  // every panel is built again in the new language
   const asked = new URLSearchParams(location.search).get("tab");
   show(current || (asked in MOUNT ? asked : "policy"));

@@ -175,4 +175,6 @@ export default {
   "report.duplicate": "This problem was already reported for order #{number}.",
   "report.open_incident": "Open the incident",
   "report.notified": "Delivery problem reported",
+
+  "problems.title": "Needs your attention",
 };
