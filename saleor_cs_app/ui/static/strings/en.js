@@ -85,7 +85,6 @@ export default {
   "action.decline_reason": "Reason to decline (optional, for your records)",
   "action.approved": "Approved: order #{number}",
   "action.declined": "Declined: order #{number}",
-  "action.waiting": "Waiting for your approval",
 
   "incidents.title": "Incidents",
   "incidents.count.one": "{count} incident",
@@ -177,4 +176,22 @@ export default {
   "report.notified": "Delivery problem reported",
 
   "problems.title": "Needs your attention",
+
+  "insights.title": "Insights",
+  "insights.lead": "What went wrong, why, and what it cost.",
+  "insights.month": "Month",
+  "insights.incidents": "incidents this month",
+  "insights.emailed": "customers e-mailed",
+  "insights.median": "median time from detection to e-mail",
+  "insights.budget": "Goodwill against the monthly budget",
+  "insights.by_problem": "By problem",
+  "insights.by_carrier": "By carrier (shipping method)",
+  "insights.by_warehouse": "By warehouse",
+  "insights.by_sku": "Wrong items by SKU",
+  "insights.by_state": "By state",
+  "insights.nothing": "Nothing this month.",
+  "insights.no_budget": "No goodwill and no budget set.",
+  "insights.of": "{spent} of {budget}",
+  "insights.no_cap": "{spent} (no cap)",
+  "insights.used": "{currency} budget used",
 };
