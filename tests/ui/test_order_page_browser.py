@@ -45,3 +45,15 @@ def test_the_widget_in_dark_and_finnish_says_when_an_order_has_no_problems(page,
     expect(frame.get_by_text("Tilauksessa ei ole toimitusongelmia.")).to_be_visible()
     expect(frame.get_by_text("Paketit")).to_be_visible()
     snap(page, "15-widget-dark-fi")
+
+
+def test_a_pending_incident_is_declined_in_one_click_from_the_incident_list(page, host, runtime, installed, pending_incident):
+    frame = app_frame(page, host)
+    frame.get_by_role("tab", name="Incidents").click()
+    row = frame.locator("tbody tr", has_text="#1")
+    row.get_by_role("button", name="Decline", exact=True).click()
+    expect(row.locator(".badge")).not_to_have_text("Waiting for your approval")
+    expect(row.get_by_role("button", name="Decline", exact=True)).to_have_count(0)
+    expect(frame.locator(".timeline")).to_contain_text("The customer gets an apology only.")
+    runtime.jobs.drain()
+    assert installed.gift_cards == {}, "declined: nothing is given"

@@ -19,6 +19,7 @@ WORDS = {
     "fi": {"tabs": ["Käytäntö", "Viestit", "Tapaukset", "Tilastot"], "incidents": "1 tapaus",
            "insights": "tapausta tässä kuussa", "widget": "Odottaa hyväksyntääsi", "popup": "Mikä meni vikaan?"},
 }
+SHOWN = {"policy": ".savebar", "messages": ".preview-frame", "incidents": "tbody tr", "insights": ".stat"}
 BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(38, 40, 54)"}  # macaw-ui default1
 
 
@@ -34,11 +35,10 @@ def test_every_page_in_both_themes_and_languages(page, host, installed, runtime,
     assert frame.locator("html").evaluate("() => document.fonts.check('14px Inter')")
     assert frame.locator(".tabs [role=tab]").all_inner_texts() == words["tabs"]
 
-    for name, check in zip(words["tabs"], ["#panel-policy .savebar", "#panel-messages .preview-frame",
-                                           "#panel-incidents tbody tr", "#panel-insights .stat"]):
+    for name, tab in zip(words["tabs"], ["policy", "messages", "incidents", "insights"]):
         frame.get_by_role("tab", name=name).click()
-        expect(frame.locator(check).first).to_be_visible()
-        snap(page, f"tour-{theme}-{language}-{name.lower()}")
+        expect(frame.locator(f"#panel-{tab} {SHOWN[tab]}").first).to_be_visible()
+        snap(page, f"tour-{theme}-{language}-{tab}")
     expect(frame.locator("#panel-incidents [role=status]")).to_have_text(words["incidents"])
     expect(frame.get_by_text(words["insights"])).to_be_visible()
 

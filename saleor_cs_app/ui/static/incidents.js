@@ -42,7 +42,7 @@ export function mountIncidents(panel) {
   const layout = h("div", { class: "incidents-layout" },
     h("section", { class: "card", "aria-label": t("incidents.title") }, summary,
       h("table", {}, h("thead", {}, h("tr", {}, ["col.order", "col.problem", "col.state", "col.offer", "col.detected"]
-        .map((k) => h("th", { scope: "col" }, t(k))))), body),
+        .map((k) => h("th", { scope: "col" }, t(k))), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("col.decide"))))), body),
       h("div", { style: "margin-top:12px" }, more)),
     detail);
   clear(panel, h("div", { class: "card" }, h("h2", {}, t("incidents.title")), filters), notices, layout);
@@ -60,7 +60,7 @@ export function mountIncidents(panel) {
       summary.textContent = tn("incidents.count", incidents.totalCount);
       const rows = incidents.items.map(listRow);
       if (append) body.append(...rows);
-      else clear(body, rows.length ? rows : h("tr", {}, h("td", { colspan: 5, class: "empty" }, t("incidents.none"))));
+      else clear(body, rows.length ? rows : h("tr", {}, h("td", { colspan: 6, class: "empty" }, t("incidents.none"))));
       notices.replaceChildren();
     } catch (error) {
       clear(notices, banner("error", error.message));
@@ -74,7 +74,9 @@ export function mountIncidents(panel) {
       h("td", {}, kindText(item.kind)),
       h("td", {}, h("span", { class: `badge ${item.state}` }, stateText(item.state))),
       h("td", {}, offerShort(item)),
-      h("td", { class: "muted" }, formatDate(item.detectedAt)));
+      h("td", { class: "muted" }, formatDate(item.detectedAt)),
+      h("td", { class: "num" }, item.state === "pending_approval"  // one click, right where it is listed
+        ? decideButtons(item, { compact: true, onDone: afterDecision, onError: showError }) : null));
   }
 
   async function open(id, quiet = false) {

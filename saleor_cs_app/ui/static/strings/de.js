@@ -103,6 +103,7 @@ export default {
   "col.problem": "Problem",
   "col.state": "Status",
   "col.offer": "Angebot",
+  "col.decide": "Freigeben oder ablehnen",
   "col.detected": "Erkannt",
   "detail.open_order": "Bestellung #{number} öffnen",
   "detail.heading": "Bestellung #{number}: {kind}",

@@ -103,6 +103,7 @@ export default {
   "col.problem": "Problem",
   "col.state": "State",
   "col.offer": "Offer",
+  "col.decide": "Approve or decline",
   "col.detected": "Detected",
   "detail.open_order": "Open order #{number}",
   "detail.heading": "Order #{number}: {kind}",

@@ -103,6 +103,7 @@ export default {
   "col.problem": "Ongelma",
   "col.state": "Tila",
   "col.offer": "Tarjous",
+  "col.decide": "Hyväksy tai hylkää",
   "col.detected": "Havaittu",
   "detail.open_order": "Avaa tilaus nro {number}",
   "detail.heading": "Tilaus nro {number}: {kind}",

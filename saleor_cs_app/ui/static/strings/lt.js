@@ -105,6 +105,7 @@ export default {
   "col.problem": "Problema",
   "col.state": "Būsena",
   "col.offer": "Pasiūlymas",
+  "col.decide": "Patvirtinti arba atmesti",
   "col.detected": "Pastebėta",
   "detail.open_order": "Atidaryti užsakymą Nr. {number}",
   "detail.heading": "Užsakymas Nr. {number}: {kind}",

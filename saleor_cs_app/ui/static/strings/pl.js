@@ -105,6 +105,7 @@ export default {
   "col.problem": "Problem",
   "col.state": "Stan",
   "col.offer": "Propozycja",
+  "col.decide": "Zaakceptuj lub odrzuć",
   "col.detected": "Wykryto",
   "detail.open_order": "Otwórz zamówienie nr {number}",
   "detail.heading": "Zamówienie nr {number}: {kind}",

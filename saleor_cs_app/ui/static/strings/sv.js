@@ -103,6 +103,7 @@ export default {
   "col.problem": "Problem",
   "col.state": "Status",
   "col.offer": "Erbjudande",
+  "col.decide": "Godkänn eller avböj",
   "col.detected": "Upptäckt",
   "detail.open_order": "Öppna order #{number}",
   "detail.heading": "Order #{number}: {kind}",
