@@ -21,11 +21,16 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
+# A Wednesday noon (UTC) away from month ends, DST switches and the channels' public
+# holidays, so no test depends on the day it runs; tests about a date set their own.
+TEST_START = datetime(2027, 9, 15, 12, 0, tzinfo=timezone.utc)
+
+
 class Clock:
-    """A clock the test moves by hand; starts at real time so JWT expiry checks agree."""
+    """A clock the test moves by hand. The app and the Saleor stand-in both read it."""
 
     def __init__(self, now: datetime | None = None):
-        self.now = now or datetime.now(timezone.utc).replace(microsecond=0)
+        self.now = now or TEST_START
 
     def __call__(self) -> datetime:
         return self.now
@@ -139,10 +144,10 @@ def app_server(app, app_port):
 
 
 @pytest.fixture
-def saleor():
+def saleor(clock):
     from tests.saleor_stand_in import SaleorStandIn
 
-    with SaleorStandIn() as stand_in:
+    with SaleorStandIn(clock=clock) as stand_in:
         yield stand_in
 
 

@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from saleor_cs_app.store.models import BudgetReservation, WebhookDelivery
@@ -106,7 +106,8 @@ def test_two_worker_processes_share_the_queue(installed, runtime, clock, setting
         env["REDIS_URL"] = settings.redis_url
     else:
         env.pop("REDIS_URL", None)
-    # Deadlines are computed from the real clock in the worker processes.
+    # The worker processes run on the machine's clock, so these orders are placed by it.
+    clock.now = datetime.now(timezone.utc).replace(microsecond=0)
     placed = send_late_orders(installed, clock, 20)
     workers = [
         subprocess.Popen(

@@ -141,6 +141,7 @@ def test_a_tracking_link_pasted_as_the_number_becomes_the_next_step(installed, r
     fulfillment = installed.add_fulfillment(order["id"], tracking_number="https://track.example/JJ123")
     installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
     runtime.jobs.drain()
+    assert len(mail.messages) == 2, "the late-shipment message and one follow-up, nothing more"
     html = mail.messages[1].message.get_body(("html",)).get_content()
     assert 'href="https://track.example/JJ123"' in html
 

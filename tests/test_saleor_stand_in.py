@@ -446,3 +446,25 @@ def test_subscription_payloads_are_exactly_what_the_query_asked_for(installed):
         order["id"],
     )
     assert shipping["order"]["deliveryMethod"] == {"minimumDeliveryDays": 3, "maximumDeliveryDays": 5}
+
+
+def test_every_time_saleor_stamps_comes_from_the_clock_it_was_given():
+    from tests.conftest import Clock
+
+    clock = Clock(dt.datetime(2031, 2, 3, 4, 5, tzinfo=dt.timezone.utc))
+    with SaleorStandIn(clock=clock) as saleor:
+        order = saleor.add_order()
+        clock.advance(days=2)
+        fulfillment = saleor.add_fulfillment(order["id"], tracking_number="T-1")
+        earlier = saleor.add_fulfillment(
+            saleor.add_order()["id"], created=clock.now - dt.timedelta(hours=1)
+        )
+        event = saleor.render_subscription(ORDER_SUBSCRIPTION, "ORDER_UPDATED", order["id"])
+        token = saleor.dashboard_token(expires_in=300)
+    assert order["created"] == "2031-02-03T04:00:00+00:00", "placed five minutes before the clock"
+    assert fulfillment["created"] == order["updatedAt"] == "2031-02-05T04:05:00+00:00"
+    assert earlier["created"] == "2031-02-05T03:05:00+00:00"
+    assert event["issuedAt"] == "2031-02-05T04:05:00+00:00"
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["iat"] == int(clock.now.timestamp()) and claims["exp"] == claims["iat"] + 300
+    assert saleor.customer["dateJoined"] == "2030-11-05T04:05:00+00:00"

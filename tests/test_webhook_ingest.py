@@ -155,10 +155,10 @@ def test_events_from_another_app_are_not_ignored(installed, runtime):
     assert installed.send_webhook("ORDER_UPDATED", body_of(payload)).json()["outcome"] == "queued"
 
 
-def test_two_tenants_are_isolated(installed, app_server, runtime):
+def test_two_tenants_are_isolated(installed, app_server, runtime, clock):
     from tests.saleor_stand_in import SaleorStandIn
 
-    with SaleorStandIn() as second:
+    with SaleorStandIn(clock=clock) as second:
         assert second.install(f"{app_server.url}/api/manifest").status_code == 200
         body = body_of({**PAYLOAD, "tenant": 2})
         # Signed by the second Saleor but claiming to come from the first: refused.

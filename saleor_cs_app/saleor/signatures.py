@@ -9,6 +9,7 @@ is_payload_detached=True)` (saleor/core/jwt_manager.py), and the dashboard token
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from functools import lru_cache
 
 import jwt
@@ -56,18 +57,39 @@ def verify_webhook_signature(signature: str, body: bytes, jwks_text: str) -> Non
         raise SignatureInvalid("signature does not match the body") from None
 
 
-def verify_dashboard_token(token: str, jwks_text: str, *, issuer: str) -> dict:
-    """Verify a dashboard user's app token; returns its claims. Expiry is checked here."""
+def verify_dashboard_token(token: str, jwks_text: str, *, issuer: str, now: datetime) -> dict:
+    """Verify a dashboard user's app token; returns its claims.
+
+    Expiry is checked here against `now`, the app's clock (PyJWT would read the wall clock)."""
     key = _key_for(token, jwks_text)
     try:
-        return jwt.decode(
+        claims = jwt.decode(
             token,
             key=key,
             algorithms=["RS256"],
             issuer=issuer,
-            options={"require": ["exp", "iat"], "verify_aud": False},
+            options={
+                "require": ["exp", "iat"],
+                "verify_aud": False,
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
         )
-    except jwt.ExpiredSignatureError:
-        raise SignatureInvalid("token expired") from None
     except InvalidTokenError as exc:
         raise SignatureInvalid(f"token invalid: {exc}") from None
+    _check_validity_period(claims, now.timestamp())
+    return claims
+
+
+def _check_validity_period(claims: dict, now: float) -> None:
+    # The same rules as PyJWT's own checks (no leeway), on the given time.
+    try:
+        issued_at, expires_at = int(claims["iat"]), int(claims["exp"])
+        not_before = int(claims.get("nbf", issued_at))
+    except (ValueError, TypeError, OverflowError):
+        raise SignatureInvalid("token invalid: iat, nbf and exp must be integers") from None
+    if expires_at <= now:
+        raise SignatureInvalid("token expired")
+    if max(issued_at, not_before) > now:
+        raise SignatureInvalid("token invalid: the token is not yet valid")

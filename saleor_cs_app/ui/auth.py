@@ -73,13 +73,13 @@ def authenticate(runtime: Runtime, headers: Mapping[str, str]) -> Caller:
 
 def _verified_claims(runtime: Runtime, tenant: Tenant, token: str) -> dict:
     try:
-        return verify_dashboard_token(token, tenant.jwks, issuer=tenant.saleor_api_url)
+        return verify_dashboard_token(token, tenant.jwks, issuer=tenant.saleor_api_url, now=runtime.clock())
     except UnknownKey:
         fresh = refetch_jwks(runtime, tenant)
         if fresh is None:
             raise NotAuthenticated("The token is not signed by this Saleor") from None
         try:
-            return verify_dashboard_token(token, fresh, issuer=tenant.saleor_api_url)
+            return verify_dashboard_token(token, fresh, issuer=tenant.saleor_api_url, now=runtime.clock())
         except SignatureInvalid as exc:
             raise NotAuthenticated(_why(exc)) from None
     except SignatureInvalid as exc:

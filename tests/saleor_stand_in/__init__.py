@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime
 import hashlib
 import json
 import secrets
 import string
 import threading
-import time
+from collections.abc import Callable
 
 import jwt
 import requests
@@ -74,8 +75,10 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class SaleorStandIn(StateMixin):
-    def __init__(self):
+    def __init__(self, clock: Callable[[], datetime.datetime] | None = None):
+        """`clock`: Saleor's "now" (the test clock), for every timestamp it issues and checks."""
         get_schema()  # built once per process
+        self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._lock = threading.RLock()
         self._server = None
         self._thread = None
@@ -165,7 +168,14 @@ class SaleorStandIn(StateMixin):
     def _decode_jwt(self, token: str) -> dict:
         kid = jwt.get_unverified_header(token).get("kid")
         key = next((k for k in self._keys if k.kid == kid), self._keys[0])
-        claims = jwt.decode(token, key.private.public_key(), algorithms=["RS256"], options={"verify_aud": False})
+        # PyJWT checks expiry on the wall clock; Saleor's "now" here is the stand-in's clock.
+        options = {"verify_aud": False, "verify_exp": False, "verify_iat": False, "verify_nbf": False}
+        claims = jwt.decode(token, key.private.public_key(), algorithms=["RS256"], options=options)
+        now = self.clock().timestamp()
+        if "exp" in claims and int(claims["exp"]) <= now:
+            raise jwt.ExpiredSignatureError("Signature has expired")
+        if int(claims.get("iat", 0)) > now:
+            raise jwt.ImmatureSignatureError("The token is not yet valid (iat)")
         if claims.get("type") not in ("access", "thirdparty"):
             raise jwt.InvalidTokenError("Invalid token. Create new one by using tokenCreate mutation.")
         return claims
@@ -183,7 +193,7 @@ class SaleorStandIn(StateMixin):
         """A JWT like Saleor's create_access_token_for_app (what the Dashboard hands the iframe).
 
         `key`: sign with this private key instead (forgery tests); the kid header stays Saleor's."""
-        now = int(time.time())
+        now = int(self.clock().timestamp())
         app_id = app_id or self.app_id
         with self._lock:
             app = self._apps.get(app_id) or {}
@@ -315,7 +325,7 @@ class SaleorStandIn(StateMixin):
                 "version": manifest["version"],
                 "isActive": activate,
                 "type": "THIRDPARTY",
-                "created": data.now_iso(),
+                "created": self.now_iso(),
                 "aboutApp": manifest.get("about"),
                 "appUrl": manifest.get("appUrl"),
                 "manifestUrl": manifest_url,

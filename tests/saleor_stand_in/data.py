@@ -12,13 +12,6 @@ from .engine import gid, meta_list, parse_gid
 COUNTRIES = {"US": "United States of America", "PL": "Poland", "DE": "Germany", "GB": "United Kingdom"}
 
 
-def now_iso(delta: dt.timedelta | None = None) -> str:
-    value = dt.datetime.now(dt.timezone.utc)
-    if delta:
-        value += delta
-    return value.isoformat()
-
-
 def iso(value) -> str:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
@@ -234,7 +227,7 @@ def fulfillment(
     tracking_number="",
     status="FULFILLED",
     wh: dict | None = None,
-    created=None,
+    created,
 ) -> dict:
     return {
         "__typename": "Fulfillment",
@@ -242,7 +235,7 @@ def fulfillment(
         "fulfillmentOrder": number,
         "status": status,
         "trackingNumber": tracking_number,
-        "created": iso(created) if created else now_iso(),
+        "created": iso(created),
         "warehouse": wh,
         "shippingRefundedAmount": None,
         "totalRefundedAmount": None,
@@ -285,7 +278,7 @@ def transaction(amount, currency: str, created: str) -> dict:
     }
 
 
-def customer(n: int, email: str, first="Jane", last="Doe") -> dict:
+def customer(n: int, email: str, joined, first="Jane", last="Doe") -> dict:
     return {
         "__typename": "User",
         "id": gid("User", n),
@@ -296,8 +289,8 @@ def customer(n: int, email: str, first="Jane", last="Doe") -> dict:
         "isStaff": False,
         "isConfirmed": True,
         "languageCode": "EN",
-        "dateJoined": now_iso(dt.timedelta(days=-90)),
-        "updatedAt": now_iso(dt.timedelta(days=-90)),
+        "dateJoined": iso(joined),
+        "updatedAt": iso(joined),
         "metadata": [],
         "privateMetadata": [],
     }

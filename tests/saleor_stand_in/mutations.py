@@ -135,7 +135,7 @@ def gift_card_create(ctx, info, input):
                 err("channel", "Channel slug must be specified when user_email is provided.", "REQUIRED")
             )
     n = len(saleor.gift_cards) + 1
-    created = data.now_iso()
+    created = saleor.now_iso()
     card = {
         "__typename": "GiftCard",
         "id": gid("GiftCard", n),
@@ -205,11 +205,11 @@ def voucher_create(ctx, info, input):
         if not promo_code_available(saleor, code):
             raise MutationError(err("code", "Promo code already exists.", "ALREADY_EXISTS"))
         codes = [code]
-    start, end = input.get("startDate") or data.now_iso(), input.get("endDate")
+    start, end = input.get("startDate") or saleor.now_iso(), input.get("endDate")
     if end and data.iso(end) < data.iso(start):
         raise MutationError(err("endDate", "End date cannot be before the start date.", "INVALID"))
     n = len(saleor.vouchers) + 1
-    created = data.now_iso()
+    created = saleor.now_iso()
     voucher = {
         "__typename": "Voucher",
         "id": gid("Voucher", n),
@@ -292,7 +292,7 @@ def _order_event(ctx, event_type, **fields) -> dict:
     return {
         "__typename": "OrderEvent",
         "id": gid("OrderEvent", uuid.uuid4().int % 10**9),
-        "date": data.now_iso(),
+        "date": ctx.saleor.now_iso(),
         "type": event_type,
         "user": ctx.staff_user,
         "app": ctx.app,
@@ -315,7 +315,7 @@ def order_note_add(ctx, info, order, input):
     event = _order_event(ctx, "NOTE_ADDED", message=message)
     node["events"].append(event)
     saleor.notes[node["id"]].append(message)
-    node["updatedAt"] = data.now_iso()
+    node["updatedAt"] = saleor.now_iso()
     saleor._emit("DRAFT_ORDER_UPDATED" if node["status"] == "DRAFT" else "ORDER_UPDATED", ctx, order=node)
     return {"order": node, "event": event, "errors": []}
 

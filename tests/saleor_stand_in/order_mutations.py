@@ -125,7 +125,7 @@ def draft_order_complete(ctx, info, id):
     if problems:
         raise MutationError(*problems)
     order["status"] = "UNFULFILLED"
-    order["updatedAt"] = data.now_iso()
+    order["updatedAt"] = saleor.now_iso()
     if not order["userEmail"] and order.get("user"):
         order["userEmail"] = order["user"]["email"]
     if order["total"]["gross"]["amount"] == 0:
@@ -203,7 +203,7 @@ def order_grant_refund_create(ctx, info, id, input):
                 "AMOUNT_GREATER_THAN_AVAILABLE",
             )
         )
-    now = data.now_iso()
+    now = saleor.now_iso()
     grant = {
         "__typename": "OrderGrantedRefund",
         "id": gid("OrderGrantedRefund", uuid.uuid4().int % 10**6),

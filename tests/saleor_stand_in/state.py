@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from . import data
@@ -20,6 +21,12 @@ DEFAULT_VARIANTS = (
 
 
 class StateMixin(WebhookMixin):
+    clock: Callable[[], dt.datetime]  # set by SaleorStandIn before _init_state
+
+    def now_iso(self, delta: dt.timedelta | None = None) -> str:
+        """Saleor's "now" as it stamps objects: the test clock when the stand-in has one."""
+        return data.iso(self.clock() + (delta or dt.timedelta()))
+
     def _init_state(self):
         self.channels: dict[str, dict] = {}
         for n, (slug, name, currency, country_code) in enumerate(
@@ -88,21 +95,24 @@ class StateMixin(WebhookMixin):
 
     def add_customer(self, email: str, first="Jane", last="Doe") -> dict:
         with self._lock:
-            user = data.customer(len(self.users) + 1, email, first, last)
+            user = data.customer(len(self.users) + 1, email, self._joined(), first, last)
             self.users[user["id"]] = user
             return user
+
+    def _joined(self) -> dt.datetime:
+        return self.clock() - dt.timedelta(days=90)
 
     def _staff_user(self, email: str) -> dict:
         with self._lock:
             if email not in self.staff_users:
-                user = data.customer(1000 + len(self.staff_users), email, "Staff", "Member")
+                user = data.customer(1000 + len(self.staff_users), email, self._joined(), "Staff", "Member")
                 user["isStaff"] = True
                 self.staff_users[email] = user
             return self.staff_users[email]
 
     def _new_order(self, ch, *, status="UNFULFILLED", origin="CHECKOUT", created=None, pk=None) -> dict:
         self._order_number += 1
-        order = data.base_order(pk or uuid.uuid4(), self._order_number, ch, created or data.now_iso())
+        order = data.base_order(pk or uuid.uuid4(), self._order_number, ch, created or self.now_iso())
         order["status"], order["origin"] = status, origin
         return order
 
@@ -143,7 +153,7 @@ class StateMixin(WebhookMixin):
             created = overrides.pop("created", None)
             order = self._new_order(
                 ch,
-                created=data.iso(created) if created else data.now_iso(dt.timedelta(minutes=-5)),
+                created=data.iso(created) if created else self.now_iso(dt.timedelta(minutes=-5)),
                 pk=uuid.UUID(str(pk)) if pk else None,
             )
             if "number" in overrides:
@@ -218,8 +228,11 @@ class StateMixin(WebhookMixin):
         tracking_number: str = "",
         status: str = "FULFILLED",
         warehouse: dict | None = None,
+        created: dt.datetime | None = None,
     ) -> dict:
-        """Fulfil `lines` ([(line id or sku, quantity)], default: everything left) like orderFulfill."""
+        """Fulfil `lines` ([(line id or sku, quantity)], default: everything left) like orderFulfill.
+
+        `created`: when Saleor recorded the fulfilment (default: now on the stand-in's clock)."""
         with self._lock:
             order = self.orders[order_id]
             chosen = []
@@ -237,9 +250,10 @@ class StateMixin(WebhookMixin):
                 line["quantityFulfilled"] += qty
             wh = warehouse or next(iter(self.warehouses.values()))
             f = data.fulfillment(
-                order, chosen, len(order["fulfillments"]) + 1, tracking_number=tracking_number, status=status, wh=wh
+                order, chosen, len(order["fulfillments"]) + 1, tracking_number=tracking_number, status=status, wh=wh,
+                created=created or self.clock(),
             )
             order["fulfillments"].append(f)
-            order["updatedAt"] = data.now_iso()
+            order["updatedAt"] = self.now_iso()
             data.set_fulfillment_status(order)
             return f

@@ -105,7 +105,7 @@ class WebhookMixin:
             raise ValueError(f"Unknown Saleor event {event!r} (no subscription type {type_name})")
         obj = {
             "__typename": type_name,
-            "issuedAt": data.now_iso(),
+            "issuedAt": self.now_iso(),
             "version": SALEOR_VERSION,
             "issuingPrincipal": self._principal(issuing_principal),
             "recipient": self.app,

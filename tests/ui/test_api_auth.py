@@ -38,6 +38,19 @@ def test_an_expired_token_is_refused(api, installed):
     assert_refused(api.post(POLICY, token=installed.dashboard_token(expires_in=-60)), "expired")
 
 
+def test_a_token_expires_on_the_apps_clock_not_the_machines(api, installed, clock):
+    token = installed.dashboard_token(expires_in=300)
+    clock.advance(seconds=299)
+    assert api(POLICY, token=token)["policy"]["version"] == 1
+    clock.advance(seconds=1)
+    assert_refused(api.post(POLICY, token=token), "expired")
+
+
+def test_a_token_issued_after_the_apps_now_is_refused(api, installed, clock):
+    token = installed.dashboard_token(extra_claims={"iat": int(clock.now.timestamp()) + 60})
+    assert_refused(api.post(POLICY, token=token), "not signed by this Saleor")
+
+
 def test_a_token_of_a_user_without_manage_orders_is_refused_and_saves_nothing(api, installed):
     token = installed.dashboard_token(user_permissions=("MANAGE_PRODUCTS", "MANAGE_GIFT_CARD"))
     assert_refused(api.post(POLICY, token=token), "MANAGE_ORDERS")
@@ -61,10 +74,10 @@ def test_a_saleor_that_did_not_install_the_app_is_refused(api, installed):
 
 
 @pytest.fixture
-def other_saleor(installed, app_server, runtime):
+def other_saleor(installed, app_server, runtime, clock):
     from tests.saleor_stand_in import SaleorStandIn
 
-    with SaleorStandIn() as other:
+    with SaleorStandIn(clock=clock) as other:
         assert other.install(f"{app_server.url}/api/manifest").status_code == 200
         runtime.jobs.drain()
         yield other
