@@ -50,7 +50,7 @@ def app_problem_create(ctx, info, input):
         message = message[:2045] + "..."
     period = input.get("aggregationPeriod", 60)
     threshold = input.get("criticalThreshold")
-    now = dt.datetime.now(dt.timezone.utc)
+    now = saleor.clock()
     with saleor._lock:
         problems = _store(saleor)
         recent = [
