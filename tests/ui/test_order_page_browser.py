@@ -57,3 +57,29 @@ def test_a_pending_incident_is_declined_in_one_click_from_the_incident_list(page
     expect(frame.locator(".timeline")).to_contain_text("The customer gets an apology only.")
     runtime.jobs.drain()
     assert installed.gift_cards == {}, "declined: nothing is given"
+
+
+def test_a_reship_is_explained_item_by_item_with_the_discount_on_the_one_kept(page, host, runtime, installed, api):
+    from tests.ui.test_api_explained import RESHIP_HALF_OFF
+
+    installed.add_variant("SKU-BLUE-M", 25, product_name="Blue shirt", name="M")
+    installed.add_variant("SKU-GREEN-M", 40, product_name="Green shirt", name="M")
+    use_policy(runtime, installed, RESHIP_HALF_OFF)
+    order = track_order(installed, runtime, lines=[{"sku": "SKU-BLUE-M", "quantity": 1, "price": 25}])
+    api(
+        """mutation($o: ID!) { reportIncident(orderId: $o, kind: WRONG_ITEM, expectedSkus: ["SKU-BLUE-M"],
+        sentSkus: ["SKU-GREEN-M"]) { created } }""",
+        {"o": order["id"]},
+    )
+    runtime.jobs.drain()
+    page.set_viewport_size({"width": 440, "height": 700})
+    frame = app_frame(page, host, path="/dashboard/order-widget", orderId=order["id"])
+    decision = frame.locator(".decision")
+    expect(decision.locator("p")).to_have_text(
+        "Your rule “Wrong item” gives the customer a free replacement, Blue shirt M, worth $45.00 in all. "
+        "It waits for your approval."
+    )
+    expect(decision.locator(".amounts li")).to_have_text(
+        ["Blue shirt M$25.00", "50% off the Green shirt M they keep$20.00", "Total goodwill$45.00"]
+    )
+    snap(page, "16-widget-reship-breakdown")

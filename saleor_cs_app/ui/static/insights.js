@@ -22,7 +22,9 @@ export function mountInsights(panel) {
   async function load() {
     try {
       const { insights } = await gql(INSIGHTS, { month: month.value || null });
-      if (![...month.options].some((o) => o.value === insights.month)) month.prepend(h("option", { value: insights.month }, insights.month));
+      if (![...month.options].some((o) => o.value === insights.month)) {  // the app's clock, not the browser's
+        clear(month, monthOptions(12, insights.month).map(([v, text]) => h("option", { value: v }, text)));
+      }
       month.value = insights.month;
       render(insights);
       notices.replaceChildren();

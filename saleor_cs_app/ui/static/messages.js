@@ -1,10 +1,13 @@
 // The Messages tab: pick kind × language × offer, edit the override, see it rendered with sample values.
 import { gql } from "./api.js";
 import { notify } from "./bridge.js";
-import { banner, busy, clear, field, h, KIND_LABELS, label, OFFER_LABELS, select, toast } from "./dom.js";
+import { context } from "./bridge.js";
+import { banner, busy, clear, field, h, select, toast } from "./dom.js";
+import { kindText, offerName } from "./explain.js";
+import { t } from "./i18n.js";
 import { mailServerCard } from "./mail_server.js";
 
-const LANGUAGES = { en: "English", fi: "Finnish", pl: "Polish", lt: "Lithuanian", de: "German", sv: "Swedish" };
+const languageName = (code) => { try { return new Intl.DisplayNames([context.locale], { type: "language" }).of(code); } catch { return code; } };
 const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } shopName currencies sampleOrder }
   policy { document version } }`;
 const BUILTIN = `query Builtin($kind: IncidentKind!, $language: String!, $offer: OfferType!) {
@@ -32,8 +35,8 @@ export function mountMessages(panel) {
   const subject = h("input", { type: "text", autocomplete: "off" });
   const text = h("textarea", { rows: 10, spellcheck: "true" });
   const html = h("textarea", { rows: 6, class: "code", style: "min-height:120px", spellcheck: "false" });
-  const fields = { subject: field("Subject", subject), text: field("Text", text, { hint: "Plain-text e-mail. Jinja variables like {{ order_number }}." }),
-    html: field("HTML (optional)", html, { hint: "Without it the HTML e-mail is laid out from the text." }) };
+  const fields = { subject: field(t("msg.subject"), subject), text: field(t("msg.text"), text, { hint: t("msg.text_hint") }),
+    html: field(t("msg.html"), html, { hint: t("msg.html_hint") }) };
   for (const el of [subject, text, html]) {
     el.addEventListener("focus", () => { lastFocused = el; });
     el.addEventListener("input", schedulePreview);
@@ -47,23 +50,23 @@ export function mountMessages(panel) {
     frame.hidden = name !== "HTML"; plain.hidden = name === "HTML";
   } }, name));
   const variables = h("dl", { class: "variables" });
-  const saveButton = h("button", { type: "button", class: "primary", onclick: () => busy(saveButton, save(false)) }, "Save override");
-  const resetButton = h("button", { type: "button", onclick: () => busy(resetButton, save(true)) }, "Reset to built-in");
+  const saveButton = h("button", { type: "button", class: "primary", onclick: () => busy(saveButton, save(false)) }, t("msg.save"));
+  const resetButton = h("button", { type: "button", onclick: () => busy(resetButton, save(true)) }, t("msg.reset"));
 
   clear(panel,
     h("div", { class: "card" },
-      h("div", { class: "card-head" }, h("h2", {}, "Customer messages"), status),
-      h("p", { class: "muted" }, "Each problem has a built-in message in every language. Override one in your own words, starting from the built-in text. The preview uses your shop's name, currencies and latest order. The offer only changes the preview: an override is per problem and language."),
-      h("div", { class: "grid" }, field("Problem", kind), field("Language", language), field("Offer (preview)", offer),
-        field("Currency (preview)", currency)), source),
+      h("div", { class: "card-head" }, h("h2", {}, t("msg.title")), status),
+      h("p", { class: "muted" }, t("msg.lead")),
+      h("div", { class: "grid" }, field(t("msg.problem"), kind), field(t("msg.language"), language), field(t("msg.offer"), offer),
+        field(t("msg.currency"), currency)), source),
     notices,
     h("div", { class: "split" },
-      h("section", { class: "card", "aria-label": "Override" },
-        h("h2", {}, "Your override"), fields.subject, fields.text, fields.html,
+      h("section", { class: "card", "aria-label": t("msg.override") },
+        h("h2", {}, t("msg.override")), fields.subject, fields.text, fields.html,
         h("div", { class: "decide", style: "margin-top:12px" }, resetButton, saveButton),
-        h("details", { style: "margin-top:12px" }, h("summary", {}, "Variables you can use"), variables)),
-      h("section", { class: "card", "aria-label": "Preview" },
-        h("div", { class: "card-head" }, h("h2", {}, "Preview"), h("div", { class: "row", role: "group", "aria-label": "Show" }, views)),
+        h("details", { style: "margin-top:12px" }, h("summary", {}, t("msg.variables")), variables)),
+      h("section", { class: "card", "aria-label": t("msg.preview") },
+        h("div", { class: "card-head" }, h("h2", {}, t("msg.preview")), h("div", { class: "row", role: "group", "aria-label": t("msg.show") }, views)),
         overrideError, previewSubject, frame, plain)),
     mailServerCard());
 
@@ -84,7 +87,7 @@ export function mountMessages(panel) {
     subject.value = own.subject || (Object.keys(own).length ? "" : builtin.subject);
     text.value = own.text || (Object.keys(own).length ? "" : builtin.text);
     html.value = own.html || "";
-    status.textContent = Object.keys(own).length ? "Your override is live" : "Built-in message: edit it to make it yours";
+    status.textContent = Object.keys(own).length ? t("msg.live") : t("msg.builtin");
   }
 
   function parts() {
@@ -112,7 +115,7 @@ export function mountMessages(panel) {
       frame.srcdoc = message.html;
       plain.textContent = message.text;
       overrideError.hidden = !message.overrideError;
-      overrideError.textContent = message.overrideError ? `Your override cannot be used, so the built-in message would go out: ${message.overrideError}` : "";
+      overrideError.textContent = message.overrideError ? t("msg.cannot_use", { error: message.overrideError }) : "";
     } catch (error) {
       clear(notices, banner("error", error.message));
     }
@@ -132,16 +135,16 @@ export function mountMessages(panel) {
       }
       const { updatePolicy: result } = await gql(SAVE, { policy: doc });
       if (!result.ok) {
-        clear(notices, banner("error", h("strong", {}, "Not saved"), h("ul", {}, result.errors.map((e) => h("li", {}, `${e.path}: ${e.message}`)))));
+        clear(notices, banner("error", h("strong", {}, t("msg.not_saved")), h("ul", {}, result.errors.map((e) => h("li", {}, `${e.path}: ${e.message}`)))));
         return;
       }
       templates = result.policy.document.templates || {};
       notices.replaceChildren();
       loadOverride();
       schedulePreview(0);
-      const what = `${label(KIND_LABELS, kind.value)} (${LANGUAGES[language.value] || language.value})`;
-      toast(reset ? `Built-in message restored for ${what}` : `Override saved for ${what}`);
-      notify("success", reset ? "Built-in message restored" : "Message saved", what);
+      const what = `${kindText(kind.value)} (${languageName(language.value)})`;
+      toast(t(reset ? "msg.restored" : "msg.saved", { what }));
+      notify("success", t(reset ? "msg.restored_title" : "msg.saved_title"), what);
       document.dispatchEvent(new CustomEvent("policy-saved", { detail: { policy: result.policy, source: "messages" } }));
     } catch (error) {
       clear(notices, banner("error", error.message));
@@ -156,15 +159,15 @@ export function mountMessages(panel) {
 
   gql(CATALOG).then(({ messageCatalog: catalog, policy }) => {
     templates = policy.document.templates || {};
-    clear(kind, catalog.kinds.map((k) => h("option", { value: k }, label(KIND_LABELS, k))));
-    clear(language, catalog.languages.map((l) => h("option", { value: l }, LANGUAGES[l] || l)));
-    clear(offer, catalog.offers.map((o) => h("option", { value: o }, label(OFFER_LABELS, o))));
+    clear(kind, catalog.kinds.map((k) => h("option", { value: k }, kindText(k))));
+    clear(language, catalog.languages.map((l) => h("option", { value: l }, languageName(l))));
+    clear(offer, catalog.offers.map((o) => h("option", { value: o }, offerName(o))));
     offer.value = "gift_card";
     clear(currency, catalog.currencies.map((c) => h("option", { value: c }, c)));
-    source.textContent = [catalog.shopName ? `Previews show ${catalog.shopName}` : "Previews show sample values",
-      catalog.sampleOrder ? `and your latest order #${catalog.sampleOrder}` : null].filter(Boolean).join(" ") + ".";
+    source.textContent = [catalog.shopName ? t("msg.source_shop", { shop: catalog.shopName }) : t("msg.source_sample"),
+      catalog.sampleOrder ? t("msg.source_order", { number: catalog.sampleOrder }) : null].filter(Boolean).join(" ") + ".";
     clear(variables, catalog.variables.map((v) => [
-      h("dt", {}, h("button", { type: "button", class: "link-button", title: "Insert at the cursor",
+      h("dt", {}, h("button", { type: "button", class: "link-button", title: t("msg.insert"),
         onclick: () => insert(`{{ ${v.name} }}`) }, `{{ ${v.name} }}`)),
       h("dd", {}, v.description)]));
     loadOverride().then(preview);

@@ -23,10 +23,10 @@ export function periodSelect(t) {
   return { control, range: () => PERIODS[control.value](), clear: () => { control.value = ""; } };
 }
 
-/** The last `count` months as options ("November 2026"), newest first; values are YYYY-MM. */
-export function monthOptions(count = 12) {
+/** `count` months up to `latest` (YYYY-MM, default this month) as options ("November 2026"), newest first. */
+export function monthOptions(count = 12, latest = null) {
   const format = new Intl.DateTimeFormat(context.locale, { month: "long", year: "numeric" });
-  const now = new Date();
+  const now = latest ? new Date(Number(latest.slice(0, 4)), Number(latest.slice(5, 7)) - 1, 1) : new Date();
   return Array.from({ length: count }, (_, i) => {
     const d = new Date(now.getFullYear(), now.getMonth() - i, 1);
     return [`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`, format.format(d)];
