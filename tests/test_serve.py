@@ -26,7 +26,7 @@ def test_serve_migrates_answers_and_stops_cleanly_on_sigterm(tmp_path):
     )
     try:
         ready = None
-        for _ in range(100):
+        for _ in range(600):  # up to a minute on a loaded machine
             try:
                 ready = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1)
                 break

@@ -23,13 +23,15 @@ def test_serve_without_app_url_advertises_its_own_port_and_answers_the_home_page
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
+    manifest = None
     try:
-        for _ in range(100):
+        for _ in range(600):  # up to a minute on a loaded machine
             try:
                 manifest = requests.get(f"{base}/api/manifest", timeout=1).json()
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
+        assert manifest is not None, "serve did not answer within a minute"
         assert manifest["tokenTargetUrl"] == f"{base}/api/register"
         assert manifest["appUrl"] == f"{base}/dashboard/"
         home = requests.get(f"{base}/", timeout=5)
