@@ -148,6 +148,12 @@ def _holds(when: When, incident: IncidentFacts, order: OrderFacts) -> bool:
         high = amount_in(when.max_order_total, order.currency)
         if high is None or order.total > high:
             return False
+    if when.sources is not None and incident.source not in when.sources:
+        return False
+    if when.max_proposal_value is not None:
+        cap = amount_in(when.max_proposal_value, order.currency)
+        if cap is None or incident.proposal_value is None or incident.proposal_value > cap:
+            return False
     # Unknown (None) never satisfies a first_order condition either way.
     return when.first_order is None or order.is_first_order is when.first_order
 

@@ -17,6 +17,12 @@ class IncidentKind(enum.StrEnum):
     LATE_SHIPMENT = "late_shipment"
     LATE_DELIVERY = "late_delivery"
     WRONG_ITEM = "wrong_item"
+    CUSTOMER_REPORT = "customer_report"  # the customer reported it on the support page (support/)
+
+
+# The kinds the built-in incident messages are written for; a customer report is answered with the
+# support situations instead (notify/support_mail.py).
+MESSAGE_KINDS = (IncidentKind.LATE_SHIPMENT, IncidentKind.LATE_DELIVERY, IncidentKind.WRONG_ITEM)
 
 
 class OfferType(enum.StrEnum):
@@ -26,6 +32,36 @@ class OfferType(enum.StrEnum):
     GIFT_PRODUCT = "gift_product"
     PARTIAL_REFUND = "partial_refund"
     RESHIP = "reship"
+
+
+class DeliveryState(enum.StrEnum):
+    """Where a parcel is, as a tracking source reports it (AfterShip's tags, in our words)."""
+
+    INFO_RECEIVED = "info_received"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    AVAILABLE_FOR_PICKUP = "available_for_pickup"
+    DELIVERED = "delivered"
+    ATTEMPT_FAIL = "attempt_fail"
+    EXCEPTION = "exception"
+    EXPIRED = "expired"
+    RETURNED = "returned"
+    LOST = "lost"
+
+    @property
+    def is_failure(self) -> bool:
+        """Evidence of a broken delivery promise, whatever the calendar says."""
+        return self in _FAILURES
+
+    @property
+    def has_arrived(self) -> bool:
+        """The promise is kept: in the customer's hands, or waiting for them at a pickup point."""
+        return self in (DeliveryState.DELIVERED, DeliveryState.AVAILABLE_FOR_PICKUP)
+
+
+_FAILURES = frozenset(
+    {DeliveryState.ATTEMPT_FAIL, DeliveryState.EXCEPTION, DeliveryState.EXPIRED, DeliveryState.RETURNED, DeliveryState.LOST}
+)
 
 
 class IncidentSource(enum.StrEnum):
@@ -45,6 +81,7 @@ class OrderLine:
     quantity: int
     unit_price: Decimal  # gross, order currency
     variant_id: str | None = None
+    line_id: str | None = None  # Saleor's order line id
 
 
 @dataclass(frozen=True)
@@ -80,6 +117,7 @@ class IncidentFacts:
     warehouse: str | None = None
     tracking_number: str | None = None
     tracking_url: str | None = None
+    proposal_value: Decimal | None = None  # customer_report: what the customer's proposed fix costs
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field
 from pydantic import ValidationError, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from saleor_cs_app.care.model import IncidentKind, OfferType, PromiseRules
+from saleor_cs_app.care.model import IncidentKind, IncidentSource, OfferType, PromiseRules
 from saleor_cs_app.errors import BadRequest
 
 _CURRENCY = r"^[A-Z]{3}$"
@@ -146,8 +146,11 @@ class When(_Doc):
     min_order_total: Threshold | None = None
     max_order_total: Threshold | None = None
     first_order: bool | None = None
+    sources: Annotated[tuple[IncidentSource, ...], Field(min_length=1)] | None = None
+    # A customer's proposed fix (support page) worth at most this; other incidents never match it.
+    max_proposal_value: Threshold | None = None
 
-    _lists = field_validator("kinds", "channels", mode="before")(_one_or_many)
+    _lists = field_validator("kinds", "channels", "sources", mode="before")(_one_or_many)
 
     @model_validator(mode="after")
     def _range(self) -> When:
@@ -266,6 +269,20 @@ class Template(_Doc):
         return self
 
 
+CustomerFix = Literal["keep_with_discount", "replacement", "refund", "shop_decides"]
+
+
+class Support(_Doc):
+    """What the customer may propose on the support page; "let the shop decide" is always offered."""
+
+    fixes: Annotated[tuple[CustomerFix, ...], Field(min_length=1)] = (
+        "keep_with_discount",
+        "replacement",
+        "refund",
+        "shop_decides",
+    )
+
+
 class Policy(_Doc):
     model_config = ConfigDict(title="saleor-cs-app policy")
 
@@ -276,6 +293,7 @@ class Policy(_Doc):
     limits: Limits = Limits()
     rules: Annotated[tuple[Rule, ...], Field(max_length=200)] = ()  # first match wins; none = apology only
     templates: dict[IncidentKind, dict[Language, Template]] = {}
+    support: Support = Support()
 
     @field_validator("rules")
     @classmethod

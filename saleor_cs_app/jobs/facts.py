@@ -29,6 +29,7 @@ def order_facts(facts: dict, order_id: str, created_at) -> OrderFacts:
                 quantity=int(line.get("quantity", 0)),
                 unit_price=Decimal(line.get("unit_price", "0")),
                 variant_id=line.get("variant_id"),
+                line_id=line.get("line_id"),
             )
             for line in facts.get("lines", [])
         ),
@@ -47,4 +48,5 @@ def incident_facts(incident: Incident) -> IncidentFacts:
         carrier=f.get("carrier"),
         warehouse=f.get("warehouse"),
         tracking_number=f.get("tracking_number"),
+        proposal_value=Decimal(f["proposal_value"]) if f.get("proposal_value") else None,
     )

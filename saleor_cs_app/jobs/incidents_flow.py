@@ -146,6 +146,13 @@ class NotPending(Exception):
 
 
 def approve(runtime: Runtime, tenant_id: int, incident_id: str, *, by: str) -> None:
+    """Approve a pending offer, or release an incident waiting in the install backlog."""
+    from saleor_cs_app.jobs import backlog
+
+    with runtime.db.read() as session:
+        incident = incidents.get_for_tenant(session, tenant_id, incident_id)
+        if incident is not None and incident.state == backlog.BACKLOG:
+            return backlog.release(runtime, tenant_id, incident_id, by=by)
     with runtime.db.transaction() as session:
         incident = _pending(session, tenant_id, incident_id)
         incident.state = "acting"
@@ -172,6 +179,8 @@ def _pending(session, tenant_id: int, incident_id: str) -> Incident:
     incident = incidents.get_for_tenant(session, tenant_id, incident_id, lock=True)
     if incident is None:
         raise LookupError("no such incident")
+    if incident.kind == "customer_report":  # its own answers: jobs/proposals_flow.py
+        raise NotPending("customer report: answer it with Accept, Counter or Decline")
     if incident.state != "pending_approval":
         raise NotPending(f"incident is {incident.state}, not waiting for approval")
     return incident

@@ -24,7 +24,7 @@ def backoff_seconds(attempt: int) -> int:
 
 
 def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
-    from saleor_cs_app.jobs import deliveries, incidents_flow, sweep
+    from saleor_cs_app.jobs import deliveries, incidents_flow, proposals_flow, sweep
     from saleor_cs_app.notify.send import send_outbox_message
 
     @huey.task(name="process_delivery")
@@ -35,7 +35,8 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
 
     @huey.task(name="handle_incident")
     def handle_incident(incident_id: str) -> None:
-        attempt = incidents_flow.handle(runtime, incident_id)
+        flow = proposals_flow if proposals_flow.is_customer_report(runtime, incident_id) else incidents_flow
+        attempt = flow.handle(runtime, incident_id)
         if attempt is not None and attempt < MAX_ATTEMPTS:
             raise RetryTask(delay=backoff_seconds(attempt))
 
@@ -44,6 +45,21 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
         delay = send_outbox_message(runtime, message_id)
         if delay is not None:
             raise RetryTask(delay=delay)
+
+    @huey.task(name="register_tracking")
+    def register_tracking(registration_id: int) -> None:
+        from saleor_cs_app.tracking.aftership.registration import register
+
+        delay = register(runtime, registration_id)
+        if delay is not None:
+            raise RetryTask(delay=delay)
+
+    @huey.task(name="write_delivery_state")
+    def write_delivery_state(delivery_id: int) -> None:
+        from saleor_cs_app.tracking.write_back import write
+
+        if write(runtime, delivery_id):
+            raise RetryTask(delay=60)
 
     @huey.task(name="reconcile_tenant")
     def reconcile_tenant(tenant_id: int) -> None:
@@ -68,6 +84,8 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
         process_delivery=process_delivery,
         handle_incident=handle_incident,
         send_message=send_message,
+        register_tracking=register_tracking,
+        write_delivery_state=write_delivery_state,
         reconcile_tenant=reconcile_tenant,
         sweep_deadlines=sweep_deadlines,
         review_problems=review_problems,

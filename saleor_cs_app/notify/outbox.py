@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.notify.context import MessageContext
-from saleor_cs_app.notify.language import pick_language
+from saleor_cs_app.notify.language import language_fallback, pick_language
 from saleor_cs_app.notify.render import render_message
 from saleor_cs_app.notify.smtp import make_message_id
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.store import incidents as incident_store
-from saleor_cs_app.store.models import Incident, OutboxMessage, TrackedOrder
+from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant, TrackedOrder
+from saleor_cs_app.support.links import support_url
+from saleor_cs_app.watch.snapshot import parse_time
 
 
 INITIAL = "initial"
@@ -43,6 +45,9 @@ def reserve_initial_message(
         return None
     mail_from, _ = sender(policy, settings)
     language = pick_language(tracked.facts.get("language_code"), tracked.facts.get("channel_country"))
+    fallback = language_fallback(tracked.facts.get("language_code"), tracked.facts.get("channel_country"), language)
+    if fallback:
+        incident_store.add_event(session, incident, now, "language_fallback", fallback)
     row = _new_row(incident, INITIAL, language, mail_from, email, now)
     session.add(row)
     session.flush()
@@ -83,7 +88,7 @@ def compose_initial_message(session: Session, incident: Incident, goodwill, sett
         return row  # composed by an earlier attempt
     policy = policies.load(session, incident.tenant_id)
     tracked = orders.find(session, incident.tenant_id, incident.order_id)
-    ctx = message_context(incident, tracked, policy, settings, row.language, goodwill=goodwill)
+    ctx = message_context(incident, tracked, policy, settings, row.language, goodwill=goodwill, now=now)
     _fill(session, row, incident, policy, ctx, now)
     return row
 
@@ -104,7 +109,9 @@ def queue_shipped_message(
         return None
     row = _new_row(incident, SHIPPED, initial.language, initial.mail_from, initial.mail_to, now)
     session.add(row)
-    ctx = message_context(incident, tracked, policy, settings, initial.language, goodwill=None, shipped_now=True)
+    ctx = message_context(
+        incident, tracked, policy, settings, initial.language, goodwill=None, shipped_now=True, now=now
+    )
     _fill(session, row, incident, policy, ctx, now)
     session.flush()
     return row
@@ -141,6 +148,7 @@ def message_context(
     *,
     goodwill,
     shipped_now: bool = False,
+    now: datetime,
 ) -> MessageContext:
     facts, order = incident.facts or {}, tracked.facts
     decision_offer = (incident.decision or {}).get("offer", {})
@@ -177,11 +185,24 @@ def message_context(
         sent_items=tuple(names.get(s) or s for s in facts.get("sent_skus") or ()),
         tracking_number=tracking,
         # Saleor's dashboard lets staff paste the carrier's tracking link as the "number".
-        tracking_url=tracking if tracking and tracking.startswith(("https://", "http://")) else None,
-        carrier=facts.get("carrier"),
+        tracking_url=facts.get("tracking_url")
+        or (tracking if tracking and tracking.startswith(("https://", "http://")) else None),
+        carrier=facts.get("carrier_name") or facts.get("carrier"),
+        delivery_state=facts.get("delivery_state"),
+        carrier_status=facts.get("carrier_status"),
+        carrier_status_at=parse_time(facts.get("carrier_status_at")),
+        carrier_expected_date=date.fromisoformat(facts["carrier_expected_date"])
+        if facts.get("carrier_expected_date")
+        else None,
         reply_to=reply_to,
+        support_url=_support_url(settings, incident, tracked, now),
         shipped_now=shipped_now,
     )
+
+
+def _support_url(settings: Settings, incident: Incident, tracked: TrackedOrder, now: datetime) -> str:
+    tenant = Session.object_session(tracked).get_one(Tenant, incident.tenant_id)
+    return support_url(settings, tenant, tracked.order_id, now)
 
 
 def _shop_name(policy: Policy, settings: Settings) -> str:

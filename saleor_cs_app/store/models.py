@@ -297,3 +297,76 @@ class AppProblem(Base):
     raised_at: Mapped[datetime]
     cleared_at: Mapped[datetime | None]
     in_saleor: Mapped[bool] = mapped_column(default=False)
+
+
+from saleor_cs_app.store.tracking_models import (  # noqa: E402,F401  (one metadata for every table)
+    FulfillmentDelivery,
+    TrackingApiUsage,
+    TrackingConnection,
+    TrackingEventSeen,
+    TrackingRegistration,
+)
+
+
+# -- the customer's own reports (support/) ---------------------------------------------------------
+class SupportReport(Base):
+    """A problem the customer reported on the support page, with the fix they propose.
+
+    The report is the customer's side of an incident (kind customer_report, source customer);
+    the incident carries the decision and the goodwill as any other incident does.
+    """
+
+    __tablename__ = "support_reports"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), unique=True)
+    order_id: Mapped[str] = mapped_column(String(200))
+    problem: Mapped[str] = mapped_column(String(40))
+    line_ids: Mapped[dict] = mapped_column(JSON)  # list of Saleor order line ids
+    note: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str] = mapped_column(String(40))  # what the customer asked for
+    amount: Mapped[Decimal | None]  # keep_with_discount: the amount they proposed
+    percent: Mapped[Decimal | None]  # keep_with_discount: or the percentage
+    # open → (countered →) accepted | declined; the incident says how far the goodwill got.
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    counter: Mapped[dict | None] = mapped_column(JSON)  # the shop's counter-offer, if any
+    merchant_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SupportOpenLine(Base):
+    """One open report per order line at a time: the row exists while its report is open."""
+
+    __tablename__ = "support_open_lines"
+    __table_args__ = (UniqueConstraint("tenant_id", "order_id", "line_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    order_id: Mapped[str] = mapped_column(String(200))
+    line_id: Mapped[str] = mapped_column(String(200))
+    report_id: Mapped[str] = mapped_column(ForeignKey("support_reports.id"))
+
+
+class SupportPhoto(Base):
+    """A customer's photo, re-encoded without metadata; the bytes live in the photo store."""
+
+    __tablename__ = "support_photos"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    report_id: Mapped[str] = mapped_column(ForeignKey("support_reports.id"))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class SupportAttempt(Base):
+    """Order look-ups by number and e-mail, counted per IP and per order for the rate limit."""
+
+    __tablename__ = "support_attempts"
+    __table_args__ = (Index("ix_support_attempts_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime]

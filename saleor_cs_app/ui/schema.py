@@ -14,6 +14,8 @@ from saleor_cs_app.ui.resolvers import messages as message_resolvers
 from saleor_cs_app.ui.resolvers import order_page as order_page_resolvers
 from saleor_cs_app.ui.resolvers import policy as policy_resolvers
 from saleor_cs_app.ui.resolvers import problems as problem_resolvers
+from saleor_cs_app.ui.resolvers import tracking as tracking_resolvers
+from saleor_cs_app.ui.resolvers import proposals as proposal_resolvers
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ class Query:
         resolver=problem_resolvers.app_problems, description="What the merchant must act on, reviewed now."
     )
     mail_server = strawberry.field(resolver=mail_server_resolvers.mail_server, description="Never shows the password.")
+    tracking = strawberry.field(resolver=tracking_resolvers.tracking_overview, description="Never shows the keys.")
+    delivery_performance = strawberry.field(resolver=tracking_resolvers.delivery_performance)
 
 
 @strawberry.type
@@ -56,6 +60,17 @@ class Mutation:
     report_incident = strawberry.mutation(resolver=incident_resolvers.report_incident)
     preview_message = strawberry.mutation(resolver=message_resolvers.preview_message)
     update_mail_server = strawberry.mutation(resolver=mail_server_resolvers.update_mail_server)
+    connect_aftership = strawberry.mutation(resolver=tracking_resolvers.connect_aftership)
+    connect_dhl = strawberry.mutation(resolver=tracking_resolvers.connect_dhl)
+    test_tracking_connection = strawberry.mutation(resolver=tracking_resolvers.test_tracking_connection)
+    disconnect_tracking = strawberry.mutation(resolver=tracking_resolvers.disconnect_tracking)
+    release_backlog = strawberry.mutation(resolver=tracking_resolvers.release_backlog)
+    dismiss_incident = strawberry.mutation(resolver=tracking_resolvers.dismiss_incident)
+    accept_proposal = strawberry.mutation(resolver=proposal_resolvers.accept_proposal)
+    counter_proposal = strawberry.mutation(
+        resolver=proposal_resolvers.counter_proposal, description="Offer money off instead: amount or percent."
+    )
+    decline_proposal = strawberry.mutation(resolver=proposal_resolvers.decline_proposal)
 
 
 class AppSchema(strawberry.Schema):

@@ -19,6 +19,7 @@ from saleor_cs_app.ui import explained
 from saleor_cs_app.ui.resolvers import order_page
 from saleor_cs_app.store.models import Incident as IncidentRow
 from saleor_cs_app.store.models import PolicyVersion
+from saleor_cs_app.ui.proposal_types import CustomerProposal, proposal_of
 
 IncidentKind = strawberry.enum(_IncidentKind, name="IncidentKind", description="What went wrong.")
 OfferType = strawberry.enum(_OfferType, name="OfferType", description="What the shop gives.")
@@ -84,6 +85,7 @@ class Incident:
     decision: Decision | None
     offer: explained.OfferDetail | None = strawberry.field(description="The offer's parts, for a plain breakdown.")
     tenant_id: strawberry.Private[int]
+    proposal: CustomerProposal | None = strawberry.field(resolver=proposal_of, description="A customer's report.")
 
     @strawberry.field(description="The incident's products by name and price (expected, sent, reshipped, gifted).")
     def items(self, info: strawberry.Info) -> list[explained.ItemLine]:
@@ -218,6 +220,7 @@ class UpdatePolicyResult:
     ok: bool
     errors: list[PolicyError]
     policy: Policy | None
+    notice: str | None = strawberry.field(default=None, description="Saved, but worth knowing (e.g. Reply-To)")
 
 
 @strawberry.type

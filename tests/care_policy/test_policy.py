@@ -264,7 +264,7 @@ BAD_DOCUMENTS = [
     (
         {"rules": [{"name": "a", "when": {"kinds": ["late"]}, "offer": "apology_only"}]},
         "rules[0].when.kinds[0]",
-        "must be one of: late_shipment, late_delivery, wrong_item",
+        "must be one of: late_shipment, late_delivery, wrong_item, customer_report",
     ),
     (
         {"rules": [{"name": "a", "when": {"min_days_late": "soon"}, "offer": "apology_only"}]},
@@ -306,7 +306,7 @@ BAD_DOCUMENTS = [
     (
         {"templates": {"late": {"en": {"text": "x"}}}},
         "templates.late",
-        "must be one of: late_shipment, late_delivery, wrong_item",
+        "must be one of: late_shipment, late_delivery, wrong_item, customer_report",
     ),
     (
         {"templates": {"wrong_item": {"EN": {"text": "x"}}}},

@@ -7,7 +7,7 @@ from dataclasses import replace
 import strawberry
 from strawberry.scalars import JSON
 
-from saleor_cs_app.care.model import IncidentKind as Kind
+from saleor_cs_app.care.model import MESSAGE_KINDS
 from saleor_cs_app.care.model import OfferType as Offer
 from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, MessageContext, sample_context
 from saleor_cs_app.notify.outbox import sender
@@ -24,7 +24,7 @@ def message_catalog(info: strawberry.Info) -> MessageCatalog:
     shop = shop_sample.shop_of(runtime, tenant_id)
     order = shop_sample.recent_order(runtime, tenant_id)
     return MessageCatalog(
-        kinds=[k.value for k in Kind],
+        kinds=[k.value for k in MESSAGE_KINDS],
         languages=list(SHIPPED_LANGUAGES),
         offers=[o.value for o in Offer],
         variables=[TemplateVariable(name=k, description=v) for k, v in TEMPLATE_VARIABLES.items()],

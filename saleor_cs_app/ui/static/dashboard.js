@@ -7,8 +7,11 @@ import { mountInsights } from "./insights.js";
 import { mountMessages } from "./messages.js";
 import { mountPolicy } from "./policy.js";
 import { showProblems } from "./problems.js";
+import { mountTracking } from "./tracking.js";
 
-const MOUNT = { policy: mountPolicy, messages: mountMessages, incidents: mountIncidents, insights: mountInsights };
+const MOUNT = {
+  policy: mountPolicy, messages: mountMessages, incidents: mountIncidents, tracking: mountTracking, insights: mountInsights,
+};
 let mounted = {};
 let current = null;
 const tabs = [...document.querySelectorAll('[role="tab"]')];

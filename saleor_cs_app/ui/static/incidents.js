@@ -6,6 +6,7 @@ import { decisionBlock, eventTitle, kindText, offerShort, stateText, timelineTex
 import { t, tn } from "./i18n.js";
 import { decideButtons, INCIDENT_FIELDS, toldList } from "./incident_parts.js";
 import { periodSelect } from "./periods.js";
+import { proposalPanel } from "./proposal.js";
 
 const LIST = `query Incidents($state: String, $kind: IncidentKind, $channel: String, $from: Date, $to: Date, $after: String) {
   incidents(state: $state, kind: $kind, channel: $channel, dateFrom: $from, dateTo: $to, first: 25, after: $after) {
@@ -20,7 +21,7 @@ export function mountIncidents(panel) {
   let poll = null;
 
   const state = select([["", t("filter.any_state")], ...STATES.map((s) => [s, stateText(s)])], "");
-  const kind = select([["", t("filter.any_problem")], ...["LATE_SHIPMENT", "LATE_DELIVERY", "WRONG_ITEM"].map((k) => [k, kindText(k)])], "");
+  const kind = select([["", t("filter.any_problem")], ...["LATE_SHIPMENT", "LATE_DELIVERY", "WRONG_ITEM", "CUSTOMER_REPORT"].map((k) => [k, kindText(k)])], "");
   const channel = select([["", t("filter.any_channel")]], "");
   const period = periodSelect(t);
   const notices = h("div");
@@ -123,7 +124,8 @@ export function mountIncidents(panel) {
       h("h3", {}, t("detail.decision")),
       h("div", { class: "banner info" }, decisionBlock(incident)),
       incident.error ? banner("error", incident.error) : null,
-      incident.state === "pending_approval" ? decideButtons(incident, { onDone: afterDecision, onError: showError }) : null,
+      incident.kind === "CUSTOMER_REPORT" ? proposalPanel(incident, () => open(incident.id, true))
+        : incident.state === "pending_approval" ? decideButtons(incident, { onDone: afterDecision, onError: showError }) : null,
       h("h3", { style: "margin-top:16px" }, t("detail.told")), toldList(incident),
       h("h3", { style: "margin-top:16px" }, t("detail.timeline")),
       h("ol", { class: "timeline" }, incident.timeline.map((e) => h("li", { class: e.type },

@@ -225,4 +225,14 @@ export default {
   "msg.source_shop": "Die Vorschau zeigt {shop}",
   "msg.source_sample": "Die Vorschau zeigt Beispielwerte",
   "msg.source_order": "und Ihre neueste Bestellung #{number}",
+
+  "tab.tracking": "Sendungsverfolgung",
+  "kind.customer_report": "Kundenmeldung",
+  "state.waiting_customer": "Wartet auf den Kunden",
+  "title.proposal_accepted": "Vorschlag angenommen",
+  "title.proposal_countered": "Gegenangebot gesendet",
+  "title.proposal_declined": "Vorschlag abgelehnt",
+  "title.emailed_report_received": "Eingang der Meldung bestätigt",
+  "title.emailed_proposal_accepted": "Annahme mitgeteilt",
+  "title.emailed_proposal_declined": "Ablehnung mitgeteilt",
 };

@@ -225,4 +225,14 @@ export default {
   "msg.source_shop": "Previews show {shop}",
   "msg.source_sample": "Previews show sample values",
   "msg.source_order": "and your latest order #{number}",
+
+  "tab.tracking": "Tracking",
+  "kind.customer_report": "Customer report",
+  "state.waiting_customer": "Waiting for the customer",
+  "title.proposal_accepted": "Proposal accepted",
+  "title.proposal_countered": "Counter-offer sent",
+  "title.proposal_declined": "Proposal declined",
+  "title.emailed_report_received": "Customer told the report arrived",
+  "title.emailed_proposal_accepted": "Customer told it was accepted",
+  "title.emailed_proposal_declined": "Customer told it was declined",
 };

@@ -225,4 +225,14 @@ export default {
   "msg.source_shop": "Esikatselussa näkyy {shop}",
   "msg.source_sample": "Esikatselussa näkyy esimerkkiarvoja",
   "msg.source_order": "ja viimeisin tilauksesi nro {number}",
+
+  "tab.tracking": "Seuranta",
+  "kind.customer_report": "Asiakkaan ilmoitus",
+  "state.waiting_customer": "Odottaa asiakasta",
+  "title.proposal_accepted": "Ehdotus hyväksytty",
+  "title.proposal_countered": "Vastaehdotus lähetetty",
+  "title.proposal_declined": "Ehdotus hylätty",
+  "title.emailed_report_received": "Asiakkaalle kerrottu ilmoituksen saapumisesta",
+  "title.emailed_proposal_accepted": "Asiakkaalle kerrottu hyväksynnästä",
+  "title.emailed_proposal_declined": "Asiakkaalle kerrottu hylkäyksestä",
 };

@@ -229,4 +229,14 @@ export default {
   "msg.source_shop": "Peržiūroje rodoma {shop}",
   "msg.source_sample": "Peržiūroje rodomos pavyzdinės reikšmės",
   "msg.source_order": "ir jūsų naujausias užsakymas Nr. {number}",
+
+  "tab.tracking": "Sekimas",
+  "kind.customer_report": "Kliento pranešimas",
+  "state.waiting_customer": "Laukia kliento",
+  "title.proposal_accepted": "Pasiūlymas priimtas",
+  "title.proposal_countered": "Išsiųstas priešpasiūlymas",
+  "title.proposal_declined": "Pasiūlymas atmestas",
+  "title.emailed_report_received": "Klientui patvirtinta, kad pranešimas gautas",
+  "title.emailed_proposal_accepted": "Klientui pranešta apie priėmimą",
+  "title.emailed_proposal_declined": "Klientui pranešta apie atmetimą",
 };

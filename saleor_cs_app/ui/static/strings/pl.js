@@ -229,4 +229,14 @@ export default {
   "msg.source_shop": "Podgląd pokazuje {shop}",
   "msg.source_sample": "Podgląd pokazuje przykładowe wartości",
   "msg.source_order": "i Twoje ostatnie zamówienie nr {number}",
+
+  "tab.tracking": "Śledzenie",
+  "kind.customer_report": "Zgłoszenie klienta",
+  "state.waiting_customer": "Czeka na klienta",
+  "title.proposal_accepted": "Propozycję przyjęto",
+  "title.proposal_countered": "Wysłano kontrpropozycję",
+  "title.proposal_declined": "Propozycję odrzucono",
+  "title.emailed_report_received": "Potwierdzono klientowi otrzymanie zgłoszenia",
+  "title.emailed_proposal_accepted": "Poinformowano klienta o przyjęciu",
+  "title.emailed_proposal_declined": "Poinformowano klienta o odrzuceniu",
 };

@@ -225,4 +225,14 @@ export default {
   "msg.source_shop": "Förhandsvisningen visar {shop}",
   "msg.source_sample": "Förhandsvisningen visar exempelvärden",
   "msg.source_order": "och din senaste order #{number}",
+
+  "tab.tracking": "Spårning",
+  "kind.customer_report": "Kundens anmälan",
+  "state.waiting_customer": "Väntar på kunden",
+  "title.proposal_accepted": "Förslaget godkänt",
+  "title.proposal_countered": "Motbud skickat",
+  "title.proposal_declined": "Förslaget avböjt",
+  "title.emailed_report_received": "Kunden fick bekräftelse på anmälan",
+  "title.emailed_proposal_accepted": "Kunden informerad om godkännandet",
+  "title.emailed_proposal_declined": "Kunden informerad om avböjandet",
 };

@@ -1,0 +1,145 @@
+"""What every support page shares: the verified link, the page language, the CSRF cookie, the headers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import Response, make_response, render_template, request
+
+from saleor_cs_app.http.runtime import current_runtime
+from saleor_cs_app.store import orders, policies
+from saleor_cs_app.store.models import Tenant
+from saleor_cs_app.support import csrf, order_view
+from saleor_cs_app.support.i18n import Translator, page_language
+from saleor_cs_app.support.links import LinkExpired, LinkInvalid, OrderLink, verify_token
+from saleor_cs_app.support.lookup import shop_key
+from saleor_cs_app.support.photo_store import FilesystemPhotoStore
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class PageRefused(Exception):
+    """Shown as the friendly error page; nothing was changed."""
+
+    def __init__(self, status: int, message_key: str, *, tenant_id: int | None = None, language: str = "en"):
+        super().__init__(message_key)
+        self.status, self.message_key, self.tenant_id, self.language = status, message_key, tenant_id, language
+
+
+@dataclass
+class OrderPage:
+    token: str
+    link: OrderLink
+    shop_name: str
+    view: order_view.OrderView
+    t: Translator
+    allowed_fixes: tuple[str, ...]
+
+    def money(self, value) -> str:
+        from babel.numbers import format_currency
+
+        return format_currency(Decimal(str(value)), self.view.currency, locale=self.t.language)
+
+    def day(self, iso: str) -> str:
+        """An ISO date (or the date part of a timestamp) as the customer's language writes it."""
+        from datetime import date
+
+        from babel.dates import format_date
+
+        return format_date(date.fromisoformat(iso[:10]), format="medium", locale=self.t.language)
+
+    def percent(self, value) -> str:
+        from babel.numbers import format_percent
+
+        return format_percent(Decimal(str(value)) / 100, locale=self.t.language)
+
+
+def active_api_url(tenant_id: int) -> str | None:
+    with current_runtime().db.read() as session:
+        tenant = session.get(Tenant, tenant_id)
+        return tenant.saleor_api_url if tenant is not None and tenant.is_active else None
+
+
+def order_page(token: str) -> OrderPage:
+    runtime = current_runtime()
+    now = runtime.clock()
+    try:
+        link = verify_token(runtime.settings.secret_key, token, active_api_url, now)
+    except LinkExpired as exc:
+        raise PageRefused(410, "link_expired", tenant_id=exc.tenant_id, language=browser_language()) from None
+    except LinkInvalid:
+        raise PageRefused(404, "link_invalid", language=browser_language()) from None
+    with runtime.db.read() as session:
+        tracked = orders.find(session, link.tenant_id, link.order_id)
+        if tracked is None:
+            raise PageRefused(404, "order_gone", language=browser_language())
+        view = order_view.load(session, tracked)
+        policy = policies.load(session, link.tenant_id)
+    language = page_language(view.language_code, view.channel_country)
+    return OrderPage(
+        token=token,
+        link=link,
+        shop_name=shop_name(policy, runtime.settings),
+        view=view,
+        t=Translator(request.args.get("lang") or language),
+        allowed_fixes=policy.support.fixes,
+    )
+
+
+def shop_name(policy, settings) -> str:
+    from email.utils import parseaddr
+
+    if policy.sender is not None:
+        return policy.sender.name
+    name, address = parseaddr(settings.mail_from)
+    return name or address
+
+
+def browser_language() -> str:
+    from saleor_cs_app.support.i18n import LANGUAGES
+
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def render(template: str, status: int = 200, **values) -> Response:
+    """The page with its CSRF cookie (set when new) and headers that keep it private and framed by no one."""
+    runtime = current_runtime()
+    cookie, is_new = csrf.cookie_value(request)
+    scope = values.get("csrf_scope", "")
+    values["csrf_token"] = csrf.form_token(runtime.settings.secret_key, cookie, scope)
+    response = make_response(render_template(template, **values), status)
+    if is_new:
+        csrf.set_cookie(response, cookie, secure=request.is_secure)
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Referrer-Policy"] = "no-referrer"  # the link is the customer's key: never leak it
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def refused_page(exc: PageRefused) -> Response:
+    runtime = current_runtime()
+    find_url = None
+    if exc.tenant_id is not None:
+        api_url = active_api_url(exc.tenant_id)
+        if api_url:
+            find_url = f"/support/find/{shop_key(runtime.settings.secret_key, exc.tenant_id, api_url)}"
+    return render("support/error.html", exc.status, t=Translator(exc.language), message_key=exc.message_key,
+                  find_url=find_url)  # fmt: skip
+
+
+def check_csrf(scope: str) -> bool:
+    return csrf.valid(current_runtime().settings.secret_key, request, scope)
+
+
+def photo_store() -> FilesystemPhotoStore:
+    return FilesystemPhotoStore(current_runtime().settings.photo_dir)
+
+
+def client_ip() -> str:
+    # Behind a proxy, the operator sets up ProxyFix so remote_addr is the client's.
+    return request.remote_addr or "unknown"

@@ -1,0 +1,212 @@
+"""The merchant's answers and the customer's: exactly once, within the limits, in the customer's words."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import pytest
+
+from saleor_cs_app.jobs import proposals_flow
+from saleor_cs_app.store.models import BudgetReservation, SupportPhoto, SupportReport
+from tests.flows import incidents, outbox, rows, tenant_id
+from tests.support.conftest import csrf_of, png_bytes
+from tests.ui.conftest import Api
+
+ANSWERS = """
+mutation Accept($id: ID!) { acceptProposal(id: $id) { state proposal { state } } }
+"""
+COUNTER = """
+mutation Counter($id: ID!, $amount: String, $percent: String, $note: String) {
+  counterProposal(id: $id, amount: $amount, percent: $percent, note: $note) {
+    state proposal { state counter { value currency note } }
+  }
+}"""
+DETAIL = """
+query One($id: ID!) { incident(id: $id) { state kind proposal { problem resolution value affectedItems note
+  photos { url contentType width height } } } }
+"""
+
+
+def report(client, link, order, *, line=0, fix="replacement", expect=303, **fields):
+    page = client.get(f"{link}/report")
+    data = {
+        "csrf": csrf_of(page.get_data(as_text=True)),
+        "problem": "wrong_item",
+        "lines": [order["lines"][line]["id"]],
+        "fix": fix,
+        **fields,
+    }
+    response = client.post(f"{link}/report", data=data, content_type="multipart/form-data")
+    assert response.status_code == expect, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def pending(client, link, order, runtime):
+    """A replacement of the two T-shirts (worth 20): above the policy's limit, so it waits."""
+    report(client, link, order, photos=[(io.BytesIO(png_bytes()), "shirt.png")])
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert incident.state == "pending_approval"
+    return incident.id
+
+
+def test_the_merchant_sees_the_proposal_and_photos_through_the_api_and_the_photo_url_is_signed(
+    pending, installed, client, runtime
+):
+    api = Api(client, installed)
+    data = api(DETAIL, {"id": pending})["incident"]
+    proposal = data["proposal"]
+    assert (data["kind"], proposal["problem"], proposal["resolution"]) == (
+        "CUSTOMER_REPORT",
+        "wrong_item",
+        "replacement",
+    )
+    (photo,) = proposal["photos"]
+    path = photo["url"].removeprefix(runtime.settings.app_url)
+    served = client.get(path)
+    assert served.status_code == 200 and served.headers["Content-Type"] == "image/jpeg"
+    assert client.get(path.replace("s=", "s=x")).status_code == 401
+    assert client.get(path.split("?")[0]).status_code == 401, "never public without the signature"
+
+
+def test_accepting_twice_at_once_sends_one_replacement_and_one_answer(pending, installed, runtime, mail):
+    tenant = tenant_id(runtime, installed)
+    outcomes = []
+
+    def click():
+        try:
+            proposals_flow.accept(runtime, tenant, pending, by="staff@example.com")
+            outcomes.append("accepted")
+        except proposals_flow.NotAnswerable:
+            outcomes.append("nothing to do")
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    runtime.jobs.drain()
+    runtime.jobs.enqueue("handle_incident", pending)  # a duplicate task, as a retry would be
+    runtime.jobs.drain()
+    assert sorted(outcomes) == ["accepted", "nothing to do"]
+    assert len(installed.completed_drafts) == 1
+    assert [l["productSku"] for l in installed.orders[installed.completed_drafts[0]]["lines"]] == ["SKU-TSHIRT-M"]
+    assert sorted(m.purpose for m in outbox(runtime)) == ["proposal_accepted", "report_received"]
+    assert len(rows(runtime, BudgetReservation)) == 1
+
+
+def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, installed, client, link, runtime, mail):
+    api = Api(client, installed)
+    data = api(COUNTER, {"id": pending, "percent": "25", "note": "Keep them for 25 % off"})["counterProposal"]
+    shirts = installed.orders[incidents(runtime)[0].order_id]["lines"][0]
+    worth = shirts["quantity"] * shirts["unitPrice"]["gross"]["amount"]
+    assert data["state"] == "waiting_customer" and float(data["proposal"]["counter"]["value"]) == worth * 0.25
+    runtime.jobs.drain()
+    page = client.get(link).get_data(as_text=True)
+    assert "The shop proposes instead" in page and "Keep them for 25 % off" in page
+    (report_row,) = rows(runtime, SupportReport)
+    answer = {"csrf": csrf_of(page), "report": report_row.id, "answer": "accept"}
+    assert client.post(f"{link}/answer", data=answer).status_code == 303
+    assert client.post(f"{link}/answer", data=answer).status_code == 303  # a second click changes nothing
+    runtime.jobs.drain()
+    (order_id,) = [o for o in installed.orders if installed.orders[o]["grantedRefunds"]]
+    assert [float(g["amount"]["amount"]) for g in installed.orders[order_id]["grantedRefunds"]] == [worth * 0.25]
+    assert sorted(m.purpose for m in outbox(runtime)) == ["counter_offer:1", "proposal_accepted", "report_received"]
+    assert incidents(runtime)[0].state == "notified"
+
+
+def test_declining_answers_the_customer_with_the_reason_and_frees_the_lines(pending, installed, client, link, runtime):
+    api = Api(client, installed)
+    api('mutation D($id: ID!) { declineProposal(id: $id, reason: "Out of stock") { state } }', {"id": pending})
+    runtime.jobs.drain()
+    assert installed.completed_drafts == []
+    assert sorted(m.purpose for m in outbox(runtime)) == ["proposal_declined", "report_received"]
+    page = client.get(link).get_data(as_text=True)
+    assert "Out of stock" in page
+    (order_id,) = {i.order_id for i in incidents(runtime)}
+    order = installed.orders[order_id]
+    report(client, link, order, fix="shop_decides")  # the line is free again
+
+
+def test_accepting_beyond_the_monthly_budget_is_refused(pending, installed, client, runtime):
+    from tests.flows import use_policy
+    from tests.support.conftest import CUSTOMER_POLICY
+
+    use_policy(runtime, installed, {**CUSTOMER_POLICY, "limits": {"monthly_budget": {"USD": 5}}})
+    response = Api(client, installed).post(ANSWERS, {"id": pending})
+    assert response.get_json()["errors"][0]["extensions"]["code"] == "LIMIT_REACHED"
+    assert incidents(runtime)[0].state == "pending_approval" and rows(runtime, BudgetReservation) == []
+
+
+def test_one_open_report_per_line(pending, client, link, order, runtime):
+    response = report(client, link, order, expect=409)
+    assert "already an open report" in response.get_data(as_text=True)
+    assert len(rows(runtime, SupportReport)) == 1
+
+
+def test_a_report_without_the_forms_token_is_refused_and_stores_nothing(client, link, order, runtime):
+    client.get(f"{link}/report")
+    data = {"problem": "damaged", "lines": [order["lines"][0]["id"]], "fix": "refund", "csrf": "forged"}
+    response = client.post(f"{link}/report", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400 and "expired" in response.get_data(as_text=True)
+    assert rows(runtime, SupportReport) == []
+
+
+def test_a_non_image_upload_is_refused_with_its_name_and_nothing_is_stored(client, link, order, runtime):
+    response = report(client, link, order, expect=400, photos=[(io.BytesIO(b"%PDF-1.7 not a photo"), "invoice.pdf")])
+    assert "invoice.pdf is not a photo we can take" in response.get_data(as_text=True)
+    assert rows(runtime, SupportReport) == [] and rows(runtime, SupportPhoto) == []
+    assert not any(Path(runtime.settings.photo_dir).glob("*/*"))
+
+
+def test_a_discount_above_what_the_items_cost_is_refused(client, link, order, runtime):
+    response = report(client, link, order, expect=400, fix="keep_with_discount", discount="500")
+    assert "no more than the items cost" in response.get_data(as_text=True)
+    assert rows(runtime, SupportReport) == []
+
+
+def test_the_order_lookup_is_rate_limited_and_says_the_same_for_unknown_orders_and_wrong_addresses(
+    client, installed, runtime, order
+):
+    from saleor_cs_app.support.lookup import shop_key
+    from tests.support.conftest import tenant_row
+
+    tenant = tenant_row(runtime, installed)
+    path = f"/support/find/{shop_key(runtime.settings.secret_key, tenant.id, tenant.saleor_api_url)}"
+    token = csrf_of(client.get(path).get_data(as_text=True))
+
+    def attempt(number, email):
+        return client.post(path, data={"csrf": token, "number": number, "email": email})
+
+    unknown, wrong = attempt("999999", order["userEmail"]), attempt(order["number"], "someone@else.example")
+    assert unknown.status_code == wrong.status_code == 404
+    assert unknown.get_data() == wrong.get_data()
+    found = attempt(order["number"], order["userEmail"].upper())
+    assert found.status_code == 303 and found.headers["Location"].startswith("/support/o/")
+    for _ in range(3):
+        attempt(order["number"], "guess@else.example")
+    assert attempt(order["number"], order["userEmail"]).status_code == 429, "the sixth try on one order waits"
+
+
+def test_a_phone_sized_photo_is_taken_although_webhook_bodies_are_capped_lower(client, link, order, runtime):
+    import os
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.frombytes("RGB", (900, 900), os.urandom(900 * 900 * 3)).save(out, "PNG")
+    assert len(out.getvalue()) > runtime.settings.max_webhook_body_bytes
+    report(client, link, order, photos=[(io.BytesIO(out.getvalue()), "big.png")])
+    (photo,) = rows(runtime, SupportPhoto)
+    assert (photo.width, photo.height) == (900, 900)
+
+
+def test_an_upload_over_the_total_limit_gets_the_page_not_an_api_error(client, link, order, runtime):
+    response = report(
+        client, link, order, expect=413, photos=[(io.BytesIO(b"\xff\xd8\xff" + b"\0" * (25 * 1024 * 1024)), "huge.jpg")]
+    )
+    assert "The upload is too large" in response.get_data(as_text=True)
+    assert rows(runtime, SupportReport) == []
