@@ -1,7 +1,7 @@
 """Problems the merchant must act on (SMTP refusing mail, missing permissions, budget spent, tracking).
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from saleor_cs_app.store.models import UTCDateTime
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
