@@ -121,8 +121,8 @@ export function mountIncidents(panel) {
     clear(detail,
       heading, orderLink,
       h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
-      h("h3", {}, t("detail.decision")),
-      h("div", { class: "banner info" }, decisionBlock(incident)),
+      ...(incident.kind === "CUSTOMER_REPORT" && !incident.decision ? []  // the proposal panel says what was asked
+        : [h("h3", {}, t("detail.decision")), h("div", { class: "banner info" }, decisionBlock(incident))]),
       incident.error ? banner("error", incident.error) : null,
       incident.kind === "CUSTOMER_REPORT" ? proposalPanel(incident, () => open(incident.id, true))
         : incident.state === "pending_approval" ? decideButtons(incident, { onDone: afterDecision, onError: showError }) : null,

@@ -43,7 +43,7 @@ function incidentCard(incident) {
   return h("section", { class: "widget-block", dataset: { incident: incident.id } },
     h("div", { class: "spread" }, h("h3", {}, kindText(incident.kind)),
       h("span", { class: `badge ${incident.state}` }, stateText(incident.state))),
-    decisionBlock(incident),
+    incident.kind === "CUSTOMER_REPORT" && !incident.decision ? null : decisionBlock(incident),
     incident.decision?.goodwill ? h("p", { class: "small" }, h("strong", {}, `${t("detail.in_saleor")}: `), incident.decision.goodwill) : null,
     incident.state === "pending_approval" ? decideButtons(incident, { compact: true, onDone: load,
       onError: (_, error) => clear(root, banner("error", error.message)) }) : null,
