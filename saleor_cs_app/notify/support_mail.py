@@ -54,29 +54,6 @@ def queue_situation(
 
 
 def _render(situation: str, language: str, variables: dict):
-    from saleor_cs_app.notify import render
+    from saleor_cs_app.notify.render import render_situation
 
-    if hasattr(render, "render_situation"):
-        return render.render_situation(situation, language, variables)
-    return _plain_situation(situation, language, variables)  # until the messages' situations land
-
-
-def _plain_situation(situation: str, language: str, variables: dict):
-    """One sentence per situation, from the support page's own strings, in the page's language."""
-    from markupsafe import escape
-
-    from saleor_cs_app.notify.render import RenderedMessage
-    from saleor_cs_app.support.i18n import Translator, page_language
-
-    t = Translator(page_language(language, None))
-    fix = t(f"fix_{variables.get('resolution') or 'shop_decides'}")
-    offer = variables.get("resolution_amount") or variables.get("resolution_percent") or fix
-    key = f"mail_{situation}"
-    if situation == "request_answered":
-        key = "mail_request_approved" if variables.get("approved") else "mail_request_declined"
-    sentence = t(key, number=variables["order_number"], url=variables.get("support_url") or "", fix=fix, offer=offer)
-    subject = f"{variables['shop_name']}: {t('title', number=variables['order_number'])}"
-    url = variables.get("support_url")
-    link = f'<p><a href="{escape(url)}">{escape(url)}</a></p>' if url else ""
-    html = f"<p>{escape(sentence)}</p>{link}"
-    return RenderedMessage(subject=subject, text=sentence + "\n", html=html, language=t.language)
+    return render_situation(situation, language, variables)
