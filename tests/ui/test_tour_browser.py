@@ -14,12 +14,12 @@ from tests.ui.test_pages_browser import app_frame, browser, expect, host, page  
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "en": {"tabs": ["Policy", "Messages", "Incidents", "Insights"], "incidents": "1 incident",
+    "en": {"tabs": ["Policy", "Messages", "Incidents", "Tracking", "Insights"], "incidents": "1 incident",
            "insights": "incidents this month", "widget": "Waiting for your approval", "popup": "What went wrong?"},
-    "fi": {"tabs": ["Käytäntö", "Viestit", "Tapaukset", "Tilastot"], "incidents": "1 tapaus",
+    "fi": {"tabs": ["Käytäntö", "Viestit", "Tapaukset", "Seuranta", "Tilastot"], "incidents": "1 tapaus",
            "insights": "tapausta tässä kuussa", "widget": "Odottaa hyväksyntääsi", "popup": "Mikä meni vikaan?"},
 }
-SHOWN = {"policy": ".savebar", "messages": ".preview-frame", "incidents": "tbody tr", "insights": ".stat"}
+SHOWN = {"policy": ".savebar", "messages": ".preview-frame", "incidents": "tbody tr", "tracking": "> *", "insights": ".stat"}
 BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(38, 40, 54)"}  # macaw-ui default1
 
 
@@ -35,7 +35,7 @@ def test_every_page_in_both_themes_and_languages(page, host, installed, runtime,
     assert frame.locator("html").evaluate("() => document.fonts.check('14px Inter')")
     assert frame.locator(".tabs [role=tab]").all_inner_texts() == words["tabs"]
 
-    for name, tab in zip(words["tabs"], ["policy", "messages", "incidents", "insights"]):
+    for name, tab in zip(words["tabs"], ["policy", "messages", "incidents", "tracking", "insights"]):
         frame.get_by_role("tab", name=name).click()
         expect(frame.locator(f"#panel-{tab} {SHOWN[tab]}").first).to_be_visible()
         snap(page, f"tour-{theme}-{language}-{tab}")
