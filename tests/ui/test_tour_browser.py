@@ -19,7 +19,7 @@ WORDS = {
     "fi": {"tabs": ["Käytäntö", "Viestit", "Tapaukset", "Seuranta", "Tilastot"], "incidents": "1 tapaus",
            "insights": "tapausta tässä kuussa", "widget": "Odottaa hyväksyntääsi", "popup": "Mikä meni vikaan?"},
 }
-SHOWN = {"policy": ".savebar", "messages": ".preview-frame", "incidents": "tbody tr", "tracking": "> *", "insights": ".stat"}
+SHOWN = {"policy": ".savebar", "messages": ".preview-frame", "incidents": "tbody tr", "tracking": ".card", "insights": ".stat"}
 BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(38, 40, 54)"}  # macaw-ui default1
 
 
