@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import json
 import threading
-import time
 import uuid
 from datetime import datetime, timezone
 
@@ -36,7 +35,9 @@ def _detect_slug(number: str) -> str:
 
 
 class AfterShipStandIn:
-    def __init__(self, api_key: str = "as-test-key", webhook_secret: str = "as-webhook-secret"):
+    def __init__(self, api_key: str = "as-test-key", webhook_secret: str = "as-webhook-secret", clock=None):
+        # AfterShip's "now" (the test clock) for created_at and the rate-limit reset.
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.api_key = api_key
         self.webhook_secret = webhook_secret
         self.trackings: dict[str, dict] = {}
@@ -77,7 +78,7 @@ class AfterShipStandIn:
             if failure is not None:
                 failure[0] -= 1
                 if failure[1] == 429:
-                    reset = int(time.time()) + failure[2]
+                    reset = int(self.clock().timestamp()) + failure[2]
                     headers = {"Retry-After": str(failure[2]), "as-rate-limit-reset": str(reset)}
                     return _answer(429, "You have exceeded the API call rate limit.", "TooManyRequests", headers=headers)
                 return _answer(failure[1], "Something went wrong on AfterShip's end.", "InternalError")
@@ -108,7 +109,7 @@ class AfterShipStandIn:
             "subtag_message": "Pending",
             "order_number": body.get("order_number"),
             "order_id": body.get("order_id"),
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created_at": self.clock().isoformat(timespec="seconds"),
             "checkpoints": [],
             "courier_tracking_link": f"https://track.example/{slug}/{number}",
             "latest_estimated_delivery": None,

@@ -17,8 +17,8 @@ TEST = "mutation { testTrackingConnection(service: \"aftership\") { ok error } }
 
 
 @pytest.fixture
-def aftership(runtime):
-    with AfterShipStandIn() as stand_in:
+def aftership(runtime, clock):
+    with AfterShipStandIn(clock=clock) as stand_in:
         runtime.settings = runtime.settings.with_changes(aftership_api_url=stand_in.url)
         yield stand_in
 

@@ -8,21 +8,23 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright import sync_api
 
 from saleor_cs_app.store import policies
 from tests.ui.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DashboardHost, snap
 from tests.ui.conftest import GIFT_CARD_POLICY, tenant_id_of, track_order, use_policy
 
 pytestmark = pytest.mark.browser
-
-sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 
 @pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        # A missing browser fails the run: skipped page tests would read as passing ones.
+        if os.environ.get("SKIP_BROWSER_TESTS") != "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or SKIP_BROWSER_TESTS=1)")
+        pytest.skip("SKIP_BROWSER_TESTS=1")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -294,7 +296,9 @@ def test_a_user_without_manage_orders_sees_the_refusal(page, host):
     page.goto(host.open_url("/dashboard/", weak="1"))
     frame = page.frame_locator("#app")
     expect(frame.get_by_text("needs the MANAGE_ORDERS permission").first).to_be_visible()
-    page.problems.clear()  # the refused API call is logged by the browser as a 401
+    refused = [p for p in page.problems if "401" in p and "/graphql" in p]
+    assert refused, "the refused API call shows in the browser as a 401"
+    page.problems[:] = [p for p in page.problems if p not in refused]  # any other problem still fails
 
 
 def test_the_merchant_sets_their_own_mail_server_and_the_password_is_not_shown(page, host, runtime, installed):
