@@ -15,7 +15,7 @@ from saleor_cs_app.settings import SettingsError, load_settings
 log = logging.getLogger("saleor_cs_app.cli")
 
 
-def _runtime():
+def _runtime(listening: tuple[str, int] | None = None):
     from saleor_cs_app import logs
     from saleor_cs_app.runtime import Runtime
 
@@ -23,6 +23,8 @@ def _runtime():
         settings = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
+    if listening is not None:
+        settings = settings.listening_on(*listening)
     logs.configure(settings.log_level)
     return Runtime.build(settings)
 
@@ -44,7 +46,7 @@ def serve(host: str, port: int, threads: int) -> None:
     from saleor_cs_app.jobs.queue import Jobs
     from saleor_cs_app.store.migrate import upgrade
 
-    runtime = _runtime()
+    runtime = _runtime(listening=(host, port))
     if runtime.db.is_sqlite:
         upgrade(runtime.db)
     jobs = Jobs(runtime)

@@ -40,7 +40,16 @@ def build_manifest(settings: Settings) -> dict:
                 "target": "POPUP",
                 "url": f"{base}/dashboard/report",
                 "permissions": ["MANAGE_ORDERS"],
-            }
+            },
+            {
+                # Saleor 3.22+ dashboards show it on the order page; older ones ignore the mount.
+                "label": "Customer care",
+                "mount": "ORDER_DETAILS_WIDGETS",
+                "target": "WIDGET",
+                "url": f"{base}/dashboard/order-widget",
+                "permissions": ["MANAGE_ORDERS"],
+                "options": {"widgetTarget": {"method": "GET"}},
+            },
         ],
         "webhooks": [
             {

@@ -40,6 +40,7 @@ class SmtpSettings:
 @dataclass(frozen=True)
 class Settings:
     app_url: str = "http://localhost:8000"
+    app_url_is_set: bool = True  # False: APP_URL was not given, so `serve` puts its own address here
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
     redis_url: str | None = field(default=None, repr=False)
     secret_key: str = field(default="", repr=False)
@@ -68,6 +69,13 @@ class Settings:
 
     def with_changes(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+    def listening_on(self, host: str, port: int) -> "Settings":
+        """Without APP_URL the app's own URLs (manifest, webhooks) are the address `serve` listens on."""
+        if self.app_url_is_set:
+            return self
+        shown = "localhost" if host in ("", "0.0.0.0", "::") else (f"[{host}]" if ":" in host else host)
+        return replace(self, app_url=f"http://{shown}:{port}")
 
 
 def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -103,6 +111,7 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True)
     return Settings(
         **tracking_urls,
         app_url=app_url,
+        app_url_is_set="APP_URL" in env,
         database_url=database_url,
         redis_url=redis_url,
         secret_key=secret_key,

@@ -74,6 +74,12 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
         for tenant_id in sweep.active_tenant_ids(runtime):
             reconcile_tenant(tenant_id)
 
+    @huey.periodic_task(crontab(minute="*/10"), name="review_problems")
+    def review_problems() -> None:
+        from saleor_cs_app.problems.review import review_all
+
+        review_all(runtime)
+
     return SimpleNamespace(
         process_delivery=process_delivery,
         handle_incident=handle_incident,
@@ -82,4 +88,5 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
         write_delivery_state=write_delivery_state,
         reconcile_tenant=reconcile_tenant,
         sweep_deadlines=sweep_deadlines,
+        review_problems=review_problems,
     )

@@ -281,6 +281,24 @@ class PolicyVersion(Base):
     created_by: Mapped[str] = mapped_column(String(320))
 
 
+class AppProblem(Base):
+    """Something the merchant must act on, one row per key while it lasts (problems/).
+
+    `in_saleor` says it was raised with appProblemCreate (Saleor 3.22+), so it shows in the dashboard's
+    app list; otherwise only the app's own page shows it. `cleared_at` is set when the cause is gone.
+    """
+
+    __tablename__ = "app_problems"
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    key: Mapped[str] = mapped_column(String(128))
+    message: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime]
+    cleared_at: Mapped[datetime | None]
+    in_saleor: Mapped[bool] = mapped_column(default=False)
+
+
 from saleor_cs_app.store.tracking_models import (  # noqa: E402,F401  (one metadata for every table)
     FulfillmentDelivery,
     TrackingApiUsage,

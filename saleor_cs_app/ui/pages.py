@@ -31,3 +31,7 @@ def dashboard():
 
 def report():
     return _page("report.html")
+
+
+def order_widget():
+    return _page("order_widget.html")

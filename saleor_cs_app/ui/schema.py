@@ -11,7 +11,9 @@ from saleor_cs_app.ui.resolvers import incidents as incident_resolvers
 from saleor_cs_app.ui.resolvers import insights as insight_resolvers
 from saleor_cs_app.ui.resolvers import mail_server as mail_server_resolvers
 from saleor_cs_app.ui.resolvers import messages as message_resolvers
+from saleor_cs_app.ui.resolvers import order_page as order_page_resolvers
 from saleor_cs_app.ui.resolvers import policy as policy_resolvers
+from saleor_cs_app.ui.resolvers import problems as problem_resolvers
 from saleor_cs_app.ui.resolvers import tracking as tracking_resolvers
 from saleor_cs_app.ui.resolvers import proposals as proposal_resolvers
 
@@ -23,6 +25,9 @@ class Query:
     incidents = strawberry.field(resolver=incident_resolvers.incidents, description="Newest first.")
     incident = strawberry.field(resolver=incident_resolvers.incident)
     tracked_order = strawberry.field(resolver=incident_resolvers.tracked_order, description="An order the app watches.")
+    catalogue_search = strawberry.field(
+        resolver=order_page_resolvers.catalogue_search, description="Variants in the order's channel by name or SKU."
+    )
     policy = strawberry.field(
         resolver=policy_resolvers.live_policy, description="The live policy document and its history."
     )
@@ -31,8 +36,12 @@ class Query:
     )
     validate_policy = strawberry.field(resolver=policy_resolvers.validate_policy)
     message_catalog = strawberry.field(resolver=message_resolvers.message_catalog)
+    builtin_message = strawberry.field(resolver=message_resolvers.builtin_message)
     insights = strawberry.field(
         resolver=insight_resolvers.month_insights, description="month: YYYY-MM, default this month."
+    )
+    app_problems = strawberry.field(
+        resolver=problem_resolvers.app_problems, description="What the merchant must act on, reviewed now."
     )
     mail_server = strawberry.field(resolver=mail_server_resolvers.mail_server, description="Never shows the password.")
     tracking = strawberry.field(resolver=tracking_resolvers.tracking_overview, description="Never shows the keys.")

@@ -15,6 +15,8 @@ from strawberry.scalars import JSON
 from saleor_cs_app.care.model import IncidentKind as _IncidentKind
 from saleor_cs_app.care.model import OfferType as _OfferType
 from saleor_cs_app.store import incidents as incident_store
+from saleor_cs_app.ui import explained
+from saleor_cs_app.ui.resolvers import order_page
 from saleor_cs_app.store.models import Incident as IncidentRow
 from saleor_cs_app.store.models import PolicyVersion
 from saleor_cs_app.ui.proposal_types import CustomerProposal, proposal_of
@@ -81,8 +83,19 @@ class Incident:
     currency: str | None
     error: str | None
     decision: Decision | None
+    offer: explained.OfferDetail | None = strawberry.field(description="The offer's parts, for a plain breakdown.")
     tenant_id: strawberry.Private[int]
     proposal: CustomerProposal | None = strawberry.field(resolver=proposal_of, description="A customer's report.")
+
+    @strawberry.field(description="The incident's products by name and price (expected, sent, reshipped, gifted).")
+    def items(self, info: strawberry.Info) -> list[explained.ItemLine]:
+        offered = [*self.offer.reship_skus, self.offer.sku] if self.offer else []
+        skus = [*self.expected_skus, *self.sent_skus, *offered]
+        return explained.items_of(info.context.runtime, self.tenant_id, self.order_id, skus)
+
+    @strawberry.field(description="What the customer was (or will be) told, oldest first.")
+    def messages(self, info: strawberry.Info) -> list[explained.CustomerMessage]:
+        return explained.messages_of(info.context.runtime, self.tenant_id, str(self.id))
 
     @strawberry.field(description="detected → decided → (approved) → goodwill created → emailed")
     def timeline(self, info: strawberry.Info) -> list[TimelineEvent]:
@@ -119,6 +132,7 @@ class Incident:
             currency=row.currency,
             error=row.error,
             decision=_decision(decision) if decision else None,
+            offer=explained.offer_detail(decision),
             tenant_id=row.tenant_id,
         )
 
@@ -161,6 +175,11 @@ class TrackedOrder:
     order_url: str
     lines: list[OrderLine]
     incidents: list[Incident]
+    tenant_id: strawberry.Private[int]
+
+    @strawberry.field(description="Each fulfilment's parcel and its tracking state.")
+    def parcels(self, info: strawberry.Info) -> list[order_page.Parcel]:
+        return order_page.parcels_of(info.context.runtime, self.tenant_id, self.order_id)
 
 
 @strawberry.type
@@ -265,6 +284,15 @@ class MessageCatalog:
     languages: list[str]
     offers: list[str]
     variables: list[TemplateVariable]
+    shop_name: str | None = strawberry.field(description="The shop's name in Saleor; previews use it.")
+    currencies: list[str] = strawberry.field(description="The currencies of the shop's channels.")
+    sample_order: str | None = strawberry.field(description="The number of the order previews borrow from.")
+
+
+@strawberry.type
+class BuiltinMessage:
+    subject: str
+    text: str
 
 
 # -- insights --------------------------------------------------------------------------------------

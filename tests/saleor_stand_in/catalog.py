@@ -191,6 +191,11 @@ def q_variants(ctx, _root, info, ids=None, filter=None, where=None, channel=None
         items = [v for v in items if v["id"] in ids]
     if filter and filter.get("sku"):
         items = [v for v in items if v["sku"] in filter["sku"]]
+    if filter and filter.get("search"):  # Saleor: variant name, SKU or product name, case-insensitive
+        words = filter["search"].lower()
+        items = [v for v in items if words in f"{v['sku']} {v['name']} {v['product']['name']}".lower()]
+    if channel:
+        items = [{**v, "_channel": channel} for v in items]
     return connection(items, info, key=lambda v: (v["id"],), **page)
 
 

@@ -30,7 +30,7 @@ HOST_PAGE = """<!doctype html>
 <style>body{margin:0;background:#f0f0f2} iframe{display:block;width:100%;height:100vh;border:0}</style></head>
 <body><iframe id="app" src="__SRC__" sandbox="allow-same-origin allow-forms allow-scripts allow-downloads allow-popups"></iframe>
 <script>
-const token = __TOKEN__, theme = __THEME__;
+const token = __TOKEN__, theme = __THEME__, locale = __LOCALE__;
 const frame = document.getElementById("app");
 const appOrigin = new URL(frame.src).origin;
 window.actions = [];
@@ -40,7 +40,7 @@ window.addEventListener("message", (event) => {
   if (event.data.type === "notifyReady") {
     frame.contentWindow.postMessage({type: "handshake", payload: {token, version: 1}}, appOrigin);
     frame.contentWindow.postMessage({type: "theme", payload: {theme}}, appOrigin);
-    frame.contentWindow.postMessage({type: "localeChanged", payload: {locale: "en"}}, appOrigin);
+    frame.contentWindow.postMessage({type: "localeChanged", payload: {locale}}, appOrigin);
   }
   frame.contentWindow.postMessage({type: "response", payload: {actionId: event.data.payload.actionId, ok: true}}, appOrigin);
 });
@@ -74,6 +74,7 @@ class DashboardHost:
             HOST_PAGE.replace("__SRC__", src.replace("&", "&amp;"))
             .replace("__TOKEN__", json.dumps(token))
             .replace("__THEME__", json.dumps(request.args.get("theme", "light")))
+            .replace("__LOCALE__", json.dumps(request.args.get("locale", "en")))
         )
         return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 

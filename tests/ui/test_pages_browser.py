@@ -172,6 +172,8 @@ def test_message_preview_follows_the_override_and_resets_to_built_in(page, host,
     frame.get_by_label("Language").select_option("fi")
     preview = frame.locator(".preview-subject")
     expect(preview).to_contain_text(re.compile(r"tilauksesi nro\s1042", re.IGNORECASE))  # no-break space
+    expect(frame.get_by_label("Subject")).to_have_value(re.compile(r"tilauksesi nro\s\{\{ order_number \}\}", re.IGNORECASE))
+    expect(frame.get_by_text("Previews show Saleor e-commerce.")).to_be_visible()
     frame.get_by_label("Subject").fill("Anteeksi, {{ customer_first_name }}!")
     frame.get_by_label("Text", exact=True).fill("Hei {{ customer_first_name }}, koodisi on {{ offer_code }}.")
     expect(preview).to_have_text("Anteeksi, Aino!")
@@ -188,7 +190,8 @@ def test_message_preview_follows_the_override_and_resets_to_built_in(page, host,
     frame.get_by_label("Subject").fill("{{ ''.__class__ }}")
     expect(frame.get_by_text("Your override cannot be used")).to_be_visible()
     frame.get_by_role("button", name="Reset to built-in").click()
-    expect(frame.get_by_text("Built-in message", exact=True)).to_be_visible()
+    expect(frame.get_by_text("Built-in message: edit it to make it yours", exact=True)).to_be_visible()
+    expect(frame.get_by_label("Subject")).to_have_value(re.compile(r"\{\{ order_number \}\}"))
     expect(preview).not_to_have_text("Anteeksi, Aino!")
     assert "templates" not in live_policy(runtime, installed)[1] or not live_policy(runtime, installed)[1]["templates"]
 
@@ -196,12 +199,13 @@ def test_message_preview_follows_the_override_and_resets_to_built_in(page, host,
 def test_approving_a_pending_incident_creates_the_gift_card(page, host, runtime, installed, pending_incident):
     frame = app_frame(page, host)
     frame.get_by_role("tab", name="Incidents").click()
-    frame.get_by_role("button", name="Order 1, Wrong item").click()
-    expect(frame.get_by_text("Waiting for your approval.")).to_be_visible()
-    expect(frame.locator(".banner.info")).to_contain_text("rule 'Wrong item' matched → gift card of USD 15.00")
+    frame.get_by_role("button", name="Order #1: Wrong item").click()
+    expect(frame.locator(".banner.info")).to_have_text(
+        "Your rule “Wrong item” gives the customer a $15.00 gift card, valid for 365 days. It waits for your approval."
+    )
     snap(page, "05-incident-pending")
 
-    frame.get_by_role("button", name="Approve gift card").click()
+    frame.get_by_role("button", name="Approve: Gift card $15.00").click()
     expect(frame.get_by_text("Approved by staff@example.com")).to_be_visible()
     assert installed.gift_cards == {}, "the worker creates it"
     runtime.jobs.drain()
@@ -224,7 +228,7 @@ def test_insights_and_the_dark_theme(page, host, runtime, installed, pending_inc
     expect(frame.locator("section.card", has_text="Wrong items by SKU")).to_contain_text("SKU-MUG")
     snap(page, "07-insights-dark")
     frame.get_by_role("tab", name="Incidents").click()
-    frame.get_by_role("button", name="Order 1, Wrong item").click()
+    frame.get_by_role("button", name="Order #1: Wrong item").click()
     expect(frame.get_by_text("Goodwill created")).to_be_visible()
     snap(page, "08-incidents-dark")
 
@@ -246,17 +250,36 @@ def test_the_order_page_popup_reports_a_wrong_item(page, host, runtime, installe
     expect(frame.get_by_text(f"Order #{order['number']}")).to_be_visible()
     frame.get_by_role("button", name="Report problem").click()
     expect(frame.get_by_text("Tick the item that should have been sent.")).to_be_visible()
-    frame.get_by_label("Saleor Mug Default (SKU-MUG) × 1").check()
-    frame.get_by_label("What was sent instead?").fill("SKU-HOODIE-L")
+    frame.get_by_label("Saleor Mug Default", exact=True).check()
+    frame.get_by_label("What was sent instead?").fill("hoodie")
+    frame.get_by_role("option").get_by_text("Saleor Hoodie L").click()
+    expect(frame.locator(".chip")).to_have_text("Saleor Hoodie L×")
     frame.get_by_label("Note (optional)").fill("Customer sent a photo")
     snap(page, "09-report-form")
     frame.get_by_role("button", name="Report problem").click()
-    expect(frame.get_by_text(f"Reported. The app is handling order #{order['number']}.")).to_be_visible()
+    expect(frame.get_by_text(f"Reported for order #{order['number']}.")).to_be_visible()
     runtime.jobs.drain()
-    expect(frame.get_by_text("Waiting for approval — rule 'Wrong item' matched")).to_be_visible()
+    expect(frame.locator(".banner.info")).to_have_text(
+        "Your rule “Wrong item” gives the customer a $15.00 gift card, valid for 365 days. It waits for your approval."
+    )
     snap(page, "10-report-done")
-    frame.get_by_role("button", name="Close").click()
+    frame.get_by_role("button", name="Approve", exact=True).click()
+    expect(frame.locator(".banner.info")).to_contain_text("gives the customer a $15.00 gift card")
+    expect(frame.get_by_role("button", name="Approve", exact=True)).to_be_hidden()
+    ((state, facts),) = installed_incidents(runtime)
+    assert state == "acting" and facts["sent_skus"] == ["SKU-HOODIE-L"]
+    frame.get_by_role("link", name="Open the incident").click()
+    page.wait_for_function("window.actions.some(a => a.type === 'redirect' && a.payload.to.includes('incident='))")
     page.wait_for_function("window.actions.some(a => a.type === 'popupClose')")
+
+
+def installed_incidents(runtime):
+    from sqlalchemy import select
+
+    from saleor_cs_app.store.models import Incident
+
+    with runtime.db.read() as session:
+        return [(i.state, i.facts) for i in session.scalars(select(Incident))]
 
 
 def test_outside_the_dashboard_the_page_says_where_to_open_it(browser, app_server):

@@ -76,6 +76,7 @@ def tracked_order(info: strawberry.Info, order_id: strawberry.ID) -> TrackedOrde
             order_url=dashboard_order_url(caller.saleor_api_url, row.order_id),
             lines=lines,
             incidents=[Incident.from_row(i, caller.saleor_api_url) for i in found],
+            tenant_id=caller.tenant_id,
         )
 
 

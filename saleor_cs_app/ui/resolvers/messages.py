@@ -2,24 +2,58 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import strawberry
 from strawberry.scalars import JSON
 
 from saleor_cs_app.care.model import MESSAGE_KINDS
 from saleor_cs_app.care.model import OfferType as Offer
-from saleor_cs_app.notify.context import SHIPPED_LANGUAGES
-from saleor_cs_app.notify.render import TEMPLATE_VARIABLES, preview
+from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, MessageContext, sample_context
+from saleor_cs_app.notify.outbox import sender
+from saleor_cs_app.notify.render import TEMPLATE_VARIABLES, render_message
+from saleor_cs_app.store import policies
+from saleor_cs_app.ui import shop_sample
 from saleor_cs_app.ui.errors import ApiError
-from saleor_cs_app.ui.types import IncidentKind, MessageCatalog, MessagePreview, OfferType, TemplateVariable
+from saleor_cs_app.ui.types import BuiltinMessage, IncidentKind, MessageCatalog, MessagePreview, OfferType
+from saleor_cs_app.ui.types import TemplateVariable
 
 
 def message_catalog(info: strawberry.Info) -> MessageCatalog:
+    runtime, tenant_id = info.context.runtime, info.context.caller.tenant_id
+    shop = shop_sample.shop_of(runtime, tenant_id)
+    order = shop_sample.recent_order(runtime, tenant_id)
     return MessageCatalog(
         kinds=[k.value for k in MESSAGE_KINDS],
         languages=list(SHIPPED_LANGUAGES),
         offers=[o.value for o in Offer],
         variables=[TemplateVariable(name=k, description=v) for k, v in TEMPLATE_VARIABLES.items()],
+        shop_name=shop.name,
+        currencies=list(shop.currencies),
+        sample_order=order.number if order else None,
     )
+
+
+def builtin_message(info: strawberry.Info, kind: IncidentKind, language: str, offer: OfferType) -> BuiltinMessage:
+    """The built-in subject and text with {{ variables }}, for the override editor to start from."""
+    template = shop_sample.builtin_as_template(_shop_context(info, kind, _language(language), offer, None, False))
+    return BuiltinMessage(subject=template["subject"], text=template["text"])
+
+
+def _language(language: str) -> str:
+    if language not in SHIPPED_LANGUAGES:
+        raise ApiError(f"No messages in {language!r}; choose one of {', '.join(SHIPPED_LANGUAGES)}")
+    return language
+
+
+def _shop_context(info, kind, language, offer, currency, shipped_now) -> MessageContext:
+    runtime, tenant_id = info.context.runtime, info.context.caller.tenant_id
+    sample = sample_context(kind, offer, language, shipped_now=shipped_now, today=runtime.clock().date())
+    with runtime.db.read() as session:
+        _from, reply_to = sender(policies.load(session, tenant_id), runtime.settings)
+    sample = replace(sample, reply_to=reply_to)
+    shop = shop_sample.shop_of(runtime, tenant_id)
+    return shop_sample.from_the_shop(sample, shop, shop_sample.recent_order(runtime, tenant_id), currency)
 
 
 def preview_message(
@@ -29,15 +63,17 @@ def preview_message(
     offer: OfferType,
     override: JSON | None = None,
     shipped_now: bool = False,
+    currency: str | None = None,
 ) -> MessagePreview:
-    """The message with sample values; with `override` ({subject, text, html}) the merchant's version."""
-    if language not in SHIPPED_LANGUAGES:
-        raise ApiError(f"No messages in {language!r}; choose one of {', '.join(SHIPPED_LANGUAGES)}")
+    """The message with the shop's own name, currency and latest order (sample values for the rest);
+    with `override` ({subject, text, html}) the merchant's version."""
+    _language(language)
     if override is not None and not isinstance(override, dict):
         raise ApiError("override must be an object with subject, text and html")
     parts = {k: v for k, v in (override or {}).items() if v not in (None, "")}
     try:
-        rendered = preview(kind, language, offer, parts or None, shipped_now=shipped_now)
+        ctx = _shop_context(info, kind, language, offer, (currency or "").strip().upper()[:3] or None, shipped_now)
+        rendered = render_message(ctx, parts or None)
     except ValueError as exc:
         raise ApiError(str(exc)) from None
     return MessagePreview(

@@ -1,16 +1,23 @@
-// The app page (appUrl): AppBridge first, then four tabs, each mounted the first time it is shown.
-import { start } from "./bridge.js";
+// The app page (appUrl): AppBridge first, then four tabs, each mounted the first time it is shown and
+// mounted again in the new language when the dashboard's locale changes. A new tab is one MOUNT entry.
+import { on, start } from "./bridge.js";
+import { t, useLocale } from "./i18n.js";
 import { mountIncidents } from "./incidents.js";
 import { mountInsights } from "./insights.js";
 import { mountMessages } from "./messages.js";
 import { mountPolicy } from "./policy.js";
+import { showProblems } from "./problems.js";
 import { mountTracking } from "./tracking.js";
 
-const MOUNT = { policy: mountPolicy, messages: mountMessages, incidents: mountIncidents, tracking: mountTracking, insights: mountInsights };
-const mounted = {};
+const MOUNT = {
+  policy: mountPolicy, messages: mountMessages, incidents: mountIncidents, tracking: mountTracking, insights: mountInsights,
+};
+let mounted = {};
+let current = null;
 const tabs = [...document.querySelectorAll('[role="tab"]')];
 
 function show(name, focus = false) {
+  current = name;
   for (const tab of tabs) {
     const on = tab.id === `tab-${name}`;
     tab.setAttribute("aria-selected", String(on));
@@ -21,6 +28,10 @@ function show(name, focus = false) {
   const panel = document.getElementById(`panel-${name}`);
   if (!mounted[name]) mounted[name] = MOUNT[name](panel);
   else mounted[name].refresh();
+}
+
+function nameTabs() {
+  for (const tab of tabs) tab.textContent = t(tab.id.replace("-", "."));
 }
 
 for (const [i, tab] of tabs.entries()) {
@@ -34,4 +45,19 @@ for (const [i, tab] of tabs.entries()) {
   });
 }
 
-if (start()) show(new URLSearchParams(location.search).get("tab") in MOUNT ? new URLSearchParams(location.search).get("tab") : "policy");
+let language = null;
+async function speak(locale) {
+  const next = await useLocale(locale);
+  if (next === language) return;
+  language = next;
+  nameTabs();
+  showProblems(document.getElementById("problems"));
+  mounted = {};  // every panel is built again in the new language
+  const asked = new URLSearchParams(location.search).get("tab");
+  show(current || (asked in MOUNT ? asked : "policy"));
+}
+
+if (start()) {
+  on("locale", (locale) => speak(locale));
+  speak();
+}

@@ -99,10 +99,10 @@ export function formatMoney(amount, currency) {
 
 export function formatMinutes(minutes) {
   if (minutes === null || minutes === undefined) return "—";
-  if (minutes < 1) return "< 1 min";
-  if (minutes < 90) return `${Math.round(minutes)} min`;
-  if (minutes < 60 * 48) return `${(minutes / 60).toFixed(1)} h`;
-  return `${(minutes / 1440).toFixed(1)} days`;
+  const [value, unit] = minutes < 90 ? [Math.max(1, Math.round(minutes)), "minute"]
+    : minutes < 60 * 48 ? [minutes / 60, "hour"] : [minutes / 1440, "day"];
+  const text = new Intl.NumberFormat(context.locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 }).format(value);
+  return minutes < 1 ? `< ${text}` : text;
 }
 
 export function busy(button, promise) {

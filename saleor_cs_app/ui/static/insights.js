@@ -1,24 +1,30 @@
 // The Insights tab: a month at a glance, drawn with plain HTML bars (readable by screen readers as lists).
 import { gql } from "./api.js";
-import { banner, clear, field, formatMinutes, formatMoney, h, KIND_LABELS, label, STATE_LABELS } from "./dom.js";
+import { banner, clear, field, formatMinutes, formatMoney, h, select } from "./dom.js";
+import { kindText, stateText } from "./explain.js";
+import { t } from "./i18n.js";
+import { monthOptions } from "./periods.js";
 
 const INSIGHTS = `query Insights($month: String) { insights(month: $month) {
   month incidents emailed medianMinutesToEmail budget { currency spent budget }
   byKind { label count } byState { label count } byCarrier { label count } byWarehouse { label count } bySku { label count } } }`;
 
 export function mountInsights(panel) {
-  const month = h("input", { type: "month" });
+  const month = select(monthOptions(), "");
   const notices = h("div");
   const body = h("div", { "aria-live": "polite" });
   month.addEventListener("change", () => load());
   clear(panel,
-    h("div", { class: "card spread" }, h("div", {}, h("h2", {}, "Insights"), h("p", { class: "muted" }, "What went wrong, why, and what it cost.")),
-      h("div", { style: "width:200px" }, field("Month", month))),
+    h("div", { class: "card spread" }, h("div", {}, h("h2", {}, t("insights.title")), h("p", { class: "muted" }, t("insights.lead"))),
+      h("div", { style: "width:200px" }, field(t("insights.month"), month))),
     notices, body);
 
   async function load() {
     try {
       const { insights } = await gql(INSIGHTS, { month: month.value || null });
+      if (![...month.options].some((o) => o.value === insights.month)) {  // the app's clock, not the browser's
+        clear(month, monthOptions(12, insights.month).map(([v, text]) => h("option", { value: v }, text)));
+      }
       month.value = insights.month;
       render(insights);
       notices.replaceChildren();
@@ -31,16 +37,16 @@ export function mountInsights(panel) {
     const stat = (value, text) => h("div", { class: "stat" }, h("div", { class: "value" }, value), h("div", { class: "label" }, text));
     clear(body,
       h("div", { class: "stats" },
-        stat(String(i.incidents), "incidents this month"),
-        stat(String(i.emailed), "customers e-mailed"),
-        stat(formatMinutes(i.medianMinutesToEmail), "median time from detection to e-mail")),
+        stat(String(i.incidents), t("insights.incidents")),
+        stat(String(i.emailed), t("insights.emailed")),
+        stat(formatMinutes(i.medianMinutesToEmail), t("insights.median"))),
       h("div", { class: "charts" },
-        chart("Goodwill against the monthly budget", budget(i.budget)),
-        chart("By problem", bars(i.byKind, (l) => label(KIND_LABELS, l))),
-        chart("By carrier (shipping method)", bars(i.byCarrier)),
-        chart("By warehouse", bars(i.byWarehouse)),
-        chart("Wrong items by SKU", bars(i.bySku)),
-        chart("By state", bars(i.byState, (l) => label(STATE_LABELS, l)))));
+        chart(t("insights.budget"), budget(i.budget)),
+        chart(t("insights.by_problem"), bars(i.byKind, kindText)),
+        chart(t("insights.by_carrier"), bars(i.byCarrier)),
+        chart(t("insights.by_warehouse"), bars(i.byWarehouse)),
+        chart(t("insights.by_sku"), bars(i.bySku)),
+        chart(t("insights.by_state"), bars(i.byState, stateText))));
   }
 
   load();
@@ -52,7 +58,7 @@ function chart(title, content) {
 }
 
 function bars(items, name = (l) => l) {
-  if (!items.length) return h("p", { class: "empty" }, "Nothing this month.");
+  if (!items.length) return h("p", { class: "empty" }, t("insights.nothing"));
   const top = Math.max(...items.map((c) => c.count));
   return h("ul", { class: "bars" }, items.map((c) => h("li", {},
     h("span", { class: "label", title: name(c.label) }, name(c.label)),
@@ -61,13 +67,13 @@ function bars(items, name = (l) => l) {
 }
 
 function budget(rows) {
-  if (!rows.length) return h("p", { class: "empty" }, "No goodwill and no budget set.");
+  if (!rows.length) return h("p", { class: "empty" }, t("insights.no_budget"));
   return h("div", {}, rows.map((b) => {
     const share = b.budget && Number(b.budget) > 0 ? Math.min(100, (100 * Number(b.spent)) / Number(b.budget)) : 0;
-    const text = b.budget ? `${formatMoney(b.spent, b.currency)} of ${formatMoney(b.budget, b.currency)}` : `${formatMoney(b.spent, b.currency)} (no cap)`;
+    const text = b.budget ? t("insights.of", { spent: formatMoney(b.spent, b.currency), budget: formatMoney(b.budget, b.currency) }) : t("insights.no_cap", { spent: formatMoney(b.spent, b.currency) });
     return h("div", { class: "budget-row" },
       h("div", { class: "spread" }, h("strong", {}, b.currency), h("span", {}, text)),
-      b.budget ? h("div", { class: "budget-track", role: "meter", "aria-valuemin": "0", "aria-valuemax": b.budget, "aria-valuenow": b.spent, "aria-label": `${b.currency} budget used` },
+      b.budget ? h("div", { class: "budget-track", role: "meter", "aria-valuemin": "0", "aria-valuemax": b.budget, "aria-valuenow": b.spent, "aria-label": t("insights.used", { currency: b.currency }) },
         h("div", { class: `budget-fill ${share >= 100 ? "over" : ""}`, style: `width:${share}%` })) : null);
   }));
 }

@@ -33,5 +33,5 @@ export function mailServerCard() {
 
   gql(QUERY).then((data) => show(data.mailServer)).catch((e) => { status.textContent = e.message; });
   return h("section", { class: "card", "aria-label": "Sending" },
-    h("h2", {}, "Sending"), status, urlField, h("div", { class: "row" }, save, reset));
+    h("h2", {}, "Sending"), status, urlField, h("div", { class: "decide" }, reset, save));
 }

@@ -1,14 +1,20 @@
 // The Messages tab: pick kind × language × offer, edit the override, see it rendered with sample values.
 import { gql } from "./api.js";
 import { notify } from "./bridge.js";
-import { banner, busy, clear, field, h, KIND_LABELS, label, OFFER_LABELS, select, toast } from "./dom.js";
+import { context } from "./bridge.js";
+import { banner, busy, clear, field, h, select, toast } from "./dom.js";
+import { kindText, offerName } from "./explain.js";
+import { t } from "./i18n.js";
 import { mailServerCard } from "./mail_server.js";
 
-const LANGUAGES = { en: "English", fi: "Finnish", pl: "Polish", lt: "Lithuanian", de: "German", sv: "Swedish" };
-const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } } policy { document version } }`;
+const languageName = (code) => { try { return new Intl.DisplayNames([context.locale], { type: "language" }).of(code); } catch { return code; } };
+const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } shopName currencies sampleOrder }
+  policy { document version } }`;
+const BUILTIN = `query Builtin($kind: IncidentKind!, $language: String!, $offer: OfferType!) {
+  builtinMessage(kind: $kind, language: $language, offer: $offer) { subject text } }`;
 const POLICY = `query Policy { policy { document version createdAt createdBy history { version createdAt createdBy } } }`;
-const PREVIEW = `mutation Preview($kind: IncidentKind!, $language: String!, $offer: OfferType!, $override: JSON) {
-  previewMessage(kind: $kind, language: $language, offer: $offer, override: $override) { subject text html language overrideError } }`;
+const PREVIEW = `mutation Preview($kind: IncidentKind!, $language: String!, $offer: OfferType!, $override: JSON, $currency: String) {
+  previewMessage(kind: $kind, language: $language, offer: $offer, override: $override, currency: $currency) { subject text html language overrideError } }`;
 const SAVE = `mutation Save($policy: JSON!) { updatePolicy(policy: $policy) { ok errors { path message }
   policy { document version createdAt createdBy history { version createdAt createdBy } } } }`;
 
@@ -17,17 +23,20 @@ export function mountMessages(panel) {
   let lastFocused = null;
   let sequence = 0;
   let timer = null;
+  let builtin = { subject: "", text: "" };
 
   const kind = select([], "");
   const language = select([], "");
   const offer = select([], "");
+  const currency = select([], "");
+  const source = h("p", { class: "muted small" });
   const status = h("span", { class: "badge" });
   const notices = h("div");
-  const subject = h("input", { type: "text", autocomplete: "off", placeholder: "Leave all three empty to use the built-in message" });
+  const subject = h("input", { type: "text", autocomplete: "off" });
   const text = h("textarea", { rows: 10, spellcheck: "true" });
   const html = h("textarea", { rows: 6, class: "code", style: "min-height:120px", spellcheck: "false" });
-  const fields = { subject: field("Subject", subject), text: field("Text", text, { hint: "Plain-text e-mail. Jinja variables like {{ order_number }}." }),
-    html: field("HTML (optional)", html, { hint: "Without it the HTML e-mail is laid out from the text." }) };
+  const fields = { subject: field(t("msg.subject"), subject), text: field(t("msg.text"), text, { hint: t("msg.text_hint") }),
+    html: field(t("msg.html"), html, { hint: t("msg.html_hint") }) };
   for (const el of [subject, text, html]) {
     el.addEventListener("focus", () => { lastFocused = el; });
     el.addEventListener("input", schedulePreview);
@@ -41,39 +50,50 @@ export function mountMessages(panel) {
     frame.hidden = name !== "HTML"; plain.hidden = name === "HTML";
   } }, name));
   const variables = h("dl", { class: "variables" });
-  const saveButton = h("button", { type: "button", class: "primary", onclick: () => busy(saveButton, save(false)) }, "Save override");
-  const resetButton = h("button", { type: "button", onclick: () => busy(resetButton, save(true)) }, "Reset to built-in");
+  const saveButton = h("button", { type: "button", class: "primary", onclick: () => busy(saveButton, save(false)) }, t("msg.save"));
+  const resetButton = h("button", { type: "button", onclick: () => busy(resetButton, save(true)) }, t("msg.reset"));
 
   clear(panel,
     h("div", { class: "card" },
-      h("div", { class: "card-head" }, h("h2", {}, "Customer messages"), status),
-      h("p", { class: "muted" }, "Each problem has a built-in message in every language. Override one in your own words; the preview uses sample values. The offer only changes the preview: an override is per problem and language."),
-      h("div", { class: "grid" }, field("Problem", kind), field("Language", language), field("Offer (preview)", offer))),
+      h("div", { class: "card-head" }, h("h2", {}, t("msg.title")), status),
+      h("p", { class: "muted" }, t("msg.lead")),
+      h("div", { class: "grid" }, field(t("msg.problem"), kind), field(t("msg.language"), language), field(t("msg.offer"), offer),
+        field(t("msg.currency"), currency)), source),
     notices,
     h("div", { class: "split" },
-      h("section", { class: "card", "aria-label": "Override" },
-        h("h2", {}, "Your override"), fields.subject, fields.text, fields.html,
-        h("div", { class: "row", style: "margin-top:12px" }, saveButton, resetButton),
-        h("details", { style: "margin-top:12px" }, h("summary", {}, "Variables you can use"), variables)),
-      h("section", { class: "card", "aria-label": "Preview" },
-        h("div", { class: "card-head" }, h("h2", {}, "Preview"), h("div", { class: "row", role: "group", "aria-label": "Show" }, views)),
+      h("section", { class: "card", "aria-label": t("msg.override") },
+        h("h2", {}, t("msg.override")), fields.subject, fields.text, fields.html,
+        h("div", { class: "decide", style: "margin-top:12px" }, resetButton, saveButton),
+        h("details", { style: "margin-top:12px" }, h("summary", {}, t("msg.variables")), variables)),
+      h("section", { class: "card", "aria-label": t("msg.preview") },
+        h("div", { class: "card-head" }, h("h2", {}, t("msg.preview")), h("div", { class: "row", role: "group", "aria-label": t("msg.show") }, views)),
         overrideError, previewSubject, frame, plain)),
     mailServerCard());
 
-  for (const el of [kind, language]) el.addEventListener("change", () => { loadOverride(); schedulePreview(0); });
-  offer.addEventListener("change", () => schedulePreview(0));
+  for (const el of [kind, language]) el.addEventListener("change", () => loadOverride().then(() => schedulePreview(0)));
+  for (const el of [offer, currency]) el.addEventListener("change", () => schedulePreview(0));
+  offer.addEventListener("change", () => { if (!Object.keys(templates?.[kind.value]?.[language.value] || {}).length) loadOverride(); });
 
-  function loadOverride() {
+  // The editor starts from the built-in text (with its {{ variables }}); unchanged, it stays the built-in.
+  async function loadOverride() {
     const own = templates?.[kind.value]?.[language.value] || {};
-    subject.value = own.subject || "";
-    text.value = own.text || "";
+    const asked = `${kind.value}/${language.value}/${offer.value}`;
+    if (!Object.keys(own).length) {
+      try {
+        ({ builtinMessage: builtin } = await gql(BUILTIN, { kind: kind.value.toUpperCase(), language: language.value, offer: offer.value.toUpperCase() }));
+      } catch (error) { clear(notices, banner("error", error.message)); }
+      if (asked !== `${kind.value}/${language.value}/${offer.value}`) return;
+    }
+    subject.value = own.subject || (Object.keys(own).length ? "" : builtin.subject);
+    text.value = own.text || (Object.keys(own).length ? "" : builtin.text);
     html.value = own.html || "";
-    status.textContent = Object.keys(own).length ? "Your override is live" : "Built-in message";
+    status.textContent = Object.keys(own).length ? t("msg.live") : t("msg.builtin");
   }
 
   function parts() {
     const out = {};
     for (const [key, el] of Object.entries({ subject, text, html })) if (el.value.trim()) out[key] = el.value;
+    if (out.subject === builtin.subject && out.text === builtin.text && !out.html) return {};  // untouched built-in
     return out;
   }
 
@@ -88,14 +108,14 @@ export function mountMessages(panel) {
     try {
       const { previewMessage: message } = await gql(PREVIEW, {
         kind: kind.value.toUpperCase(), language: language.value, offer: offer.value.toUpperCase(),
-        override: Object.keys(own).length ? own : null,
+        override: Object.keys(own).length ? own : null, currency: currency.value || null,
       });
       if (mine !== sequence) return;  // a newer edit is on its way
       previewSubject.textContent = message.subject;
       frame.srcdoc = message.html;
       plain.textContent = message.text;
       overrideError.hidden = !message.overrideError;
-      overrideError.textContent = message.overrideError ? `Your override cannot be used, so the built-in message would go out: ${message.overrideError}` : "";
+      overrideError.textContent = message.overrideError ? t("msg.cannot_use", { error: message.overrideError }) : "";
     } catch (error) {
       clear(notices, banner("error", error.message));
     }
@@ -115,16 +135,16 @@ export function mountMessages(panel) {
       }
       const { updatePolicy: result } = await gql(SAVE, { policy: doc });
       if (!result.ok) {
-        clear(notices, banner("error", h("strong", {}, "Not saved"), h("ul", {}, result.errors.map((e) => h("li", {}, `${e.path}: ${e.message}`)))));
+        clear(notices, banner("error", h("strong", {}, t("msg.not_saved")), h("ul", {}, result.errors.map((e) => h("li", {}, `${e.path}: ${e.message}`)))));
         return;
       }
       templates = result.policy.document.templates || {};
       notices.replaceChildren();
       loadOverride();
       schedulePreview(0);
-      const what = `${label(KIND_LABELS, kind.value)} (${LANGUAGES[language.value] || language.value})`;
-      toast(reset ? `Built-in message restored for ${what}` : `Override saved for ${what}`);
-      notify("success", reset ? "Built-in message restored" : "Message saved", what);
+      const what = `${kindText(kind.value)} (${languageName(language.value)})`;
+      toast(t(reset ? "msg.restored" : "msg.saved", { what }));
+      notify("success", t(reset ? "msg.restored_title" : "msg.saved_title"), what);
       document.dispatchEvent(new CustomEvent("policy-saved", { detail: { policy: result.policy, source: "messages" } }));
     } catch (error) {
       clear(notices, banner("error", error.message));
@@ -139,16 +159,18 @@ export function mountMessages(panel) {
 
   gql(CATALOG).then(({ messageCatalog: catalog, policy }) => {
     templates = policy.document.templates || {};
-    clear(kind, catalog.kinds.map((k) => h("option", { value: k }, label(KIND_LABELS, k))));
-    clear(language, catalog.languages.map((l) => h("option", { value: l }, LANGUAGES[l] || l)));
-    clear(offer, catalog.offers.map((o) => h("option", { value: o }, label(OFFER_LABELS, o))));
+    clear(kind, catalog.kinds.map((k) => h("option", { value: k }, kindText(k))));
+    clear(language, catalog.languages.map((l) => h("option", { value: l }, languageName(l))));
+    clear(offer, catalog.offers.map((o) => h("option", { value: o }, offerName(o))));
     offer.value = "gift_card";
+    clear(currency, catalog.currencies.map((c) => h("option", { value: c }, c)));
+    source.textContent = [catalog.shopName ? t("msg.source_shop", { shop: catalog.shopName }) : t("msg.source_sample"),
+      catalog.sampleOrder ? t("msg.source_order", { number: catalog.sampleOrder }) : null].filter(Boolean).join(" ") + ".";
     clear(variables, catalog.variables.map((v) => [
-      h("dt", {}, h("button", { type: "button", class: "link-button", title: "Insert at the cursor",
+      h("dt", {}, h("button", { type: "button", class: "link-button", title: t("msg.insert"),
         onclick: () => insert(`{{ ${v.name} }}`) }, `{{ ${v.name} }}`)),
       h("dd", {}, v.description)]));
-    loadOverride();
-    preview();
+    loadOverride().then(preview);
   }, (error) => clear(notices, banner("error", error.message)));
 
   function insert(snippet) {

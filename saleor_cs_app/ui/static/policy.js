@@ -44,9 +44,9 @@ export function mountPolicy(panel) {
   clear(panel,
     h("div", { class: "card" }, h("div", { class: "card-head" }, h("h2", {}, "Compensation policy"), version), history),
     notices, formHost, jsonEditor, simulation,
-    h("div", { class: "sticky-actions spread" },
-      h("div", { class: "row" }, saveButton, discardButton, dirtyNote),
-      h("div", { class: "row" }, simulateButtons)));
+    h("div", { class: "savebar" },
+      h("div", { class: "row" }, simulateButtons),
+      h("div", { class: "savebar-end" }, dirtyNote, discardButton, saveButton)));
 
   document.addEventListener("policy-saved", (event) => {
     if (event.detail.source === "policy") return;

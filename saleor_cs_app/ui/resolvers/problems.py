@@ -1,0 +1,22 @@
+"""Problems the merchant must act on, as the app's page shows them (reviewed when the page asks)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from saleor_cs_app.problems.review import review
+
+
+@strawberry.type
+class AppProblem:
+    key: str
+    message: str
+    raised_at: datetime
+    in_saleor: bool = strawberry.field(description="Also in the dashboard's app list (Saleor 3.22+).")
+
+
+def app_problems(info: strawberry.Info) -> list[AppProblem]:
+    raised = review(info.context.runtime, info.context.caller.tenant_id)
+    return [AppProblem(key=p.key, message=p.message, raised_at=p.raised_at, in_saleor=p.in_saleor) for p in raised]

@@ -1,0 +1,127 @@
+// An incident in the merchant's words: what happened, what the policy decided and why, every amount broken
+// down by product ("Blue shirt M: $25.00 + 50 % off the Green shirt they keep: $20.00"). Shared by the
+// Incidents tab, the order widget and the report popup.
+import { context } from "./bridge.js";
+import { formatDate, formatMoney, h } from "./dom.js";
+import { t, tn } from "./i18n.js";
+
+export const kindText = (kind) => t(`kind.${String(kind || "").toLowerCase()}`);
+export const stateText = (state) => t(`state.${state}`);
+export const offerName = (type) => t(`offer.${type || "apology_only"}`);
+
+function percent(value) {
+  try { return new Intl.NumberFormat(context.locale, { style: "percent", maximumFractionDigits: 2 }).format(Number(value) / 100); }
+  catch { return `${value} %`; }
+}
+
+function names(incident) {
+  const byKey = Object.fromEntries((incident.items || []).map((i) => [i.sku, i]));
+  return { name: (sku) => byKey[sku]?.name || sku, price: (sku) => byKey[sku]?.unitPrice };
+}
+
+function counted(skus) {
+  const counts = new Map();
+  for (const sku of skus) counts.set(sku, (counts.get(sku) || 0) + 1);
+  return [...counts];
+}
+
+/** A short phrase for lists and buttons: "Gift card $15.00", "Reship Blue shirt M ($45.00)". */
+export function offerShort(incident) {
+  const o = incident.offer;
+  const type = o?.type || incident.offerType;
+  if (!type) return "—";
+  const value = o?.value ?? incident.offerValue;
+  const currency = o?.currency || incident.currency;
+  if (type === "apology_only" || !value || Number(value) === 0) return offerName(type);
+  return `${offerName(type)} ${formatMoney(value, currency)}`;
+}
+
+/** What the customer gets, as a sentence and the lines that add up to its value. */
+export function offerBreakdown(incident) {
+  const o = incident.offer;
+  if (!o) return { text: t("decision.pending"), lines: [] };
+  const money = (v) => formatMoney(v, o.currency);
+  const { name, price } = names(incident);
+  switch (o.type) {
+    case "gift_card":
+      return { text: o.expiresInDays ? t("give.gift_card_days", { amount: money(o.giftCardAmount ?? o.value), days: o.expiresInDays })
+        : t("give.gift_card", { amount: money(o.giftCardAmount ?? o.value) }), lines: [] };
+    case "free_shipping_voucher":
+      return { text: t("give.free_shipping", { amount: money(o.value) }), lines: [] };
+    case "gift_product":
+      return { text: t("give.gift_product", { quantity: o.quantity || 1, name: name(o.sku), amount: money(o.value) }), lines: [] };
+    case "partial_refund":
+      return { text: t("give.refund", { amount: money(o.refundAmount ?? o.value) }), lines: [] };
+    case "reship": {
+      const lines = counted(o.reshipSkus).map(([sku, n]) => [
+        n > 1 ? `${n} × ${name(sku)}` : name(sku), price(sku) == null ? "—" : money(Number(price(sku)) * n)]);
+      const kept = counted(incident.sentSkus.filter((s) => !incident.expectedSkus.includes(s))).map(([sku]) => name(sku));
+      if (o.keepItemDiscountPercent && Number(o.keptItemsDiscount) > 0) {
+        lines.push([t("give.kept_discount", { percent: percent(o.keepItemDiscountPercent), items: kept.join(", ") || t("give.wrong_item") }),
+          money(o.keptItemsDiscount)]);
+      }
+      const sent = counted(o.reshipSkus).map(([sku]) => name(sku)).join(", ");
+      return { text: t("give.reship", { items: sent, amount: money(o.value) }), lines, total: lines.length > 1 ? money(o.value) : null };
+    }
+    default:
+      return { text: t("give.apology_only"), lines: [] };
+  }
+}
+
+/** Why the policy decided what it did, in one or two sentences. */
+export function decisionSentence(incident) {
+  const d = incident.decision;
+  if (!d) return t("decision.pending");
+  const declined = (incident.timeline || []).find((e) => e.type === "declined");
+  if (declined) return t("decision.declined");
+  const rule = d.rule;
+  const blocked = {
+    per_customer_limit: "decision.blocked.per_customer",
+    monthly_budget: "decision.blocked.budget",
+    no_currency_budget: "decision.blocked.no_currency",
+  }[d.blockedBy];
+  if (blocked) return t(blocked, { rule, currency: d.currency || incident.currency || "" });
+  if (!rule) return t("decision.no_rule");
+  const gives = offerBreakdown(incident).text;
+  const base = t("decision.rule_gives", { rule, gives });
+  return d.needsApproval && incident.state === "pending_approval" ? `${base} ${t("decision.waits")}` : base;
+}
+
+/** The decision as a block: the sentence, then each amount on its own line with the total. */
+export function decisionBlock(incident) {
+  const { lines, total } = offerBreakdown(incident);
+  return h("div", { class: "decision" },
+    h("p", {}, decisionSentence(incident)),
+    lines.length ? h("ul", { class: "amounts" },
+      lines.map(([what, amount]) => h("li", {}, h("span", {}, what), h("span", {}, amount))),
+      total ? h("li", { class: "total" }, h("span", {}, t("give.total")), h("span", {}, total)) : null) : null);
+}
+
+/** What happened to the incident, one plain line per timeline entry. */
+export function timelineText(incident, event) {
+  const { name } = names(incident);
+  switch (event.type) {
+    case "detected":
+      if (incident.kind === "WRONG_ITEM" && incident.expectedSkus.length) {
+        return t("event.detected.wrong_item", {
+          expected: incident.expectedSkus.map(name).join(", "),
+          sent: incident.sentSkus.map(name).join(", ") || t("event.unknown_item"),
+        });
+      }
+      return t(`event.detected.${incident.source}`, { kind: kindText(incident.kind) });
+    case "decided": return decisionSentence({ ...incident, state: "decided" });
+    case "pending_approval": return t("event.pending_approval");
+    case "declined": return `${event.message.replace(/\s*→ apology only$/, "")}. ${t("event.declined")}`;
+    case "emailed_initial": case "emailed_shipped": {
+      const purpose = event.type.replace("emailed_", "");
+      const dry = (incident.messages || []).some((m) => m.purpose === purpose && m.state === "dry_run");
+      return t(dry ? "event.emailed_dry_run" : "event.emailed", { email: incident.customerEmail || "" });
+    }
+    default: return event.message;
+  }
+}
+
+export const eventTitle = (type) => (t(`title.${type}`) === `title.${type}` ? String(type).replaceAll("_", " ") : t(`title.${type}`));
+
+export function when(iso) { return formatDate(iso); }
+export const countText = (key, n) => tn(key, n);

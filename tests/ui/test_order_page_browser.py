@@ -1,0 +1,84 @@
+"""The order page in real Chromium: the widget (ORDER_DETAILS_WIDGETS) in light and dark, English and Finnish."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.browser import snap
+from tests.ui.conftest import GIFT_CARD_POLICY, report_wrong_item, track_order, use_policy
+from tests.ui.test_pages_browser import app_frame, browser, expect, host, page  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_widget_shows_a_pending_incident_and_approves_it_in_one_click(page, host, runtime, installed, api):
+    use_policy(runtime, installed, GIFT_CARD_POLICY)
+    order = track_order(installed, runtime)
+    report_wrong_item(api, runtime, order)
+    page.set_viewport_size({"width": 440, "height": 700})  # the order page's side column
+    frame = app_frame(page, host, path="/dashboard/order-widget", orderId=order["id"])
+    card = frame.locator(".widget-block").first
+    expect(card).to_contain_text("Wrong item")
+    expect(card.locator(".badge")).to_have_text("Waiting for your approval")
+    expect(card.locator(".decision")).to_have_text(
+        "Your rule “Wrong item” gives the customer a $15.00 gift card, valid for 365 days. It waits for your approval."
+    )
+    expect(card).to_contain_text("Held until the offer is approved or declined")
+    page.wait_for_function("window.actions.some(a => a.type === 'widgetResize' && a.payload.height > 100)")
+    snap(page, "13-widget-pending")
+
+    card.get_by_role("button", name="Approve", exact=True).click()
+    expect(card.get_by_role("button", name="Approve", exact=True)).to_be_hidden()
+    runtime.jobs.drain()
+    expect(card.locator(".badge")).to_have_text("Customer told", timeout=15_000)
+    expect(card).to_contain_text("We sent you the wrong item (order #1)")
+    expect(card).to_contain_text("In Saleor: gift card 15.00 USD")
+    assert len(installed.gift_cards) == 1
+    snap(page, "14-widget-approved")
+
+
+def test_the_widget_in_dark_and_finnish_says_when_an_order_has_no_problems(page, host, runtime, installed):
+    order = track_order(installed, runtime, fulfilled=True)
+    page.set_viewport_size({"width": 440, "height": 700})
+    frame = app_frame(page, host, path="/dashboard/order-widget", orderId=order["id"], theme="dark", locale="fi-FI")
+    expect(frame.locator("html")).to_have_attribute("lang", "fi")
+    expect(frame.get_by_text("Tilauksessa ei ole toimitusongelmia.")).to_be_visible()
+    snap(page, "15-widget-dark-fi")
+
+
+def test_a_pending_incident_is_declined_in_one_click_from_the_incident_list(page, host, runtime, installed, pending_incident):
+    frame = app_frame(page, host)
+    frame.get_by_role("tab", name="Incidents").click()
+    row = frame.locator("tbody tr", has_text="#1")
+    row.get_by_role("button", name="Decline", exact=True).click()
+    expect(row.locator(".badge")).not_to_have_text("Waiting for your approval")
+    expect(row.get_by_role("button", name="Decline", exact=True)).to_have_count(0)
+    expect(frame.locator(".timeline")).to_contain_text("The customer gets an apology only.")
+    runtime.jobs.drain()
+    assert installed.gift_cards == {}, "declined: nothing is given"
+
+
+def test_a_reship_is_explained_item_by_item_with_the_discount_on_the_one_kept(page, host, runtime, installed, api):
+    from tests.ui.test_api_explained import RESHIP_HALF_OFF
+
+    installed.add_variant("SKU-BLUE-M", 25, product_name="Blue shirt", name="M")
+    installed.add_variant("SKU-GREEN-M", 40, product_name="Green shirt", name="M")
+    use_policy(runtime, installed, RESHIP_HALF_OFF)
+    order = track_order(installed, runtime, lines=[{"sku": "SKU-BLUE-M", "quantity": 1, "price": 25}])
+    api(
+        """mutation($o: ID!) { reportIncident(orderId: $o, kind: WRONG_ITEM, expectedSkus: ["SKU-BLUE-M"],
+        sentSkus: ["SKU-GREEN-M"]) { created } }""",
+        {"o": order["id"]},
+    )
+    runtime.jobs.drain()
+    page.set_viewport_size({"width": 440, "height": 700})
+    frame = app_frame(page, host, path="/dashboard/order-widget", orderId=order["id"])
+    decision = frame.locator(".decision")
+    expect(decision.locator("p")).to_have_text(
+        "Your rule “Wrong item” gives the customer a free replacement, Blue shirt M, worth $45.00 in all. "
+        "It waits for your approval."
+    )
+    expect(decision.locator(".amounts li")).to_have_text(
+        ["Blue shirt M$25.00", "50% off the Green shirt M they keep$20.00", "Total goodwill$45.00"]
+    )
+    snap(page, "16-widget-reship-breakdown")
