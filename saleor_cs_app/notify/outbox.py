@@ -144,7 +144,7 @@ def message_context(
     *,
     goodwill,
     shipped_now: bool = False,
-    now: datetime,
+    now: datetime | None = None,  # None: no support link (a preview, not a message being sent)
 ) -> MessageContext:
     facts, order = incident.facts or {}, tracked.facts
     decision_offer = (incident.decision or {}).get("offer", {})
@@ -184,7 +184,7 @@ def message_context(
         tracking_url=tracking if tracking and tracking.startswith(("https://", "http://")) else None,
         carrier=facts.get("carrier"),
         reply_to=reply_to,
-        next_step_url=_support_url(settings, incident, tracked, now),
+        next_step_url=_support_url(settings, incident, tracked, now) if now is not None else None,
         shipped_now=shipped_now,
     )
 
