@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from saleor_cs_app.jobs.queue import Jobs
     from saleor_cs_app.runtime import Runtime
     from saleor_cs_app.settings import load_settings
+    from saleor_cs_app.tracking import routes as tracking_routes
     from saleor_cs_app.support import routes as support_routes
     from saleor_cs_app.webhooks import routes as webhook_routes
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(install.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhook_routes.blueprint)
+    app.register_blueprint(tracking_routes.blueprint)
     app.register_blueprint(support_routes.blueprint)
     try:
         from saleor_cs_app.ui import blueprint as ui_blueprint

@@ -49,6 +49,7 @@ def serve(host: str, port: int, threads: int) -> None:
         upgrade(runtime.db)
     jobs = Jobs(runtime)
     app = create_app(runtime=runtime)
+    _say_who_can_install(runtime.settings)
     if runtime.settings.smtp is None:
         log.warning("SMTP_URL is not set: dry-run mode, e-mails go to the log and the outbox, not to customers")
     if runtime.settings.uses_embedded_queue:
@@ -63,6 +64,13 @@ def serve(host: str, port: int, threads: int) -> None:
         pass
     finally:
         jobs.stop_consumer()
+
+
+def _say_who_can_install(settings) -> None:
+    from saleor_cs_app.saleor.admission import describe
+
+    warn, line = describe(settings.allowed_saleor_urls, settings.app_url)
+    (log.warning if warn else log.info)(line)
 
 
 def _interrupt(signum, frame):
@@ -168,9 +176,57 @@ def policy_import(file: Path, saleor_api_url: str) -> None:
     click.echo(f"policy version {row.version} is live")
 
 
+@main.group(help="Delivery tracking: connect the services that tell the app where parcels are.")
+def tracking() -> None:
+    pass
+
+
+@tracking.command("connect", help="Connect AfterShip (prints the webhook URL to paste into AfterShip) or DHL.")
+@click.argument("service", type=click.Choice(["aftership", "dhl"]))
+@click.option("--saleor-api-url", required=True, help="The Saleor the account belongs to.")
+@click.option("--api-key", required=True, help="The service's API key (stored encrypted).")
+@click.option("--webhook-secret", default=None, help="AfterShip: Settings → Webhooks → webhook secret.")
+def tracking_connect(service: str, saleor_api_url: str, api_key: str, webhook_secret: str | None) -> None:
+    from saleor_cs_app.store import tenants
+    from saleor_cs_app.tracking.connect import ConnectionInvalid, connect
+
+    runtime = _runtime()
+    with runtime.db.read() as session:
+        tenant = tenants.find_active(session, saleor_api_url)
+        tenant_id = tenant.id if tenant else None
+    if tenant_id is None:
+        raise click.ClickException(f"no installation for {saleor_api_url}")
+    try:
+        connected = connect(runtime, tenant_id, service, api_key=api_key, webhook_secret=webhook_secret)
+    except ConnectionInvalid as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(connected.webhook_url or f"{service} connected")
+
+
 def _dump(document: dict, file: Path | None) -> str:
     if file is not None and file.suffix in (".yaml", ".yml"):
         import yaml
 
         return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+@main.group(help="The built-in customer messages.")
+def messages() -> None:
+    pass
+
+
+@messages.command("render", help="Write every message in every language (text and HTML) with sample values.")
+@click.option("--language", "languages", multiple=True, help="Only this language (repeatable), e.g. fi.")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("messages-review"), show_default=True
+)
+def messages_render(languages: tuple[str, ...], out: Path) -> None:
+    from saleor_cs_app.notify.context import SHIPPED_LANGUAGES
+    from saleor_cs_app.notify.review import write_review
+
+    unknown = [language for language in languages if language not in SHIPPED_LANGUAGES]
+    if unknown:
+        raise click.ClickException(f"no messages in {', '.join(unknown)}; shipped: {', '.join(SHIPPED_LANGUAGES)}")
+    count = write_review(out, tuple(languages) or SHIPPED_LANGUAGES)
+    click.echo(f"{count} messages written to {out}/ (open {out}/index.html)")

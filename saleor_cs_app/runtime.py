@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from saleor_cs_app.saleor.admission import Addresses, addresses_for
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.store.crypto import TokenCipher
 from saleor_cs_app.store.db import Database
@@ -54,8 +55,13 @@ class Runtime:
             tenant.saleor_api_url,
             self.cipher.decrypt(tenant.token_ciphertext),
             timeout=self.settings.saleor_timeout_seconds,
+            addresses=self.saleor_addresses(tenant.saleor_api_url),
             **self.saleor_client_options,
         )
+
+    def saleor_addresses(self, saleor_api_url: str) -> Addresses:
+        """Where calls to this Saleor may connect (see saleor/admission.py)."""
+        return addresses_for(self.settings.allowed_saleor_urls, self.settings.app_url, saleor_api_url)
 
     def on_installed(self, session: Session, tenant: Tenant, now: datetime) -> None:
         """What a fresh (or renewed) installation sets up, inside the saving transaction."""

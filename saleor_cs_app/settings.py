@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from saleor_cs_app.saleor.admission import allowed_entry_problem
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class Settings:
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
     redis_url: str | None = field(default=None, repr=False)
     secret_key: str = field(default="", repr=False)
+    # Empty: only a Saleor on APP_URL's loopback host (local trial); "*": any. See saleor/admission.py.
     allowed_saleor_urls: tuple[str, ...] = ()
     smtp: SmtpSettings | None = None
     mail_from: str = "Customer care <care@localhost>"
@@ -52,6 +54,10 @@ class Settings:
     jwks_max_age_seconds: float = 3600.0  # older copies are refreshed before use
     saleor_timeout_seconds: float = 15.0
     embedded_worker_threads: int = 2
+    # Tracking services; tests and staging point these at stand-ins.
+    aftership_api_url: str = "https://api.aftership.com/tracking/2025-01"
+    dhl_api_url: str = "https://api-eu.dhl.com/track/shipments"
+    tracking_timeout_seconds: float = 15.0
     # The customer's support pages (support/): how long an e-mailed link works, where photos are kept.
     support_link_days: int = 60
     photo_dir: str = "support-photos"  # outside the web root; relative to the working directory
@@ -62,23 +68,6 @@ class Settings:
 
     def with_changes(self, **changes) -> "Settings":
         return replace(self, **changes)
-
-    def saleor_url_allowed(self, saleor_api_url: str) -> bool:
-        """Exact URLs or shell-style patterns (`https://*.saleor.cloud/graphql/`).
-
-        An empty list allows every Saleor, as app-sdk does; the README warns the
-        operator to set it in production.
-        """
-        if not self.allowed_saleor_urls:
-            return True
-        return any(_pattern_matches(p, saleor_api_url) for p in self.allowed_saleor_urls)
-
-
-def _pattern_matches(pattern: str, url: str) -> bool:
-    # `*` may stand for any run of characters except "/", so a pattern cannot be
-    # stretched across path segments into another host's URL.
-    regex = "".join("[^/]*" if ch == "*" else re.escape(ch) for ch in pattern)
-    return re.fullmatch(regex, url) is not None
 
 
 def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -97,7 +86,7 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True)
     log_level = env.get("LOG_LEVEL", "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         raise SettingsError(f"LOG_LEVEL: {log_level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
-    allowed = tuple(p.strip() for p in env.get("ALLOWED_SALEOR_URLS", "").split(",") if p.strip())
+    allowed = _parse_allowed_saleor_urls(env.get("ALLOWED_SALEOR_URLS", ""))
     smtp = parse_smtp_url(env["SMTP_URL"]) if "SMTP_URL" in env else None
     mail_from = env.get("MAIL_FROM", "Customer care <care@localhost>")
     if "@" not in mail_from:
@@ -106,7 +95,13 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True)
     secret_key = env.get("SECRET_KEY") or _embedded_secret_key(database_url)
     if len(secret_key) < 16:
         raise SettingsError("SECRET_KEY: must be at least 16 characters")
+    tracking_urls = {
+        field_name: _parse_app_url(env[var], var)
+        for field_name, var in (("aftership_api_url", "AFTERSHIP_API_URL"), ("dhl_api_url", "DHL_API_URL"))
+        if var in env
+    }
     return Settings(
+        **tracking_urls,
         app_url=app_url,
         database_url=database_url,
         redis_url=redis_url,
@@ -126,11 +121,19 @@ def _parse_positive_int(name: str, value: str) -> int:
     return int(value)
 
 
-def _parse_app_url(value: str) -> str:
+def _parse_app_url(value: str, name: str = "APP_URL") -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SettingsError(f"APP_URL: {value!r} is not an http(s) URL")
+        raise SettingsError(f"{name}: {value!r} is not an http(s) URL")
     return value.rstrip("/")
+
+
+def _parse_allowed_saleor_urls(value: str) -> tuple[str, ...]:
+    entries = tuple(p.strip() for p in value.split(",") if p.strip())
+    for entry in entries:
+        if problem := allowed_entry_problem(entry):
+            raise SettingsError(f"ALLOWED_SALEOR_URLS: {problem}")
+    return entries
 
 
 def _parse_database_url(value: str) -> str:

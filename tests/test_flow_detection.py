@@ -33,8 +33,8 @@ def test_five_identical_deliveries_at_once_make_one_incident(installed, runtime,
     assert len(incidents(runtime)) == 1
 
 
-def test_a_parcel_not_delivered_by_its_promise_becomes_a_late_delivery(installed, runtime, clock):
-    order, fulfillment = shipped_order(installed, runtime)
+def test_a_followed_parcel_not_delivered_by_its_promise_becomes_a_late_delivery(installed, runtime, clock):
+    order, fulfillment = shipped_order(installed, runtime, delivery_status="in_transit")
     (deadline,) = rows(runtime, Deadline)
     assert (deadline.kind, deadline.fulfillment_id) == ("late_delivery", fulfillment["id"])
     clock.advance(days=14)
@@ -44,8 +44,16 @@ def test_a_parcel_not_delivered_by_its_promise_becomes_a_late_delivery(installed
     assert incident.facts["promised_date"] is not None
 
 
+def test_a_parcel_no_source_follows_is_never_called_late(installed, runtime, clock):
+    shipped_order(installed, runtime)
+    assert [d.kind for d in rows(runtime, Deadline)] == []
+    clock.advance(days=60)
+    assert sweep.run(runtime) == 0 and incidents(runtime) == []
+
+
 def test_a_delivered_parcel_closes_tracking(installed, runtime, clock):
-    order, fulfillment = shipped_order(installed, runtime)
+    order, fulfillment = shipped_order(installed, runtime, delivery_status="InTransit")
+    assert [d.kind for d in rows(runtime, Deadline)] == ["late_delivery"]
     fulfillment["metadata"] = [{"key": "delivery.status", "value": "delivered"}]
     installed.send_webhook("FULFILLMENT_METADATA_UPDATED", fulfillment_id=fulfillment["id"])
     runtime.jobs.drain()

@@ -2,11 +2,14 @@
 
 import pytest
 
+from saleor_cs_app.saleor.admission import Addresses
 from saleor_cs_app.saleor.client import SaleorClient, SaleorGraphQLError, SaleorRejected, SaleorUnavailable
 
 
 def client_for(saleor, token=None, **options):
-    return SaleorClient(saleor.api_url, token or saleor.app_token, timeout=5, backoff_seconds=0.01, **options)
+    return SaleorClient(
+        saleor.api_url, token or saleor.app_token, timeout=5, backoff_seconds=0.01, addresses=Addresses.LOOPBACK, **options
+    )
 
 
 def test_a_query_is_answered_with_its_data(installed):
@@ -36,7 +39,9 @@ def test_mutations_are_not_retried_by_the_client(installed):
 
 def test_an_unreachable_saleor_is_unavailable_not_a_crash():
     with pytest.raises(SaleorUnavailable):
-        SaleorClient("http://127.0.0.1:9/graphql/", "t" * 30, timeout=1, attempts=1).execute("AppId")
+        SaleorClient(
+            "http://127.0.0.1:9/graphql/", "t" * 30, timeout=1, attempts=1, addresses=Addresses.LOOPBACK
+        ).execute("AppId")
 
 
 def test_the_token_never_shows_in_the_clients_repr(installed):

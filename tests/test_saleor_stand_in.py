@@ -468,3 +468,73 @@ def test_every_time_saleor_stamps_comes_from_the_clock_it_was_given():
     claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["iat"] == int(clock.now.timestamp()) and claims["exp"] == claims["iat"] + 300
     assert saleor.customer["dateJoined"] == "2030-11-05T04:05:00+00:00"
+
+
+DRAFT_CREATE = """mutation($input: DraftOrderCreateInput!) {
+  draftOrderCreate(input: $input) { order { id } errors { field code } } }"""
+DRAFT_COMPLETE = """mutation($id: ID!) {
+  draftOrderComplete(id: $id) { order { status } errors { field code message variants } } }"""
+
+
+def draft_input(saleor, sku="SKU-MUG", quantity=1, **extra) -> dict:
+    address = {"firstName": "A", "lastName": "B", "streetAddress1": "1 Main St", "city": "New York",
+               "postalCode": "10001", "country": "US", "countryArea": "NY"}  # fmt: skip
+    return {
+        "channelId": saleor.default_channel["id"],
+        "userEmail": "c@example.com",
+        "lines": [{"variantId": saleor.variant_by_sku(sku)["id"], "quantity": quantity}],
+        "shippingAddress": address,
+        "billingAddress": address,
+        "shippingMethod": next(iter(saleor.shipping_methods)),
+        **extra,
+    }
+
+
+def free_shipping_code(saleor, code: str, **limits) -> None:
+    create = """mutation($input: VoucherInput!) { voucherCreate(input: $input) { voucher { id } errors { code } } }"""
+    voucher = gql(saleor, create, {"input": {"type": "SHIPPING", "discountValueType": "PERCENTAGE",
+                                             "addCodes": [code], **limits}}).json()  # fmt: skip
+    listing = """mutation($id: ID!, $input: VoucherChannelListingInput!) {
+      voucherChannelListingUpdate(id: $id, input: $input) { errors { code } } }"""
+    channels = {"addChannels": [{"channelId": saleor.default_channel["id"], "discountValue": 100}]}
+    voucher_id = voucher["data"]["voucherCreate"]["voucher"]["id"]
+    assert gql(saleor, listing, {"id": voucher_id, "input": channels}).json()["data"]["voucherChannelListingUpdate"][
+        "errors"
+    ] == []
+
+
+def place_draft(saleor, **input_fields) -> dict:
+    created = gql(saleor, DRAFT_CREATE, {"input": draft_input(saleor, **input_fields)}).json()["data"]
+    if created["draftOrderCreate"]["errors"]:
+        return created["draftOrderCreate"]
+    order_id = created["draftOrderCreate"]["order"]["id"]
+    return gql(saleor, DRAFT_COMPLETE, {"id": order_id}).json()["data"]["draftOrderComplete"]
+
+
+@pytest.mark.parametrize("limits", [{"singleUse": True}, {"usageLimit": 1}])
+def test_a_voucher_code_used_up_by_one_order_is_refused_for_the_next(installed, limits):
+    free_shipping_code(installed, "FREESHIP-ONCE", **limits)
+    assert place_draft(installed, voucherCode="FREESHIP-ONCE")["order"]["status"] == "UNFULFILLED"
+    again = place_draft(installed, voucherCode="FREESHIP-ONCE")
+    expected = "INVALID_VOUCHER_CODE" if limits.get("singleUse") else "INVALID_VOUCHER"
+    assert again["errors"] == [{"field": "voucherCode", "code": expected}]
+
+
+def test_draft_order_complete_takes_stock_and_refuses_what_is_not_there(installed):
+    installed.add_variant("SKU-LAST-TWO", 15, stock=2)
+    assert place_draft(installed, sku="SKU-LAST-TWO", quantity=2)["order"]["status"] == "UNFULFILLED"
+    refused = place_draft(installed, sku="SKU-LAST-TWO", quantity=1)
+    (error,) = refused["errors"]
+    assert (error["field"], error["code"]) == ("lines", "INSUFFICIENT_STOCK") and refused["order"] is None
+    assert error["variants"] == [installed.variant_by_sku("SKU-LAST-TWO")["id"]]
+
+
+def test_a_query_over_saleors_cost_limit_is_refused_before_it_runs(installed):
+    nested = "orders(first: 100) { edges { node { lines { id productSku quantity } id number } } }"
+    cheap = gql(installed, "{ " + nested + " }")
+    assert cheap.status_code == 200 and cheap.json()["extensions"]["cost"]["requestedQueryCost"] == 1 + 100 * 8
+    costly = gql(installed, "{ " + " ".join(f"o{i}: {nested}" for i in range(70)) + " }")
+    assert costly.status_code == 400 and "data" not in costly.json()
+    (error,) = costly.json()["errors"]
+    assert error["message"] == "The query exceeds the maximum cost of 50000. Actual cost is 56070"
+    assert costly.json()["extensions"]["cost"] == {"requestedQueryCost": 56070, "maximumAvailable": 50000}

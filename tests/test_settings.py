@@ -1,5 +1,6 @@
 import pytest
 
+from saleor_cs_app.saleor.admission import admit
 from saleor_cs_app.settings import SettingsError, load_settings
 
 BASE = {"SECRET_KEY": "k" * 32}
@@ -25,6 +26,8 @@ def test_defaults_are_the_embedded_setup(tmp_path, monkeypatch):
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"MAIL_FROM": "nobody"}, "MAIL_FROM"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"ALLOWED_SALEOR_URLS": "shop.saleor.cloud"}, "ALLOWED_SALEOR_URLS"),
+        ({"ALLOWED_SALEOR_URLS": "https://shop.saleor.cloud/graphql/, all"}, "ALLOWED_SALEOR_URLS"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable(env, message):
@@ -52,6 +55,16 @@ def test_smtp_url_is_parsed_and_its_password_is_not_in_the_repr():
 
 def test_allowed_saleor_url_patterns_do_not_stretch_across_hosts():
     settings = load_settings({**BASE, "ALLOWED_SALEOR_URLS": "https://*.saleor.cloud/graphql/"}, dotenv=False)
-    assert settings.saleor_url_allowed("https://shop.saleor.cloud/graphql/")
-    assert not settings.saleor_url_allowed("https://evil.example/x.saleor.cloud/graphql/")
-    assert not settings.saleor_url_allowed("https://evil.example/graphql/")
+
+    def allowed(url):
+        return admit(settings.allowed_saleor_urls, settings.app_url, url).allowed
+
+    assert allowed("https://shop.saleor.cloud/graphql/")
+    assert not allowed("https://evil.example/x.saleor.cloud/graphql/")
+    assert not allowed("https://evil.example/graphql/")
+
+
+def test_allowed_saleor_urls_is_empty_by_default_and_star_opts_into_anyone():
+    assert load_settings(BASE, dotenv=False).allowed_saleor_urls == ()
+    settings = load_settings({**BASE, "ALLOWED_SALEOR_URLS": " * , https://shop.example/graphql/ "}, dotenv=False)
+    assert settings.allowed_saleor_urls == ("*", "https://shop.example/graphql/")

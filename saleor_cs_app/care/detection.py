@@ -1,7 +1,8 @@
 """Which promises an order still has open, and which it has visibly broken.
 
 Pure: the caller turns a Saleor order payload into `OrderState`, keeps the
-returned deadlines in the database and opens the returned incidents.
+returned deadlines in the database and opens the returned incidents. Late
+deliveries need a tracking source's evidence and are judged in late_delivery.py.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ class FulfillmentState:
     status: str
     created: datetime
     skus: tuple[str, ...]  # one entry per unit shipped
-    delivery_status: str | None  # from the configured metadata key: delivered | exception | in_transit
     scanned_skus: tuple[str, ...] | None  # from the pack-scan metadata key, one entry per unit
     tracking_number: str | None = None
     warehouse: str | None = None
@@ -37,15 +37,12 @@ class OrderState:
     created: datetime
     paid_at: datetime | None
     fully_shipped: bool
-    click_and_collect: bool
-    max_delivery_days: int | None
     fulfillments: tuple[FulfillmentState, ...] = ()
 
 
 @dataclass(frozen=True)
 class Detection:
     late_shipment: bool = True
-    late_delivery: bool = True
     wrong_item: bool = True
 
 
@@ -95,12 +92,6 @@ def assess(order: OrderState, rules: PromiseRules, detection: Detection, *, ship
             mismatch = sku_mismatch(f.skus, f.scanned_skus)
             if mismatch is not None:
                 signals.append(Signal(IncidentKind.WRONG_ITEM, IncidentSource.PACK_SCAN, f.id, *mismatch))
-        if not detection.late_delivery or order.click_and_collect or f.delivery_status == "delivered":
-            continue
-        if f.delivery_status == "exception":
-            signals.append(Signal(IncidentKind.LATE_DELIVERY, IncidentSource.CARRIER, f.id))
-            continue
-        deadlines[(IncidentKind.LATE_DELIVERY, f.id)] = promises.deliver_by(f.created, order.max_delivery_days, rules)
     return Assessment(ship_by=ship_by, deadlines=deadlines, signals=tuple(signals))
 
 

@@ -34,6 +34,36 @@ class OfferType(enum.StrEnum):
     RESHIP = "reship"
 
 
+class DeliveryState(enum.StrEnum):
+    """Where a parcel is, as a tracking source reports it (AfterShip's tags, in our words)."""
+
+    INFO_RECEIVED = "info_received"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    AVAILABLE_FOR_PICKUP = "available_for_pickup"
+    DELIVERED = "delivered"
+    ATTEMPT_FAIL = "attempt_fail"
+    EXCEPTION = "exception"
+    EXPIRED = "expired"
+    RETURNED = "returned"
+    LOST = "lost"
+
+    @property
+    def is_failure(self) -> bool:
+        """Evidence of a broken delivery promise, whatever the calendar says."""
+        return self in _FAILURES
+
+    @property
+    def has_arrived(self) -> bool:
+        """The promise is kept: in the customer's hands, or waiting for them at a pickup point."""
+        return self in (DeliveryState.DELIVERED, DeliveryState.AVAILABLE_FOR_PICKUP)
+
+
+_FAILURES = frozenset(
+    {DeliveryState.ATTEMPT_FAIL, DeliveryState.EXCEPTION, DeliveryState.EXPIRED, DeliveryState.RETURNED, DeliveryState.LOST}
+)
+
+
 class IncidentSource(enum.StrEnum):
     """Who or what noticed the problem."""
 

@@ -19,5 +19,5 @@ def manifest():
 @blueprint.post("/api/register")
 def register_app():
     saleor_api_url, auth_token = parse_register_request(request.headers, request.get_json(silent=True))
-    register(current_runtime(), saleor_api_url, auth_token)
+    register(current_runtime(), saleor_api_url, auth_token, remote_addr=request.remote_addr)
     return jsonify(success=True)

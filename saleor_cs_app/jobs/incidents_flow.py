@@ -146,6 +146,13 @@ class NotPending(Exception):
 
 
 def approve(runtime: Runtime, tenant_id: int, incident_id: str, *, by: str) -> None:
+    """Approve a pending offer, or release an incident waiting in the install backlog."""
+    from saleor_cs_app.jobs import backlog
+
+    with runtime.db.read() as session:
+        incident = incidents.get_for_tenant(session, tenant_id, incident_id)
+        if incident is not None and incident.state == backlog.BACKLOG:
+            return backlog.release(runtime, tenant_id, incident_id, by=by)
     with runtime.db.transaction() as session:
         incident = _pending(session, tenant_id, incident_id)
         incident.state = "acting"

@@ -11,11 +11,13 @@ from saleor_cs_app.care.model import IncidentKind, IncidentSource
 from saleor_cs_app.notify.send import mark_uncertain_sends, requeue_pending
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
-from saleor_cs_app.store import orders, policies, tenants
+from saleor_cs_app.store import delivery_states, orders, policies, tenants, tracking_registrations
 from saleor_cs_app.store.models import Tenant, WebhookDelivery
-from saleor_cs_app.watch.observe import observe_order_snapshot
+from saleor_cs_app.tracking.dhl import poll as dhl_poll
+from saleor_cs_app.watch import deliveries
 from saleor_cs_app.watch.opening import hand_over, open_broken_promise, rules_for
 from saleor_cs_app.webhooks.context import WebhookContext
+from saleor_cs_app.webhooks.order_events import observe_order
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +46,7 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
                 if tracked is not None and tenant is not None and tenant.is_active:
                     if deadline.tenant_id not in policy_by_tenant:
                         policy_by_tenant[deadline.tenant_id] = policies.load(session, deadline.tenant_id)
-                    rules = rules_for(policy_by_tenant[deadline.tenant_id], tracked)
-                    incident, created = open_broken_promise(
-                        session,
-                        tracked,
-                        rules,
-                        kind=IncidentKind(deadline.kind),
-                        source=IncidentSource.DEADLINE,
-                        fulfillment_id=deadline.fulfillment_id,
-                        due_at=deadline.due_at,
-                        now=now,
-                    )
+                    incident, created = _open_for_deadline(session, tenant, tracked, policy_by_tenant[tenant.id], deadline, now)
                     if created:
                         after_commit.append(hand_over(runtime.jobs.enqueue, incident))
                 orders.remove_deadline(session, deadline)
@@ -64,9 +56,41 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
         if len(due) < batch:
             break
     _requeue_stuck_deliveries(runtime)
+    _requeue_stuck_registrations(runtime)
+    dhl_poll.poll_due(runtime)
     mark_uncertain_sends(runtime)
     requeue_pending(runtime)
     return handled
+
+
+def _open_for_deadline(session, tenant: Tenant, tracked, policy, deadline, now) -> tuple[object, bool]:
+    rules = rules_for(policy, tracked)
+    if deadline.kind == IncidentKind.LATE_DELIVERY.value:
+        # Belt and braces: the row exists only while a source follows the parcel, but a
+        # late row (a race with its delivery report) must never turn into an apology.
+        if not deliveries.still_late(session, tenant.id, deadline.fulfillment_id):
+            return None, False
+        row = delivery_states.find(session, tenant.id, deadline.fulfillment_id)
+        return deliveries.open_late_delivery(
+            session,
+            tracked,
+            rules,
+            deadline.fulfillment_id,
+            row,
+            source=IncidentSource.DEADLINE,
+            due_at=deadline.due_at,
+            now=now,
+        )
+    return open_broken_promise(
+        session,
+        tracked,
+        rules,
+        kind=IncidentKind(deadline.kind),
+        source=IncidentSource.DEADLINE,
+        fulfillment_id=deadline.fulfillment_id,
+        due_at=deadline.due_at,
+        now=now,
+    )
 
 
 def _requeue_stuck_deliveries(runtime: Runtime) -> None:
@@ -82,6 +106,14 @@ def _requeue_stuck_deliveries(runtime: Runtime) -> None:
         ).all()
     for delivery_id in stuck:
         runtime.jobs.enqueue("process_delivery", delivery_id)
+
+
+def _requeue_stuck_registrations(runtime: Runtime) -> None:
+    """A tracking reserved but never registered (crash before the enqueue, or a lost retry) is queued again."""
+    with runtime.db.read() as session:
+        stuck = tracking_registrations.unfinished(session, runtime.clock() - STUCK_DELIVERY_AFTER)
+    for registration_id in stuck:
+        runtime.jobs.enqueue("register_tracking", registration_id)
 
 
 def active_tenant_ids(runtime: Runtime) -> list[int]:
@@ -131,7 +163,7 @@ def _observe_one(runtime: Runtime, tenant_id: int, order: dict) -> None:
                 now=runtime.clock(),
                 issued_at=None,
             )
-            observe_order_snapshot(ctx, order)
+            observe_order(ctx, {"order": order})
     except Exception:
         log.exception("reconcile: order skipped", extra={"order": order.get("id")})
         return

@@ -46,6 +46,21 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
         if delay is not None:
             raise RetryTask(delay=delay)
 
+    @huey.task(name="register_tracking")
+    def register_tracking(registration_id: int) -> None:
+        from saleor_cs_app.tracking.aftership.registration import register
+
+        delay = register(runtime, registration_id)
+        if delay is not None:
+            raise RetryTask(delay=delay)
+
+    @huey.task(name="write_delivery_state")
+    def write_delivery_state(delivery_id: int) -> None:
+        from saleor_cs_app.tracking.write_back import write
+
+        if write(runtime, delivery_id):
+            raise RetryTask(delay=60)
+
     @huey.task(name="reconcile_tenant")
     def reconcile_tenant(tenant_id: int) -> None:
         sweep.reconcile(runtime, tenant_id)
@@ -63,6 +78,8 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
         process_delivery=process_delivery,
         handle_incident=handle_incident,
         send_message=send_message,
+        register_tracking=register_tracking,
+        write_delivery_state=write_delivery_state,
         reconcile_tenant=reconcile_tenant,
         sweep_deadlines=sweep_deadlines,
     )

@@ -58,38 +58,51 @@ _HTML_ENV = _environment(html=True)
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """Which macros make up one message, in order."""
+class _Step:
+    """One block of a message: a paragraph, a boxed paragraph (the offer) or a button (its label macro)."""
 
-    subject: str
-    paragraphs: tuple[str, ...]  # macro names before the offer: greeting, opening, facts
-    offer: str | None
-    next_step: str  # "link" | "track" | "reply"
-    next_step_href: str | None
+    macro: str
+    kind: str = "p"  # "p" | "box" | "button"
+    href: str | None = None
 
 
-def _plan(variables: dict) -> _Plan:
+def _incident_plan(variables: dict) -> tuple[str, list[_Step]]:
+    """(subject macro, blocks) of an incident message; the same for every language."""
     kind = variables["kind"]
-    offer_type = variables["offer_type"]
     shipped_now = variables["shipped_now"]
-    if variables["next_step_url"]:
-        next_step, href = "link", variables["next_step_url"]
-    elif variables["tracking_url"] and (shipped_now or kind == IncidentKind.LATE_DELIVERY):
-        next_step, href = "track", variables["tracking_url"]
-    else:
-        next_step, href = "reply", None
     story = "shipped_now" if shipped_now else kind
+    steps = [_Step("greeting"), _Step(f"opening_{story}"), _Step(f"facts_{story}")]
     if shipped_now:
-        offer = "reminder" if variables["offer_code"] else None
+        if variables["offer_code"]:
+            steps.append(_Step("reminder", "box"))
     else:
-        offer = f"offer_{offer_type}"
-    return _Plan(
-        subject=f"subject_{story}",
-        paragraphs=("greeting", f"opening_{story}", f"facts_{story}"),
-        offer=offer,
-        next_step=next_step,
-        next_step_href=href,
-    )
+        steps.append(_Step(f"offer_{variables['offer_type']}", "box"))
+        if kind == IncidentKind.WRONG_ITEM and variables["offer_type"] != "reship":
+            steps.append(_Step("wrong_item_choice"))
+    if variables["support_url"]:
+        steps += [_Step("next_step_link"), _Step("button_link", "button", variables["support_url"])]
+    elif variables["tracking_url"] and (shipped_now or kind == IncidentKind.LATE_DELIVERY):
+        steps += [_Step("next_step_track"), _Step("button_track", "button", variables["tracking_url"])]
+        steps.append(_Step("next_step_reply"))  # the fallback when tracking does not answer it
+    else:
+        steps.append(_Step("next_step_reply"))
+    return f"subject_{story}", [*steps, _Step("sign_off")]
+
+
+def _situation_plan(variables: dict) -> tuple[str, list[_Step]]:
+    """(subject macro, blocks) of a support-conversation message."""
+    situation = variables["situation"]
+    steps = [
+        _Step("greeting"),
+        _Step(f"opening_{situation}"),
+        _Step(f"details_{situation}", "box"),
+        _Step(f"after_{situation}"),
+    ]
+    if variables["support_url"]:
+        steps += [_Step("situation_next_link"), _Step("situation_button", "button", variables["support_url"])]
+    else:
+        steps.append(_Step("situation_next_reply"))
+    return f"subject_{situation}", [*steps, _Step("sign_off")]
 
 
 def _module(env: jinja2.Environment, variables: dict):
@@ -98,32 +111,26 @@ def _module(env: jinja2.Environment, variables: dict):
 
 def render_builtin(variables: dict) -> tuple[str, str, str]:
     """(subject, text, html) of the built-in message for these template variables."""
-    plan = _plan(variables)
+    plan = _situation_plan if variables.get("situation") else _incident_plan
+    subject_macro, steps = plan(variables)
     text_words = _module(_TEXT_ENV, variables)
     html_words = _module(_HTML_ENV, variables)
-    subject = " ".join(_lines(getattr(text_words, plan.subject)()))
+    subject = " ".join(_lines(getattr(text_words, subject_macro)()))
 
     text_parts: list[str] = []
     blocks: list[dict] = []
-
-    def add(macro: str, *, box: bool = False) -> None:
-        text_lines = _lines(getattr(text_words, macro)())
-        html_lines = _lines(getattr(html_words, macro)())
+    for step in steps:
+        if step.kind == "button":
+            text_parts[-1] += "\n" + step.href
+            label = " ".join(_lines(getattr(html_words, step.macro)()))
+            blocks.append({"kind": "button", "href": step.href, "label": Markup(label)})
+            continue
+        text_lines = _lines(getattr(text_words, step.macro)())
+        html_lines = _lines(getattr(html_words, step.macro)())
         if not text_lines:
-            return
+            continue
         text_parts.append("\n".join(text_lines))
-        blocks.append({"kind": "box" if box else "p", "html": Markup("<br>\n").join(html_lines)})
-
-    for macro in plan.paragraphs:
-        add(macro)
-    if plan.offer:
-        add(plan.offer, box=True)
-    add(f"next_step_{plan.next_step}")
-    if plan.next_step_href:
-        text_parts[-1] += "\n" + plan.next_step_href
-        label = " ".join(_lines(getattr(html_words, f"button_{plan.next_step}")()))
-        blocks.append({"kind": "button", "href": plan.next_step_href, "label": Markup(label)})
-    add("sign_off")
+        blocks.append({"kind": step.kind, "html": Markup("<br>\n").join(html_lines)})
 
     text = "\n\n".join(text_parts) + "\n"
     html = render_layout(variables, subject=subject, blocks=blocks)

@@ -10,7 +10,23 @@ from babel.lists import format_list
 from babel.numbers import format_currency, format_percent
 
 # British English: day-month-year dates ("3 March 2025") read naturally to European customers.
-LOCALES = {"en": "en_GB", "fi": "fi_FI", "pl": "pl_PL", "lt": "lt_LT", "de": "de_DE", "sv": "sv_SE"}
+LOCALES = {
+    "en": "en_GB",
+    "fi": "fi_FI",
+    "pl": "pl_PL",
+    "lt": "lt_LT",
+    "de": "de_DE",
+    "sv": "sv_SE",
+    "fr": "fr_FR",
+    "es": "es_ES",
+    "it": "it_IT",
+    "nl": "nl_NL",
+    "et": "et_EE",
+    "lv": "lv_LV",
+}
+# CLDR's long dates in Estonian and Latvian are nominative ("14. märts 2025", "2025. gada 14. marts"),
+# which no sentence can take after "by"; shops there write the numeric date, which fits every case.
+_DATE_FORMATS = {"et": "dd.MM.yyyy", "lv": "dd.MM.yyyy"}
 
 
 def locale_for(language: str) -> str:
@@ -18,9 +34,11 @@ def locale_for(language: str) -> str:
 
 
 def day(value: date | None, language: str) -> str | None:
-    """Long form, which fits inside a sentence in every shipped language ("bis zum 3. März 2025",
-    "viimeistään 3. maaliskuuta 2025", "iki 2025 m. kovo 3 d.")."""
-    return None if value is None else format_date(value, format="long", locale=locale_for(language))
+    """A form that fits inside a sentence in the language ("bis zum 3. März 2025",
+    "viimeistään 3. maaliskuuta 2025", "iki 2025 m. kovo 3 d.", "hiljemalt 03.03.2025")."""
+    if value is None:
+        return None
+    return format_date(value, format=_DATE_FORMATS.get(language, "long"), locale=locale_for(language))
 
 
 def money(amount: Decimal | None, currency: str, language: str) -> str | None:

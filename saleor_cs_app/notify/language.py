@@ -23,6 +23,15 @@ _COUNTRY_LANGUAGE = {
     "LI": "de",
     "SE": "sv",
     "AX": "sv",
+    "FR": "fr",
+    "LU": "fr",
+    "MC": "fr",
+    "ES": "es",
+    "IT": "it",
+    "SM": "it",
+    "NL": "nl",
+    "EE": "et",
+    "LV": "lv",
     "GB": "en",
     "IE": "en",
     "US": "en",
@@ -51,3 +60,11 @@ def pick_language(order_language_enum: str | None, channel_default: str | None) 
     if channel_default and channel_default.strip().upper() in _COUNTRY_LANGUAGE:
         return _COUNTRY_LANGUAGE[channel_default.strip().upper()]
     return FALLBACK_LANGUAGE
+
+
+def language_fallback(order_language_enum: str | None, channel_default: str | None, chosen: str) -> str | None:
+    """Why `chosen` is not the order's own language, for the incident's timeline; None when it is."""
+    if not order_language_enum or _shipped_base_language(order_language_enum) == chosen:
+        return None
+    via = f"the channel's ({channel_default})" if chosen != FALLBACK_LANGUAGE else "English"
+    return f"No messages in the order's language {order_language_enum}: written in {chosen}, {via}"

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.notify.context import MessageContext
-from saleor_cs_app.notify.language import pick_language
+from saleor_cs_app.notify.language import language_fallback, pick_language
 from saleor_cs_app.notify.render import render_message
 from saleor_cs_app.notify.smtp import make_message_id
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant, TrackedOrder
 from saleor_cs_app.support.links import support_url
+from saleor_cs_app.watch.snapshot import parse_time
 
 
 INITIAL = "initial"
@@ -44,6 +45,9 @@ def reserve_initial_message(
         return None
     mail_from, _ = sender(policy, settings)
     language = pick_language(tracked.facts.get("language_code"), tracked.facts.get("channel_country"))
+    fallback = language_fallback(tracked.facts.get("language_code"), tracked.facts.get("channel_country"), language)
+    if fallback:
+        incident_store.add_event(session, incident, now, "language_fallback", fallback)
     row = _new_row(incident, INITIAL, language, mail_from, email, now)
     session.add(row)
     session.flush()
@@ -181,10 +185,17 @@ def message_context(
         sent_items=tuple(names.get(s) or s for s in facts.get("sent_skus") or ()),
         tracking_number=tracking,
         # Saleor's dashboard lets staff paste the carrier's tracking link as the "number".
-        tracking_url=tracking if tracking and tracking.startswith(("https://", "http://")) else None,
-        carrier=facts.get("carrier"),
+        tracking_url=facts.get("tracking_url")
+        or (tracking if tracking and tracking.startswith(("https://", "http://")) else None),
+        carrier=facts.get("carrier_name") or facts.get("carrier"),
+        delivery_state=facts.get("delivery_state"),
+        carrier_status=facts.get("carrier_status"),
+        carrier_status_at=parse_time(facts.get("carrier_status_at")),
+        carrier_expected_date=date.fromisoformat(facts["carrier_expected_date"])
+        if facts.get("carrier_expected_date")
+        else None,
         reply_to=reply_to,
-        next_step_url=_support_url(settings, incident, tracked, now) if now is not None else None,
+        support_url=_support_url(settings, incident, tracked, now) if now is not None else None,
         shipped_now=shipped_now,
     )
 

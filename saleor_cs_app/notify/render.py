@@ -3,6 +3,9 @@
 render_message(ctx)             the built-in message in ctx.language
 render_message(ctx, override)   the merchant's templates, sandboxed; built-in on any failure
 preview(kind, language, offer)  the same with sample values, for the live preview in the UI
+render_situation(situation, language, variables)
+                                a message of the support conversation (report received, an answer to
+                                the customer's proposal or request), built-in, same layout
 """
 
 from __future__ import annotations
@@ -12,10 +15,25 @@ from dataclasses import dataclass
 from saleor_cs_app.care.model import IncidentKind, OfferType
 from saleor_cs_app.notify.builtin import render_builtin
 from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, MessageContext, sample_context
+from saleor_cs_app.notify.language import pick_language
 from saleor_cs_app.notify.override import OverrideError, render_override
-from saleor_cs_app.notify.variables import TEMPLATE_VARIABLES, template_variables
+from saleor_cs_app.notify.variables import (
+    SITUATION_VARIABLES,
+    SITUATIONS,
+    TEMPLATE_VARIABLES,
+    situation_variables,
+    template_variables,
+)
 
-__all__ = ["RenderedMessage", "TEMPLATE_VARIABLES", "preview", "render_message"]
+__all__ = [
+    "SITUATIONS",
+    "SITUATION_VARIABLES",
+    "TEMPLATE_VARIABLES",
+    "RenderedMessage",
+    "preview",
+    "render_message",
+    "render_situation",
+]
 
 # Offers the customer can only use with a code: a message without the code would be useless.
 _OFFERS_WITH_CODE = (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
@@ -65,3 +83,13 @@ def preview(
     shipped_now: bool = False,
 ) -> RenderedMessage:
     return render_message(sample_context(kind, offer_type, language, shipped_now=shipped_now), override)
+
+
+def render_situation(situation: str, language: str, variables: dict) -> RenderedMessage:
+    """The built-in message for one step of the support conversation.
+
+    `language` may be any code ("fi", "FI_FI"); one we do not ship falls back to English, and the
+    returned message's `language` says which was used. Unknown variables or situations: ValueError."""
+    shipped = pick_language(language, None)
+    subject, text, html = render_builtin(situation_variables(situation, shipped, variables))
+    return RenderedMessage(subject=subject, text=text, html=html, language=shipped)

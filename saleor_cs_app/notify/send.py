@@ -15,8 +15,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from saleor_cs_app.notify.addressing import addressing
 from saleor_cs_app.notify.smtp import Email, PermanentFailure, SmtpSender, TemporaryFailure
 from saleor_cs_app.runtime import Runtime
+from saleor_cs_app.saleor.admission import admit
 from saleor_cs_app.store import incidents
 from saleor_cs_app.settings import SmtpSettings, parse_smtp_url
 from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant
@@ -25,6 +27,10 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 SENDING_TIMEOUT = timedelta(minutes=10)
+NOT_ADMITTED = (
+    "Not sent: the app's operator no longer serves this Saleor (ALLOWED_SALEOR_URLS). "
+    "Set your own mail server on the Messages tab, or ask the operator to allow your Saleor API URL."
+)
 
 
 def retry_delay(attempt: int) -> int:
@@ -41,23 +47,34 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
         if row.next_attempt_at > now:
             return int((row.next_attempt_at - now).total_seconds()) + 1
         row.attempts += 1
-        server = mail_server_for(runtime, session.get_one(Tenant, row.tenant_id))
+        tenant = session.get_one(Tenant, row.tenant_id)
+        server = mail_server_for(runtime, tenant)
         if server is None:
             row.state, row.sent_at = "dry_run", now
             _settle_incident(session, row, now, "Dry run (SMTP_URL unset): message written to the outbox and the log")
             log.info("dry-run e-mail", extra={"incident": row.incident_id, "subject": row.subject, "to": row.mail_to})
             return None
+        own_server = tenant.mail_server_ciphertext is not None
+        if not own_server and not _admitted(runtime, tenant):
+            # Installed before the operator narrowed ALLOWED_SALEOR_URLS (or before it was closed by
+            # default): the operator's server no longer carries this Saleor's mail.
+            row.state, row.error = "failed", NOT_ADMITTED
+            _settle_incident(session, row, now, NOT_ADMITTED, failed=True)
+            return None
         # From here next_attempt_at says when sending began, which is what
         # mark_uncertain_sends measures; a long-pending row must not look stuck.
         row.state, row.next_attempt_at = "sending", now
+        # Decided here, beside the server choice, so a shop that removed its own server since the
+        # message was composed cannot send from its own address through the operator's.
+        who = addressing(row.mail_from, runtime.settings.mail_from, own_server=own_server)
         email = Email(
-            mail_from=row.mail_from,
+            mail_from=who.mail_from,
             mail_to=row.mail_to,
             subject=row.subject,
             text=row.text,
             html=row.html,
             message_id=row.message_id,
-            reply_to=None,
+            reply_to=who.reply_to,
         )
         attempt = row.attempts
     try:
@@ -75,6 +92,11 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
         return None
     _finish(runtime, message_id, "sent", None)
     return None
+
+
+def _admitted(runtime: Runtime, tenant: Tenant) -> bool:
+    settings = runtime.settings
+    return admit(settings.allowed_saleor_urls, settings.app_url, tenant.saleor_api_url).allowed
 
 
 def mail_server_for(runtime: Runtime, tenant: Tenant) -> SmtpSettings | None:

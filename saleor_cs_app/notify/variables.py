@@ -19,7 +19,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "kind": "What went wrong: late_shipment, late_delivery or wrong_item.",
     "offer_type": "What the shop gives: apology_only, gift_card, free_shipping_voucher, gift_product, "
     "reship or partial_refund.",
-    "language": "Two-letter language of the message: en, fi, pl, lt, de or sv.",
+    "language": "Two-letter language of the message: en, fi, pl, lt, de, sv, fr, es, it, nl, et or lv.",
     "shipped_now": "True in the follow-up message saying the late order has now shipped.",
     "promised_date": "The date we promised (to ship, or to deliver), formatted for the language; or None.",
     "promised_date_iso": "The promised date as YYYY-MM-DD; or None.",
@@ -44,10 +44,42 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "tracking_number": "The parcel's tracking number; or None.",
     "tracking_url": "Link to follow the parcel (http or https only); or None.",
     "carrier": "The carrier's name; or None.",
+    "carrier_name": "The carrier's name as the tracking source gives it (e.g. DHL); or None.",
+    "delivery_state": "The carrier's latest state: info_received, in_transit, out_for_delivery, "
+    "available_for_pickup, delivered, attempt_fail, exception, expired, returned or lost; or None.",
+    "delivery_problem": "True when the carrier reports trouble: attempt_fail, exception, expired, returned or lost.",
+    "parcel_waiting": "True when the carrier reports the parcel ready to collect (available_for_pickup).",
+    "carrier_status": "The carrier's own words for its latest checkpoint; or None.",
+    "carrier_status_date": "The day of that checkpoint, formatted for the language; or None.",
+    "carrier_status_date_iso": "The day of that checkpoint as YYYY-MM-DD; or None.",
+    "carrier_expected_date": "The day the carrier now expects to deliver, formatted for the language; or None.",
+    "carrier_expected_date_iso": "The same day as YYYY-MM-DD; or None.",
     "reply_to": "The e-mail address a reply reaches; or None.",
-    "next_step_url": "Link to the page where the customer sees the order and options (http or https "
-    "only); or None, and then the next step is to reply to the e-mail.",
+    "support_url": "Link to the order's support page (http or https only); or None, and then the next "
+    "step is to reply to the e-mail.",
+    "next_step_url": "The same link as support_url (kept for templates written before it).",
+    "situation": "None in incident messages (see SITUATION_VARIABLES for the support conversation).",
 }
+
+# The support conversation (render_situation): the common variables above that make sense without an
+# incident (shop_name, customer_first_name, order_number, language, support_url, reply_to) and these.
+SITUATIONS = ("report_received", "proposal_accepted", "counter_offer", "proposal_declined", "request_answered")
+SITUATION_VARIABLES: dict[str, str] = {
+    "situation": "Which message: " + ", ".join(SITUATIONS) + ".",
+    "problem": "What the customer reported: wrong_item, damaged, missing_item, not_arrived or other; or None.",
+    "resolution": "The fix in question: keep_with_discount, replacement, refund or shop_decides; or None.",
+    "resolution_amount": "Money the fix gives back, formatted for the language; or None.",
+    "resolution_percent": "The discount of keep_with_discount, formatted (e.g. 30 %); or None.",
+    "merchant_note": "What the shop wrote to the customer; or None.",
+    "approved": "request_answered: whether the shop agreed (True or False).",
+    "request": "request_answered: later_delivery or change_variant; or None.",
+    "affected_items": "Names of the products concerned, a list to loop over.",
+    "affected_items_text": "The same names joined for a sentence: 'A, B and C'.",
+}
+_COMMON_IN_SITUATIONS = ("shop_name", "customer_first_name", "order_number", "language", "support_url", "reply_to")
+
+
+_DELIVERY_PROBLEMS = ("attempt_fail", "exception", "expired", "returned", "lost")
 
 
 def _web_link(url: str | None) -> str | None:
@@ -96,6 +128,63 @@ def template_variables(ctx: MessageContext) -> dict[str, object]:
         "tracking_number": ctx.tracking_number or None,
         "tracking_url": _web_link(ctx.tracking_url),
         "carrier": ctx.carrier or None,
+        "carrier_name": ctx.carrier or None,
+        "delivery_state": ctx.delivery_state or None,
+        "delivery_problem": ctx.delivery_state in _DELIVERY_PROBLEMS,
+        "parcel_waiting": ctx.delivery_state == "available_for_pickup",
+        "carrier_status": (ctx.carrier_status or "").strip() or None,
+        "carrier_status_date": formatting.day(_day_of(ctx.carrier_status_at), lang),
+        "carrier_status_date_iso": _iso(_day_of(ctx.carrier_status_at)),
+        "carrier_expected_date": formatting.day(ctx.carrier_expected_date, lang),
+        "carrier_expected_date_iso": _iso(ctx.carrier_expected_date),
         "reply_to": ctx.reply_to or None,
-        "next_step_url": _web_link(ctx.next_step_url),
+        "support_url": _web_link(ctx.support_url),
+        "next_step_url": _web_link(ctx.support_url),
+        "situation": None,
     }
+
+
+def situation_variables(situation: str, language: str, values: dict) -> dict[str, object]:
+    """The variables of a support-conversation message, from what the support flow knows.
+
+    Money may come formatted (str) or as a Decimal with `currency`; a percent as a str or a number."""
+    if situation not in SITUATIONS:
+        raise ValueError(f"no situation {situation!r}; one of {', '.join(SITUATIONS)}")
+    unknown = set(values) - set(SITUATION_VARIABLES) - set(_COMMON_IN_SITUATIONS) - {"currency"}
+    if unknown:
+        raise ValueError(f"not situation variables: {', '.join(sorted(unknown))}")
+    if not values.get("shop_name") or not values.get("order_number"):
+        raise ValueError("a situation message needs shop_name and order_number")
+    amount = values.get("resolution_amount")
+    if isinstance(amount, (Decimal, int, float)):
+        amount = formatting.money(Decimal(str(amount)), values["currency"], language)
+    percent = values.get("resolution_percent")
+    if isinstance(percent, (Decimal, int, float)):
+        percent = formatting.percent(percent, language)
+    items = tuple(str(name) for name in values.get("affected_items") or ())
+    return {
+        "shop_name": values["shop_name"],
+        "customer_first_name": (values.get("customer_first_name") or "").strip() or None,
+        "order_number": str(values["order_number"]),
+        "language": language,
+        "support_url": _web_link(values.get("support_url")),
+        "reply_to": values.get("reply_to") or None,
+        "situation": situation,
+        "problem": values.get("problem") or "other",
+        "resolution": values.get("resolution") or "shop_decides",
+        "resolution_amount": amount or None,
+        "resolution_percent": percent or None,
+        "merchant_note": (values.get("merchant_note") or "").strip() or None,
+        "approved": bool(values.get("approved")),
+        "request": values.get("request") or "change_variant",
+        "affected_items": items,
+        "affected_items_text": formatting.items(items, language),
+    }
+
+
+def _day_of(moment):
+    return None if moment is None else moment.date()
+
+
+def _iso(day) -> str | None:
+    return None if day is None else day.isoformat()

@@ -25,7 +25,9 @@ from gql.transport.exceptions import (
 from gql.transport.requests import RequestsHTTPTransport
 from graphql import DocumentNode, OperationDefinitionNode, OperationType, parse
 
+from saleor_cs_app.saleor.admission import Addresses
 from saleor_cs_app.saleor.documents import with_fragments
+from saleor_cs_app.saleor.outbound import guard
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +86,10 @@ class SaleorClient:
         attempts: int = 3,
         backoff_seconds: float = 0.5,
         sleep=time.sleep,
+        addresses: Addresses = Addresses.PUBLIC,
     ):
         self.api_url = api_url
+        self._addresses = addresses
         self._token = token
         self._timeout = timeout
         self._attempts = attempts
@@ -111,7 +115,8 @@ class SaleorClient:
         raise AssertionError("unreachable")
 
     def _execute_once(self, name: str, variables: dict) -> dict:
-        transport = RequestsHTTPTransport(
+        transport = _GuardedTransport(
+            self._addresses,
             url=self.api_url,
             headers={"Authorization": f"Bearer {self._token}"},
             timeout=self._timeout,
@@ -133,3 +138,15 @@ class SaleorClient:
             raise SaleorUnavailable(f"{name}: {type(exc).__name__}") from None
         except TransportProtocolError as exc:
             raise SaleorRejected(f"{name}: unexpected answer ({exc})") from None
+
+
+class _GuardedTransport(RequestsHTTPTransport):
+    """gql's transport on a session that connects only to addresses the admission rule allows."""
+
+    def __init__(self, addresses: Addresses, **kwargs):
+        super().__init__(**kwargs)
+        self._addresses = addresses
+
+    def connect(self):
+        super().connect()
+        guard(self.session, self._addresses)

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from saleor_cs_app.saleor.admission import Addresses
+from saleor_cs_app.saleor.outbound import guarded_session
 from saleor_cs_app.store import tenants
 
 if TYPE_CHECKING:
@@ -28,10 +30,11 @@ def jwks_url(saleor_api_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/.well-known/jwks.json"
 
 
-def fetch_jwks(saleor_api_url: str, *, timeout: float = 10.0) -> str:
+def fetch_jwks(saleor_api_url: str, *, timeout: float = 10.0, addresses: Addresses = Addresses.PUBLIC) -> str:
     """Return the JWKS as text (kept as-is, like app-sdk's APL)."""
     try:
-        response = requests.get(jwks_url(saleor_api_url), timeout=timeout, allow_redirects=False)
+        with guarded_session(addresses) as session:
+            response = session.get(jwks_url(saleor_api_url), timeout=timeout, allow_redirects=False)
     except requests.RequestException as exc:
         raise JwksUnavailable(f"cannot reach {jwks_url(saleor_api_url)}: {type(exc).__name__}") from None
     if response.status_code != 200:
@@ -57,7 +60,11 @@ def refetch_jwks(runtime: Runtime, tenant: Tenant, *, rate_limited: bool = True)
     if rate_limited and now - tenant.jwks_fetched_at < interval:
         return None
     try:
-        fresh = fetch_jwks(tenant.saleor_api_url, timeout=runtime.settings.saleor_timeout_seconds)
+        fresh = fetch_jwks(
+            tenant.saleor_api_url,
+            timeout=runtime.settings.saleor_timeout_seconds,
+            addresses=runtime.saleor_addresses(tenant.saleor_api_url),
+        )
     except JwksUnavailable as exc:
         log.warning("jwks refetch failed", extra={"tenant": tenant.saleor_api_url, "error": str(exc)})
         fresh = None

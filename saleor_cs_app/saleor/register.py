@@ -1,7 +1,8 @@
 """The install handshake, in app-sdk's order (register-action-handler.ts).
 
 Saleor POSTs `{"auth_token": ...}` to tokenTargetUrl with the `Saleor-Api-Url`
-header. We refuse Saleors outside ALLOWED_SALEOR_URLS, prove the token by
+header. We refuse Saleors outside ALLOWED_SALEOR_URLS and Saleors whose name
+resolves where they may not (saleor/admission.py), prove the token by
 asking that Saleor for our app id, fetch its JWKS, then store the tenant with
 the token encrypted. Any error here makes Saleor delete the app and show our
 message to the merchant, so messages are short and say what to do.
@@ -15,8 +16,10 @@ from urllib.parse import urlsplit
 
 from saleor_cs_app.errors import AppError, BadRequest, Forbidden, Unauthorized
 from saleor_cs_app.runtime import Runtime
+from saleor_cs_app.saleor.admission import NOT_ALLOWED, NOT_PUBLIC, Addresses, admit, is_loopback_name
 from saleor_cs_app.saleor.client import SaleorClient, SaleorError
 from saleor_cs_app.saleor.jwks import JwksUnavailable, fetch_jwks
+from saleor_cs_app.saleor.outbound import AddressRefused, check_url
 from saleor_cs_app.store import tenants
 
 log = logging.getLogger(__name__)
@@ -41,13 +44,10 @@ def parse_register_request(headers, body: object) -> tuple[str, str]:
     return saleor_api_url, body["auth_token"]
 
 
-def register(runtime: Runtime, saleor_api_url: str, auth_token: str) -> Installed:
-    if not runtime.settings.saleor_url_allowed(saleor_api_url):
-        raise Forbidden(
-            "This app does not accept installations from this Saleor; ask its operator to allow the URL.",
-            code="SALEOR_URL_PROHIBITED",
-        )
-    client = SaleorClient(saleor_api_url, auth_token, timeout=runtime.settings.saleor_timeout_seconds)
+def register(runtime: Runtime, saleor_api_url: str, auth_token: str, *, remote_addr: str | None = None) -> Installed:
+    addresses = _admitted_addresses(runtime, saleor_api_url, remote_addr)
+    timeout = runtime.settings.saleor_timeout_seconds
+    client = SaleorClient(saleor_api_url, auth_token, timeout=timeout, addresses=addresses)
     try:
         app_id = (client.execute("AppId").get("app") or {}).get("id")
     except SaleorError as exc:
@@ -56,7 +56,7 @@ def register(runtime: Runtime, saleor_api_url: str, auth_token: str) -> Installe
     if not app_id:
         raise Unauthorized("Saleor did not confirm the app token; is the app active?", code="UNKNOWN_APP_ID")
     try:
-        jwks = fetch_jwks(saleor_api_url, timeout=runtime.settings.saleor_timeout_seconds)
+        jwks = fetch_jwks(saleor_api_url, timeout=timeout, addresses=addresses)
     except JwksUnavailable as exc:
         log.warning("register: JWKS unavailable", extra={"tenant": saleor_api_url, "error": str(exc)})
         raise Unauthorized("Could not fetch Saleor's JWKS to verify webhooks.", code="JWKS_NOT_AVAILABLE") from None
@@ -86,3 +86,22 @@ def register(runtime: Runtime, saleor_api_url: str, auth_token: str) -> Installe
         log.warning("register: could not queue reconciliation", extra={"tenant": saleor_api_url})
     log.info("installed", extra={"tenant": saleor_api_url, "reinstall": not created})
     return Installed(tenant_id=tenant_id, app_id=app_id, reinstalled=not created)
+
+
+def _admitted_addresses(runtime: Runtime, saleor_api_url: str, remote_addr: str | None) -> Addresses:
+    """Where this Saleor may be reached, or Forbidden before the app makes any request to it."""
+    settings = runtime.settings
+    admission = admit(settings.allowed_saleor_urls, settings.app_url, saleor_api_url)
+    # A local trial that listens on more than loopback must not let the network point it at this machine.
+    local_only = admission.addresses is Addresses.LOOPBACK and not is_loopback_name(remote_addr or "")
+    if not admission.allowed or local_only:
+        log.warning("register: Saleor not allowed", extra={"tenant": saleor_api_url, "remote": remote_addr})
+        raise Forbidden(admission.reason or NOT_ALLOWED, code="SALEOR_URL_PROHIBITED")
+    if admission.addresses is Addresses.ANY:
+        return admission.addresses  # named by the operator: whatever it resolves to
+    try:
+        check_url(saleor_api_url, admission.addresses)
+    except AddressRefused as exc:
+        log.warning("register: Saleor address refused", extra={"tenant": saleor_api_url, "error": str(exc)})
+        raise Forbidden(NOT_PUBLIC, code="SALEOR_URL_PROHIBITED") from None
+    return admission.addresses

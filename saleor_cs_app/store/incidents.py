@@ -51,6 +51,14 @@ def open_incident(
     )
     if created:
         add_event(session, incident, now, "detected", _detected_message(incident))
+        if incident.state == "backlog":
+            add_event(
+                session,
+                incident,
+                now,
+                "backlog",
+                "Already broken when the app was installed: nothing is sent or given until you release it",
+            )
     return incident, created
 
 

@@ -281,6 +281,15 @@ class PolicyVersion(Base):
     created_by: Mapped[str] = mapped_column(String(320))
 
 
+from saleor_cs_app.store.tracking_models import (  # noqa: E402,F401  (one metadata for every table)
+    FulfillmentDelivery,
+    TrackingApiUsage,
+    TrackingConnection,
+    TrackingEventSeen,
+    TrackingRegistration,
+)
+
+
 # -- the customer's own reports (support/) ---------------------------------------------------------
 class SupportReport(Base):
     """A problem the customer reported on the support page, with the fix they propose.

@@ -23,19 +23,22 @@ def lock_or_create(session: Session, tenant_id: int, order_id: str, first_seen: 
     return order, created
 
 
-def find(session: Session, tenant_id: int, order_id: str) -> TrackedOrder | None:
-    return session.scalar(
-        select(TrackedOrder).where(TrackedOrder.tenant_id == tenant_id, TrackedOrder.order_id == order_id)
-    )
+def find(session: Session, tenant_id: int, order_id: str, *, lock: bool = False) -> TrackedOrder | None:
+    query = select(TrackedOrder).where(TrackedOrder.tenant_id == tenant_id, TrackedOrder.order_id == order_id)
+    if lock:  # serialises with a webhook applying a new snapshot of the same order
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalar(query)
 
 
 def deadlines_of(session: Session, tenant_id: int, order_id: str) -> list[Deadline]:
     return list(session.scalars(select(Deadline).where(Deadline.tenant_id == tenant_id, Deadline.order_id == order_id)))
 
 
-def sync_deadlines(session: Session, tenant_id: int, order_id: str, wanted: dict[tuple[str, str], datetime]) -> None:
-    """Make the order's deadline rows equal `wanted` ((kind, fulfillment id) → due)."""
-    existing = {(d.kind, d.fulfillment_id): d for d in deadlines_of(session, tenant_id, order_id)}
+def sync_deadlines(
+    session: Session, tenant_id: int, order_id: str, kind: str, wanted: dict[tuple[str, str], datetime]
+) -> None:
+    """Make the order's deadline rows of one kind equal `wanted` ((kind, fulfillment id) → due)."""
+    existing = {(d.kind, d.fulfillment_id): d for d in deadlines_of(session, tenant_id, order_id) if d.kind == kind}
     for key, row in existing.items():
         if key not in wanted:
             session.delete(row)

@@ -12,6 +12,7 @@ from saleor_cs_app.ui.resolvers import insights as insight_resolvers
 from saleor_cs_app.ui.resolvers import mail_server as mail_server_resolvers
 from saleor_cs_app.ui.resolvers import messages as message_resolvers
 from saleor_cs_app.ui.resolvers import policy as policy_resolvers
+from saleor_cs_app.ui.resolvers import tracking as tracking_resolvers
 from saleor_cs_app.ui.resolvers import proposals as proposal_resolvers
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class Query:
         resolver=insight_resolvers.month_insights, description="month: YYYY-MM, default this month."
     )
     mail_server = strawberry.field(resolver=mail_server_resolvers.mail_server, description="Never shows the password.")
+    tracking = strawberry.field(resolver=tracking_resolvers.tracking_overview, description="Never shows the keys.")
+    delivery_performance = strawberry.field(resolver=tracking_resolvers.delivery_performance)
 
 
 @strawberry.type
@@ -48,6 +51,12 @@ class Mutation:
     report_incident = strawberry.mutation(resolver=incident_resolvers.report_incident)
     preview_message = strawberry.mutation(resolver=message_resolvers.preview_message)
     update_mail_server = strawberry.mutation(resolver=mail_server_resolvers.update_mail_server)
+    connect_aftership = strawberry.mutation(resolver=tracking_resolvers.connect_aftership)
+    connect_dhl = strawberry.mutation(resolver=tracking_resolvers.connect_dhl)
+    test_tracking_connection = strawberry.mutation(resolver=tracking_resolvers.test_tracking_connection)
+    disconnect_tracking = strawberry.mutation(resolver=tracking_resolvers.disconnect_tracking)
+    release_backlog = strawberry.mutation(resolver=tracking_resolvers.release_backlog)
+    dismiss_incident = strawberry.mutation(resolver=tracking_resolvers.dismiss_incident)
     accept_proposal = strawberry.mutation(resolver=proposal_resolvers.accept_proposal)
     counter_proposal = strawberry.mutation(
         resolver=proposal_resolvers.counter_proposal, description="Offer money off instead: amount or percent."

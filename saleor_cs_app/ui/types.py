@@ -201,6 +201,7 @@ class UpdatePolicyResult:
     ok: bool
     errors: list[PolicyError]
     policy: Policy | None
+    notice: str | None = strawberry.field(default=None, description="Saved, but worth knowing (e.g. Reply-To)")
 
 
 @strawberry.type

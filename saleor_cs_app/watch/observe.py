@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from saleor_cs_app.care.detection import Detection, assess
 from saleor_cs_app.care.model import IncidentKind, IncidentSource
-from saleor_cs_app.jobs.followups import late_order_shipped
 from saleor_cs_app.store import incidents, orders, policies
-from saleor_cs_app.watch import snapshot
-from saleor_cs_app.watch.opening import hand_over, open_broken_promise, rules_for
+from saleor_cs_app.store.models import TrackedOrder
+from saleor_cs_app.watch import deliveries, snapshot
+from saleor_cs_app.watch.opening import broke_before_install, hand_over, open_broken_promise, rules_for
 from saleor_cs_app.webhooks.context import WebhookContext
 
 
-def observe_order_snapshot(ctx: WebhookContext, order: dict) -> None:
+@dataclass(frozen=True)
+class Observed:
+    tracked: TrackedOrder
+    late_order_shipped: bool  # a late_shipment incident is open and the order has now shipped in full
+
+
+def observe_order_snapshot(ctx: WebhookContext, order: dict) -> Observed | None:
     if order.get("status") == "DRAFT" or snapshot.is_created_by_app(order):
-        return
+        return None
     session, tenant_id, now = ctx.session, ctx.tenant.id, ctx.now
     policy = policies.load(session, tenant_id)
     tracked, _ = orders.lock_or_create(session, tenant_id, order["id"], snapshot.first_seen_fields(order, now))
@@ -27,19 +35,8 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict) -> None:
         tracked.paid_at = min(ctx.issued_at or tracked.created_at, now)
 
     rules = rules_for(policy, tracked)
-    detection = Detection(
-        late_shipment=policy.detection.late_shipment,
-        late_delivery=policy.detection.late_delivery,
-        wrong_item=policy.detection.wrong_item,
-    )
-    state = snapshot.order_state(
-        order,
-        paid_at=tracked.paid_at,
-        max_delivery_days=tracked.max_delivery_days,
-        click_and_collect=tracked.click_and_collect,
-        delivery_status_key=policy.detection.delivery_status_key,
-        scanned_skus_key=policy.detection.scanned_skus_key,
-    )
+    detection = Detection(late_shipment=policy.detection.late_shipment, wrong_item=policy.detection.wrong_item)
+    state = snapshot.order_state(order, paid_at=tracked.paid_at, scanned_skus_key=policy.detection.scanned_skus_key)
     assessment = assess(state, rules, detection, ship_by=tracked.ship_by)
     tracked.ship_by = assessment.ship_by
 
@@ -49,7 +46,8 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict) -> None:
         if (kind.value, fulfillment_id) in already:
             continue  # that promise is already broken and handled
         if due <= now:
-            # Passed while we were not looking (app down, late webhook): open it now.
+            # Passed while we were not looking (app down, late webhook): open it now,
+            # unless it broke before the app was installed (the backlog).
             incident, created = open_broken_promise(
                 session,
                 tracked,
@@ -59,15 +57,18 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict) -> None:
                 fulfillment_id=fulfillment_id,
                 due_at=due,
                 now=now,
+                before_install=broke_before_install(due, ctx.tenant.installed_at, reconciling=ctx.issued_at is None),
             )
             if created:
                 ctx.after_commit.append(hand_over(ctx.runtime.jobs.enqueue, incident))
             continue
         wanted[(kind.value, fulfillment_id)] = due
-    orders.sync_deadlines(session, tenant_id, tracked.order_id, wanted)
+    orders.sync_deadlines(session, tenant_id, tracked.order_id, IncidentKind.LATE_SHIPMENT.value, wanted)
 
+    shipped_at = {f.id: f.created for f in state.fulfillments}
     for signal in assessment.signals:
-        due = assessment.deadlines.get((IncidentKind.LATE_DELIVERY, signal.fulfillment_id))
+        # A reconciliation has no event time: a mismatch is as old as its parcel.
+        broke_at = shipped_at.get(signal.fulfillment_id)
         incident, created = open_broken_promise(
             session,
             tracked,
@@ -75,13 +76,17 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict) -> None:
             kind=signal.kind,
             source=signal.source,
             fulfillment_id=signal.fulfillment_id,
-            due_at=due if due is not None and due <= now else None,
+            due_at=None,
             now=now,
             expected_skus=signal.expected_skus,
             sent_skus=signal.sent_skus,
+            before_install=broke_before_install(broke_at, ctx.tenant.installed_at, reconciling=ctx.issued_at is None),
         )
         if created:
             ctx.after_commit.append(hand_over(ctx.runtime.jobs.enqueue, incident))
 
-    if state.fully_shipped and (IncidentKind.LATE_SHIPMENT.value, "") in already:
-        late_order_shipped(ctx, tracked)
+    for incident in deliveries.reassess(session, ctx.tenant, tracked, policy, now, observed_at=ctx.issued_at):
+        ctx.after_commit.append(hand_over(ctx.runtime.jobs.enqueue, incident))
+
+    shipped = state.fully_shipped and (IncidentKind.LATE_SHIPMENT.value, "") in already
+    return Observed(tracked=tracked, late_order_shipped=shipped)

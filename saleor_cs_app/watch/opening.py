@@ -12,6 +12,9 @@ from saleor_cs_app.care.model import IncidentKind, IncidentSource, PromiseRules
 from saleor_cs_app.store import incidents
 from saleor_cs_app.store.models import Incident, TrackedOrder
 
+# Broke before the app was installed: nothing is decided, sent or given until the merchant releases it.
+BACKLOG = "backlog"
+
 
 def rules_for(policy, tracked: TrackedOrder) -> PromiseRules:
     # The policy's country and time zone win; the channel's Saleor defaultCountry fills the gap.
@@ -32,8 +35,15 @@ def open_broken_promise(
     expected_skus: tuple[str, ...] = (),
     sent_skus: tuple[str, ...] = (),
     note: str | None = None,
+    delivery: dict | None = None,
+    before_install: bool = False,
 ) -> tuple[Incident, bool]:
-    """`due_at` is the passed deadline behind the incident, if any (a wrong item has none)."""
+    """`due_at` is the passed deadline behind the incident, if any (a wrong item has none).
+
+    `delivery`: what a tracking source reported (watch/deliveries.py), kept as facts a
+    message may state. `before_install`: the promise broke before the app was installed;
+    the incident waits in the backlog until the merchant releases or dismisses it.
+    """
     fulfilment = tracked.facts.get("fulfillments", {}).get(fulfillment_id, {})
     facts = {
         "kind": kind.value,
@@ -47,6 +57,7 @@ def open_broken_promise(
         "warehouse": fulfilment.get("warehouse"),
         "tracking_number": fulfilment.get("tracking_number"),
         "note": note,
+        **(delivery or {}),
     }
     return incidents.open_incident(
         session,
@@ -63,10 +74,18 @@ def open_broken_promise(
         customer_email=tracked.facts.get("customer_email"),
         carrier=facts["carrier"],
         warehouse=facts["warehouse"],
+        state=BACKLOG if before_install else "detected",
     )
 
 
 def hand_over(enqueue: Callable[[str, object], None], incident: Incident) -> Callable[[], None]:
-    """After commit: the incident goes on to the decision and notification steps."""
-    incident_id = incident.id
-    return lambda: enqueue("handle_incident", incident_id)
+    """After commit: the incident goes on to the decision and notification steps (a backlog one waits)."""
+    incident_id, waits = incident.id, incident.state == BACKLOG
+    return (lambda: None) if waits else (lambda: enqueue("handle_incident", incident_id))
+
+
+def broke_before_install(broke_at: datetime | None, installed_at: datetime, *, reconciling: bool) -> bool:
+    """Install is not a mass mailing: what the install reconciliation finds already broken waits
+    for the merchant. A webhook is news Saleor sent to the installed app, and a deadline the sweep
+    finds passed while the app was down is handled as usual."""
+    return reconciling and broke_at is not None and broke_at < installed_at

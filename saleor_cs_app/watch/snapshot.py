@@ -79,6 +79,8 @@ def order_facts(order: dict) -> dict:
         ],
         "fulfillments": {
             f["id"]: {
+                "status": f.get("status"),
+                "created": f.get("created"),
                 "tracking_number": f.get("trackingNumber") or None,
                 "warehouse": (f.get("warehouse") or {}).get("name"),
             }
@@ -87,42 +89,28 @@ def order_facts(order: dict) -> dict:
     }
 
 
-def order_state(
-    order: dict,
-    *,
-    paid_at: datetime | None,
-    max_delivery_days: int | None,
-    click_and_collect: bool,
-    delivery_status_key: str,
-    scanned_skus_key: str,
-) -> OrderState:
+def order_state(order: dict, *, paid_at: datetime | None, scanned_skus_key: str) -> OrderState:
     lines = order.get("lines") or []
     return OrderState(
         status=order.get("status", ""),
         created=parse_time(order.get("created")),
         paid_at=paid_at,
         fully_shipped=fully_shipped([(l.get("quantity", 0), l.get("quantityFulfilled", 0)) for l in lines]),
-        click_and_collect=click_and_collect,
-        max_delivery_days=max_delivery_days,
-        fulfillments=tuple(
-            _fulfillment_state(f, delivery_status_key, scanned_skus_key) for f in order.get("fulfillments") or []
-        ),
+        fulfillments=tuple(_fulfillment_state(f, scanned_skus_key) for f in order.get("fulfillments") or []),
     )
 
 
-def _fulfillment_state(f: dict, delivery_status_key: str, scanned_skus_key: str) -> FulfillmentState:
+def _fulfillment_state(f: dict, scanned_skus_key: str) -> FulfillmentState:
     meta = metadata(f.get("metadata"))
     skus: list[str] = []
     for line in f.get("lines") or []:
         sku = ((line.get("orderLine") or {}).get("productSku")) or ""
         skus.extend([sku] * int(line.get("quantity", 0)))
-    status = meta.get(delivery_status_key)
     return FulfillmentState(
         id=f["id"],
         status=f.get("status", ""),
         created=parse_time(f.get("created")),
         skus=tuple(skus),
-        delivery_status=status.strip().lower() if status else None,
         scanned_skus=parse_sku_list(meta.get(scanned_skus_key)),
         tracking_number=f.get("trackingNumber") or None,
         warehouse=(f.get("warehouse") or {}).get("name"),

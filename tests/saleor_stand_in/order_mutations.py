@@ -124,6 +124,9 @@ def draft_order_complete(ctx, info, id):
         problems.append(err("channel", "Cannot complete draft order with inactive channel.", "CHANNEL_INACTIVE"))
     if problems:
         raise MutationError(*problems)
+    _check_and_take_stock(saleor, order)
+    if order["voucherCode"]:
+        _use_voucher_code(saleor, order["voucherCode"])
     order["status"] = "UNFULFILLED"
     order["updatedAt"] = saleor.now_iso()
     if not order["userEmail"] and order.get("user"):
@@ -225,12 +228,47 @@ def order_grant_refund_create(ctx, info, id, input):
     return {"order": order, "grantedRefund": grant, "errors": []}
 
 
+def _usable_voucher_code(saleor, code: str) -> tuple[dict, dict]:
+    """Saleor finds only active codes (a singleUse code is deactivated once used) and refuses
+    a voucher whose usageLimit its codes have reached."""
+    for voucher in saleor.vouchers.values():
+        for entry in voucher["_codes"]:
+            if entry["code"] == code and entry["isActive"]:
+                limit = voucher["usageLimit"]
+                if limit is not None and sum(c["used"] for c in voucher["_codes"]) >= limit:
+                    message = "Voucher is not applicable to this order."
+                    raise MutationError(err("voucherCode", message, "INVALID_VOUCHER"))
+                return voucher, entry
+    raise MutationError(err("voucherCode", "Voucher code is not valid.", "INVALID_VOUCHER_CODE"))
+
+
+def _use_voucher_code(saleor, code: str) -> None:
+    """As Saleor's increase_voucher_usage when the order is placed."""
+    voucher, entry = _usable_voucher_code(saleor, code)
+    if voucher["usageLimit"]:
+        entry["used"] += 1
+        voucher["used"] += 1
+    if voucher["singleUse"]:
+        entry["isActive"] = False
+
+
+def _check_and_take_stock(saleor, order: dict) -> None:
+    short = [
+        line for line in order["lines"] if saleor.variants[line["variant"]["id"]].get("_stock", 100) < line["quantity"]
+    ]
+    if short:
+        variants = [line["variant"]["id"] for line in short]
+        names = ", ".join(line["productSku"] or line["variantName"] for line in short)
+        message = f"Insufficient product stock: {names}"
+        raise MutationError(err("lines", message, "INSUFFICIENT_STOCK", variants=variants))
+    for line in order["lines"]:
+        variant = saleor.variants[line["variant"]["id"]]
+        variant["_stock"] = variant.get("_stock", 100) - line["quantity"]
+
+
 def _apply_shipping_voucher(saleor, order: dict, currency: str) -> None:
     """Saleor applies a draft's voucherCode; this stand-in models SHIPPING vouchers, the ones the app uses."""
-    code = order["voucherCode"]
-    voucher = next((v for v in saleor.vouchers.values() if any(c["code"] == code for c in v["_codes"])), None)
-    if voucher is None:
-        raise MutationError(err("voucherCode", "Voucher code is not valid.", "INVALID_VOUCHER_CODE"))
+    voucher, _ = _usable_voucher_code(saleor, order["voucherCode"])
     listing = next((l for l in voucher["channelListings"] if l["channel"]["id"] == order["channel"]["id"]), None)
     if voucher["type"] != "SHIPPING" or listing is None:
         raise MutationError(err("voucherCode", "Voucher not applicable for this order.", "VOUCHER_NOT_APPLICABLE"))

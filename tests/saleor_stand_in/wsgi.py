@@ -7,8 +7,8 @@ import json
 import jwt
 from graphql import GraphQLError, GraphQLSyntaxError, execute, parse, validate
 from graphql.execution.values import get_variable_values
-from graphql.language import FieldNode, OperationDefinitionNode
-from graphql.utilities import get_operation_ast
+from graphql.language import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, OperationDefinitionNode
+from graphql.utilities import get_operation_ast, value_from_ast_untyped
 from werkzeug.wrappers import Request, Response
 
 from .engine import Ctx, field_resolver, format_error, get_schema, type_resolver
@@ -32,11 +32,27 @@ def _root_fields(operation) -> list[str]:
     return [s.name.value for s in operation.selection_set.selections if isinstance(s, FieldNode)]
 
 
-def _cost(node) -> int:
+def _cost(node, fragments: dict, variables: dict) -> int:
+    """Saleor's query cost: one per field, and what a list field selects counted `first`
+    (or `last`) times, as Saleor's cost map multiplies connections by those arguments."""
     total = 0
     for sel in getattr(getattr(node, "selection_set", None), "selections", None) or ():
-        total += (1 if isinstance(sel, FieldNode) else 0) + _cost(sel)
+        if isinstance(sel, FragmentSpreadNode):
+            total += _cost(fragments[sel.name.value], fragments, variables)
+        elif isinstance(sel, FieldNode):
+            total += 1 + _multiplier(sel, variables) * _cost(sel, fragments, variables)
+        else:
+            total += _cost(sel, fragments, variables)
     return total
+
+
+def _multiplier(field: FieldNode, variables: dict) -> int:
+    for arg in field.arguments or ():
+        if arg.name.value in ("first", "last"):
+            value = value_from_ast_untyped(arg.value, variables)
+            if isinstance(value, int) and value > 0:
+                return value
+    return 1
 
 
 def _invalid(errors) -> tuple[dict, int]:
@@ -177,13 +193,20 @@ class GraphQLApp:
         coerced = get_variable_values(schema, operation.variable_definitions or [], variables)
         if isinstance(coerced, list):
             return _invalid(coerced)
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        cost = _cost(operation, fragments, variables)
+        if cost > MAX_COMPLEXITY:
+            message = f"The query exceeds the maximum cost of {MAX_COMPLEXITY}. Actual cost is {cost}"
+            error = {"message": message, "extensions": {"exception": {"code": "QueryCostError"}}}
+            extensions = {"cost": {"requestedQueryCost": cost, "maximumAvailable": MAX_COMPLEXITY}}
+            return {"errors": [error], "extensions": extensions}, 400
         return {
             "document": document,
             "operation": operation,
             "fields": fields,
             "variables": variables,
             "operation_name": operation_name,
-            "cost": _cost(operation),
+            "cost": cost,
         }
 
     def _execute(self, item, ctx: Ctx, auth_error):

@@ -6,7 +6,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from saleor_cs_app.care.policy import DEFAULT_POLICY, PolicyInvalid, parse_policy, policy_json_schema, policy_to_dict
+from saleor_cs_app.notify.addressing import sender_notice
 from saleor_cs_app.store import policies
+from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.jobs.simulation import simulate_recent
 from saleor_cs_app.ui.types import (
     Policy,
@@ -45,7 +47,10 @@ def update_policy(info: strawberry.Info, policy: JSON) -> UpdatePolicyResult:
     runtime, caller = info.context.runtime, info.context.caller
     with runtime.db.transaction() as session:
         policies.save(session, caller.tenant_id, policy_to_dict(parsed), by=caller.email, now=runtime.clock())
-    return UpdatePolicyResult(ok=True, errors=[], policy=_load(info))
+        own_server = session.get_one(Tenant, caller.tenant_id).mail_server_ciphertext is not None
+    sender_email = parsed.sender.email if parsed.sender is not None else None
+    notice = sender_notice(sender_email, runtime.settings.mail_from, own_server=own_server)
+    return UpdatePolicyResult(ok=True, errors=[], policy=_load(info), notice=notice)
 
 
 def simulate_policy(info: strawberry.Info, policy: JSON, days: int) -> SimulationResult:

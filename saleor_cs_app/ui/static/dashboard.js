@@ -4,8 +4,9 @@ import { mountIncidents } from "./incidents.js";
 import { mountInsights } from "./insights.js";
 import { mountMessages } from "./messages.js";
 import { mountPolicy } from "./policy.js";
+import { mountTracking } from "./tracking.js";
 
-const MOUNT = { policy: mountPolicy, messages: mountMessages, incidents: mountIncidents, insights: mountInsights };
+const MOUNT = { policy: mountPolicy, messages: mountMessages, incidents: mountIncidents, tracking: mountTracking, insights: mountInsights };
 const mounted = {};
 const tabs = [...document.querySelectorAll('[role="tab"]')];
 

@@ -7,7 +7,7 @@ import { locate, renderPolicyForm } from "./policy_form.js";
 const POLICY_FIELDS = "document version createdAt createdBy history { version createdAt createdBy }";
 const POLICY = `query Policy { policy { ${POLICY_FIELDS} } }`;
 const SAVE = `mutation Save($policy: JSON!) {
-  updatePolicy(policy: $policy) { ok errors { path message } policy { ${POLICY_FIELDS} } } }`;
+  updatePolicy(policy: $policy) { ok errors { path message } notice policy { ${POLICY_FIELDS} } } }`;
 const SIMULATE = `mutation Simulate($policy: JSON!, $days: Int!) {
   simulatePolicy(policy: $policy, days: $days) {
     ok errors { path message } days incidents moreChanges
@@ -131,7 +131,7 @@ export function mountPolicy(panel) {
         return;
       }
       show(result.policy);
-      clear(notices, banner("success", `Saved. Version ${result.policy.version} is live.`));
+      clear(notices, banner("success", `Saved. Version ${result.policy.version} is live.${result.notice ? ` ${result.notice}` : ""}`));
       notify("success", "Policy saved", `Version ${result.policy.version} is live.`);
       document.dispatchEvent(new CustomEvent("policy-saved", { detail: { policy: result.policy, source: "policy" } }));
     } catch (error) {

@@ -78,7 +78,7 @@ export function renderPolicyForm(root, draft, onChange) {
     h("h2", {}, title), note ? h("p", { class: "muted" }, note) : null, h("div", { class: "group-error", role: "alert" }), ...children);
 
   function senderSection() {
-    return section("Sender", "The From: of customer e-mails. Leave both empty to use the operator's address.", "sender",
+    return section("Sender", "The From: of customer e-mails. Leave both empty to use the operator's address. Without your own mail server (Messages tab), e-mails come from the operator's address with this name, and this e-mail is the Reply-To.", "sender",
       h("div", { class: "grid wide" }, input("Name", "sender.name", "text"), input("E-mail", "sender.email", "text")));
   }
 

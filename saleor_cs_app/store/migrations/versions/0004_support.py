@@ -10,7 +10,7 @@ from alembic import op
 from saleor_cs_app.store.models import UTCDateTime
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

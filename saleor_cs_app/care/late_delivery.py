@@ -1,0 +1,50 @@
+"""When a parcel counts as late: only with evidence.
+
+A late-delivery claim needs a tracking source that either reports a failure
+(exception, failed attempt, returned, expired, lost) or follows the parcel and
+has not seen it arrive by its deliver-by time. A parcel nobody follows is
+never called late: the app cannot know it was not delivered, and apologising
+for deliveries that went fine is the worst thing it could do.
+
+Pure: plain data and rules in, a verdict out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from saleor_cs_app.care import promises
+from saleor_cs_app.care.model import DeliveryState, PromiseRules
+
+
+@dataclass(frozen=True)
+class Parcel:
+    fulfillment_id: str
+    shipped_at: datetime | None
+    followed: bool  # some tracking source follows this parcel
+    state: DeliveryState | None = None  # the latest state a source reported, if any
+    followed_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryVerdict:
+    # The deliver-by time of a followed parcel not yet arrived: passing it unreported is the evidence.
+    deadline: datetime | None = None
+    failed: bool = False  # a source reported a failure: late now, whatever the deadline
+
+
+NOT_WATCHED = DeliveryVerdict()
+
+
+def judge(parcel: Parcel, *, max_delivery_days: int | None, click_and_collect: bool, rules: PromiseRules) -> DeliveryVerdict:
+    if click_and_collect or not parcel.followed or parcel.shipped_at is None:
+        return NOT_WATCHED
+    if parcel.state is not None and parcel.state.has_arrived:
+        return NOT_WATCHED
+    deadline = promises.deliver_by(parcel.shipped_at, max_delivery_days, rules)
+    if parcel.state is None and parcel.followed_since is not None and deadline <= parcel.followed_since:
+        # The source started following after the deadline and has said nothing yet:
+        # nobody was watching when it passed, so its passing proves nothing.
+        return NOT_WATCHED
+    return DeliveryVerdict(deadline=deadline, failed=parcel.state is not None and parcel.state.is_failure)

@@ -1,0 +1,74 @@
+"""A DHL shipment (Unified API) read into a delivery report, and when to ask again. Pure."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from saleor_cs_app.care.model import DeliveryState
+from saleor_cs_app.tracking.dhl import NAME
+from saleor_cs_app.tracking.report import DeliveryReport, carrier_time
+
+STATUS_CODES = {
+    "pre-transit": DeliveryState.INFO_RECEIVED,
+    "transit": DeliveryState.IN_TRANSIT,
+    "delivered": DeliveryState.DELIVERED,
+    "failure": DeliveryState.EXCEPTION,
+    "unknown": None,
+}
+DAILY_CALLS = 250  # the free tier's daily allowance; the poller never plans beyond it
+
+
+def is_dhl(shipping_method_name: str | None, tracking_number: str | None) -> bool:
+    if not tracking_number:
+        return False
+    if "dhl" in (shipping_method_name or "").lower():
+        return True
+    number = tracking_number.strip().upper()
+    return number.startswith(("JJD", "00340434", "JVGL"))
+
+
+def report_from(shipment: dict, fulfillment_id: str, tracking_number: str) -> DeliveryReport:
+    status = shipment.get("status") if isinstance(shipment.get("status"), dict) else {}
+    words = status.get("description") or status.get("status")
+    return DeliveryReport(
+        source=NAME,
+        fulfillment_id=fulfillment_id,
+        state=STATUS_CODES.get(str(status.get("statusCode") or "unknown").lower()),
+        carrier_name="DHL",
+        carrier_status=str(words).strip()[:500] if words else None,
+        carrier_status_at=_time(status.get("timestamp")),
+        carrier_expected_date=_date(shipment.get("estimatedTimeOfDelivery")),
+        tracking_number=tracking_number,
+    )
+
+
+def next_poll(now: datetime, deadline: datetime | None) -> datetime:
+    """Rarely while the deadline is far, often as it nears, twice a day once it has passed."""
+    if deadline is None:
+        return now + timedelta(hours=24)
+    left = deadline - now
+    if left > timedelta(days=3):
+        step = timedelta(hours=24)
+    elif left > timedelta(days=1):
+        step = timedelta(hours=8)
+    elif left > timedelta(0):
+        step = timedelta(hours=3)
+    else:
+        step = timedelta(hours=12)
+    if timedelta(0) < left < step:
+        return deadline + timedelta(minutes=5)  # look right after it passes
+    return now + step
+
+
+def _time(value) -> datetime | None:
+    # DHL's timestamps without an offset are the event's local time; UTC is the nearest defensible guess.
+    return carrier_time(value, naive_is_utc=True)
+
+
+def _date(value) -> date | None:
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None

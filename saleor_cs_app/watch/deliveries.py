@@ -1,0 +1,135 @@
+"""Late deliveries of one order, from what the tracking sources report about its parcels.
+
+Called whenever the order or a parcel's delivery state changes (a Saleor event,
+a reconciliation, a carrier webhook, a poll). Keeps the order's late_delivery
+deadlines equal to what care.late_delivery.judge says, and opens the incidents
+the evidence calls for. A parcel no source follows gets no deadline at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from saleor_cs_app.care.detection import CLOSED_ORDER, NOT_SHIPPED
+from saleor_cs_app.care.late_delivery import Parcel, judge
+from saleor_cs_app.care.model import DeliveryState, IncidentKind, IncidentSource, PromiseRules
+from saleor_cs_app.store import delivery_states, incidents, orders
+from saleor_cs_app.store.models import Incident, Tenant, TrackedOrder
+from saleor_cs_app.store.tracking_models import FulfillmentDelivery
+from saleor_cs_app.watch.opening import broke_before_install, open_broken_promise, rules_for
+from saleor_cs_app.watch.snapshot import parse_time
+
+KIND = IncidentKind.LATE_DELIVERY
+
+
+def reassess(
+    session: Session, tenant: Tenant, tracked: TrackedOrder, policy, now: datetime, *, observed_at: datetime | None
+) -> list[Incident]:
+    """Returns the incidents this call opened. `observed_at`: when the news happened (an event's
+    time), None for a reconciliation, where a failure without a carrier time is as old as its parcel."""
+    rules = rules_for(policy, tracked)
+    wanted: dict[tuple[str, str], datetime] = {}
+    opened: list[Incident] = []
+    if policy.detection.late_delivery and tracked.status not in CLOSED_ORDER:
+        parcels = delivery_states.for_order(session, tenant.id, tracked.order_id)
+        already = {i.fulfillment_id for i in incidents.open_for_order(session, tenant.id, tracked.order_id) if i.kind == KIND}
+        for fulfillment_id, fulfillment in (tracked.facts.get("fulfillments") or {}).items():
+            if fulfillment.get("status") in NOT_SHIPPED or fulfillment_id in already:
+                continue
+            row = parcels.get(fulfillment_id)
+            shipped_at = parse_time(fulfillment.get("created"))
+            verdict = judge(
+                _parcel(fulfillment_id, shipped_at, row),
+                max_delivery_days=tracked.max_delivery_days,
+                click_and_collect=tracked.click_and_collect,
+                rules=rules,
+            )
+            if verdict.failed:
+                broke_at = row.carrier_status_at or observed_at or shipped_at
+                passed = verdict.deadline if verdict.deadline <= now else None
+                source = IncidentSource.CARRIER
+            elif verdict.deadline is not None and verdict.deadline <= now:
+                broke_at = passed = verdict.deadline
+                source = IncidentSource.DEADLINE
+            else:
+                if verdict.deadline is not None:
+                    wanted[(KIND.value, fulfillment_id)] = verdict.deadline
+                continue
+            incident, created = open_late_delivery(
+                session,
+                tracked,
+                rules,
+                fulfillment_id,
+                row,
+                source=source,
+                due_at=passed,
+                now=now,
+                before_install=broke_before_install(broke_at, tenant.installed_at, reconciling=observed_at is None),
+            )
+            if created:
+                opened.append(incident)
+    orders.sync_deadlines(session, tenant.id, tracked.order_id, KIND.value, wanted)
+    return opened
+
+
+def still_late(session: Session, tenant_id: int, fulfillment_id: str) -> bool:
+    """A due deadline still stands only while a source follows the parcel and has not seen it arrive."""
+    row = delivery_states.find(session, tenant_id, fulfillment_id)
+    if row is None or not row.followed_by:
+        return False
+    return not (row.state and DeliveryState(row.state).has_arrived)
+
+
+def open_late_delivery(
+    session: Session,
+    tracked: TrackedOrder,
+    rules: PromiseRules,
+    fulfillment_id: str,
+    row: FulfillmentDelivery | None,
+    *,
+    source: IncidentSource,
+    due_at: datetime | None,
+    now: datetime,
+    before_install: bool = False,
+) -> tuple[Incident, bool]:
+    return open_broken_promise(
+        session,
+        tracked,
+        rules,
+        kind=KIND,
+        source=source,
+        fulfillment_id=fulfillment_id,
+        due_at=due_at,
+        now=now,
+        delivery=delivery_facts(row, tracked, fulfillment_id),
+        before_install=before_install,
+    )
+
+
+def delivery_facts(row: FulfillmentDelivery | None, tracked: TrackedOrder, fulfillment_id: str) -> dict:
+    """The incident facts a late-delivery message may state (CONTRACTS.md, tracking → messages)."""
+    fulfilment = (tracked.facts.get("fulfillments") or {}).get(fulfillment_id, {})
+    return {
+        "delivery_state": row.state if row else None,
+        "delivery_source": row.source if row else None,
+        "carrier_name": (row.carrier_name if row else None) or tracked.facts.get("shipping_method_name"),
+        "carrier_status": row.carrier_status if row else None,
+        "carrier_status_at": row.carrier_status_at.isoformat() if row and row.carrier_status_at else None,
+        "carrier_expected_date": row.carrier_expected_date.isoformat() if row and row.carrier_expected_date else None,
+        "tracking_url": (row.tracking_url if row else None) or None,
+        "tracking_number": (row.tracking_number if row else None) or fulfilment.get("tracking_number"),
+    }
+
+
+def _parcel(fulfillment_id: str, shipped_at: datetime | None, row: FulfillmentDelivery | None) -> Parcel:
+    if row is None:
+        return Parcel(fulfillment_id, shipped_at, followed=False)
+    return Parcel(
+        fulfillment_id,
+        shipped_at,
+        followed=bool(row.followed_by),
+        state=DeliveryState(row.state) if row.state else None,
+        followed_since=row.followed_since,
+    )

@@ -1,0 +1,319 @@
+"""The messages after the native-level review: carrier facts and fallbacks, the support situations,
+12 languages with the same structure, and no English left in the others."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from babel.numbers import format_currency, format_percent
+
+from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, sample_context, sample_values
+from saleor_cs_app.notify.formatting import LOCALES, day
+from saleor_cs_app.notify.language import language_fallback, pick_language
+from saleor_cs_app.notify.render import SITUATIONS, render_message, render_situation
+from saleor_cs_app.notify.review import incident_samples, situation_samples, write_review
+
+SUPPORT = "https://shop.example/support/1042?t=abc"
+# Words that only an English sentence would leave behind (each is ordinary in none of the others).
+ENGLISH = re.compile(r"\b(your|the|we're|please|reply|parcel|refund|thank|tracking number|order page)\b", re.IGNORECASE)
+
+
+def situation_values(language: str, **extra) -> dict:
+    s = sample_values(language)
+    return {
+        "shop_name": "Northwind Goods",
+        "customer_first_name": s["name"],
+        "order_number": "1042",
+        "support_url": SUPPORT,
+        "currency": s["currency"],
+        "affected_items": list(s["sent"]),
+        **extra,
+    }
+
+
+# --- late delivery: the carrier's facts and the fallback (review A4) ----------------------------
+
+
+def test_a_late_delivery_states_the_carriers_own_facts_and_a_fallback_by_the_carriers_date():
+    ctx = dataclasses.replace(
+        sample_context("late_delivery", "apology_only", "en"),
+        carrier="DHL",
+        carrier_status="Shipment delayed in transit",
+        carrier_status_at=datetime(2025, 3, 9, 7, 30, tzinfo=UTC),
+        carrier_expected_date=date(2025, 3, 14),
+    )
+    text = render_message(ctx).text
+    assert "DHL now expects to deliver it on 14 March 2025." in text
+    assert "Latest from DHL (9 March 2025): Shipment delayed in transit" in text
+    assert "If it still hasn't arrived by 14 March 2025, reply to this email" in text
+    assert "13 March 2025" not in text  # our own estimate gives way to the carrier's
+
+
+def test_without_carrier_facts_nothing_is_claimed_in_the_carriers_name():
+    text = render_message(sample_context("late_delivery", "apology_only", "en", carrier_facts=False)).text
+    assert "Latest from" not in text and "expects to deliver" not in text
+    assert "If it still hasn't arrived by 13 March 2025" in text  # our estimate, said as ours
+
+
+@pytest.mark.parametrize("state", ["attempt_fail", "exception", "returned", "lost", "expired"])
+def test_a_carrier_problem_drops_every_date_promise_and_asks_the_customer_to_reply(state):
+    ctx = dataclasses.replace(
+        sample_context("late_delivery", "apology_only", "en"),
+        delivery_state=state,
+        carrier_status=None,
+        carrier_expected_date=None,
+    )
+    text = render_message(ctx).text
+    assert "13 March 2025" not in text and "hasn't arrived by" not in text
+    assert "Reply to this email and we'll find a solution with you." in text
+
+
+def test_the_fallback_names_the_support_page_when_there_is_one():
+    ctx = dataclasses.replace(sample_context("late_delivery", "apology_only", "en"), support_url=SUPPORT)
+    msg = render_message(ctx)
+    assert "let us know on your order page" in msg.text and SUPPORT in msg.text
+    assert "reply to this email" not in msg.text.lower()
+
+
+# --- the source fixes (review A1, A2, A3, A5) ------------------------------------------------------
+
+
+def test_a_wrong_item_with_a_gift_says_the_gift_does_not_replace_the_item_and_asks_what_to_do():
+    text = render_message(sample_context("wrong_item", "gift_product", "en")).text
+    assert "Your gift: Cotton tote bag" in text  # a label line, never inside a sentence
+    assert "The item you ordered is not on its way yet" in text
+    assert "send it to you free of charge or would rather have your money back" in text
+
+
+def test_keeping_a_wrong_item_says_how_the_discount_is_paid_and_how_a_return_works():
+    text = render_message(sample_context("wrong_item", "reship", "en")).text
+    assert "we refund 50% of its price to the payment method you used" in text
+    assert "send it back free of charge: we'll tell you how" in text
+
+
+@pytest.mark.parametrize(
+    ("offer", "what"), [("gift_card", "gift card"), ("free_shipping_voucher", "free-delivery code")]
+)
+def test_the_shipped_follow_up_says_what_the_reminded_code_is_for(offer, what):
+    text = render_message(sample_context("late_shipment", offer, "en", shipped_now=True)).text
+    assert f"the {what} from our last email" in text
+
+
+# --- the support situations -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_every_situation_renders_in_every_language_with_its_facts_and_one_link(language):
+    s = sample_values(language)
+    locale = LOCALES[language]
+    for sample in situation_samples(language):
+        msg = sample.message
+        assert msg.language == language and "1042" in msg.subject
+        for body in (msg.text, msg.html):
+            assert "1042" in body and "Northwind Goods" in body
+            assert "None" not in body and "{{" not in body and "{%" not in body
+        if "keep_with_discount" in sample.name or sample.name == "counter_offer":
+            for body in (msg.text, msg.html):
+                assert format_currency(Decimal(s["refund"]), s["currency"], locale=locale) in body
+                assert format_percent(Decimal("0.3"), locale=locale) in body
+                assert s["sent"][0] in body
+        if sample.name == "counter_offer":
+            assert s["note"] in msg.text
+        hrefs = re.findall(r'href="([^"]+)"', msg.html)
+        if sample.name.endswith("-reply"):
+            assert "support" not in " ".join(hrefs)
+        else:
+            assert hrefs.count("https://shop.example/support/1042?t=sample") == 1
+
+
+def test_a_proposal_accepted_with_a_refund_says_where_the_money_goes_and_when():
+    msg = render_situation(
+        "proposal_accepted", "en", situation_values("en", resolution="refund", resolution_amount=Decimal("12.5"))
+    )
+    assert "Refund: £12.50" in msg.text
+    assert "We're refunding £12.50 to the payment method you used" in msg.text
+    assert "can take a few days" in msg.text
+
+
+def test_a_counter_offer_without_a_support_page_asks_for_a_reply():
+    msg = render_situation("counter_offer", "fi", situation_values("fi", support_url=None, resolution="replacement"))
+    assert "Vastaa tähän viestiin ja kerro, hyväksytkö ehdotuksemme." in msg.text
+    assert 'href="https://shop' not in msg.html
+
+
+def test_request_answered_says_yes_or_no_and_a_no_keeps_the_order():
+    yes = render_situation("request_answered", "de", situation_values("de", request="later_delivery", approved=True))
+    no = render_situation("request_answered", "de", situation_values("de", request="change_variant", approved=False))
+    assert "wie gewünscht später liefern" in yes.text and "unverändert" not in yes.text
+    assert "nicht wie gewünscht ändern" in no.text and "Ihre Bestellung bleibt unverändert." in no.text
+
+
+def test_a_situation_in_a_language_we_do_not_ship_falls_back_to_english_and_says_so():
+    msg = render_situation("report_received", "NB_NO", situation_values("en", problem="not_arrived"))
+    assert msg.language == "en" and "Problem: parcel not arrived" in msg.text
+    assert render_situation("report_received", "FI_FI", situation_values("fi")).language == "fi"
+
+
+@pytest.mark.parametrize(
+    ("situation", "values", "error"),
+    [
+        ("refund_sent", {}, "no situation"),
+        ("report_received", {"problme": "damaged"}, "problme"),
+        ("report_received", {"order_number": ""}, "order_number"),
+    ],
+)
+def test_a_wrong_situation_call_is_refused_clearly(situation, values, error):
+    with pytest.raises(ValueError, match=error):
+        render_situation(situation, "en", {**situation_values("en"), **values})
+
+
+def test_situations_are_the_ones_the_contract_names():
+    assert set(SITUATIONS) == {
+        "report_received",
+        "proposal_accepted",
+        "counter_offer",
+        "proposal_declined",
+        "request_answered",
+    }
+
+
+# --- 12 languages: structure, formats, no English left ----------------------------------------------
+
+
+def test_twelve_languages_ship():
+    assert set(SHIPPED_LANGUAGES) == {"en", "fi", "pl", "lt", "de", "sv", "fr", "es", "it", "nl", "et", "lv"}
+
+
+@pytest.mark.parametrize("language", [lang for lang in SHIPPED_LANGUAGES if lang != "en"])
+def test_no_english_is_left_in_a_message_in_another_language(language):
+    for sample in incident_samples(language) + situation_samples(language):
+        for body in (sample.message.subject, sample.message.text):
+            leftover = ENGLISH.findall(body.replace("Northwind Goods", ""))
+            assert leftover == [], (language, sample.name, leftover)
+
+
+def test_estonian_and_latvian_write_numeric_dates_that_fit_any_sentence():
+    assert day(date(2025, 3, 7), "et") == "07.03.2025"
+    assert day(date(2025, 3, 7), "lv") == "07.03.2025"
+    text = render_message(sample_context("late_shipment", "apology_only", "et")).text
+    assert "hiljemalt 07.03.2025" in text
+
+
+def test_french_puts_a_no_break_space_before_a_colon():
+    text = render_message(sample_context("late_shipment", "gift_card", "fr")).text
+    assert "Code\u00a0: GC-7Q4M-2XKD" in text and " :" not in text
+
+
+def test_each_market_has_its_own_currency_and_tracking_number_format():
+    assert {sample_values(lang)["currency"] for lang in ("pl", "sv", "en")} == {"PLN", "SEK", "GBP"}
+    numbers = [sample_values(lang)["tracking"] for lang in SHIPPED_LANGUAGES]
+    assert len(set(numbers)) == len(numbers)
+    assert "zł" in render_message(sample_context("late_delivery", "partial_refund", "pl")).text
+
+
+@pytest.mark.parametrize(
+    ("order_language", "channel", "expected", "recorded"),
+    [
+        ("NB_NO", "SE", "sv", "No messages in the order's language NB_NO: written in sv, the channel's (SE)"),
+        ("ZH_HANS", None, "en", "No messages in the order's language ZH_HANS: written in en, English"),
+        ("FR_BE", "BE", "fr", None),
+        ("ET", None, "et", None),
+        (None, "LV", "lv", None),
+    ],
+)
+def test_a_language_we_do_not_ship_falls_back_and_the_fallback_is_worded_for_the_timeline(
+    order_language, channel, expected, recorded
+):
+    chosen = pick_language(order_language, channel)
+    assert chosen == expected
+    assert language_fallback(order_language, channel, chosen) == recorded
+
+
+def test_messages_render_writes_every_message_in_every_language(tmp_path):
+    count = write_review(tmp_path)
+    per_language = len(incident_samples("en")) + len(situation_samples("en"))
+    assert count == per_language * len(SHIPPED_LANGUAGES)
+    for language in SHIPPED_LANGUAGES:
+        assert len(list((tmp_path / language).glob("*.txt"))) == per_language
+        assert len(list((tmp_path / language).glob("*.html"))) == per_language
+    assert (tmp_path / "fi" / "wrong_item-gift_product.txt").read_text(encoding="utf-8").startswith("Subject: ")
+    assert 'href="lv/report_received.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_messages_render_command_writes_one_language_and_refuses_an_unknown_one(tmp_path):
+    from click.testing import CliRunner
+
+    from saleor_cs_app.cli import main
+
+    result = CliRunner().invoke(main, ["messages", "render", "--language", "et", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "messages written" in result.output
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["et"]
+    refused = CliRunner().invoke(main, ["messages", "render", "--language", "nb", "--out", str(tmp_path)])
+    assert refused.exit_code != 0 and "no messages in nb" in refused.output
+
+
+def _visible_text(html_body: str) -> str:
+    body = html_body.split("<body", 1)[1]
+    body = re.sub(r"<br>", "\n", body)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_the_plain_text_part_says_what_the_html_part_says(language):
+    for sample in incident_samples(language) + situation_samples(language):
+        visible = " ".join(_visible_text(sample.message.html).split())
+        for line in sample.message.text.splitlines():
+            line = line.strip()
+            if line and not line.startswith(("http://", "https://")):
+                assert " ".join(line.split()) in visible, (language, sample.name, line)
+
+
+def test_a_parcel_ready_to_collect_gets_no_delivery_estimate_and_no_by_date_fallback():
+    ctx = dataclasses.replace(
+        sample_context("late_delivery", "apology_only", "en"),
+        delivery_state="available_for_pickup",
+        carrier_status=None,
+        carrier_expected_date=None,
+    )
+    text = render_message(ctx).text
+    assert "Royal Mail reports that your parcel is ready to collect." in text
+    assert "13 March 2025" not in text and "hasn't arrived" not in text.split("\n\n", 2)[2]
+    assert "If you have any questions, just reply to this email" in text
+
+
+def test_the_carrier_facts_of_the_tracking_contract_reach_the_message():
+    from types import SimpleNamespace
+
+    from saleor_cs_app.notify.outbox import message_context
+
+    incident = SimpleNamespace(
+        facts={
+            "promised_date": "2025-03-07",
+            "carrier_name": "DHL",
+            "delivery_state": "in_transit",
+            "carrier_status": "Shipment delayed in transit",
+            "carrier_status_at": "2025-03-09T07:30:00Z",
+            "carrier_expected_date": "2025-03-14",
+            "tracking_url": "https://www.dhl.de/track?piececode=00340434161234567890",
+        },
+        decision={},
+        offer_type="apology_only",
+        fulfillment_id=None,
+        kind="late_delivery",
+        currency="EUR",
+        days_late=3,
+    )
+    tracked = SimpleNamespace(facts={"currency": "EUR", "customer_first_name": "Anna"}, number="1042")
+    policy = SimpleNamespace(sender=None)
+    settings = SimpleNamespace(mail_from="Northwind Goods <care@northwind.example>")
+    ctx = message_context(incident, tracked, policy, settings, "de", goodwill=None)
+    text = render_message(ctx).text
+    assert "DHL rechnet jetzt mit der Zustellung am 14. März 2025." in text
+    assert "Letzter Stand bei DHL (9. März 2025): Shipment delayed in transit" in text
+    assert "https://www.dhl.de/track?piececode=00340434161234567890" in text

@@ -1,0 +1,68 @@
+"""The evidence rule as a pure function, and the metadata source's reading of states."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from saleor_cs_app.care.late_delivery import Parcel, judge
+from saleor_cs_app.care.model import DeliveryState, PromiseRules
+from saleor_cs_app.tracking import metadata
+
+SHIPPED = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)  # a Monday
+RULES = PromiseRules(default_delivery_days=3, delivery_grace_days=1)
+
+
+def verdict(followed: bool, state: DeliveryState | None = None, click_and_collect: bool = False):
+    return judge(Parcel("F1", SHIPPED, followed, state), max_delivery_days=None, click_and_collect=click_and_collect, rules=RULES)
+
+
+def test_a_parcel_nobody_follows_has_no_deadline_and_no_failure():
+    assert verdict(False).deadline is None and not verdict(False).failed
+
+
+def test_a_followed_parcel_in_transit_is_watched_until_its_deliver_by():
+    watched = verdict(True, DeliveryState.IN_TRANSIT)
+    assert watched.deadline == datetime(2026, 3, 7, tzinfo=timezone.utc) and not watched.failed
+
+
+@pytest.mark.parametrize("state", [DeliveryState.DELIVERED, DeliveryState.AVAILABLE_FOR_PICKUP])
+def test_an_arrived_parcel_is_no_longer_watched(state):
+    assert verdict(True, state).deadline is None and not verdict(True, state).failed
+
+
+@pytest.mark.parametrize(
+    "state",
+    [DeliveryState.EXCEPTION, DeliveryState.ATTEMPT_FAIL, DeliveryState.EXPIRED, DeliveryState.RETURNED, DeliveryState.LOST],
+)
+def test_a_reported_failure_is_late_at_once(state):
+    assert verdict(True, state).failed
+
+
+def test_click_and_collect_has_no_delivery_promise_even_when_followed():
+    assert verdict(True, DeliveryState.EXCEPTION, click_and_collect=True).failed is False
+
+
+@pytest.mark.parametrize(
+    "written, state",
+    [
+        ("delivered", DeliveryState.DELIVERED),
+        ("InTransit", DeliveryState.IN_TRANSIT),
+        ("failed-attempt", DeliveryState.ATTEMPT_FAIL),
+        ("Returned to sender", DeliveryState.RETURNED),
+        ("ready_for_pickup", DeliveryState.AVAILABLE_FOR_PICKUP),
+        ("something else", None),
+    ],
+)
+def test_the_metadata_source_reads_states_as_integrations_spell_them(written, state):
+    order = {"fulfillments": [{"id": "F1", "metadata": [{"key": "delivery.status", "value": written}]}, {"id": "F2"}]}
+    (report,) = metadata.reports_from_order(order, "delivery.status")
+    assert (report.fulfillment_id, report.state, report.source) == ("F1", state, "metadata")
+
+
+def test_a_deadline_that_passed_before_a_source_started_following_proves_nothing_until_it_reports():
+    late_start = datetime(2026, 3, 20, tzinfo=timezone.utc)
+    silent = Parcel("F1", SHIPPED, True, None, followed_since=late_start)
+    rules = dict(max_delivery_days=None, click_and_collect=False, rules=RULES)
+    assert judge(silent, **rules).deadline is None
+    still_moving = Parcel("F1", SHIPPED, True, DeliveryState.IN_TRANSIT, followed_since=late_start)
+    assert judge(still_moving, **rules).deadline == datetime(2026, 3, 7, tzinfo=timezone.utc)
