@@ -100,7 +100,10 @@ def _decide(runtime: Runtime, incident_id: str) -> None:
             _reserve(session, incident, order, decision.offer, now)
             incident.state, report.state = "acting", "accepted"
             incidents.add_event(session, incident, now, "proposal_accepted", "Accepted by the policy")
-        queued = _mail(runtime, session, incident, tracked, policy, report, "report_received", now)
+        # Accepted at once: the answer itself is the first e-mail ("we'll read your report" would not be true).
+        queued = None
+        if decision.needs_approval:
+            queued = _mail(runtime, session, incident, tracked, policy, report, "report_received", now)
     _send(runtime, queued)
 
 
