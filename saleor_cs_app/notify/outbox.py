@@ -88,7 +88,8 @@ def compose_initial_message(session: Session, incident: Incident, goodwill, sett
         return row  # composed by an earlier attempt
     policy = policies.load(session, incident.tenant_id)
     tracked = orders.find(session, incident.tenant_id, incident.order_id)
-    ctx = message_context(incident, tracked, policy, settings, row.language, goodwill=goodwill, now=now)
+    link = _support_url(session, settings, incident, now)
+    ctx = message_context(incident, tracked, policy, settings, row.language, goodwill=goodwill, support_url=link)
     _fill(session, row, incident, policy, ctx, now)
     return row
 
@@ -109,8 +110,9 @@ def queue_shipped_message(
         return None
     row = _new_row(incident, SHIPPED, initial.language, initial.mail_from, initial.mail_to, now)
     session.add(row)
+    link = _support_url(session, settings, incident, now)
     ctx = message_context(
-        incident, tracked, policy, settings, initial.language, goodwill=None, shipped_now=True, now=now
+        incident, tracked, policy, settings, initial.language, goodwill=None, shipped_now=True, support_url=link
     )
     _fill(session, row, incident, policy, ctx, now)
     session.flush()
@@ -148,7 +150,7 @@ def message_context(
     *,
     goodwill,
     shipped_now: bool = False,
-    now: datetime | None = None,  # None: no support link (a preview, not a message being sent)
+    support_url: str | None = None,
 ) -> MessageContext:
     facts, order = incident.facts or {}, tracked.facts
     decision_offer = (incident.decision or {}).get("offer", {})
@@ -195,14 +197,14 @@ def message_context(
         if facts.get("carrier_expected_date")
         else None,
         reply_to=reply_to,
-        support_url=_support_url(settings, incident, tracked, now) if now is not None else None,
+        support_url=support_url,
         shipped_now=shipped_now,
     )
 
 
-def _support_url(settings: Settings, incident: Incident, tracked: TrackedOrder, now: datetime) -> str:
-    tenant = Session.object_session(tracked).get_one(Tenant, incident.tenant_id)
-    return support_url(settings, tenant, tracked.order_id, now)
+def _support_url(session: Session, settings: Settings, incident: Incident, now: datetime) -> str:
+    tenant = session.get_one(Tenant, incident.tenant_id)
+    return support_url(settings, tenant, incident.order_id, now)
 
 
 def _shop_name(policy: Policy, settings: Settings) -> str:

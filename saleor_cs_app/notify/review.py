@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from saleor_cs_app.care.model import MESSAGE_KINDS, OfferType
+from saleor_cs_app.care.model import IncidentKind, OfferType
 from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, sample_context, sample_values
 from saleor_cs_app.notify.render import RenderedMessage, render_message, render_situation
 
 _OFFERS_WITH_CODE = (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
 # Carrier states that change what a late-delivery message says (beside the ordinary in_transit).
+# A customer's own report is answered with the support situations (situation_samples), not an apology.
+_DETECTED_KINDS = tuple(kind for kind in IncidentKind if kind is not IncidentKind.CUSTOMER_REPORT)
 _CARRIER_STATES = ("attempt_fail", "available_for_pickup", "exception", "returned", "lost")
 
 
@@ -31,7 +33,7 @@ class Sample:
 def incident_samples(language: str) -> list[Sample]:
     samples = [
         Sample(f"{kind}-{offer}", render_message(sample_context(kind, offer, language)))
-        for kind in MESSAGE_KINDS
+        for kind in _DETECTED_KINDS
         for offer in OfferType
     ]
     samples += [

@@ -95,10 +95,6 @@ def test_an_exception_opens_one_incident_with_goodwill_and_an_email_naming_the_c
     assert len(mail.messages) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the late-delivery templates (messages engineer) do not state carrier_status yet; remove this mark at merge",
-)
 def test_the_exception_email_states_what_the_carrier_reported(installed, runtime, clock, aftership, hook_url, mail):
     ship(installed, runtime)
     body = aftership.webhook("00340434161094042557", "Exception", at=clock.now, message="Parcel damaged in transit")
