@@ -100,7 +100,10 @@ def _decide(runtime: Runtime, incident_id: str) -> None:
             _reserve(session, incident, order, decision.offer, now)
             incident.state, report.state = "acting", "accepted"
             incidents.add_event(session, incident, now, "proposal_accepted", "Accepted by the policy")
-        queued = _mail(runtime, session, incident, tracked, policy, report, "report_received", now)
+        # Accepted at once: the answer itself is the first e-mail ("we'll read your report" would not be true).
+        queued = None
+        if decision.needs_approval:
+            queued = _mail(runtime, session, incident, tracked, policy, report, "report_received", now)
     _send(runtime, queued)
 
 
@@ -108,18 +111,17 @@ def _decide(runtime: Runtime, incident_id: str) -> None:
 def accept(runtime: Runtime, tenant_id: int, incident_id: str, *, by: str) -> None:
     with runtime.db.transaction() as session:
         incident, report = _locked(session, tenant_id, incident_id, "pending_approval")
-        if incident.facts.get("request"):
+        if incident.facts.get("request"):  # a change before shipping: nothing to give, only a yes
             now = runtime.clock()
             report.state, report.updated_at, incident.state = "accepted", now, "acting"
             incident.decision = {**incident.decision, "reason": f"approved by {by}"}
             incidents.add_event(session, incident, now, "proposal_accepted", f"Approved by {by}")
-            runtime.jobs.enqueue("handle_incident", incident_id)
-            return
-        offer = _offer_from((incident.decision or {}).get("offer"))
-        if offer is None or offer.type is OfferType.APOLOGY_ONLY:
-            raise NotAnswerable("the customer lets the shop decide: make them an offer with Counter")
-        _accept(runtime, session, incident, report, offer, f"Accepted by {by}")
-    runtime.jobs.enqueue("handle_incident", incident_id)
+        else:
+            offer = _offer_from((incident.decision or {}).get("offer"))
+            if offer is None or offer.type is OfferType.APOLOGY_ONLY:
+                raise NotAnswerable("the customer lets the shop decide: make them an offer with Counter")
+            _accept(runtime, session, incident, report, offer, f"Accepted by {by}")
+    runtime.jobs.enqueue("handle_incident", incident_id)  # after the commit, so the worker sees `acting`
 
 
 def counter(
@@ -143,6 +145,7 @@ def counter(
             value = money_off(Proposal(report.resolution, amount, percent), affected_value(lines), order.currency)
         except ProposalInvalid as exc:
             raise NotAnswerable(str(exc)) from None
+        _check_limits(session, incident, Offer(OfferType.PARTIAL_REFUND, value, order.currency), now)
         round_ = len([k for k in (incident.decision or {}).get("counters", [])]) + 1
         report.counter = {
             "amount": str(amount) if amount is not None else None,
@@ -193,13 +196,27 @@ def customer_answer(runtime: Runtime, tenant_id: int, order_id: str, report_id: 
             return
         value = Decimal(report.counter["value"])
         offer = Offer(OfferType.PARTIAL_REFUND, value, report.counter["currency"], refund_amount=value)
-        _accept(runtime, session, incident, report, offer, "The customer accepted the counter-offer")
+        try:
+            _accept(runtime, session, incident, report, offer, "The customer accepted the counter-offer")
+        except LimitReached as exc:  # the budget went elsewhere since the offer: the merchant decides again
+            report.state, report.updated_at, incident.state = "open", now, "pending_approval"
+            incidents.add_event(session, incident, now, "pending_approval", f"The customer accepted, but {exc}")
+            return
     runtime.jobs.enqueue("handle_incident", report.incident_id)
 
 
 def _accept(runtime: Runtime, session, incident: Incident, report, offer: Offer, said: str) -> None:
     """Hold the budget (the limits hold for a person's yes too), then the fix is carried out."""
     now = runtime.clock()
+    order = _check_limits(session, incident, offer, now)
+    incidents_flow._record_decision(incident, Decision(offer, False, None, said))
+    _reserve(session, incident, order, offer, now)
+    incident.state, report.state, report.updated_at = "acting", "accepted", now
+    incidents.add_event(session, incident, now, "proposal_accepted", said)
+
+
+def _check_limits(session, incident: Incident, offer: Offer, now):
+    """Raise LimitReached when the offer breaks the per-customer limit or the month's budget; the order facts."""
     policy = policies.load(session, incident.tenant_id)
     tracked = orders.find(session, incident.tenant_id, incident.order_id)
     order = order_facts(tracked.facts, tracked.order_id, tracked.created_at)
@@ -216,10 +233,7 @@ def _accept(runtime: Runtime, session, incident: Incident, report, offer: Offer,
         used = budget.state(session, incident.tenant_id, month, offer.currency).used_in(offer.currency)
         if monthly is None or used + offer.value > monthly:
             raise LimitReached(f"the monthly budget for {offer.currency} would be exceeded")
-    incidents_flow._record_decision(incident, Decision(offer, False, None, said))
-    _reserve(session, incident, order, offer, now)
-    incident.state, report.state, report.updated_at = "acting", "accepted", now
-    incidents.add_event(session, incident, now, "proposal_accepted", said)
+    return order
 
 
 def _reserve(session, incident: Incident, order, offer: Offer, now) -> None:
@@ -318,6 +332,7 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
         "problem": report.problem,
         "resolution": report.resolution if situation != "counter_offer" else "keep_with_discount",
         "resolution_amount": Decimal(str(amount)) if amount else None,
+        "resolution_percent": _percent_of(report, situation),
         "merchant_note": report.merchant_note,
         "affected_items": facts.get("affected_items") or [],
     }
@@ -337,6 +352,14 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
         now=now,
     )
     return row.id if row is not None else None
+
+
+def _percent_of(report, situation: str) -> Decimal | None:
+    """The percentage the customer (or the shop's counter-offer) named, when it was one."""
+    if situation == "counter_offer":
+        percent = (report.counter or {}).get("percent")
+        return Decimal(percent) if percent else None
+    return report.percent if report.resolution == "keep_with_discount" else None
 
 
 def _offer_from(stored: dict | None) -> Offer | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.notify import outbox
 from saleor_cs_app.notify.language import pick_language
+from saleor_cs_app.notify.render import render_situation
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.store.models import Incident, OutboxMessage, TrackedOrder
 
@@ -46,7 +47,7 @@ def queue_situation(
     }
     # The same choice as every message: the order's language, then the channel's country, then English.
     language = pick_language(tracked.facts.get("language_code"), tracked.facts.get("channel_country"))
-    rendered = _render(situation, language, {**common, **variables})
+    rendered = render_situation(situation, language, {**common, **variables})
     mail_from, _ = outbox.sender(policy, settings)
     row = outbox._new_row(incident, purpose, rendered.language, mail_from, email, now)
     row.subject, row.text, row.html = rendered.subject, rendered.text, rendered.html
@@ -54,9 +55,3 @@ def queue_situation(
     session.add(row)
     session.flush()
     return row
-
-
-def _render(situation: str, language: str, variables: dict):
-    from saleor_cs_app.notify.render import render_situation
-
-    return render_situation(situation, language, variables)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store import support_reports
 from saleor_cs_app.store.models import TrackedOrder
+from saleor_cs_app.tracking.status import latest_for_order
 
 # Timeline events a customer is told about, by type; everything else is the merchant's business.
 _EVENT_WORDS = {
@@ -24,6 +25,9 @@ _EVENT_WORDS = {
     "proposal_countered": "event_countered",
     "proposal_declined": "event_declined",
 }
+
+# Broken before the install and not released by the merchant, or dismissed: nothing was said or given.
+_NOT_FOR_THE_CUSTOMER = ("backlog", "dismissed")
 
 _REQUEST_WORDS = {
     "event_reported": "event_requested",
@@ -47,6 +51,7 @@ class Parcel:
     tracking_url: str | None
     status: str | None  # the carrier's own words, when a carrier event gave them
     status_at: str | None  # ISO date of that event
+    expected: str | None  # ISO date the carrier expects to deliver, when it said so
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,11 @@ def load(session: Session, tracked: TrackedOrder) -> OrderView:
         for line in facts.get("lines", [])
         if line.get("line_id")
     ]
-    found = incident_store.open_for_order(session, tracked.tenant_id, tracked.order_id)
+    found = [
+        incident
+        for incident in incident_store.open_for_order(session, tracked.tenant_id, tracked.order_id)
+        if incident.state not in _NOT_FOR_THE_CUSTOMER
+    ]
     reports = {r.incident_id: r for r in support_reports.for_order(session, tracked.tenant_id, tracked.order_id)}
     return OrderView(
         tenant_id=tracked.tenant_id,
@@ -102,24 +111,27 @@ def load(session: Session, tracked: TrackedOrder) -> OrderView:
         language_code=facts.get("language_code"),
         channel_country=facts.get("channel_country"),
         lines=lines,
-        parcels=_parcels(facts, found),
+        parcels=_parcels(facts, latest_for_order(session, tracked.tenant_id, tracked.order_id)),
         stories=[_story(session, incident, reports.get(incident.id)) for incident in found],
     )
 
 
-def _parcels(facts: dict, found) -> list[Parcel]:
-    carrier_facts = {i.fulfillment_id: i.facts or {} for i in found if i.fulfillment_id}
+def _parcels(facts: dict, statuses) -> list[Parcel]:
+    """Each fulfilment with the tracking engineer's latest carrier facts for it, when there are any."""
+    latest = {status.fulfillment_id: status for status in statuses}
     parcels = []
     for fulfillment_id, fulfilment in (facts.get("fulfillments") or {}).items():
-        seen = carrier_facts.get(fulfillment_id, {})
-        number = fulfilment.get("tracking_number")
-        url = seen.get("tracking_url") or (number if number and number.startswith(("https://", "http://")) else None)
+        seen = latest.get(fulfillment_id)
+        number = (seen.tracking_number if seen else None) or fulfilment.get("tracking_number")
+        pasted_link = number if number and number.startswith(("https://", "http://")) else None
+        url = (seen.tracking_url if seen else None) or pasted_link
         parcels.append(
             Parcel(
-                tracking_number=None if number and number == url else number,
+                tracking_number=None if number == pasted_link else number,
                 tracking_url=url,
-                status=seen.get("carrier_status"),
-                status_at=(seen.get("carrier_status_at") or "")[:10] or None,
+                status=seen.carrier_status if seen else None,
+                status_at=seen.carrier_status_at.date().isoformat() if seen and seen.carrier_status_at else None,
+                expected=seen.carrier_expected_date.isoformat() if seen and seen.carrier_expected_date else None,
             )
         )
     return parcels

@@ -124,9 +124,16 @@ def change_request(token: str):
 def _request_form(page, errors: dict, form, *, status: int = 200):
     today = current_runtime().clock().date()
     return render(
-        "support/request.html", status, page=page, t=page.t, csrf_scope=page.token, errors=errors, form=form,
-        today=today.isoformat(), last_day=(today + timedelta(days=request_form.MAX_DAYS_AHEAD)).isoformat(),
-    )  # fmt: skip
+        "support/request.html",
+        status,
+        page=page,
+        t=page.t,
+        csrf_scope=page.token,
+        errors=errors,
+        form=form,
+        today=today.isoformat(),
+        last_day=(today + timedelta(days=request_form.MAX_DAYS_AHEAD)).isoformat(),
+    )
 
 
 def answer(token: str):

@@ -128,8 +128,9 @@ def refused_page(exc: PageRefused) -> Response:
         api_url = active_api_url(exc.tenant_id)
         if api_url:
             find_url = f"/support/find/{shop_key(runtime.settings.secret_key, exc.tenant_id, api_url)}"
-    return render("support/error.html", exc.status, t=Translator(exc.language), message_key=exc.message_key,
-                  find_url=find_url)  # fmt: skip
+    return render(
+        "support/error.html", exc.status, t=Translator(exc.language), message_key=exc.message_key, find_url=find_url
+    )
 
 
 def check_csrf(scope: str) -> bool:

@@ -210,3 +210,14 @@ def test_an_upload_over_the_total_limit_gets_the_page_not_an_api_error(client, l
     )
     assert "The upload is too large" in response.get_data(as_text=True)
     assert rows(runtime, SupportReport) == []
+
+
+def test_a_counter_offer_beyond_the_monthly_budget_is_refused_to_the_merchant(pending, installed, client, runtime):
+    from tests.flows import use_policy
+    from tests.support.conftest import CUSTOMER_POLICY
+
+    use_policy(runtime, installed, {**CUSTOMER_POLICY, "limits": {"monthly_budget": {"USD": 3}}})
+    response = Api(client, installed).post(COUNTER, {"id": pending, "amount": "4"})
+    assert response.get_json()["errors"][0]["extensions"]["code"] == "LIMIT_REACHED"
+    assert incidents(runtime)[0].state == "pending_approval"
+    assert [m.purpose for m in outbox(runtime)] == ["report_received"], "the customer is offered nothing"

@@ -58,8 +58,7 @@ def open_page(browser, app_server):
         page.problems = []
         page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.on("request", lambda r: page.problems.append(f"outside: {r.url}")
-                if urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc not in allowed else None)  # fmt: skip
+        page.on("request", lambda r: page.problems.append(f"outside: {r.url}") if _outside(r.url, allowed) else None)
         return page
 
     allowed = {urlsplit(app_server.url).netloc}
@@ -68,6 +67,10 @@ def open_page(browser, app_server):
         for page in context.pages:
             assert page.problems == [] or all("status of 4" in p for p in page.problems), page.problems
         context.close()
+
+
+def _outside(url: str, allowed: set[str]) -> bool:
+    return urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc not in allowed
 
 
 def shot(page, name: str) -> None:

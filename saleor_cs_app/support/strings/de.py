@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Sie haben vor dem Versand um eine Änderung gebeten.",
     "event_request_approved": "Der Shop ist mit Ihrem Wunsch einverstanden.",
     "event_request_declined": "Der Shop hat auf Ihren Wunsch geantwortet.",
+    "expected": "Vom Paketdienst erwartet",
 }

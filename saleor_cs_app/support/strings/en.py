@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "You asked for a change before shipping.",
     "event_request_approved": "The shop agreed to your request.",
     "event_request_declined": "The shop answered your request.",
+    "expected": "Expected by the carrier",
 }

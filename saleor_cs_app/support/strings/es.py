@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Pediste un cambio antes del envío.",
     "event_request_approved": "La tienda ha aceptado tu petición.",
     "event_request_declined": "La tienda ha respondido a tu petición.",
+    "expected": "Entrega prevista por el transportista",
 }

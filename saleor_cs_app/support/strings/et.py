@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Palusid enne väljasaatmist muudatust.",
     "event_request_approved": "Pood nõustus sinu sooviga.",
     "event_request_declined": "Pood vastas sinu soovile.",
+    "expected": "Vedaja eeldatav tarne",
 }

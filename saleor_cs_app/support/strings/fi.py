@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Pyysit muutosta ennen lähetystä.",
     "event_request_approved": "Kauppa suostui pyyntöösi.",
     "event_request_declined": "Kauppa vastasi pyyntöösi.",
+    "expected": "Kuljetusyhtiön arvio",
 }

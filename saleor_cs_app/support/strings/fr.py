@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Vous avez demandé un changement avant l’expédition.",
     "event_request_approved": "La boutique a accepté votre demande.",
     "event_request_declined": "La boutique a répondu à votre demande.",
+    "expected": "Livraison prévue par le transporteur",
 }

@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Hai chiesto una modifica prima della spedizione.",
     "event_request_approved": "Il negozio ha accettato la tua richiesta.",
     "event_request_declined": "Il negozio ha risposto alla tua richiesta.",
+    "expected": "Consegna prevista dal corriere",
 }

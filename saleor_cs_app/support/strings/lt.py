@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Paprašėte pakeitimo prieš išsiuntimą.",
     "event_request_approved": "Parduotuvė sutiko su jūsų prašymu.",
     "event_request_declined": "Parduotuvė atsakė į jūsų prašymą.",
+    "expected": "Vežėjo numatomas pristatymas",
 }

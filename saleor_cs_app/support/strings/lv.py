@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Jūs lūdzāt izmaiņas pirms nosūtīšanas.",
     "event_request_approved": "Veikals piekrita jūsu lūgumam.",
     "event_request_declined": "Veikals atbildēja uz jūsu lūgumu.",
+    "expected": "Pārvadātāja paredzētā piegāde",
 }

@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Je vroeg om een wijziging voor verzending.",
     "event_request_approved": "De winkel gaat akkoord met je verzoek.",
     "event_request_declined": "De winkel heeft op je verzoek geantwoord.",
+    "expected": "Verwacht door de vervoerder",
 }

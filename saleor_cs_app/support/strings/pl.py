@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Poprosiłeś(-aś) o zmianę przed wysyłką.",
     "event_request_approved": "Sklep zgodził się na Twoją prośbę.",
     "event_request_declined": "Sklep odpowiedział na Twoją prośbę.",
+    "expected": "Przewidywana przez przewoźnika dostawa",
 }

@@ -106,4 +106,5 @@ STRINGS = {
     "event_requested": "Du bad om en ändring innan leveransen skickades.",
     "event_request_approved": "Butiken gick med på ditt önskemål.",
     "event_request_declined": "Butiken svarade på ditt önskemål.",
+    "expected": "Transportörens beräknade leverans",
 }

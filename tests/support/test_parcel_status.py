@@ -1,0 +1,41 @@
+"""The order page shows each parcel with the carrier's latest words, as the tracking sources report them."""
+
+from __future__ import annotations
+
+import pytest
+
+from saleor_cs_app.tracking.connect import connect
+from tests.aftership_stand_in import AfterShipStandIn
+from tests.flows import tenant_id
+from tests.support.conftest import link_path
+
+
+@pytest.fixture
+def aftership(runtime):
+    with AfterShipStandIn() as stand_in:
+        runtime.settings = runtime.settings.with_changes(aftership_api_url=stand_in.url)
+        yield stand_in
+
+
+def test_the_page_shows_the_carriers_latest_words_for_the_parcel(installed, runtime, clock, aftership, client):
+    hook = connect(
+        runtime,
+        tenant_id(runtime, installed),
+        "aftership",
+        api_key=aftership.api_key,
+        webhook_secret=aftership.webhook_secret,
+    ).webhook_url
+    order = installed.add_order()
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="00340434161094042557")
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    page = client.get(link_path(runtime, installed, order["id"])).get_data(as_text=True)
+    assert "00340434161094042557" in page and "No carrier update yet." in page
+
+    aftership.deliver(
+        hook, aftership.webhook("00340434161094042557", "InTransit", at=clock.now, message="Left the hub")
+    )
+    runtime.jobs.drain()
+    page = client.get(link_path(runtime, installed, order["id"])).get_data(as_text=True)
+    assert "Left the hub" in page and "No carrier update yet." not in page
