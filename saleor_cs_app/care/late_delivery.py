@@ -4,7 +4,9 @@ A late-delivery claim needs a tracking source that either reports a failure
 (exception, failed attempt, returned, expired, lost) or follows the parcel and
 has not seen it arrive by its deliver-by time. A parcel nobody follows is
 never called late: the app cannot know it was not delivered, and apologising
-for deliveries that went fine is the worst thing it could do.
+for deliveries that went fine is the worst thing it could do. Nor is one a
+source follows but has never reported on (AfterShip's "Pending", a webhook
+URL never pasted): silence is not evidence.
 
 Pure: plain data and rules in, a verdict out.
 """
@@ -24,7 +26,6 @@ class Parcel:
     shipped_at: datetime | None
     followed: bool  # some tracking source follows this parcel
     state: DeliveryState | None = None  # the latest state a source reported, if any
-    followed_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,9 @@ NOT_WATCHED = DeliveryVerdict()
 
 
 def judge(parcel: Parcel, *, max_delivery_days: int | None, click_and_collect: bool, rules: PromiseRules) -> DeliveryVerdict:
-    if click_and_collect or not parcel.followed or parcel.shipped_at is None:
+    if click_and_collect or not parcel.followed or parcel.shipped_at is None or parcel.state is None:
         return NOT_WATCHED
-    if parcel.state is not None and parcel.state.has_arrived:
+    if parcel.state.has_arrived:
         return NOT_WATCHED
     deadline = promises.deliver_by(parcel.shipped_at, max_delivery_days, rules)
-    if parcel.state is None and parcel.followed_since is not None and deadline <= parcel.followed_since:
-        # The source started following after the deadline and has said nothing yet:
-        # nobody was watching when it passed, so its passing proves nothing.
-        return NOT_WATCHED
-    return DeliveryVerdict(deadline=deadline, failed=parcel.state is not None and parcel.state.is_failure)
+    return DeliveryVerdict(deadline=deadline, failed=parcel.state.is_failure)

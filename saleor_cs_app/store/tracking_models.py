@@ -32,7 +32,7 @@ class FulfillmentDelivery(Base):
     fulfillment_id: Mapped[str] = mapped_column(String(200))
     tracking_number: Mapped[str | None] = mapped_column(String(200))
     followed_by: Mapped[list] = mapped_column(JSON, default=list)  # source names, e.g. ["aftership"]
-    followed_since: Mapped[datetime | None]  # a deadline that passed before this proves nothing
+    followed_since: Mapped[datetime | None]  # when the first source began following it
     source: Mapped[str | None] = mapped_column(String(40))  # the source of the latest state
     state: Mapped[str | None] = mapped_column(String(40))  # care.model.DeliveryState value
     carrier_name: Mapped[str | None] = mapped_column(String(200))

@@ -41,6 +41,10 @@ def connect(runtime: Runtime, tenant_id: int, provider: str, *, api_key: str, we
             now=runtime.clock(),
         )
         public_id = row.public_id
+    if runtime.jobs is not None:
+        # Parcels already shipped get followed now, not at their next event (a deadline that passed
+        # before the source followed them proves nothing: see care/late_delivery.py).
+        runtime.jobs.enqueue("reconcile_tenant", tenant_id)
     return Connected(provider=provider, webhook_url=webhook_url(runtime, provider, public_id))
 
 

@@ -75,11 +75,12 @@ def reassess(
 
 
 def still_late(session: Session, tenant_id: int, fulfillment_id: str) -> bool:
-    """A due deadline still stands only while a source follows the parcel and has not seen it arrive."""
+    """A due deadline still stands only while a source follows the parcel, has reported on it,
+    and has not seen it arrive."""
     row = delivery_states.find(session, tenant_id, fulfillment_id)
-    if row is None or not row.followed_by:
+    if row is None or not row.followed_by or row.state is None:
         return False
-    return not (row.state and DeliveryState(row.state).has_arrived)
+    return not DeliveryState(row.state).has_arrived
 
 
 def open_late_delivery(
@@ -131,5 +132,4 @@ def _parcel(fulfillment_id: str, shipped_at: datetime | None, row: FulfillmentDe
         shipped_at,
         followed=bool(row.followed_by),
         state=DeliveryState(row.state) if row.state else None,
-        followed_since=row.followed_since,
     )

@@ -56,6 +56,8 @@ def test_a_shipped_parcel_is_registered_once_with_the_order_number_and_then_watc
     assert aftership.create_calls == 1
     (parcel,) = rows(runtime, FulfillmentDelivery)
     assert parcel.followed_by == ["aftership"]
+    assert rows(runtime, Deadline) == [], "followed, but AfterShip has said nothing yet: silence is not evidence"
+    aftership.deliver(hook_url, aftership.webhook("00340434161094042557", "InfoReceived", at=installed.clock()))
     assert [(d.kind, d.fulfillment_id) for d in rows(runtime, Deadline)] == [("late_delivery", fulfillment["id"])]
 
 
@@ -201,3 +203,29 @@ def test_a_registration_lost_before_its_job_ran_is_picked_up_by_the_sweep(instal
     runtime.jobs.drain()
     (registration,) = rows(runtime, TrackingRegistration)
     assert registration.state == "done" and len(aftership.trackings) == 1
+
+
+def test_connecting_aftership_follows_parcels_already_shipped_and_only_carrier_news_makes_one_late(
+    installed, runtime, clock, aftership, mail
+):
+    recent, old = installed.add_order(), installed.add_order(created=clock.now - timedelta(days=25))
+    for order, shipped_days_ago in ((recent, 1), (old, 20)):
+        installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+        fulfillment = installed.add_fulfillment(order["id"], tracking_number=f"00340434{order['number']:0>12}")
+        fulfillment["created"] = (clock.now - timedelta(days=shipped_days_ago)).isoformat()
+    runtime.jobs.drain()
+    hook = connect(
+        runtime, tenant_id(runtime, installed), "aftership", api_key=aftership.api_key, webhook_secret="s"
+    ).webhook_url
+    runtime.jobs.drain()
+    assert len(aftership.trackings) == 2
+    clock.advance(days=30)  # AfterShip never reports (its webhook was not set up): nobody is told anything
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    assert incidents(runtime) == [] and mail.messages == []
+    aftership.webhook_secret = "s"
+    number = f"00340434{recent['number']:0>12}"
+    aftership.deliver(hook, aftership.webhook(number, "InTransit", at=clock.now))  # still moving, long after its promise
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert incident.order_id == recent["id"] and len(mail.messages) == 1
