@@ -117,7 +117,7 @@ def gift_card_create(ctx, info, input):
     if code and not promo_code_available(saleor, code):
         raise MutationError(err("code", "Promo code already exists.", "ALREADY_EXISTS"))
     expiry = input.get("expiryDate")
-    if expiry and dt.date.fromisoformat(str(expiry)) <= dt.date.today():
+    if expiry and dt.date.fromisoformat(str(expiry)) <= saleor.clock().date():
         raise MutationError(err("expiryDate", "Expiry date must be in the future.", "INVALID"))
     balance = input["balance"]
     amount, currency = dec(balance["amount"]), balance["currency"]
