@@ -54,20 +54,7 @@ def submit(
                 "expected_skus": [],
                 "sent_skus": [],
             }
-            incident, _ = incidents.open_incident(
-                session,
-                tenant_id=tenant_id,
-                order_id=order_id,
-                kind=IncidentKind.CUSTOMER_REPORT.value,
-                fulfillment_id=f"report-{report_id}",
-                now=now,
-                order_number=tracked.number,
-                channel_slug=tracked.channel_slug,
-                source=IncidentSource.CUSTOMER.value,
-                days_late=0,
-                facts=facts,
-                customer_email=tracked.facts.get("customer_email"),
-            )
+            incident = _open_customer_incident(session, tracked, f"report-{report_id}", facts, now)
             session.add(
                 SupportReport(
                     id=report_id,
@@ -146,20 +133,7 @@ def submit_request(runtime: Runtime, tenant_id: int, order_id: str, change: Chan
             "expected_skus": [],
             "sent_skus": [],
         }
-        incident, _ = incidents.open_incident(
-            session,
-            tenant_id=tenant_id,
-            order_id=order_id,
-            kind=IncidentKind.CUSTOMER_REPORT.value,
-            fulfillment_id=f"request-{report_id}",
-            now=now,
-            order_number=tracked.number,
-            channel_slug=tracked.channel_slug,
-            source=IncidentSource.CUSTOMER.value,
-            days_late=0,
-            facts=facts,
-            customer_email=tracked.facts.get("customer_email"),
-        )
+        incident = _open_customer_incident(session, tracked, f"request-{report_id}", facts, now)
         session.add(
             SupportReport(
                 id=report_id,
@@ -193,3 +167,22 @@ def _offer_json(offer) -> dict | None:
         return None
     plain = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(offer).items()}
     return {**plain, "type": offer.type.value, "reship_skus": list(offer.reship_skus)}
+
+
+def _open_customer_incident(session, tracked, key: str, facts: dict, now):
+    """One incident per report: the report's own key stands where a fulfilment id would."""
+    incident, _ = incidents.open_incident(
+        session,
+        tenant_id=tracked.tenant_id,
+        order_id=tracked.order_id,
+        kind=IncidentKind.CUSTOMER_REPORT.value,
+        fulfillment_id=key,
+        now=now,
+        order_number=tracked.number,
+        channel_slug=tracked.channel_slug,
+        source=IncidentSource.CUSTOMER.value,
+        days_late=0,
+        facts=facts,
+        customer_email=tracked.facts.get("customer_email"),
+    )
+    return incident
