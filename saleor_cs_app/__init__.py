@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from saleor_cs_app.settings import load_settings
     from saleor_cs_app.tracking import routes as tracking_routes
     from saleor_cs_app.support import routes as support_routes
-    from saleor_cs_app.webhooks import routes as webhook_routes
+    from saleor_cs_app.webhooks.endpoint import WebhookEndpoint
 
     if runtime is None:
         runtime = Runtime.build(settings or load_settings())
@@ -37,7 +37,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.extensions["runtime"] = runtime
     app.register_blueprint(install.blueprint)
     app.register_blueprint(health.blueprint)
-    app.register_blueprint(webhook_routes.blueprint)
     app.register_blueprint(tracking_routes.blueprint)
     app.register_blueprint(support_routes.blueprint)
     try:
@@ -47,4 +46,5 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     if ui_blueprint is not None:
         app.register_blueprint(ui_blueprint)
     http_errors.register_error_handlers(app)
+    app.wsgi_app = WebhookEndpoint(runtime, app.wsgi_app)
     return app

@@ -89,6 +89,7 @@ def worker(workers: int) -> None:
         click.echo("warning: REDIS_URL is not set; this worker shares the SQLite queue of this machine only", err=True)
     jobs = Jobs(runtime)
     consumer = jobs.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    jobs.start_pump()  # embedded: webhook deliveries are read from their table, not the queue
     consumer.run()
 
 

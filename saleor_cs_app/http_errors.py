@@ -6,6 +6,7 @@ become a generic 500 with nothing internal in the body.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from flask import Flask, jsonify
@@ -14,6 +15,11 @@ from werkzeug.exceptions import HTTPException
 from saleor_cs_app.errors import AppError
 
 log = logging.getLogger(__name__)
+
+
+def error_json(code: str, message: str) -> bytes:
+    """The error body as bytes, for WSGI code outside Flask (webhooks/endpoint.py)."""
+    return json.dumps({"success": False, "error": {"code": code, "message": message}}).encode()
 
 
 def _body(code: str, message: str):

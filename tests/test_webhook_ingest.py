@@ -1,12 +1,14 @@
 """SPEC §9 scenario 5 and the ingest contract: verify, store once, enqueue, answer fast."""
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
+from saleor_cs_app.store import deliveries
 from saleor_cs_app.store.models import Tenant, TrackedOrder, WebhookDelivery
 
 PAYLOAD = {"issuedAt": "2026-11-27T10:00:00+00:00", "version": "3.23.28", "issuingPrincipal": None, "order": None}
@@ -21,11 +23,33 @@ def body_of(payload=PAYLOAD) -> bytes:
     return json.dumps(payload).encode()
 
 
-def test_a_signed_delivery_is_stored_and_queued(installed, runtime):
+def poll(condition, seconds: float = 5.0) -> bool:
+    """Wait (machine time, not business time) for a background thread's effect."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def delivery_states(runtime) -> list[str]:
+    with runtime.db.read() as session:
+        return list(session.scalars(select(WebhookDelivery.state).order_by(WebhookDelivery.id)))
+
+
+def test_a_signed_delivery_is_stored_handed_to_the_workers_and_processed(installed, runtime):
     response = installed.send_webhook("ORDER_CREATED", body_of())
     assert response.status_code == 200 and response.json()["outcome"] == "queued"
-    assert delivery_count(runtime) == 1
-    assert runtime.jobs.huey.pending_count() >= 1
+    assert delivery_states(runtime) == ["received"]
+    jobs = runtime.jobs
+    if jobs.forwarder is not None:  # scale-out: its id goes onto the Redis queue off the request thread
+        assert poll(lambda: jobs.forwarder.idle() and jobs.huey.pending_count() == 1)
+    else:  # embedded: the row is the queue; the web thread only woke the pump
+        with runtime.db.read() as session:
+            assert len(deliveries.unstarted(session.connection(), limit=10)) == 1
+    assert jobs.drain() == 1
+    assert delivery_states(runtime) == ["done"]
 
 
 def test_a_replayed_delivery_is_acknowledged_without_a_second_row(installed, runtime):
@@ -245,16 +269,51 @@ def unreachable_queue_storage(huey, tmp_path):
     return _SqliteQueueStorage(huey.name, filename=str(tmp_path / "no-such-dir" / "queue.db"), create_tables=False)
 
 
-def test_a_queue_outage_is_503_so_saleor_retries_and_the_retry_is_processed(installed, runtime, monkeypatch, tmp_path):
+def test_a_queue_outage_does_not_refuse_a_delivery_and_it_is_processed_once_the_queue_is_back(
+    installed, runtime, monkeypatch, tmp_path
+):
+    """The 2xx promises the stored row, not the queue: Saleor gets 200 and the delivery waits, once."""
     body = body_of({**PAYLOAD, "issuedAt": "2026-11-27T12:00:00+00:00"})
     huey = runtime.jobs.huey
     monkeypatch.setattr(huey, "storage", unreachable_queue_storage(huey, tmp_path))
     first = installed.send_webhook("ORDER_CREATED", body)
-    assert first.status_code == 503 and first.json()["error"]["code"] == "QUEUE_UNAVAILABLE"
-    assert delivery_count(runtime) == 1, "the delivery is kept even though the queue was down"
+    assert first.status_code == 200 and first.json()["outcome"] == "queued"
+    if runtime.jobs.forwarder is not None:
+        with pytest.raises(Exception):
+            runtime.jobs.forwarder.flush()  # Redis is down: the id is kept for the next push
     monkeypatch.undo()  # the queue is back
-    retry = installed.send_webhook("ORDER_CREATED", body)  # Saleor's retry: same bytes
-    assert retry.status_code == 200
-    runtime.jobs.drain()
-    with runtime.db.read() as session:
-        assert session.scalar(select(WebhookDelivery.state)) == "done"
+    assert runtime.jobs.drain() == 1
+    assert delivery_states(runtime) == ["done"]
+    assert installed.send_webhook("ORDER_CREATED", body).json()["outcome"] == "duplicate"
+    assert runtime.jobs.drain() == 0
+
+
+def refuse_writes_on_open_connections(runtime) -> None:
+    """The database stops taking the ack path's writes: PostgreSQL drops the connections
+    (a restart, a failover); SQLite turns read-only (a full or read-only disk)."""
+    from sqlalchemy import text
+
+    if runtime.db.is_sqlite:
+        for conn in runtime.db.rows._idle:
+            conn.execute("PRAGMA query_only=1")
+        return
+    with runtime.db.engine.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                 " AND pid <> pg_backend_pid() AND application_name = ''")
+        )
+
+
+def test_a_database_that_refuses_the_write_is_503_and_saleors_retry_is_stored_once(installed, runtime):
+    body = body_of({**PAYLOAD, "issuedAt": "2026-11-27T13:00:00+00:00"})
+    warm = installed.send_webhook("ORDER_CREATED", body_of({**PAYLOAD, "issuedAt": "2026-11-27T13:00:01+00:00"}))
+    assert warm.status_code == 200  # the ack path's connection is open now
+    refuse_writes_on_open_connections(runtime)
+    refused = installed.send_webhook("ORDER_CREATED", body)
+    assert refused.status_code == 503 and refused.json()["error"]["code"] == "DATABASE_UNAVAILABLE"
+    assert delivery_count(runtime) == 1
+    # The broken connection is not reused: Saleor's retry gets a new one.
+    retry = installed.send_webhook("ORDER_CREATED", body)
+    assert retry.status_code == 200 and retry.json()["outcome"] == "queued"
+    assert runtime.jobs.drain() == 2
+    assert delivery_states(runtime) == ["done", "done"]

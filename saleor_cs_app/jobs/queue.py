@@ -14,9 +14,11 @@ from pathlib import Path
 
 from huey import RedisHuey
 from huey.api import Huey
-from huey.storage import SqliteStorage
+from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy.engine import make_url
 
+from saleor_cs_app.jobs.delivery_forwarder import DeliveryForwarder
+from saleor_cs_app.jobs.delivery_pump import DeliveryPump
 from saleor_cs_app.runtime import Runtime
 
 
@@ -56,6 +58,7 @@ class AcknowledgementsFirst:
     delivery, or after MAX_WAIT at the latest so a flood cannot stall the work.
     The deliveries are durable before they are acknowledged; they are processed
     right after the burst. (Wall-clock pacing, not business time.)
+    Under a separate `worker` process (scale-out) nothing waits: it has its own GIL.
     """
 
     QUIET = 0.05
@@ -74,7 +77,12 @@ class AcknowledgementsFirst:
 
 
 class Jobs:
-    """Enqueueing from the web side, and running a consumer in-process for `serve`."""
+    """Enqueueing from the web side, and running a consumer in-process for `serve`.
+
+    A stored webhook delivery reaches the workers without a second write on the
+    acknowledgement path: embedded, the delivery pump reads it from its table;
+    scale-out, the forwarder puts its id on the Redis queue from a background thread.
+    """
 
     def __init__(self, runtime: Runtime, huey: Huey | None = None):
         from saleor_cs_app.jobs.tasks import register_tasks
@@ -85,14 +93,38 @@ class Jobs:
         runtime.jobs = self
         self._consumer = None
         self.acknowledgements_first = AcknowledgementsFirst()
+        self.pump: DeliveryPump | None = None
+        self.forwarder: DeliveryForwarder | None = None
+        if isinstance(self.huey.storage, RedisStorage):
+            self.forwarder = DeliveryForwarder(self._push_deliveries)
+        else:
+            self.pump = DeliveryPump(runtime, self.process_delivery_now, self.acknowledgements_first.wait_for_a_pause)
 
     def enqueue(self, task_name: str, *args) -> None:
         getattr(self.tasks, task_name)(*args)
 
-    def enqueue_delivery(self, delivery_id: int) -> None:
-        """Queue a just-stored webhook delivery (called on the acknowledgement path)."""
+    def delivery_stored(self, delivery_id: int) -> None:
+        """A webhook delivery was just stored (called on the acknowledgement path: no I/O here)."""
         self.acknowledgements_first.arrived()
-        self.tasks.process_delivery(delivery_id)
+        if self.forwarder is not None:
+            self.forwarder.hand_off(delivery_id)
+        else:
+            self.pump.wake()
+
+    def process_delivery_now(self, delivery_id: int) -> None:
+        """Process in this thread; a failure is retried later on the task queue, with backoff."""
+        from saleor_cs_app.jobs import deliveries
+        from saleor_cs_app.jobs.tasks import MAX_ATTEMPTS, backoff_seconds
+
+        attempt = deliveries.process(self.runtime, delivery_id)
+        if attempt is not None and attempt < MAX_ATTEMPTS:
+            self.tasks.process_delivery.schedule((delivery_id,), delay=backoff_seconds(attempt))
+
+    def _push_deliveries(self, delivery_ids: list[int]) -> None:
+        """One LPUSH for a batch of process_delivery tasks (RedisStorage.enqueue does one per task)."""
+        storage = self.huey.storage
+        messages = [self.huey.serialize_task(self.tasks.process_delivery.s(i)) for i in delivery_ids]
+        storage.conn.lpush(storage.queue_key, *messages)
 
     def ping(self) -> None:
         """Raise if the queue's storage cannot be reached (for /readyz)."""
@@ -112,8 +144,16 @@ class Jobs:
         self._consumer.start()
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+        self.start_pump()
+
+    def start_pump(self) -> None:
+        """Embedded: process stored deliveries in a thread of this process (no-op on Redis)."""
+        if self.pump is not None:
+            self.pump.start()
 
     def stop_consumer(self) -> None:
+        if self.pump is not None:
+            self.pump.stop()
         if self._consumer is not None:
             self._consumer.stop(graceful=True)
             self._consumer = None
@@ -126,17 +166,34 @@ class Jobs:
         """
         ran = 0
         for _ in range(rounds):
-            # pending_count() first: a Redis dequeue blocks for a second on an empty queue.
-            while self.huey.pending_count() and (task := self.huey.dequeue()) is not None:
-                self.huey.execute(task)
-                ran += 1
+            ran += self._run_ready()
             scheduled = self.huey.read_schedule(_far_future())
-            if not scheduled:
+            if not scheduled and not self._has_ready():
                 break
             for task in scheduled:
                 task.eta = None  # run it now: Huey would put a task that is not yet due back
                 self.huey.enqueue(task)
         return ran
+
+    def _run_ready(self) -> int:
+        ran = 0
+        if self.pump is not None:
+            ran += self.pump.run_pending()
+        if self.forwarder is not None:
+            self.forwarder.flush()
+        # pending_count() first: a Redis dequeue blocks for a second on an empty queue.
+        while self.huey.pending_count() and (task := self.huey.dequeue()) is not None:
+            self.huey.execute(task)
+            ran += 1
+        return ran
+
+    def _has_ready(self) -> bool:
+        """Work that arrived while the last tasks ran (a webhook Saleor sent back, say)."""
+        if self.pump is not None and self.pump.has_pending():
+            return True
+        if self.forwarder is not None and not self.forwarder.idle():
+            return True
+        return bool(self.huey.pending_count())
 
 
 def _far_future() -> datetime:

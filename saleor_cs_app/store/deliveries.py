@@ -1,40 +1,61 @@
 """Webhook deliveries as rows: the durable record written before Saleor gets its 2xx.
 
-Core statements, not the ORM: storing a delivery is the one write on the
-acknowledgement path, and the ORM's unit of work cost more than the write.
+The row is also the embedded queue: a delivery in state `received` with no
+failed attempt is work to do (jobs/delivery_pump.py). Storing it is the one
+write on the acknowledgement path, so it bypasses the ORM and the engine
+(store/row_writer.py): their overhead cost more than the write itself, and
+concurrent deliveries share one commit.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, Row
 
 from saleor_cs_app.store.db import Database
 from saleor_cs_app.store.models import WebhookDelivery
+from saleor_cs_app.store.row_writer import AlreadyStored, BatchedInsert, StoreUnavailable
+
+__all__ = ["AlreadyStored", "StoreUnavailable", "insert_received", "find", "unstarted"]
 
 _table = WebhookDelivery.__table__
-_INSERT = insert(_table).returning(_table.c.id)
+_COLUMNS = ("tenant_id", "event", "body_sha256", "body", "received_at", "state", "attempts")
 _FIND = select(_table.c.id, _table.c.state).where(
     _table.c.tenant_id == bindparam("tenant_id"), _table.c.body_sha256 == bindparam("digest")
 )
 
 
+def batched_insert(db: Database) -> BatchedInsert:
+    return db.batched_insert(_table.name, _COLUMNS, unique=("tenant_id", "body_sha256"), returning="id")
+
+
 def insert_received(db: Database, *, tenant_id: int, event: str, digest: str, body: str, now: datetime) -> int:
-    """Store a new delivery; raises IntegrityError when these bytes were stored before."""
-    values = {
-        "tenant_id": tenant_id,
-        "event": event,
-        "body_sha256": digest,
-        "body": body,
-        "received_at": now,
-        "state": "received",
-        "attempts": 0,
-    }
-    return db.write_one(_INSERT, values)
+    """Store a new delivery and return its id.
+
+    Raises AlreadyStored when these bytes were stored before, StoreUnavailable when
+    the database cannot take the write.
+    """
+    return batched_insert(db).insert((tenant_id, event, digest, body, db.rows.time(now), "received", 0))
 
 
 def find(conn: Connection, tenant_id: int, digest: str) -> Row:
     """(id, state) of the delivery stored with this digest."""
     return conn.execute(_FIND, {"tenant_id": tenant_id, "digest": digest}).one()
+
+
+_UNSTARTED = (
+    select(_table.c.id)
+    .where(_table.c.state == "received", _table.c.attempts == 0)
+    .order_by(_table.c.id)
+    .limit(bindparam("limit"))
+)
+
+
+def unstarted(conn: Connection, *, limit: int) -> list[int]:
+    """Ids of deliveries stored but never tried, oldest first.
+
+    Failed deliveries (attempts > 0) are not here: their retry is scheduled with backoff.
+    """
+    return list(conn.execute(_UNSTARTED, {"limit": limit}).scalars())

@@ -1,8 +1,9 @@
-"""Receiving a webhook: verify, store durably (deduplicated), enqueue, acknowledge.
+"""Receiving a webhook: verify, store durably (deduplicated), acknowledge.
 
 Checks run in app-sdk's order (saleor-webhook-validator.ts): headers, tenant,
 signature over the raw bytes (refetching the JWKS once for an unknown key id), then the
-body. Nothing is stored until every check passed.
+body. Nothing is stored until every check passed. Storing the row is the one write
+before the 2xx; the workers hear of it without another (jobs/queue.py).
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError, OperationalError
-
 from saleor_cs_app.errors import BadRequest, RetryLater, Unauthorized
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.jwks import RefetchDeferred, refresh_jwks
 from saleor_cs_app.saleor.signatures import SignatureInvalid, UnknownKey, verify_webhook_signature
 from saleor_cs_app.store import deliveries, tenants
+from saleor_cs_app.store.deliveries import AlreadyStored, StoreUnavailable
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.webhooks.definition import WebhookDefinition
 
@@ -64,7 +64,7 @@ def receive(runtime: Runtime, definition: WebhookDefinition, headers, body: byte
         # acting on them could loop, and they carry nothing we did not know.
         return Received("ignored")
 
-    return _store_and_enqueue(runtime, tenant, definition, body)
+    return _store_and_hand_off(runtime, tenant, definition, body)
 
 
 def _active_tenant(runtime: Runtime, saleor_api_url: str) -> Tenant | None:
@@ -128,7 +128,7 @@ def _caused_by_this_app(payload: dict, tenant: Tenant) -> bool:
     return principal.get("__typename") == "App" and principal.get("id") == tenant.app_id
 
 
-def _store_and_enqueue(runtime: Runtime, tenant: Tenant, definition: WebhookDefinition, body: bytes) -> Received:
+def _store_and_hand_off(runtime: Runtime, tenant: Tenant, definition: WebhookDefinition, body: bytes) -> Received:
     # One request can fire several events with byte-identical payloads (same order,
     # same issuedAt), so the event is part of the key; a retry repeats both.
     digest = hashlib.sha256(definition.event.encode() + b"\n" + body).hexdigest()
@@ -137,21 +137,21 @@ def _store_and_enqueue(runtime: Runtime, tenant: Tenant, definition: WebhookDefi
             runtime.db, tenant_id=tenant.id, event=definition.event, digest=digest, body=body.decode(), now=runtime.clock()
         )
         outcome = "queued"
-    except OperationalError:
+    except StoreUnavailable:
         log.exception("storing a delivery failed", extra={"tenant": tenant.saleor_api_url, "event": definition.event})
         raise RetryLater("Database unavailable; please retry", code="DATABASE_UNAVAILABLE") from None
-    except IntegrityError:
+    except AlreadyStored:
         # The same bytes again: a Saleor retry (or a concurrent duplicate).
         with runtime.db.read() as session:
             existing = deliveries.find(session.connection(), tenant.id, digest)
         if existing.state != "received":
             return Received("duplicate", existing.id)
-        # Still unprocessed: the first enqueue may have failed, so enqueue again;
-        # processing a delivery twice is a no-op.
+        # Still unprocessed: our first hand-off may have been lost with its process,
+        # so hand it off again; processing a delivery twice is a no-op.
         delivery_id, outcome = existing.id, "duplicate"
     try:
-        runtime.jobs.enqueue_delivery(delivery_id)
+        runtime.jobs.delivery_stored(delivery_id)
     except Exception:
-        log.exception("enqueue failed", extra={"tenant": tenant.saleor_api_url, "event": definition.event})
-        raise RetryLater("Queue unavailable; please retry", code="QUEUE_UNAVAILABLE") from None
+        # Stored is what the 2xx promises: the sweep re-offers deliveries nobody took.
+        log.exception("handing a stored delivery to the workers failed", extra={"delivery": delivery_id})
     return Received(outcome, delivery_id)
