@@ -31,12 +31,12 @@ from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.goodwill.order_note import add_note_once
 from saleor_cs_app.jobs import incident_lease, incidents_flow
 from saleor_cs_app.jobs.facts import order_facts
+from saleor_cs_app.links import support_url
 from saleor_cs_app.notify.support_mail import queue_situation
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorGraphQLError, SaleorUnavailable
 from saleor_cs_app.store import budget, incidents, orders, policies, support_reports
 from saleor_cs_app.store.models import Incident, Tenant
-from saleor_cs_app.support.links import support_url
 
 log = logging.getLogger(__name__)
 
