@@ -46,7 +46,9 @@ def refuses_key(status: int | None) -> bool:
     return status in KEY_REFUSED_STATUSES
 
 
-def note_key_refused(session: Session, tenant_id: int, provider: str, key_ciphertext: bytes, words: str, now: datetime) -> None:
+def note_key_refused(
+    session: Session, tenant_id: int, provider: str, key_ciphertext: bytes, words: str, now: datetime
+) -> None:
     row = tracking_connections.find(session, tenant_id, provider, lock=True)
     if row is None or row.api_key_ciphertext != key_ciphertext:
         return  # disconnected, or given a new key while the call was made: the refusal was of a key no longer used
@@ -80,7 +82,7 @@ def webhooks_silent(oldest_unheard_registration: datetime | None, now: datetime)
 
 
 def _oldest_registration_without_webhook(session: Session, tenant_id: int) -> datetime | None:
-    """When the oldest tracking registered after AfterShip's latest webhook (any webhook: its URL works) was registered."""
+    """When the oldest tracking registered after AfterShip's latest webhook (any webhook: the URL works) was made."""
     last_webhook = session.scalar(
         select(func.max(TrackingEventSeen.received_at)).where(
             TrackingEventSeen.tenant_id == tenant_id, TrackingEventSeen.provider == aftership.NAME

@@ -116,7 +116,9 @@ def dismissed_keys(saleor) -> list[str]:
     return [key for call in calls(saleor, "appProblemDismiss") for key in call.args["input"]["byApp"]["keys"]]
 
 
-def test_a_dhl_key_dhl_refuses_is_raised_in_saleor_and_dismissed_once_a_valid_key_is_saved(api, installed, runtime, clock):
+def test_a_dhl_key_dhl_refuses_is_raised_in_saleor_and_dismissed_once_a_valid_key_is_saved(
+    api, installed, runtime, clock
+):
     with DhlStandIn() as dhl:
         runtime.settings = runtime.settings.with_changes(dhl_api_url=dhl.url)
         tenant = tenant_id_of(runtime, installed)
@@ -128,9 +130,9 @@ def test_a_dhl_key_dhl_refuses_is_raised_in_saleor_and_dismissed_once_a_valid_ke
         assert api(PROBLEMS)["appProblems"] == [
             {
                 "key": DHL_PROBLEM,
-                "message": f"DHL has refused the app's API key since {clock.now:%Y-%m-%d %H:%M} UTC (DHL refused (401): Invalid "
-                "API key), so DHL parcels are not being followed and their late deliveries go unnoticed. Enter a "
-                "valid DHL API key on the app's Tracking tab (a new key: developer.dhl.com → My Apps).",
+                "message": f"DHL has refused the app's API key since {clock.now:%Y-%m-%d %H:%M} UTC (DHL refused "
+                "(401): Invalid API key), so DHL parcels are not being followed and their late deliveries go "
+                "unnoticed. Enter a valid DHL API key on the app's Tracking tab (a new key: developer.dhl.com → My Apps).",
                 "inSaleor": True,
             }
         ]
@@ -145,7 +147,9 @@ def test_a_dhl_key_dhl_refuses_is_raised_in_saleor_and_dismissed_once_a_valid_ke
         assert api(PROBLEMS)["appProblems"] == [] and len(calls(installed, "appProblemCreate")) == 1
 
 
-def test_an_aftership_key_refused_on_registration_is_a_problem_until_aftership_accepts_a_key(api, installed, runtime, clock):
+def test_an_aftership_key_refused_on_registration_is_a_problem_until_a_new_key_registers_the_parcel(
+    api, installed, runtime, clock
+):
     with AfterShipStandIn(clock=clock) as aftership:
         runtime.settings = runtime.settings.with_changes(aftership_api_url=aftership.url)
         tenant = tenant_id_of(runtime, installed)
@@ -154,14 +158,15 @@ def test_an_aftership_key_refused_on_registration_is_a_problem_until_aftership_a
         ship_aftership(installed, runtime)
         (problem,) = api(PROBLEMS)["appProblems"]
         assert (problem["key"], problem["inSaleor"]) == (AFTERSHIP_PROBLEM, True)
-        assert problem["message"].startswith(f"AfterShip has refused the app's API key since {clock.now:%Y-%m-%d %H:%M} UTC")
+        since = f"{clock.now:%Y-%m-%d %H:%M} UTC"
+        assert problem["message"].startswith(f"AfterShip has refused the app's API key since {since}")
         assert "new parcels are not registered with AfterShip" in problem["message"]
         assert "AfterShip: Settings → API keys" in problem["message"]
 
         assert aftership.trackings == {}
         connect(runtime, tenant, "aftership", api_key=aftership.api_key, webhook_secret=aftership.webhook_secret)
         runtime.jobs.drain()
-        assert [t["tracking_number"] for t in aftership.trackings.values()] == [DHL_NUMBER], "registered with the new key"
+        assert [t["tracking_number"] for t in aftership.trackings.values()] == [DHL_NUMBER], "with the new key"
         assert api(PROBLEMS)["appProblems"] == []
         assert dismissed_keys(installed) == [AFTERSHIP_PROBLEM]
 
@@ -180,17 +185,18 @@ def test_a_key_aftership_accepts_again_clears_the_problem_when_the_merchant_test
 
 
 def test_a_key_refused_while_the_merchant_saved_a_new_one_does_not_mark_the_new_key(installed, runtime, clock):
-    with DhlStandIn() as dhl:
-        runtime.settings = runtime.settings.with_changes(dhl_api_url=dhl.url)
-        tenant = tenant_id_of(runtime, installed)
-        connect(runtime, tenant, "dhl", api_key="old-key")
-        with runtime.db.transaction() as session:
-            old = tracking_connections.find(session, tenant, "dhl").api_key_ciphertext
-        connect(runtime, tenant, "dhl", api_key=dhl.api_key)
-        with runtime.db.transaction() as session:
-            health.note_key_refused(session, tenant, "dhl", old, "DHL refused (401): Invalid API key", clock.now)
-        with runtime.db.read() as session:
-            assert health.disconnected_sources(session, tenant, clock.now) == []
+    tenant = tenant_id_of(runtime, installed)
+    connect(runtime, tenant, "dhl", api_key="old-key")
+    with runtime.db.read() as session:
+        old = tracking_connections.find(session, tenant, "dhl").api_key_ciphertext
+    connect(runtime, tenant, "dhl", api_key="new-key")  # while a poll with the old key was under way
+    with runtime.db.transaction() as session:
+        health.note_key_refused(session, tenant, "dhl", old, "DHL refused (401): Invalid API key", clock.now)
+    with runtime.db.transaction() as session:
+        assert health.disconnected_sources(session, tenant, clock.now) == []
+        current = tracking_connections.find(session, tenant, "dhl").api_key_ciphertext
+        health.note_key_refused(session, tenant, "dhl", current, "DHL refused (401): Invalid API key", clock.now)
+        assert [d.reason for d in health.disconnected_sources(session, tenant, clock.now)] == [health.Reason.KEY_REFUSED]
 
 
 def test_aftership_webhooks_that_stop_arriving_are_a_problem_until_one_arrives(api, installed, runtime, clock):
@@ -208,11 +214,13 @@ def test_aftership_webhooks_that_stop_arriving_are_a_problem_until_one_arrives(a
         (problem,) = api(PROBLEMS)["appProblems"]
         assert problem["key"] == AFTERSHIP_PROBLEM
         assert problem["message"].startswith(
-            f"No AfterShip update has reached the app for the parcels registered with AfterShip since {registered:%Y-%m-%d %H:%M} UTC"
+            "No AfterShip update has reached the app for the parcels registered with AfterShip since "
+            f"{registered:%Y-%m-%d %H:%M} UTC"
         )
         assert "Settings → Webhooks" in problem["message"]
-        wrongly_signed = aftership.webhook(DHL_NUMBER, "InTransit", at=clock.now)
-        assert aftership.deliver(hook_url, wrongly_signed, signature=aftership.sign(wrongly_signed, "old")).status_code == 401
+        body = aftership.webhook(DHL_NUMBER, "InTransit", at=clock.now)
+        old_secret = aftership.sign(body, "the-secret-before-it-changed-in-aftership")
+        assert aftership.deliver(hook_url, body, signature=old_secret).status_code == 401
         assert [p["key"] for p in api(PROBLEMS)["appProblems"]] == [AFTERSHIP_PROBLEM]
         aftership.deliver(hook_url, aftership.webhook(DHL_NUMBER, "InTransit", at=clock.now))
         assert api(PROBLEMS)["appProblems"] == []
