@@ -116,13 +116,13 @@ def decide(
         used = budget.used_in(currency)
         if used + offer.value > monthly:
             why = (
-                f"monthly budget {_money(monthly, currency)} reached "
-                f"({_money(used, currency)} used, offer {_money(offer.value, currency)})"
+                f"monthly budget {money_text(monthly, currency)} reached "
+                f"({money_text(used, currency)} used, offer {money_text(offer.value, currency)})"
             )
             return _apology(currency, rule.name, f"{said}; {why} → apology only", MONTHLY_BUDGET)
 
     reason = f"{said} → {_describe(offer)}"
-    approval = _approval_reason(rule, offer, limits.manual_approval_above)
+    approval = approval_reason(rule, offer, limits.manual_approval_above)
     if approval:
         reason += f"; needs approval: {approval}"
     return Decision(offer, bool(approval), rule.name, reason)
@@ -235,7 +235,8 @@ def _unit_price(sku: str, order: OrderFacts, prices: Mapping[str, Decimal]) -> D
     return max(prices.get(sku, Decimal(0)), Decimal(0))
 
 
-def _approval_reason(rule: Rule, offer: Offer, thresholds: Mapping[str, Decimal]) -> str:
+def approval_reason(rule: Rule, offer: Offer, thresholds: Mapping[str, Decimal]) -> str:
+    """Why a person must approve the offer first, or "" when it may go out by itself."""
     if rule.approval == "manual":
         return "the rule asks for manual approval"
     if not thresholds:  # an empty map: no value threshold
@@ -244,7 +245,7 @@ def _approval_reason(rule: Rule, offer: Offer, thresholds: Mapping[str, Decimal]
     if threshold is None:
         return f"no approval threshold for {offer.currency}"
     if offer.value > threshold:
-        return f"{_money(offer.value, offer.currency)} is above {_money(threshold, offer.currency)}"
+        return f"{money_text(offer.value, offer.currency)} is above {money_text(threshold, offer.currency)}"
     return ""
 
 
@@ -253,12 +254,13 @@ def _apology(currency: str, rule_name: str | None, reason: str, blocked_by: Bloc
     return Decision(Offer.apology(currency), False, rule_name, reason, blocked_by)
 
 
-def _money(amount: Decimal, currency: str) -> str:
+def money_text(amount: Decimal, currency: str) -> str:
+    """An amount as the decision's reason says it: "USD 15.00"."""
     return f"{currency} {amount}"
 
 
 def _describe(offer: Offer) -> str:
-    worth = _money(offer.value, offer.currency)
+    worth = money_text(offer.value, offer.currency)
     if offer.type is OfferType.GIFT_CARD:
         return f"gift card of {worth}"
     if offer.type is OfferType.FREE_SHIPPING_VOUCHER:

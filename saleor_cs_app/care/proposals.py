@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from saleor_cs_app.care.decide import Decision, Offer, _approval_reason, _money, matching_rule, quantize_money
+from saleor_cs_app.care.decide import Decision, Offer, approval_reason, matching_rule, money_text, quantize_money
 from saleor_cs_app.care.model import (
     BudgetState,
     CustomerHistory,
@@ -131,13 +131,13 @@ def decide_proposal(
         if monthly is None:
             return _pending(offer, rule.name, f"{said}; no monthly budget for {currency}", "no_currency_budget")
         if budget.used_in(currency) + offer.value > monthly:
-            why = f"monthly budget {_money(monthly, currency)} would be exceeded"
+            why = f"monthly budget {money_text(monthly, currency)} would be exceeded"
             return _pending(offer, rule.name, f"{said}; {why}", "monthly_budget")
-    approval = _approval_reason(rule, offer, limits.manual_approval_above)
+    approval = approval_reason(rule, offer, limits.manual_approval_above)
     if approval:
         return _pending(offer, rule.name, f"{said}; {approval}")
     return Decision(
-        offer, False, rule.name, f"{said} → the customer's proposal accepted ({_money(offer.value, currency)})"
+        offer, False, rule.name, f"{said} → the customer's proposal accepted ({money_text(offer.value, currency)})"
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from saleor_cs_app.care.decide import Decision, decide, matching_rule
@@ -23,6 +23,7 @@ from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.goodwill.carry_out import GoodwillResult, OfferRequest, carry_out
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.goodwill.order_note import add_note_once, record_incident
+from saleor_cs_app.jobs import incident_lease
 from saleor_cs_app.jobs.facts import incident_facts, order_facts
 from saleor_cs_app.notify import outbox
 from saleor_cs_app.runtime import Runtime
@@ -32,15 +33,12 @@ from saleor_cs_app.store.models import Incident, Tenant
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
-
-
 def handle(runtime: Runtime, incident_id: str) -> int | None:
     """Carry the incident as far as it can go now; returns the attempt number to retry after a failure."""
     try:
         prices = _catalogue_prices(runtime, incident_id)
     except SaleorUnavailable as exc:
-        return _release_for_retry(runtime, incident_id, str(exc))
+        return incident_lease.release_for_retry(runtime, incident_id, str(exc))
     _decide(runtime, incident_id, prices)
     return _act(runtime, incident_id)
 
@@ -106,7 +104,7 @@ def _decide(runtime: Runtime, incident_id: str, catalogue_prices: dict[str, Deci
             policy,
             gift_product_prices=catalogue_prices,
         )
-        _record_decision(incident, decision)
+        record_decision(incident, decision)
         if decision.offer.type != OfferType.APOLOGY_ONLY:
             budget.reserve(
                 session,
@@ -125,7 +123,7 @@ def _decide(runtime: Runtime, incident_id: str, catalogue_prices: dict[str, Deci
             incidents.add_event(session, incident, now, "pending_approval", "Waiting for a person to approve the offer")
 
 
-def _record_decision(incident: Incident, decision: Decision) -> None:
+def record_decision(incident: Incident, decision: Decision) -> None:
     offer = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(decision.offer).items()}
     offer["type"] = decision.offer.type.value
     incident.decision = {
@@ -188,7 +186,7 @@ def _pending(session, tenant_id: int, incident_id: str) -> Incident:
 
 # -- acting ------------------------------------------------------------------------------------
 def _act(runtime: Runtime, incident_id: str) -> int | None:
-    claimed = _claim(runtime, incident_id)
+    claimed = incident_lease.claim(runtime, incident_id)
     if claimed is None:
         return None
     incident, tenant, tracked_facts = claimed
@@ -210,16 +208,16 @@ def _act(runtime: Runtime, incident_id: str) -> int | None:
             summary={"id": incident_id, "kind": incident.kind, "offer": incident.offer_type, "state": "handled"},
         )
     except SaleorUnavailable as exc:
-        return _release_for_retry(runtime, incident_id, str(exc))
+        return incident_lease.release_for_retry(runtime, incident_id, str(exc))
     except SaleorGraphQLError as exc:
         if exc.is_permission_denied and tenants_token_revoked(runtime, tenant):
-            return _fail(runtime, incident_id, "the app was uninstalled from this Saleor")
-        return _fail(runtime, incident_id, f"Saleor refused: {exc}")
+            return incident_lease.fail(runtime, incident_id, "the app was uninstalled from this Saleor")
+        return incident_lease.fail(runtime, incident_id, f"Saleor refused: {exc}")
     except (GoodwillFailed, SaleorError) as exc:
-        return _fail(runtime, incident_id, str(exc))
+        return incident_lease.fail(runtime, incident_id, str(exc))
     except Exception as exc:  # a bug, or a database hiccup: retry, then give up visibly
         log.exception("incident step crashed", extra={"incident": incident_id})
-        return _release_for_retry(runtime, incident_id, f"{type(exc).__name__}: {exc}")
+        return incident_lease.release_for_retry(runtime, incident_id, f"{type(exc).__name__}: {exc}")
     with runtime.db.transaction() as session:
         row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
         row.state, row.lease_until = ("notifying" if message is not None else "handled"), None
@@ -276,54 +274,6 @@ def incident_goodwill(runtime: Runtime, client, incident: Incident, original: di
         budget.settle(session, incident.id, "spent")
         incidents.add_event(session, row, runtime.clock(), "goodwill_created", f"Created in Saleor: {result.summary}")
     return result
-
-
-def _claim(runtime: Runtime, incident_id: str):
-    with runtime.db.transaction() as session:
-        incident = session.get(Incident, incident_id, with_for_update=True, populate_existing=True)
-        if incident is None or incident.state != "acting":
-            return None
-        now = runtime.clock()
-        if incident.lease_until is not None and incident.lease_until > now:
-            return None  # another worker is on it; its own retry will finish the job
-        incident.lease_until = now + LEASE
-        incident.attempts += 1
-        tenant = session.get_one(Tenant, incident.tenant_id)
-        tracked = orders.find(session, incident.tenant_id, incident.order_id)
-        if not tenant.is_active:
-            _mark_failed(session, incident, now, "the app was uninstalled from this Saleor", "the app was uninstalled")
-            return None
-        session.expunge(incident)
-        session.expunge(tenant)
-        return incident, tenant, dict(tracked.facts)
-
-
-def _release_for_retry(runtime: Runtime, incident_id: str, error: str) -> int | None:
-    from saleor_cs_app.jobs.tasks import MAX_ATTEMPTS
-
-    with runtime.db.transaction() as session:
-        row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
-        if row.attempts >= MAX_ATTEMPTS:
-            _mark_failed(session, row, runtime.clock(), error, f"Gave up after {row.attempts} tries: {error}")
-            return None
-        row.lease_until, row.error = None, error
-        incidents.add_event(session, row, runtime.clock(), "retrying", f"Will retry: {error}")
-        return row.attempts
-
-
-def _fail(runtime: Runtime, incident_id: str, error: str) -> None:
-    log.warning("incident failed", extra={"incident": incident_id, "error": error})
-    with runtime.db.transaction() as session:
-        row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
-        _mark_failed(session, row, runtime.clock(), error, error)
-    return None
-
-
-def _mark_failed(session, row: Incident, now, error: str, event: str) -> None:
-    """Failed for good: the reason is shown to the merchant and the budget is released."""
-    row.state, row.lease_until, row.error = "failed", None, error
-    budget.settle(session, row.id, "released")
-    incidents.add_event(session, row, now, "failed", event)
 
 
 def tenants_token_revoked(runtime: Runtime, tenant: Tenant) -> bool:

@@ -29,14 +29,14 @@ from saleor_cs_app.care.proposals import (
 )
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.goodwill.order_note import add_note_once
-from saleor_cs_app.jobs import incidents_flow
+from saleor_cs_app.jobs import incident_lease, incidents_flow
 from saleor_cs_app.jobs.facts import order_facts
+from saleor_cs_app.links import support_url
 from saleor_cs_app.notify.support_mail import queue_situation
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorGraphQLError, SaleorUnavailable
 from saleor_cs_app.store import budget, incidents, orders, policies, support_reports
 from saleor_cs_app.store.models import Incident, Tenant
-from saleor_cs_app.support.links import support_url
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def _decide(runtime: Runtime, incident_id: str) -> None:
                 budget.state(session, incident.tenant_id, month, order.currency),
                 policy,
             )
-        incidents_flow._record_decision(incident, decision)
+        incidents_flow.record_decision(incident, decision)
         report = support_reports.of_incident(session, incident.tenant_id, incident.id, lock=True)
         incidents.add_event(session, incident, now, "decided", decision.reason)
         if decision.needs_approval:
@@ -209,7 +209,7 @@ def _accept(runtime: Runtime, session, incident: Incident, report, offer: Offer,
     """Hold the budget (the limits hold for a person's yes too), then the fix is carried out."""
     now = runtime.clock()
     order = _check_limits(session, incident, offer, now)
-    incidents_flow._record_decision(incident, Decision(offer, False, None, said))
+    incidents_flow.record_decision(incident, Decision(offer, False, None, said))
     _reserve(session, incident, order, offer, now)
     incident.state, report.state, report.updated_at = "acting", "accepted", now
     incidents.add_event(session, incident, now, "proposal_accepted", said)
@@ -263,7 +263,7 @@ def _locked(session, tenant_id: int, incident_id: str, *states: str):
 
 # -- acting ------------------------------------------------------------------------------------
 def _act(runtime: Runtime, incident_id: str) -> int | None:
-    claimed = incidents_flow._claim(runtime, incident_id)
+    claimed = incident_lease.claim(runtime, incident_id)
     if claimed is None:
         return None
     incident, tenant, tracked_facts = claimed
@@ -275,14 +275,14 @@ def _act(runtime: Runtime, incident_id: str) -> int | None:
         result = incidents_flow.incident_goodwill(runtime, client, incident, original, tracked_facts)
         add_note_once(client, original=original, incident_id=incident_id, message=_note_text(incident, result))
     except SaleorUnavailable as exc:
-        return incidents_flow._release_for_retry(runtime, incident_id, str(exc))
+        return incident_lease.release_for_retry(runtime, incident_id, str(exc))
     except SaleorGraphQLError as exc:
-        return incidents_flow._fail(runtime, incident_id, f"Saleor refused: {exc}")
+        return incident_lease.fail(runtime, incident_id, f"Saleor refused: {exc}")
     except GoodwillFailed as exc:
-        return incidents_flow._fail(runtime, incident_id, str(exc))
+        return incident_lease.fail(runtime, incident_id, str(exc))
     except Exception as exc:  # a bug, or a database hiccup: retry, then give up visibly
         log.exception("customer report step crashed", extra={"incident": incident_id})
-        return incidents_flow._release_for_retry(runtime, incident_id, f"{type(exc).__name__}: {exc}")
+        return incident_lease.release_for_retry(runtime, incident_id, f"{type(exc).__name__}: {exc}")
     with runtime.db.transaction() as session:
         row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
         report = support_reports.of_incident(session, row.tenant_id, row.id, lock=True)

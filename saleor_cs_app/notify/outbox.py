@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.care.policy import Policy
+from saleor_cs_app.links import support_url
 from saleor_cs_app.notify.context import MessageContext
 from saleor_cs_app.notify.language import language_fallback, pick_language
 from saleor_cs_app.notify.render import render_message
@@ -20,7 +21,6 @@ from saleor_cs_app.notify.smtp import make_message_id
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant, TrackedOrder
-from saleor_cs_app.support.links import support_url
 from saleor_cs_app.watch.snapshot import parse_time
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from saleor_cs_app.tracking.health import Disconnected, Reason
+
 SMTP_REFUSING = "smtp-refusing-mail"
 PERMISSIONS_MISSING = "saleor-permissions-missing"
 BUDGET_SPENT = "monthly-budget-spent"  # + ":<currency>"
@@ -71,12 +73,39 @@ def budgets_spent(budgets: Mapping[str, Decimal], spent: Mapping[str, Decimal], 
     return found
 
 
-def tracking_disconnected(sources: Iterable[str]) -> list[Condition]:
+def tracking_disconnected(found: Iterable[Disconnected]) -> list[Condition]:
+    """One problem per source; a refused key says more than the silence it causes, so it wins."""
+    by_source: dict[str, Disconnected] = {}
+    for item in found:
+        if item.source not in by_source or item.reason is Reason.KEY_REFUSED:
+            by_source[item.source] = item
     return [
-        Condition(
-            f"{TRACKING_DISCONNECTED}:{source}",
-            f"The tracking source {source} is disconnected, so late deliveries are not noticed from its "
-            "updates. Reconnect it in the app's settings.",
-        )
-        for source in sorted(set(sources))
+        Condition(f"{TRACKING_DISCONNECTED}:{source}", _disconnected_message(item))
+        for source, item in sorted(by_source.items())
     ]
+
+
+# Where the merchant gets a new key, and what stops while the key is refused.
+_KEY_PLACES = {"aftership": "AfterShip: Settings → API keys", "dhl": "developer.dhl.com → My Apps"}
+_KEY_CONSEQUENCES = {
+    "aftership": "new parcels are not registered with AfterShip",
+    "dhl": "DHL parcels are not being followed",
+}
+SOURCE_NAMES = {"aftership": "AfterShip", "dhl": "DHL"}
+
+
+def _disconnected_message(item: Disconnected) -> str:
+    name = SOURCE_NAMES.get(item.source, item.source)
+    if item.reason is Reason.KEY_REFUSED:
+        words = f" ({item.detail[:200]})" if item.detail else ""
+        stops = _KEY_CONSEQUENCES.get(item.source, f"{name} is not asked about parcels")
+        place = f" (a new key: {_KEY_PLACES[item.source]})" if item.source in _KEY_PLACES else ""
+        return (
+            f"{name} has refused the app's API key since {item.since:%Y-%m-%d %H:%M} UTC{words}, so {stops} and their "
+            f"late deliveries go unnoticed. Enter a valid {name} API key on the app's Tracking tab{place}."
+        )
+    return (
+        f"No {name} update has reached the app for the parcels registered with {name} since "
+        f"{item.since:%Y-%m-%d %H:%M} UTC, so their late deliveries go unnoticed. In {name} (Settings → Webhooks), "
+        "set the webhook URL shown on the app's Tracking tab and the webhook secret saved in the app."
+    )

@@ -20,6 +20,7 @@ from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError, SaleorGraphQLError, SaleorRejected
 from saleor_cs_app.store import budget, policies, tenants
 from saleor_cs_app.store.models import AppProblem, OutboxMessage
+from saleor_cs_app.tracking.health import disconnected_sources
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +65,12 @@ def review(runtime: Runtime, tenant_id: int) -> list[Raised]:
 def _conditions(session, client, tenant_id: int, now: datetime) -> list[Condition]:
     month = budget.month_of(now)
     policy = policies.load(session, tenant_id)
-    found = [
+    return [
         *conditions.smtp_refusing(_last_send(session, tenant_id)),
         *conditions.permissions_missing(_granted(client), PERMISSIONS),
         *conditions.budgets_spent(policy.limits.monthly_budget, budget.spent_by_currency(session, tenant_id, month), month),
+        *conditions.tracking_disconnected(disconnected_sources(session, tenant_id, now)),
     ]
-    try:  # the tracking engineer's sources, where installed
-        from saleor_cs_app.tracking.health import disconnected_sources
-    except ImportError:
-        return found
-    return found + conditions.tracking_disconnected(disconnected_sources(session, tenant_id))
 
 
 def _last_send(session, tenant_id: int) -> LastSend | None:

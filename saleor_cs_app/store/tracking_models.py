@@ -60,6 +60,9 @@ class TrackingConnection(Base):
     webhook_secret_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The service refused this key (401/403) on every call since then; cleared by an accepted call or a new key.
+    key_refused_since: Mapped[datetime | None]
+    key_refusal: Mapped[str | None] = mapped_column(Text)  # the service's own words, safe to show
 
 
 class TrackingRegistration(Base):

@@ -7,7 +7,7 @@ import secrets
 
 from flask import Request, Response
 
-from saleor_cs_app.support.keys import mac, same
+from saleor_cs_app.signing import mac, same
 
 COOKIE = "cs_support"
 FIELD = "csrf"

@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from saleor_cs_app.runtime import Runtime
+from saleor_cs_app.signing import mac, same
 from saleor_cs_app.store import support_reports
 from saleor_cs_app.store.models import TrackedOrder
-from saleor_cs_app.support.keys import mac, same
 
 WINDOW = timedelta(minutes=15)
 PER_IP = 20

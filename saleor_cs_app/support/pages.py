@@ -12,11 +12,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from saleor_cs_app.http.runtime import current_runtime
 from saleor_cs_app.jobs import proposals_flow
+from saleor_cs_app.links import support_url
 from saleor_cs_app.store import support_reports
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.support import csrf, lookup, photos, report_form, reports, request_form, staff_photos
 from saleor_cs_app.support.i18n import Translator
-from saleor_cs_app.support.links import support_url
 from saleor_cs_app.support.web import (
     PageRefused,
     active_api_url,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from saleor_cs_app.support.keys import mac, same
+from saleor_cs_app.signing import mac, same
 
 LIFETIME = timedelta(minutes=15)
 

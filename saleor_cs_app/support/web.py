@@ -8,11 +8,11 @@ from decimal import Decimal
 from flask import Response, make_response, render_template, request
 
 from saleor_cs_app.http.runtime import current_runtime
+from saleor_cs_app.links import LinkExpired, LinkInvalid, OrderLink, verify_token
 from saleor_cs_app.store import orders, policies
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.support import csrf, order_view
 from saleor_cs_app.support.i18n import Translator, page_language
-from saleor_cs_app.support.links import LinkExpired, LinkInvalid, OrderLink, verify_token
 from saleor_cs_app.support.lookup import shop_key
 from saleor_cs_app.support.photo_store import FilesystemPhotoStore
 

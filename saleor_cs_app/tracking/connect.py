@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import tracking_connections
-from saleor_cs_app.tracking import aftership, dhl
+from saleor_cs_app.tracking import aftership, dhl, health
+from saleor_cs_app.tracking.aftership import registration
 from saleor_cs_app.tracking.aftership.api import AfterShipClient, AfterShipError
 from saleor_cs_app.tracking.dhl.api import DhlClient, DhlError
 
@@ -40,11 +41,17 @@ def connect(runtime: Runtime, tenant_id: int, provider: str, *, api_key: str, we
             webhook_secret_ciphertext=runtime.cipher.encrypt(webhook_secret) if webhook_secret else None,
             now=runtime.clock(),
         )
+        refused_since, row.key_refused_since, row.key_refusal = row.key_refused_since, None, None  # of the old key
         public_id = row.public_id
+        reopened = []
+        if provider == aftership.NAME and refused_since is not None:
+            reopened = registration.reopen_refused(session, tenant_id, refused_since, runtime.clock())
     if runtime.jobs is not None:
         # Parcels already shipped get followed now, not at their next event (a deadline that passed
         # before the source followed them proves nothing: see care/late_delivery.py).
         runtime.jobs.enqueue("reconcile_tenant", tenant_id)
+        for registration_id in reopened:
+            runtime.jobs.enqueue("register_tracking", registration_id)
     return Connected(provider=provider, webhook_url=webhook_url(runtime, provider, public_id))
 
 
@@ -72,5 +79,10 @@ def check_connection(runtime: Runtime, tenant_id: int, provider: str) -> str | N
         else:
             AfterShipClient(runtime.settings.aftership_api_url, api_key, timeout=timeout).check()
     except (AfterShipError, DhlError) as exc:
+        if health.refuses_key(getattr(exc, "status", None)):
+            with runtime.db.transaction() as session:
+                health.note_key_refused(session, tenant_id, provider, ciphertext, str(exc), runtime.clock())
         return str(exc)
+    with runtime.db.transaction() as session:
+        health.note_key_accepted(session, tenant_id, provider)
     return None

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 import requests
 from werkzeug.wrappers import Request, Response
 
-from tests.stand_in_server import StandInServer
+from tests.stand_in_server import LoopbackStandIn
 
 PREFIX = "/tracking/2025-01"
 
@@ -34,7 +34,7 @@ def _detect_slug(number: str) -> str:
     return "dhl" if number.upper().startswith(("JJD", "00340")) else "postnord"
 
 
-class AfterShipStandIn:
+class AfterShipStandIn(LoopbackStandIn):
     def __init__(self, api_key: str = "as-test-key", webhook_secret: str = "as-webhook-secret", clock=None):
         # AfterShip's "now" (the test clock) for created_at and the rate-limit reset.
         self.clock = clock or (lambda: datetime.now(timezone.utc))
@@ -45,19 +45,10 @@ class AfterShipStandIn:
         self.create_calls = 0
         self._failures: list[list] = []  # [remaining, status, retry_after]
         self._lock = threading.Lock()
-        self._server = None
-
-    # -- server ---------------------------------------------------------------------------
-    def __enter__(self):
-        self._server = StandInServer(self._wsgi)
-        return self
-
-    def __exit__(self, *exc):
-        self._server.stop()
 
     @property
     def url(self) -> str:
-        return f"{self._server.base}{PREFIX}"
+        return f"{self.base}{PREFIX}"
 
     def throttle(self, times: int = 1, retry_after: int = 1) -> None:
         self._failures.append([times, 429, retry_after])
@@ -66,9 +57,6 @@ class AfterShipStandIn:
         self._failures.append([times, status, None])
 
     # -- the API --------------------------------------------------------------------------
-    def _wsgi(self, environ, start_response):
-        return self._handle(Request(environ))(environ, start_response)
-
     def _handle(self, request: Request) -> Response:
         if request.headers.get("as-api-key") != self.api_key:
             return _answer(401, "Invalid API key.", "Unauthorized")

@@ -15,27 +15,19 @@ from datetime import datetime
 
 from werkzeug.wrappers import Request, Response
 
-from tests.stand_in_server import StandInServer
+from tests.stand_in_server import LoopbackStandIn
 
 
-class DhlStandIn:
+class DhlStandIn(LoopbackStandIn):
     def __init__(self, api_key: str = "dhl-test-key"):
         self.api_key = api_key
         self.shipments: dict[str, dict] = {}
         self.calls = 0
         self._throttle: list[int] = [0, 0]  # remaining, retry_after
-        self._server = None
-
-    def __enter__(self):
-        self._server = StandInServer(self._wsgi)
-        return self
-
-    def __exit__(self, *exc):
-        self._server.stop()
 
     @property
     def url(self) -> str:
-        return f"{self._server.base}/track/shipments"
+        return f"{self.base}/track/shipments"
 
     def throttle(self, times: int = 1, retry_after: int = 60) -> None:
         self._throttle = [times, retry_after]
@@ -48,9 +40,6 @@ class DhlStandIn:
         shipment["events"].insert(0, event)
         if eta:
             shipment["estimatedTimeOfDelivery"] = eta
-
-    def _wsgi(self, environ, start_response):
-        return self._handle(Request(environ))(environ, start_response)
 
     def _handle(self, request: Request) -> Response:
         if request.path != "/track/shipments" or request.method != "GET":

@@ -8,8 +8,8 @@ import re
 import pytest
 from PIL import Image
 
+from saleor_cs_app.links import support_url
 from saleor_cs_app.store.models import Tenant
-from saleor_cs_app.support.links import support_url
 from tests.flows import rows, use_policy
 
 # A damaged item within €30 is refunded at once; anything else waits for the merchant.

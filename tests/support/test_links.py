@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from saleor_cs_app.links import LinkExpired, LinkInvalid, make_token, verify_token
+from saleor_cs_app.signing import b64, unb64
 from saleor_cs_app.store.models import Incident, SupportReport
-from saleor_cs_app.support.keys import b64, unb64
-from saleor_cs_app.support.links import LinkExpired, LinkInvalid, make_token, verify_token
 from tests.flows import rows
 
 SECRET = "test-secret-key-0123456789abcdef"

@@ -8,8 +8,18 @@ from datetime import timedelta
 import requests
 from sqlalchemy import select
 
+from saleor_cs_app.jobs import sweep
 from saleor_cs_app.problems.review import review
-from saleor_cs_app.store.models import OutboxMessage
+from saleor_cs_app.store import tracking_connections
+from saleor_cs_app.store.models import FulfillmentDelivery, OutboxMessage
+from saleor_cs_app.tracking import health
+from saleor_cs_app.tracking.connect import check_connection, connect
+from tests.aftership_stand_in import AfterShipStandIn
+from tests.dhl_stand_in import DhlStandIn
+from tests.flows import rows
+from tests.tracking.test_aftership_flow import ship as ship_aftership
+from tests.tracking.test_dhl_flow import NUMBER as DHL_NUMBER
+from tests.tracking.test_dhl_flow import ship as ship_dhl
 from tests.ui.conftest import GIFT_CARD_POLICY, report_wrong_item, tenant_id_of, track_order, use_policy
 
 PROBLEMS = "{ appProblems { key message inSaleor } }"
@@ -95,3 +105,123 @@ def test_the_stand_in_validates_and_aggregates_app_problems_as_saleor_does(insta
     assert made["appProblem"] == {"key": "smtp", "count": 2, "isCritical": True}
     both = as_app(installed, 'mutation { appProblemDismiss(input: {byApp: {ids: ["x"], keys: ["smtp"]}}) { errors { code } } }')
     assert both["data"]["appProblemDismiss"]["errors"] == [{"code": "INVALID"}]
+
+
+# -- tracking sources ---------------------------------------------------------------------------
+DHL_PROBLEM = "tracking-source-disconnected:dhl"
+AFTERSHIP_PROBLEM = "tracking-source-disconnected:aftership"
+
+
+def dismissed_keys(saleor) -> list[str]:
+    return [key for call in calls(saleor, "appProblemDismiss") for key in call.args["input"]["byApp"]["keys"]]
+
+
+def test_a_dhl_key_dhl_refuses_is_raised_in_saleor_and_dismissed_once_a_valid_key_is_saved(
+    api, installed, runtime, clock
+):
+    with DhlStandIn() as dhl:
+        runtime.settings = runtime.settings.with_changes(dhl_api_url=dhl.url)
+        tenant = tenant_id_of(runtime, installed)
+        connect(runtime, tenant, "dhl", api_key=dhl.api_key)
+        dhl.api_key = "rotated-at-dhl"  # the merchant revoked the app's key at developer.dhl.com
+        dhl.move(DHL_NUMBER, "transit", "In transit", at=clock.now)
+        ship_dhl(installed, runtime)
+        sweep.run(runtime)
+        assert api(PROBLEMS)["appProblems"] == [
+            {
+                "key": DHL_PROBLEM,
+                "message": f"DHL has refused the app's API key since {clock.now:%Y-%m-%d %H:%M} UTC (DHL refused "
+                "(401): Invalid API key), so DHL parcels are not being followed and their late deliveries go "
+                "unnoticed. Enter a valid DHL API key on the app's Tracking tab (a new key: developer.dhl.com → My Apps).",
+                "inSaleor": True,
+            }
+        ]
+        assert [(p["key"], p["dismissed"]) for p in installed.app_problems] == [(DHL_PROBLEM, None)]
+
+        connect(runtime, tenant, "dhl", api_key=dhl.api_key)
+        assert api(PROBLEMS)["appProblems"] == []
+        assert dismissed_keys(installed) == [DHL_PROBLEM]
+        clock.advance(hours=6)
+        sweep.run(runtime)
+        assert rows(runtime, FulfillmentDelivery)[0].state == "in_transit", "the parcel refused meanwhile is followed"
+        assert api(PROBLEMS)["appProblems"] == [] and len(calls(installed, "appProblemCreate")) == 1
+
+
+def test_an_aftership_key_refused_on_registration_is_a_problem_until_a_new_key_registers_the_parcel(
+    api, installed, runtime, clock
+):
+    with AfterShipStandIn(clock=clock) as aftership:
+        runtime.settings = runtime.settings.with_changes(aftership_api_url=aftership.url)
+        tenant = tenant_id_of(runtime, installed)
+        connect(runtime, tenant, "aftership", api_key=aftership.api_key, webhook_secret=aftership.webhook_secret)
+        aftership.api_key = "regenerated-in-aftership"
+        ship_aftership(installed, runtime)
+        (problem,) = api(PROBLEMS)["appProblems"]
+        assert (problem["key"], problem["inSaleor"]) == (AFTERSHIP_PROBLEM, True)
+        since = f"{clock.now:%Y-%m-%d %H:%M} UTC"
+        assert problem["message"].startswith(f"AfterShip has refused the app's API key since {since}")
+        assert "new parcels are not registered with AfterShip" in problem["message"]
+        assert "AfterShip: Settings → API keys" in problem["message"]
+
+        assert aftership.trackings == {}
+        connect(runtime, tenant, "aftership", api_key=aftership.api_key, webhook_secret=aftership.webhook_secret)
+        runtime.jobs.drain()
+        assert [t["tracking_number"] for t in aftership.trackings.values()] == [DHL_NUMBER], "with the new key"
+        assert api(PROBLEMS)["appProblems"] == []
+        assert dismissed_keys(installed) == [AFTERSHIP_PROBLEM]
+
+
+def test_a_key_aftership_accepts_again_clears_the_problem_when_the_merchant_tests_it(api, installed, runtime, clock):
+    with AfterShipStandIn(clock=clock) as aftership:
+        runtime.settings = runtime.settings.with_changes(aftership_api_url=aftership.url)
+        tenant = tenant_id_of(runtime, installed)
+        connect(runtime, tenant, "aftership", api_key=aftership.api_key, webhook_secret=aftership.webhook_secret)
+        kept, aftership.api_key = aftership.api_key, "suspended-account"
+        assert "Invalid API key" in check_connection(runtime, tenant, "aftership")
+        assert [p["key"] for p in api(PROBLEMS)["appProblems"]] == [AFTERSHIP_PROBLEM]
+        aftership.api_key = kept  # the merchant's AfterShip account is active again
+        assert check_connection(runtime, tenant, "aftership") is None
+        assert api(PROBLEMS)["appProblems"] == []
+
+
+def test_a_key_refused_while_the_merchant_saved_a_new_one_does_not_mark_the_new_key(installed, runtime, clock):
+    tenant = tenant_id_of(runtime, installed)
+    connect(runtime, tenant, "dhl", api_key="old-key")
+    with runtime.db.read() as session:
+        old = tracking_connections.find(session, tenant, "dhl").api_key_ciphertext
+    connect(runtime, tenant, "dhl", api_key="new-key")  # while a poll with the old key was under way
+    with runtime.db.transaction() as session:
+        health.note_key_refused(session, tenant, "dhl", old, "DHL refused (401): Invalid API key", clock.now)
+    with runtime.db.transaction() as session:
+        assert health.disconnected_sources(session, tenant, clock.now) == []
+        current = tracking_connections.find(session, tenant, "dhl").api_key_ciphertext
+        health.note_key_refused(session, tenant, "dhl", current, "DHL refused (401): Invalid API key", clock.now)
+        assert [d.reason for d in health.disconnected_sources(session, tenant, clock.now)] == [health.Reason.KEY_REFUSED]
+
+
+def test_aftership_webhooks_that_stop_arriving_are_a_problem_until_one_arrives(api, installed, runtime, clock):
+    with AfterShipStandIn(clock=clock) as aftership:
+        runtime.settings = runtime.settings.with_changes(aftership_api_url=aftership.url)
+        tenant = tenant_id_of(runtime, installed)
+        hook_url = connect(
+            runtime, tenant, "aftership", api_key=aftership.api_key, webhook_secret=aftership.webhook_secret
+        ).webhook_url
+        ship_aftership(installed, runtime)
+        registered = clock.now
+        clock.advance(days=1, hours=23)
+        assert api(PROBLEMS)["appProblems"] == [], "a day's quiet is normal"
+        clock.advance(hours=1)
+        (problem,) = api(PROBLEMS)["appProblems"]
+        assert problem["key"] == AFTERSHIP_PROBLEM
+        assert problem["message"].startswith(
+            "No AfterShip update has reached the app for the parcels registered with AfterShip since "
+            f"{registered:%Y-%m-%d %H:%M} UTC"
+        )
+        assert "Settings → Webhooks" in problem["message"]
+        body = aftership.webhook(DHL_NUMBER, "InTransit", at=clock.now)
+        old_secret = aftership.sign(body, "the-secret-before-it-changed-in-aftership")
+        assert aftership.deliver(hook_url, body, signature=old_secret).status_code == 401
+        assert [p["key"] for p in api(PROBLEMS)["appProblems"]] == [AFTERSHIP_PROBLEM]
+        aftership.deliver(hook_url, aftership.webhook(DHL_NUMBER, "InTransit", at=clock.now))
+        assert api(PROBLEMS)["appProblems"] == []
+        assert dismissed_keys(installed) == [AFTERSHIP_PROBLEM]

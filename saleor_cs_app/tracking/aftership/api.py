@@ -14,9 +14,10 @@ ALREADY_EXISTS = 4003  # meta.code of "Tracking already exists."
 
 
 class AfterShipError(Exception):
-    def __init__(self, message: str, *, code: int | None = None):
+    def __init__(self, message: str, *, code: int | None = None, status: int | None = None):
         super().__init__(message)
         self.code = code
+        self.status = status  # the HTTP status, when AfterShip answered
 
 
 class AfterShipRefused(AfterShipError):
@@ -76,7 +77,8 @@ class AfterShipClient:
         if response.status_code >= 500:
             raise AfterShipUnavailable(f"AfterShip {response.status_code}: {message}", code=code)
         if response.status_code >= 400:
-            raise AfterShipRefused(f"AfterShip refused ({code or response.status_code}): {message}", code=code)
+            status = response.status_code
+            raise AfterShipRefused(f"AfterShip refused ({code or status}): {message}", code=code, status=status)
         return payload.get("data") or {}
 
 

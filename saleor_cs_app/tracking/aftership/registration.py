@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.care.detection import NOT_SHIPPED
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import delivery_states, orders, policies, tenants, tracking_connections, tracking_registrations
+from saleor_cs_app.store.tracking_models import TrackingRegistration
+from saleor_cs_app.tracking import health
 from saleor_cs_app.tracking.aftership import NAME
 from saleor_cs_app.tracking.aftership.api import (
     ALREADY_EXISTS,
@@ -56,6 +59,21 @@ def reserve_for_order(session: Session, tenant_id: int, order: dict, now: dateti
     return reserved
 
 
+def reopen_refused(session: Session, tenant_id: int, refused_since: datetime, now: datetime) -> list[int]:
+    """Registrations that failed while AfterShip refused the old key start again with the new one."""
+    rows = session.scalars(
+        select(TrackingRegistration).where(
+            TrackingRegistration.tenant_id == tenant_id,
+            TrackingRegistration.provider == NAME,
+            TrackingRegistration.state == "failed",
+            TrackingRegistration.updated_at >= refused_since,
+        )
+    ).all()
+    for row in rows:
+        row.state, row.attempts, row.error, row.updated_at = "started", 0, None, now
+    return [row.id for row in rows]
+
+
 def courier_slug(shipping_method_name: str | None) -> str | None:
     words = (shipping_method_name or "").lower().replace("-", " ").split()
     return next((COURIER_SLUGS[w] for w in words if w in COURIER_SLUGS), None)
@@ -77,8 +95,9 @@ def register(runtime: Runtime, registration_id: int) -> float | None:
             return None
         row.attempts += 1
         row.updated_at = now
-        attempts, number = row.attempts, row.tracking_number
-        api_key = runtime.cipher.decrypt(connection.api_key_ciphertext)
+        attempts, number, tenant_id = row.attempts, row.tracking_number, row.tenant_id
+        key_ciphertext = connection.api_key_ciphertext
+        api_key = runtime.cipher.decrypt(key_ciphertext)
         request = {
             "tracking_number": number,
             "slug": courier_slug(tracked.facts.get("shipping_method_name")),
@@ -99,6 +118,9 @@ def register(runtime: Runtime, registration_id: int) -> float | None:
     except AfterShipUnavailable as exc:
         return _retry_later(runtime, registration_id, attempts, str(exc), exc.retry_after)
     except AfterShipRefused as exc:
+        if health.refuses_key(exc.status):
+            with runtime.db.transaction() as session:
+                health.note_key_refused(session, tenant_id, NAME, key_ciphertext, str(exc), runtime.clock())
         _finish(runtime, registration_id, failed=str(exc))
         return None
     _finish(runtime, registration_id, external_id=tracking.id if tracking else None)
@@ -129,6 +151,7 @@ def _finish(runtime: Runtime, registration_id: int, *, external_id: str | None =
             log.warning("aftership refused a tracking", extra={"registration": registration_id, "error": failed})
             return
         row.state, row.external_id, row.error = "done", external_id, None
+        health.note_key_accepted(session, row.tenant_id, NAME)
         tenant = tenants.get(session, row.tenant_id)
         tracked = orders.find(session, row.tenant_id, row.order_id, lock=True)
         parcel = delivery_states.lock_or_create(session, row.tenant_id, row.order_id, row.fulfillment_id, now)

@@ -12,6 +12,10 @@ class DhlError(Exception):
 class DhlRefused(DhlError):
     """401/403/400: the key or the request is wrong; retrying will not help."""
 
+    def __init__(self, message: str, *, status: int):
+        super().__init__(message)
+        self.status = status
+
 
 class DhlUnavailable(DhlError):
     def __init__(self, message: str, *, retry_after: float | None = None):
@@ -41,7 +45,7 @@ class DhlClient:
         if response.status_code >= 500:
             raise DhlUnavailable(f"DHL {response.status_code}: {problem}")
         if response.status_code >= 400:
-            raise DhlRefused(f"DHL refused ({response.status_code}): {problem}")
+            raise DhlRefused(f"DHL refused ({response.status_code}): {problem}", status=response.status_code)
         shipments = (_json(response) or {}).get("shipments") or []
         return shipments[0] if shipments and isinstance(shipments[0], dict) else None
 

@@ -19,6 +19,7 @@ from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import delivery_states, orders, tenants, tracking_connections
 from saleor_cs_app.store.tracking_models import FulfillmentDelivery, TrackingApiUsage
 from saleor_cs_app.store.upsert import insert_ignore
+from saleor_cs_app.tracking import health
 from saleor_cs_app.tracking.dhl import NAME
 from saleor_cs_app.tracking.dhl.api import DhlClient, DhlRefused, DhlUnavailable
 from saleor_cs_app.tracking.dhl.reading import DAILY_CALLS, is_dhl, next_poll, report_from
@@ -28,6 +29,8 @@ from saleor_cs_app.watch.opening import hand_over
 log = logging.getLogger(__name__)
 
 IN_FLIGHT = timedelta(minutes=10)  # a poll being made is not picked up again meanwhile
+# While DHL refuses the key the parcel is asked about rarely, so a key fixed at DHL's end is noticed.
+KEY_REFUSED_RETRY = timedelta(hours=6)
 
 
 def schedule_for_order(session: Session, tenant_id: int, order: dict, now: datetime) -> None:
@@ -90,7 +93,8 @@ def poll_one(runtime: Runtime, delivery_id: int) -> None:
             return
         usage.calls += 1
         row.next_poll_at = now + IN_FLIGHT
-        api_key = runtime.cipher.decrypt(connection.api_key_ciphertext)
+        key_ciphertext = connection.api_key_ciphertext
+        api_key = runtime.cipher.decrypt(key_ciphertext)
         tenant_id, order_id, fulfillment_id, number = row.tenant_id, row.order_id, row.fulfillment_id, row.tracking_number
     client = DhlClient(runtime.settings.dhl_api_url, api_key, timeout=runtime.settings.tracking_timeout_seconds)
     try:
@@ -100,10 +104,16 @@ def poll_one(runtime: Runtime, delivery_id: int) -> None:
         return
     except DhlRefused as exc:
         log.warning("DHL refused a poll", extra={"tenant_id": tenant_id, "error": str(exc)})
-        _set_next(runtime, delivery_id, None)
+        if not health.refuses_key(exc.status):
+            _set_next(runtime, delivery_id, None)  # this number is wrong, not the key
+            return
+        with runtime.db.transaction() as session:
+            health.note_key_refused(session, tenant_id, NAME, key_ciphertext, str(exc), now)
+        _set_next(runtime, delivery_id, now + KEY_REFUSED_RETRY)
         return
     handovers = []
     with runtime.db.transaction() as session:
+        health.note_key_accepted(session, tenant_id, NAME)
         deadline = _deadline(session, tenant_id, order_id, fulfillment_id)
         if shipment is not None:
             tenant = tenants.get(session, tenant_id)

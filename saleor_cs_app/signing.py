@@ -1,5 +1,7 @@
 """Purpose-bound keys derived from SECRET_KEY, so a support link, a form token and a photo URL can
-never be mistaken for one another, and the operator's secret is never a MAC key itself."""
+never be mistaken for one another, and the operator's secret is never a MAC key itself.
+
+Shared by links.py and the support pages (forms, lookups, staff photos)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 @lru_cache(maxsize=32)
 def derived_key(secret_key: str, purpose: str) -> bytes:
+    # The HKDF info predates this module's move out of support/: changing it would void every issued link.
     info = f"saleor-cs-app support {purpose}".encode()
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret_key.encode())
 

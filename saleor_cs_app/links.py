@@ -4,6 +4,9 @@ The token is `<payload>.<mac>`: the payload names the tenant, the order and the 
 covers the tenant's Saleor API URL, so a link stays bound to the shop that sold the order (a
 reinstalled app under another Saleor, or another shop's tenant id, does not verify). Nothing in the
 payload is trusted before the MAC is checked, in constant time.
+
+Not under support/: every customer e-mail carries the link (notify/, jobs/), and notify/ must not
+import the customer's pages (tests/test_architecture.py); support/ verifies it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from saleor_cs_app.settings import Settings
-from saleor_cs_app.support.keys import b64, mac, same, unb64
+from saleor_cs_app.signing import b64, mac, same, unb64
 
 PURPOSE = "link"
 MAX_TOKEN_LENGTH = 600
