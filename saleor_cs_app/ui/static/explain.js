@@ -1,7 +1,6 @@
 // An incident in the merchant's words: what happened, what the policy decided and why, every amount broken
 // down by product ("Blue shirt M: $25.00 + 50 % off the Green shirt they keep: $20.00"). Shared by the
 // Incidents tab, the order widget and the report popup.
-import { context } from "./bridge.js";
 import { formatDate, formatMoney, formatPercent, h } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
