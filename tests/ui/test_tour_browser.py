@@ -1,31 +1,72 @@
 """Every tab, the order widget and the report popup, in light and dark, in English and Finnish.
 
 Screenshots: test-artifacts/tour-<theme>-<language>-<page>.png. The page loads Inter from the app itself,
-uses the dashboard's blue-grey dark background, and speaks the language the dashboard passes.
+uses the dashboard's blue-grey dark background, and speaks the language the dashboard passes: in Finnish the
+Policy form, the mail-server card, the Tracking tab and a customer's report show no English sentence.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from tests.support.conftest import CUSTOMER_POLICY, csrf_of, link_path
 from tests.ui.browser import snap
+from tests.ui.conftest import track_order, use_policy
 from tests.ui.test_pages_browser import app_frame, browser, expect, host, page  # noqa: F401 (fixtures)
+from tests.ui.test_strings import PLACEHOLDER, entries
 
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "en": {"tabs": ["Policy", "Messages", "Incidents", "Tracking", "Insights"], "incidents": "1 incident",
-           "insights": "incidents this month", "widget": "Waiting for your approval", "popup": "What went wrong?"},
-    "fi": {"tabs": ["Käytäntö", "Viestit", "Tapaukset", "Seuranta", "Tilastot"], "incidents": "1 tapaus",
-           "insights": "tapausta tässä kuussa", "widget": "Odottaa hyväksyntääsi", "popup": "Mikä meni vikaan?"},
+    "en": {"tabs": ["Policy", "Messages", "Incidents", "Tracking", "Insights"], "incidents": "2 incidents",
+           "insights": "incidents this month", "widget": "Waiting for your approval", "popup": "What went wrong?",
+           "policy": "Handling days", "mail": "Your mail server (SMTP URL)", "tracking": "AfterShip API key",
+           "report": "Customer report", "proposal": "Accept: send a replacement"},
+    "fi": {"tabs": ["Käytäntö", "Viestit", "Tapaukset", "Seuranta", "Tilastot"], "incidents": "2 tapausta",
+           "insights": "tapausta tässä kuussa", "widget": "Odottaa hyväksyntääsi", "popup": "Mikä meni vikaan?",
+           "policy": "Käsittelyaika (arkipäivää)", "mail": "Oma sähköpostipalvelimesi (SMTP-URL)",
+           "tracking": "AfterShipin API-avain", "report": "Asiakkaan ilmoitus", "proposal": "Hyväksy: lähetä korvaava tuote"},
 }
 SHOWN = {"policy": ".savebar", "messages": ".preview-frame", "incidents": "tbody tr", "tracking": ".card", "insights": ".stat"}
+UNTRANSLATED_KEY = re.compile(r"\b(pf|policy|sim|mailserver|tracking|proposal)\.[a-z_.]+")  # t() answers a missing key with itself
 BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(38, 40, 54)"}  # macaw-ui default1
+
+
+def english_phrases(language: str) -> list[str]:
+    """Every run of two or more English words in en.js that the language words differently."""
+    english, translated = entries("en"), entries(language)
+    return sorted({
+        part.strip() for key, text in english.items() if translated.get(key, text) != text
+        for part in PLACEHOLDER.split(text)[::2] if len(re.findall(r"[A-Za-z]{2,}", part)) >= 2
+    })
+
+
+def english_left(area, language: str) -> list[str]:
+    shown = area.inner_text()
+    return [phrase for phrase in english_phrases(language) if phrase in shown]
+
+
+@pytest.fixture
+def customer_report(client, installed, runtime) -> dict:
+    """An order whose customer reported the wrong T-shirt and asks for a replacement, waiting for the merchant."""
+    use_policy(runtime, installed, CUSTOMER_POLICY)  # refunds only: a replacement waits for a person
+    order = track_order(installed, runtime, languageCodeEnum="EN")
+    link = link_path(runtime, installed, order["id"])
+    form = client.get(f"{link}/report").get_data(as_text=True)
+    sent = client.post(f"{link}/report", content_type="multipart/form-data", data={
+        "csrf": csrf_of(form), "problem": "wrong_item", "lines": [order["lines"][0]["id"]], "fix": "replacement"})
+    assert sent.status_code == 303, sent.get_data(as_text=True)
+    runtime.jobs.drain()
+    return order
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("language", ["en", "fi"])
-def test_every_page_in_both_themes_and_languages(page, host, installed, runtime, pending_incident, api, theme, language):
+def test_every_page_in_both_themes_and_languages(
+    page, host, installed, runtime, pending_incident, customer_report, api, theme, language
+):
     words = WORDS[language]
     order_id = api("query($id: ID!) { incident(id: $id) { orderId } }", {"id": pending_incident})["incident"]["orderId"]
     frame = app_frame(page, host, theme=theme, locale=language)
@@ -41,6 +82,28 @@ def test_every_page_in_both_themes_and_languages(page, host, installed, runtime,
         snap(page, f"tour-{theme}-{language}-{tab}")
     expect(frame.locator("#panel-incidents [role=status]")).to_have_text(words["incidents"])
     expect(frame.get_by_text(words["insights"])).to_be_visible()
+
+    # The parts that were English in every language: each shows its own words, and (in Finnish) no English.
+    frame.get_by_role("tab", name=words["tabs"][0]).click()
+    policy = frame.locator("#panel-policy")
+    expect(policy.get_by_label(words["policy"], exact=True).first).to_be_visible()
+    frame.get_by_role("tab", name=words["tabs"][1]).click()
+    mail = frame.locator("#panel-messages section.card").last
+    expect(mail.get_by_label(words["mail"])).to_be_visible()
+    expect(mail.locator("p.muted").first).not_to_have_text(re.compile("Loading"))
+    frame.get_by_role("tab", name=words["tabs"][3]).click()
+    tracking = frame.locator("#panel-tracking")
+    expect(tracking.get_by_label(words["tracking"])).to_be_visible()
+    frame.get_by_role("tab", name=words["tabs"][2]).click()
+    frame.get_by_role("button", name=f"{'Order #' if language == 'en' else 'Tilaus nro '}{customer_report['number']}: {words['report']}").click()
+    report = frame.locator(".proposal")
+    expect(report.get_by_role("button", name=words["proposal"])).to_be_visible()
+    snap(page, f"tour-{theme}-{language}-proposal")
+    if language != "en":
+        for area, name in [(policy, "Policy form"), (mail, "mail-server card"), (tracking, "Tracking tab"), (report, "customer's report")]:
+            assert english_left(area, language) == [], f"the {name} still speaks English"
+            assert not UNTRANSLATED_KEY.search(area.inner_text()), f"the {name} shows a key with no string"
+        assert "Handling days" not in policy.inner_text() and "Accept:" not in report.inner_text()
 
     page.set_viewport_size({"width": 440, "height": 700})
     widget = app_frame(page, host, path="/dashboard/order-widget", orderId=order_id, theme=theme, locale=language)

@@ -106,12 +106,12 @@ export function timelineText(incident, event) {
     case "decided": return decisionSentence({ ...incident, state: "decided" });
     case "pending_approval": return t("event.pending_approval");
     case "declined": return `${event.message.replace(/\s*→ apology only$/, "")}. ${t("event.declined")}`;
-    case "emailed_initial": case "emailed_shipped": {
-      const purpose = event.type.replace("emailed_", "");
+    default: {
+      if (!event.type.startsWith("emailed_")) return event.message;  // the server's words (a note, a reason)
+      const purpose = event.type.replace("emailed_", "");  // emailed_initial, emailed_report_received, …
       const dry = (incident.messages || []).some((m) => m.purpose === purpose && m.state === "dry_run");
       return t(dry ? "event.emailed_dry_run" : "event.emailed", { email: incident.customerEmail || "" });
     }
-    default: return event.message;
   }
 }
 

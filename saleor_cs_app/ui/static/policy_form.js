@@ -134,7 +134,7 @@ export function renderPolicyForm(root, draft, onChange) {
     const rows = Object.entries(getPath(draft, path) || {}).map(([key, value]) => ({ key, value }));
     const norm = (k) => (keyName === "currency" ? k.trim().toUpperCase() : k.trim());
     const keyLabel = keyName === "currency" ? t("pf.currency") : t("pf.channel_slug");
-    const removeLabel = (key) => t("pf.remove", { name: key || keyLabel });
+    const removeLabel = (key) => (key ? t("pf.remove", { name: key }) : t(`pf.remove_${keyName}`));
     const write = () => {
       const out = {};
       for (const row of rows) if (norm(row.key)) out[norm(row.key)] = row.value;

@@ -2,7 +2,7 @@
 // and Accept / Counter / Decline in one click each. The counter-offer goes back to the customer's page.
 import { gql } from "./api.js";
 import { notify } from "./bridge.js";
-import { banner, busy, field, formatMoney, formatPercent, h, toast } from "./dom.js";
+import { banner, busy, clear, field, formatMoney, formatPercent, h, toast } from "./dom.js";
 import { t } from "./i18n.js";
 
 // The customer's words for the problem and the fix: t("proposal.problem.<x>"), t("proposal.fix.<x>").
@@ -22,7 +22,7 @@ const DECLINE = `mutation Decline($id: ID!, $reason: String) { declineProposal(i
 export function proposalPanel(incident, reopen) {
   const box = h("div", { class: "proposal", "aria-live": "polite" }, h("p", { class: "muted" }, t("proposal.loading")));
   gql(PROPOSAL, { id: incident.id })
-    .then(({ incident: found }) => box.replaceChildren(...render(found, reopen)))
+    .then(({ incident: found }) => clear(box, render(found, reopen)))
     .catch((error) => box.replaceChildren(banner("error", error.message)));
   return box;
 }

@@ -313,6 +313,8 @@ export default {
   "pf.channel_placeholder": "kanal-slug",
   "pf.currency": "Währung",
   "pf.remove": "{name} entfernen",
+  "pf.remove_channel": "Kanal entfernen",
+  "pf.remove_currency": "Währung entfernen",
   "pf.remove_button": "Entfernen",
   "pf.detection": "Erkennung",
   "pf.detection_note": "Nach welchen Problemen die App sucht.",

@@ -316,6 +316,8 @@ export default {
   "pf.channel_placeholder": "channel-slug",
   "pf.currency": "Currency",
   "pf.remove": "Remove {name}",
+  "pf.remove_channel": "Remove channel",
+  "pf.remove_currency": "Remove currency",
   "pf.remove_button": "Remove",
   "pf.detection": "Detection",
   "pf.detection_note": "Which problems the app looks for.",

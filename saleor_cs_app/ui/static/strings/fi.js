@@ -313,6 +313,8 @@ export default {
   "pf.channel_placeholder": "kanavan-tunniste",
   "pf.currency": "Valuutta",
   "pf.remove": "Poista {name}",
+  "pf.remove_channel": "Poista kanava",
+  "pf.remove_currency": "Poista valuutta",
   "pf.remove_button": "Poista",
   "pf.detection": "Havaitseminen",
   "pf.detection_note": "Mitä ongelmia sovellus etsii.",

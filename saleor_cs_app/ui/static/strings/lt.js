@@ -329,6 +329,8 @@ export default {
   "pf.channel_placeholder": "kanalo-slug",
   "pf.currency": "Valiuta",
   "pf.remove": "Pašalinti {name}",
+  "pf.remove_channel": "Pašalinti kanalą",
+  "pf.remove_currency": "Pašalinti valiutą",
   "pf.remove_button": "Pašalinti",
   "pf.detection": "Aptikimas",
   "pf.detection_note": "Kokių problemų ieško programėlė.",

@@ -329,6 +329,8 @@ export default {
   "pf.channel_placeholder": "slug-kanalu",
   "pf.currency": "Waluta",
   "pf.remove": "Usuń {name}",
+  "pf.remove_channel": "Usuń kanał",
+  "pf.remove_currency": "Usuń walutę",
   "pf.remove_button": "Usuń",
   "pf.detection": "Wykrywanie",
   "pf.detection_note": "Jakich problemów szuka aplikacja.",

@@ -313,6 +313,8 @@ export default {
   "pf.channel_placeholder": "kanal-slug",
   "pf.currency": "Valuta",
   "pf.remove": "Ta bort {name}",
+  "pf.remove_channel": "Ta bort kanal",
+  "pf.remove_currency": "Ta bort valuta",
   "pf.remove_button": "Ta bort",
   "pf.detection": "Upptäckt",
   "pf.detection_note": "Vilka problem appen letar efter.",
