@@ -35,16 +35,16 @@ BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(38, 40, 54)"}  # macaw
 
 
 def english_phrases(language: str) -> list[str]:
-    """Every run of two or more English words in en.js that the language words differently."""
+    """Every run of two or more English words in en.js that the language words differently (or not at all)."""
     english, translated = entries("en"), entries(language)
     return sorted({
-        part.strip() for key, text in english.items() if translated.get(key, text) != text
+        part.strip() for key, text in english.items() if translated.get(key) != text
         for part in PLACEHOLDER.split(text)[::2] if len(re.findall(r"[A-Za-z]{2,}", part)) >= 2
     })
 
 
 def english_left(area, language: str) -> list[str]:
-    shown = area.inner_text()
+    shown = area.text_content()  # hidden panels too
     return [phrase for phrase in english_phrases(language) if phrase in shown]
 
 
@@ -102,7 +102,7 @@ def test_every_page_in_both_themes_and_languages(
     if language != "en":
         for area, name in [(policy, "Policy form"), (mail, "mail-server card"), (tracking, "Tracking tab"), (report, "customer's report")]:
             assert english_left(area, language) == [], f"the {name} still speaks English"
-            assert not UNTRANSLATED_KEY.search(area.inner_text()), f"the {name} shows a key with no string"
+            assert not UNTRANSLATED_KEY.search(area.text_content()), f"the {name} shows a key with no string"
         assert "Handling days" not in policy.inner_text() and "Accept:" not in report.inner_text()
 
     page.set_viewport_size({"width": 440, "height": 700})
@@ -115,3 +115,30 @@ def test_every_page_in_both_themes_and_languages(
     expect(popup.get_by_text(words["popup"])).to_be_visible()
     assert popup.locator("#app h1").count() == 0, "the dashboard's popup already shows the title"
     snap(page, f"tour-{theme}-{language}-popup")
+
+
+@pytest.mark.parametrize("language", ["pl", "lt", "de", "sv"])
+def test_the_parts_that_were_english_speak_every_language(page, host, pending_incident, customer_report, language):
+    """Screenshots: test-artifacts/parts-<language>-<policy|tracking|proposal>.png."""
+    words = entries(language)
+    frame = app_frame(page, host, locale=language)
+    policy = frame.locator("#panel-policy")
+    expect(policy.get_by_label(words["pf.handling_days"], exact=True).first).to_be_visible()
+    snap(page, f"parts-{language}-policy")
+    frame.get_by_role("tab", name=words["tab.messages"]).click()
+    mail = frame.locator("#panel-messages section.card").last
+    expect(mail.get_by_label(words["mailserver.url"])).to_be_visible()
+    expect(mail.locator("p.muted").first).not_to_have_text(words["mailserver.loading"])
+    frame.get_by_role("tab", name=words["tab.tracking"]).click()
+    tracking = frame.locator("#panel-tracking")
+    expect(tracking.get_by_label(words["tracking.aftership_key"])).to_be_visible()
+    snap(page, f"parts-{language}-tracking")
+    frame.get_by_role("tab", name=words["tab.incidents"]).click()
+    heading = words["detail.heading"].format(number=customer_report["number"], kind=words["kind.customer_report"])
+    frame.get_by_role("button", name=heading).click()
+    report = frame.locator(".proposal")
+    expect(report.get_by_role("button", name=words["proposal.accept.replacement"])).to_be_visible()
+    snap(page, f"parts-{language}-proposal")
+    for area, name in [(policy, "Policy form"), (mail, "mail-server card"), (tracking, "Tracking tab"), (report, "customer's report")]:
+        assert english_left(area, language) == [], f"the {name} still speaks English"
+        assert not UNTRANSLATED_KEY.search(area.text_content()), f"the {name} shows a key with no string"
