@@ -43,9 +43,13 @@ def english_phrases(language: str) -> list[str]:
     })
 
 
-def english_left(area, language: str) -> list[str]:
-    shown = area.text_content()  # hidden panels too
-    return [phrase for phrase in english_phrases(language) if phrase in shown]
+def speaks_only(language: str, **areas) -> None:
+    """Each area (a locator) shows no English phrase of en.js and no bare key; hidden panels are read too."""
+    phrases = english_phrases(language)
+    for name, area in areas.items():
+        shown = area.text_content()
+        assert [p for p in phrases if p in shown] == [], f"the {name} still speaks English"
+        assert not UNTRANSLATED_KEY.search(shown), f"the {name} shows a key with no string"
 
 
 @pytest.fixture
@@ -90,19 +94,18 @@ def test_every_page_in_both_themes_and_languages(
     frame.get_by_role("tab", name=words["tabs"][1]).click()
     mail = frame.locator("#panel-messages section.card").last
     expect(mail.get_by_label(words["mail"])).to_be_visible()
-    expect(mail.locator("p.muted").first).not_to_have_text(re.compile("Loading"))
+    expect(mail.locator("p.muted").first).not_to_have_text(entries(language)["mailserver.loading"])
     frame.get_by_role("tab", name=words["tabs"][3]).click()
     tracking = frame.locator("#panel-tracking")
     expect(tracking.get_by_label(words["tracking"])).to_be_visible()
     frame.get_by_role("tab", name=words["tabs"][2]).click()
-    frame.get_by_role("button", name=f"{'Order #' if language == 'en' else 'Tilaus nro '}{customer_report['number']}: {words['report']}").click()
+    strings = entries(language)
+    frame.get_by_role("button", name=strings["detail.heading"].format(number=customer_report["number"], kind=words["report"])).click()
     report = frame.locator(".proposal")
     expect(report.get_by_role("button", name=words["proposal"])).to_be_visible()
     snap(page, f"tour-{theme}-{language}-proposal")
     if language != "en":
-        for area, name in [(policy, "Policy form"), (mail, "mail-server card"), (tracking, "Tracking tab"), (report, "customer's report")]:
-            assert english_left(area, language) == [], f"the {name} still speaks English"
-            assert not UNTRANSLATED_KEY.search(area.text_content()), f"the {name} shows a key with no string"
+        speaks_only(language, policy=policy, mail_server=mail, tracking=tracking, customer_report=report)
         assert "Handling days" not in policy.inner_text() and "Accept:" not in report.inner_text()
 
     page.set_viewport_size({"width": 440, "height": 700})
@@ -139,6 +142,4 @@ def test_the_parts_that_were_english_speak_every_language(page, host, pending_in
     report = frame.locator(".proposal")
     expect(report.get_by_role("button", name=words["proposal.accept.replacement"])).to_be_visible()
     snap(page, f"parts-{language}-proposal")
-    for area, name in [(policy, "Policy form"), (mail, "mail-server card"), (tracking, "Tracking tab"), (report, "customer's report")]:
-        assert english_left(area, language) == [], f"the {name} still speaks English"
-        assert not UNTRANSLATED_KEY.search(area.text_content()), f"the {name} shows a key with no string"
+    speaks_only(language, policy=policy, mail_server=mail, tracking=tracking, customer_report=report)

@@ -62,8 +62,8 @@ function answers(incident, p, reopen) {
   const percent = h("input", { type: "text", inputmode: "decimal", placeholder: t("proposal.example", { value: 20 }) });
   const note = h("input", { type: "text", maxlength: 500, placeholder: t("proposal.shown") });
   const reason = h("input", { type: "text", maxlength: 500, placeholder: t("proposal.shown") });
-  const act = (button, mutation, variables, done) => busy(button, gql(mutation, { id: incident.id, ...variables })
-    .then(() => { const text = t(done, { number: incident.orderNumber }); toast(text); notify("success", text, ""); })
+  const act = (button, mutation, variables, doneKey) => busy(button, gql(mutation, { id: incident.id, ...variables })
+    .then(() => { const text = t(doneKey, { number: incident.orderNumber }); toast(text); notify("success", text, ""); })
     .catch((error) => { button.parentElement.append(banner("error", error.message)); })
     .finally(reopen));
   const accept = h("button", { type: "button", class: "primary", hidden: p.resolution === "shop_decides",

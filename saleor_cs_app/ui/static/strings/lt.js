@@ -432,7 +432,7 @@ export default {
   "tracking.dhl_off": "Prijunkite savo DHL API raktą, ir programėlė pati tikrins DHL siuntas.",
   "tracking.aftership_key": "AfterShip API raktas",
   "tracking.aftership_key_hint": "AfterShip: Settings → API keys. Saugoma užšifruota.",
-  "tracking.aftership_secret": "Webhook slaptažodis",
+  "tracking.aftership_secret": "Webhook slaptasis raktas",
   "tracking.aftership_secret_hint": "AfterShip: Settings → Webhooks. Saugoma užšifruota.",
   "tracking.aftership_connect": "Prijungti AfterShip",
   "tracking.aftership_replace": "Pakeisti raktus",
