@@ -43,8 +43,8 @@ def test_the_merchant_releases_the_install_backlog(page, host, installed, runtim
     runtime.jobs.drain()
     frame = app_frame(page, host)
     frame.get_by_role("tab", name="Tracking").click()
-    expect(frame.get_by_text("1 order(s) were already late when you installed the app")).to_be_visible()
+    expect(frame.get_by_text("1 order was already late when you installed the app")).to_be_visible()
     frame.get_by_role("button", name="Release all").click()
-    expect(frame.get_by_text("1 order(s) released")).to_be_visible()
+    expect(frame.get_by_text("1 order released")).to_be_visible()
     runtime.jobs.drain()
     assert [i.state for i in incidents(runtime)] != ["backlog"]

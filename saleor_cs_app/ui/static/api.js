@@ -1,5 +1,6 @@
 // The app's own GraphQL API, called with the dashboard's token (app-sdk createAuthenticatedFetch).
 import { context, getToken } from "./bridge.js";
+import { t } from "./i18n.js";
 
 const endpoint = document.body.dataset.graphqlUrl || "/graphql";
 
@@ -21,10 +22,10 @@ export async function gql(query, variables = {}) {
       body: JSON.stringify({ query, variables }),
     });
   } catch {
-    throw new ApiError("The app cannot be reached. Check your connection and try again.", "NETWORK");
+    throw new ApiError(t("api.unreachable"), "NETWORK");
   }
   let body;
-  try { body = await response.json(); } catch { throw new ApiError(`The app answered HTTP ${response.status}.`, "HTTP"); }
+  try { body = await response.json(); } catch { throw new ApiError(t("api.http", { status: response.status }), "HTTP"); }
   if (body.errors && body.errors.length) {
     throw new ApiError(body.errors.map((e) => e.message).join("; "), body.errors[0].extensions?.code);
   }

@@ -60,27 +60,7 @@ export function toast(text) {
   setTimeout(() => item.remove(), 4000);
 }
 
-// -- words and formats ------------------------------------------------------------------------
-export const KIND_LABELS = {
-  late_shipment: "Late shipment", late_delivery: "Late delivery", wrong_item: "Wrong item",
-  LATE_SHIPMENT: "Late shipment", LATE_DELIVERY: "Late delivery", WRONG_ITEM: "Wrong item",
-};
-export const OFFER_LABELS = {
-  apology_only: "Apology only", gift_card: "Gift card", free_shipping_voucher: "Free-shipping voucher",
-  gift_product: "Gift product", partial_refund: "Partial refund", reship: "Reship the right item",
-};
-export const STATE_LABELS = {
-  detected: "Detected", pending_approval: "Waiting for approval", deciding: "Deciding", acting: "In progress",
-  notifying: "E-mailing", notified: "Customer told", handled: "Handled", declined: "Declined", failed: "Failed",
-};
-export const EVENT_LABELS = {
-  detected: "Detected", reported: "Reported", decided: "Decided", pending_approval: "Waiting for approval",
-  approved: "Approved", declined: "Declined", goodwill_created: "Goodwill created", order_note: "Order note",
-  emailed_initial: "E-mailed", emailed_shipped: "E-mailed (shipped)", email_failed: "E-mail failed",
-  no_email: "No e-mail", failed: "Failed", retrying: "Retrying", shipped: "Shipped", template_error: "Template error",
-};
-export const label = (map, key) => map[key] || String(key || "").replaceAll("_", " ");
-
+// -- formats (the words are in strings/<lang>.js) --------------------------------------------
 export function formatDate(iso, withTime = true) {
   if (!iso) return "—";
   const date = new Date(iso);
@@ -95,6 +75,12 @@ export function formatMoney(amount, currency) {
   try {
     return new Intl.NumberFormat(context.locale, { style: "currency", currency }).format(Number(amount));
   } catch { return `${currency} ${amount}`; }
+}
+
+/** 50 → "50 %" / "50%" as the locale writes it. */
+export function formatPercent(value) {
+  try { return new Intl.NumberFormat(context.locale, { style: "percent", maximumFractionDigits: 2 }).format(Number(value) / 100); }
+  catch { return `${value} %`; }
 }
 
 export function formatMinutes(minutes) {

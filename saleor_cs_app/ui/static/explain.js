@@ -1,18 +1,12 @@
 // An incident in the merchant's words: what happened, what the policy decided and why, every amount broken
 // down by product ("Blue shirt M: $25.00 + 50 % off the Green shirt they keep: $20.00"). Shared by the
 // Incidents tab, the order widget and the report popup.
-import { context } from "./bridge.js";
-import { formatDate, formatMoney, h } from "./dom.js";
+import { formatDate, formatMoney, formatPercent, h } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
 export const kindText = (kind) => t(`kind.${String(kind || "").toLowerCase()}`);
 export const stateText = (state) => t(`state.${state}`);
 export const offerName = (type) => t(`offer.${type || "apology_only"}`);
-
-function percent(value) {
-  try { return new Intl.NumberFormat(context.locale, { style: "percent", maximumFractionDigits: 2 }).format(Number(value) / 100); }
-  catch { return `${value} %`; }
-}
 
 function names(incident) {
   const byKey = Object.fromEntries((incident.items || []).map((i) => [i.sku, i]));
@@ -57,7 +51,7 @@ export function offerBreakdown(incident) {
         n > 1 ? `${n} × ${name(sku)}` : name(sku), price(sku) == null ? "—" : money(Number(price(sku)) * n)]);
       const kept = counted(incident.sentSkus.filter((s) => !incident.expectedSkus.includes(s))).map(([sku]) => name(sku));
       if (o.keepItemDiscountPercent && Number(o.keptItemsDiscount) > 0) {
-        lines.push([t("give.kept_discount", { percent: percent(o.keepItemDiscountPercent), items: kept.join(", ") || t("give.wrong_item") }),
+        lines.push([t("give.kept_discount", { percent: formatPercent(o.keepItemDiscountPercent), items: kept.join(", ") || t("give.wrong_item") }),
           money(o.keptItemsDiscount)]);
       }
       const sent = counted(o.reshipSkus).map(([sku]) => name(sku)).join(", ");
@@ -112,12 +106,12 @@ export function timelineText(incident, event) {
     case "decided": return decisionSentence({ ...incident, state: "decided" });
     case "pending_approval": return t("event.pending_approval");
     case "declined": return `${event.message.replace(/\s*→ apology only$/, "")}. ${t("event.declined")}`;
-    case "emailed_initial": case "emailed_shipped": {
-      const purpose = event.type.replace("emailed_", "");
+    default: {
+      if (!event.type.startsWith("emailed_")) return event.message;  // the server's words (a note, a reason)
+      const purpose = event.type.replace("emailed_", "");  // emailed_initial, emailed_report_received, …
       const dry = (incident.messages || []).some((m) => m.purpose === purpose && m.state === "dry_run");
       return t(dry ? "event.emailed_dry_run" : "event.emailed", { email: incident.customerEmail || "" });
     }
-    default: return event.message;
   }
 }
 

@@ -43,12 +43,13 @@ export function mountMessages(panel) {
   }
   const overrideError = h("div", { class: "banner error", role: "alert", hidden: true });
   const previewSubject = h("div", { class: "preview-subject" });
-  const frame = h("iframe", { class: "preview-frame", sandbox: "", title: "E-mail preview (HTML)", referrerpolicy: "no-referrer" });
+  const frame = h("iframe", { class: "preview-frame", sandbox: "", title: t("msg.preview_html"), referrerpolicy: "no-referrer" });
   const plain = h("pre", { class: "preview-text", hidden: true });
-  const views = ["HTML", "Text"].map((name) => h("button", { type: "button", class: "small", "aria-pressed": String(name === "HTML"), onclick: () => {
-    for (const b of views) b.setAttribute("aria-pressed", String(b === views[name === "HTML" ? 0 : 1]));
-    frame.hidden = name !== "HTML"; plain.hidden = name === "HTML";
-  } }, name));
+  const views = [["html", "HTML"], ["text", t("msg.text")]].map(([view, name]) => h("button", { type: "button", class: "small",
+    "aria-pressed": String(view === "html"), onclick: () => {
+      for (const b of views) b.setAttribute("aria-pressed", String(b.dataset.view === view));
+      frame.hidden = view !== "html"; plain.hidden = view === "html";
+    }, dataset: { view } }, name));
   const variables = h("dl", { class: "variables" });
   const saveButton = h("button", { type: "button", class: "primary", onclick: () => busy(saveButton, save(false)) }, t("msg.save"));
   const resetButton = h("button", { type: "button", onclick: () => busy(resetButton, save(true)) }, t("msg.reset"));

@@ -1,7 +1,9 @@
 // The Policy tab: the live version, the form, a JSON editor, validation from the server, simulation.
 import { gql } from "./api.js";
 import { notify } from "./bridge.js";
-import { banner, busy, clear, field, formatDate, formatMoney, h, KIND_LABELS, label, toast } from "./dom.js";
+import { banner, busy, clear, field, formatDate, formatMoney, h, toast } from "./dom.js";
+import { kindText } from "./explain.js";
+import { t, tn } from "./i18n.js";
 import { locate, renderPolicyForm } from "./policy_form.js";
 
 const POLICY_FIELDS = "document version createdAt createdBy history { version createdAt createdBy }";
@@ -28,21 +30,21 @@ export function mountPolicy(panel) {
   const jsonArea = h("textarea", { class: "code", spellcheck: "false" });
   const jsonError = h("div", { class: "field-error", role: "alert" });
   const jsonEditor = h("details", { class: "card", ontoggle: () => { if (jsonEditor.open) jsonArea.value = pretty(draft); } },
-    h("summary", {}, "Edit as JSON"),
-    h("p", { class: "muted" }, "The same document `saleor-cs-app policy export` writes. Apply it to the form, then save."),
-    field("Policy document (JSON)", jsonArea), jsonError,
-    h("div", { class: "row", style: "margin-top:8px" }, h("button", { type: "button", onclick: applyJson }, "Apply JSON to the form")));
+    h("summary", {}, t("policy.json")),
+    h("p", { class: "muted" }, t("policy.json_note", { command: "saleor-cs-app policy export" })),
+    field(t("policy.json_field"), jsonArea), jsonError,
+    h("div", { class: "row", style: "margin-top:8px" }, h("button", { type: "button", onclick: applyJson }, t("policy.apply_json"))));
   const simulation = h("section", { class: "card", hidden: true, "aria-live": "polite" });
   const dirtyNote = h("span", { class: "muted" });
-  const saveButton = h("button", { type: "button", class: "primary", onclick: () => busy(saveButton, save()) }, "Save policy");
-  const discardButton = h("button", { type: "button", onclick: () => { if (live) show(live); notices.replaceChildren(); } }, "Discard changes");
+  const saveButton = h("button", { type: "button", class: "primary", onclick: () => busy(saveButton, save()) }, t("policy.save"));
+  const discardButton = h("button", { type: "button", onclick: () => { if (live) show(live); notices.replaceChildren(); } }, t("policy.discard"));
   const simulateButtons = [30, 90].map((days) => {
-    const button = h("button", { type: "button", onclick: () => busy(button, simulate(days)) }, `Simulate last ${days} days`);
+    const button = h("button", { type: "button", onclick: () => busy(button, simulate(days)) }, t("policy.simulate", { days }));
     return button;
   });
 
   clear(panel,
-    h("div", { class: "card" }, h("div", { class: "card-head" }, h("h2", {}, "Compensation policy"), version), history),
+    h("div", { class: "card" }, h("div", { class: "card-head" }, h("h2", {}, t("policy.title")), version), history),
     notices, formHost, jsonEditor, simulation,
     h("div", { class: "savebar" },
       h("div", { class: "row" }, simulateButtons),
@@ -61,11 +63,11 @@ export function mountPolicy(panel) {
     form = renderPolicyForm(formHost, draft, onChange);
     setDirty(false);
     version.replaceChildren(
-      h("span", { class: "badge" }, policy.version ? `Live: version ${policy.version}` : "Default policy"),
-      policy.createdBy ? h("span", { class: "muted" }, `changed by ${policy.createdBy}, ${formatDate(policy.createdAt)}`) : null);
-    clear(history, policy.history.length > 1 ? h("details", {}, h("summary", {}, `History (${policy.history.length} versions)`),
+      h("span", { class: "badge" }, policy.version ? t("policy.live", { version: policy.version }) : t("policy.default")),
+      policy.createdBy ? h("span", { class: "muted" }, t("policy.changed_by", { who: policy.createdBy, when: formatDate(policy.createdAt) })) : null);
+    clear(history, policy.history.length > 1 ? h("details", {}, h("summary", {}, tn("policy.history", policy.history.length)),
       h("ol", { class: "muted", reversed: true }, policy.history.map((v) =>
-        h("li", {}, `Version ${v.version} — ${v.createdBy}, ${formatDate(v.createdAt)}`)))) : null);
+        h("li", {}, t("policy.history_line", { version: v.version, who: v.createdBy, when: formatDate(v.createdAt) }))))) : null);
     if (jsonEditor.open) jsonArea.value = pretty(draft);
   }
 
@@ -76,13 +78,13 @@ export function mountPolicy(panel) {
 
   function setDirty(value) {
     dirty = value;
-    dirtyNote.textContent = value ? "Unsaved changes" : "";
+    dirtyNote.textContent = value ? t("policy.unsaved") : "";
   }
 
   function applyJson() {
     let parsed;
     try { parsed = JSON.parse(jsonArea.value); } catch (error) {
-      jsonError.textContent = `Not valid JSON: ${error.message}`;
+      jsonError.textContent = t("policy.bad_json", { error: error.message });
       jsonArea.setAttribute("aria-invalid", "true");
       return;
     }
@@ -92,7 +94,7 @@ export function mountPolicy(panel) {
     templatesFromJson = true;
     form = renderPolicyForm(formHost, draft, onChange);
     setDirty(true);
-    toast("Applied to the form — not saved yet");
+    toast(t("policy.applied"));
   }
 
   function documentToSend() {
@@ -106,7 +108,7 @@ export function mountPolicy(panel) {
   function showErrors(title, errors) {
     const unplaced = new Set(form.showErrors(errors));
     clear(notices, banner("error", h("strong", {}, title), h("ul", {}, errors.map((error) =>
-      h("li", {}, unplaced.has(error) ? `${error.path || "document"}: ${error.message}`
+      h("li", {}, unplaced.has(error) ? `${error.path || t("policy.document_path")}: ${error.message}`
         : h("button", { type: "button", class: "link-button", onclick: () => focusPath(error.path) }, describe(error)))))));
     notices.focus();
   }
@@ -127,12 +129,13 @@ export function mountPolicy(panel) {
     try {
       const { updatePolicy: result } = await gql(SAVE, { policy: documentToSend() });
       if (!result.ok) {
-        showErrors(`Not saved: ${result.errors.length === 1 ? "one problem" : `${result.errors.length} problems`} to fix`, result.errors);
+        showErrors(tn("policy.not_saved", result.errors.length), result.errors);
         return;
       }
       show(result.policy);
-      clear(notices, banner("success", `Saved. Version ${result.policy.version} is live.${result.notice ? ` ${result.notice}` : ""}`));
-      notify("success", "Policy saved", `Version ${result.policy.version} is live.`);
+      const saved = t("policy.saved", { version: result.policy.version });
+      clear(notices, banner("success", result.notice ? `${saved} ${result.notice}` : saved));
+      notify("success", t("policy.saved_title"), t("policy.saved_text", { version: result.policy.version }));
       document.dispatchEvent(new CustomEvent("policy-saved", { detail: { policy: result.policy, source: "policy" } }));
     } catch (error) {
       clear(notices, banner("error", error.message));
@@ -144,7 +147,7 @@ export function mountPolicy(panel) {
       const { simulatePolicy: result } = await gql(SIMULATE, { policy: documentToSend(), days });
       if (!result.ok) {
         simulation.hidden = true;
-        showErrors("Cannot simulate: the policy has problems", result.errors);
+        showErrors(t("policy.cannot_simulate"), result.errors);
         return;
       }
       notices.replaceChildren();
@@ -163,36 +166,37 @@ export function mountPolicy(panel) {
 }
 
 function renderSimulation(box, result) {
-  const title = h("h2", { tabindex: "-1" }, `If this policy had been live for the last ${result.days} days`);
+  const title = h("h2", { tabindex: "-1" }, tn("sim.title", result.days));
   if (!result.incidents) {
-    clear(box, title, h("p", { class: "empty" }, `No incidents in the last ${result.days} days to replay.`));
+    clear(box, title, h("p", { class: "empty" }, tn("sim.none", result.days)));
     return;
   }
   const currencies = result.currencies.map((c) => {
     const top = Math.max(Number(c.wouldCost), Number(c.gaveCost), 0.01);
     const bar = (value, cls) => h("div", { class: `bar ${cls}`, style: `width:${(100 * Number(value)) / top}%` });
     return h("div", { class: "stack" },
-      h("h3", {}, `${c.currency} — ${c.incidents} incident${c.incidents === 1 ? "" : "s"}`),
-      h("div", { class: "compare", role: "img", "aria-label": `Cost: this policy ${c.wouldCost}, live policy ${c.gaveCost} ${c.currency}` },
-        h("span", {}, "This policy"), bar(c.wouldCost, ""), h("strong", {}, formatMoney(c.wouldCost, c.currency)),
-        h("span", {}, "Live policy"), bar(c.gaveCost, "live"), h("span", {}, formatMoney(c.gaveCost, c.currency))),
+      h("h3", {}, tn("sim.currency", c.incidents, { currency: c.currency })),
+      h("div", { class: "compare", role: "img", "aria-label": t("sim.cost_compare", {
+        ours: formatMoney(c.wouldCost, c.currency), theirs: formatMoney(c.gaveCost, c.currency) }) },
+        h("span", {}, t("sim.this")), bar(c.wouldCost, ""), h("strong", {}, formatMoney(c.wouldCost, c.currency)),
+        h("span", {}, t("sim.live")), bar(c.gaveCost, "live"), h("span", {}, formatMoney(c.gaveCost, c.currency))),
       h("table", {},
-        h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", { class: "num" }, "This policy"), h("th", { class: "num" }, "Live policy"))),
+        h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", { class: "num" }, t("sim.this")), h("th", { class: "num" }, t("sim.live")))),
         h("tbody", {},
-          row("Offers given", c.wouldGive, c.gave),
-          row("Cost", formatMoney(c.wouldCost, c.currency), formatMoney(c.gaveCost, c.currency)),
-          row("Would wait for approval", c.wouldNeedApproval, "—"),
-          row("Blocked by limits (apology only)", c.blockedByLimits, "—"))));
+          row(t("sim.offers"), c.wouldGive, c.gave),
+          row(t("sim.cost"), formatMoney(c.wouldCost, c.currency), formatMoney(c.gaveCost, c.currency)),
+          row(t("sim.would_wait"), c.wouldNeedApproval, "—"),
+          row(t("sim.blocked"), c.blockedByLimits, "—"))));
   });
   const changes = result.changes.length ? h("details", { open: result.changes.length <= 5 },
-    h("summary", {}, `${result.changes.length + result.moreChanges} decision${result.changes.length + result.moreChanges === 1 ? "" : "s"} would change`),
-    h("table", {}, h("thead", {}, h("tr", {}, ["Order", "Problem", "Live policy gave", "This policy", "Why"].map((t) => h("th", {}, t)))),
+    h("summary", {}, tn("sim.changes", result.changes.length + result.moreChanges)),
+    h("table", {}, h("thead", {}, h("tr", {}, ["col.order", "col.problem", "sim.live_gave", "sim.this", "sim.why"].map((k) => h("th", {}, t(k))))),
       h("tbody", {}, result.changes.map((c) => h("tr", {},
-        h("td", {}, `#${c.orderNumber}`), h("td", {}, label(KIND_LABELS, c.kind)), h("td", {}, c.live), h("td", {}, c.simulated),
+        h("td", {}, `#${c.orderNumber}`), h("td", {}, kindText(c.kind)), h("td", {}, c.live), h("td", {}, c.simulated),
         h("td", { class: "muted" }, c.reason))))),
-    result.moreChanges ? h("p", { class: "muted" }, `…and ${result.moreChanges} more.`) : null)
-    : h("p", { class: "muted" }, "Every decision would stay the same.");
-  clear(box, title, h("p", { class: "muted" }, "Past incidents replayed in order, with the budget and per-customer limits applied as they go."),
+    result.moreChanges ? h("p", { class: "muted" }, t("sim.more", { count: result.moreChanges })) : null)
+    : h("p", { class: "muted" }, t("sim.same"));
+  clear(box, title, h("p", { class: "muted" }, t("sim.lead")),
     currencies, changes);
 }
 

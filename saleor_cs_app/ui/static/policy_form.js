@@ -1,22 +1,21 @@
 // The policy document as a form. The document (`draft`) is the only state: every control writes its
 // value at its path (data-path) and the server's validator says what is wrong, at the same paths.
-import { checkbox, clear, field, h, KIND_LABELS, OFFER_LABELS, select } from "./dom.js";
+import { checkbox, clear, field, h, select } from "./dom.js";
+import { kindText, offerName } from "./explain.js";
+import { t } from "./i18n.js";
 
 export const KINDS = ["late_shipment", "late_delivery", "wrong_item"];
-const OFFER_TYPES = Object.keys(OFFER_LABELS);
 const OFFER_DEFAULTS = {
   apology_only: {}, gift_card: { amount: 10, expires_in_days: 365 }, free_shipping_voucher: { expires_in_days: 90 },
   gift_product: { sku: "", quantity: 1 }, partial_refund: { percent: 10 }, reship: { keep_item_discount_percent: 50 },
 };
+const OFFER_TYPES = Object.keys(OFFER_DEFAULTS);
+// Each promise key with its kind; its label is t("pf.<key>") and its hint t("pf.<key>_hint").
 const PROMISE_KEYS = [
-  ["handling_days", "Handling days", "int", "Business days to ship."],
-  ["cutoff_hour", "Cut-off hour", "int", "Orders after this local hour count from the next business day."],
-  ["delivery_grace_days", "Delivery grace days", "int", "Extra days before a delivery counts as late."],
-  ["default_delivery_days", "Default delivery days", "int", "When the shipping method names no maximum."],
-  ["country", "Holiday country", "text", "2-letter code for public holidays, e.g. PL. Empty: weekends only."],
-  ["timezone", "Time zone", "text", "e.g. Europe/Warsaw"],
+  ["handling_days", "int"], ["cutoff_hour", "int"], ["delivery_grace_days", "int"],
+  ["default_delivery_days", "int"], ["country", "text"], ["timezone", "text"],
 ];
-const COUNT_FROM = [["paid", "Payment"], ["created", "Order creation"]];
+const countFrom = () => [["paid", t("pf.count_from.paid")], ["created", t("pf.count_from.created")]];
 
 // -- paths and values --------------------------------------------------------------------------
 export const dotted = (serverPath) => serverPath.replace(/\[(\d+)\]/g, ".$1").replace(/\["([^"]*)"\]/g, ".$1").replace(/^\./, "");
@@ -78,18 +77,18 @@ export function renderPolicyForm(root, draft, onChange) {
     h("h2", {}, title), note ? h("p", { class: "muted" }, note) : null, h("div", { class: "group-error", role: "alert" }), ...children);
 
   function senderSection() {
-    return section("Sender", "The From: of customer e-mails. Leave both empty to use the operator's address. Without your own mail server (Messages tab), e-mails come from the operator's address with this name, and this e-mail is the Reply-To.", "sender",
-      h("div", { class: "grid wide" }, input("Name", "sender.name", "text"), input("E-mail", "sender.email", "text")));
+    return section(t("pf.sender"), t("pf.sender_note"), "sender",
+      h("div", { class: "grid wide" }, input(t("pf.sender_name"), "sender.name", "text"), input(t("pf.sender_email"), "sender.email", "text")));
   }
 
   function promisesSection() {
-    return section("Promises", "When an order counts as late. Business days skip weekends and the country's public holidays.", "promises",
+    return section(t("pf.promises"), t("pf.promises_note"), "promises",
       h("div", { class: "grid" },
-        choice("Handling clock starts at", "promises.count_from", COUNT_FROM),
-        PROMISE_KEYS.map(([key, label, kind, hint]) => input(label, `promises.${key}`, kind, hint))),
-      h("h3", { style: "margin-top:16px" }, "Per channel"),
-      h("p", { class: "muted small" }, "Override any promise for one channel; empty fields use the values above."),
-      mapEditor("promises.channels", "channel", channelRow, () => ({}), "Add channel override"));
+        choice(t("pf.count_from"), "promises.count_from", countFrom()),
+        PROMISE_KEYS.map(([key, kind]) => input(t(`pf.${key}`), `promises.${key}`, kind, t(`pf.${key}_hint`)))),
+      h("h3", { style: "margin-top:16px" }, t("pf.per_channel")),
+      h("p", { class: "muted small" }, t("pf.per_channel_note")),
+      mapEditor("promises.channels", "channel", channelRow, () => ({}), t("pf.add_channel")));
   }
 
   function channelRow(slug, values, update) {
@@ -98,34 +97,34 @@ export function renderPolicyForm(root, draft, onChange) {
       type: "text", value: shown(kind, values[key]), dataset: { errorPath: `promises.channels.${slug}.${key}` }, oninput: put(key, kind),
     }));
     return [
-      field("Count from", select([["", "(same)"], ...COUNT_FROM], values.count_from ?? "", {
+      field(t("pf.channel_count_from"), select([["", t("pf.same")], ...countFrom()], values.count_from ?? "", {
         dataset: { errorPath: `promises.channels.${slug}.count_from` }, onchange: put("count_from", "select") })),
-      PROMISE_KEYS.map(([key, label, kind]) => cell(key, label, kind)),
+      PROMISE_KEYS.map(([key, kind]) => cell(key, t(`pf.${key}`), kind)),
     ];
   }
 
   function detectionSection() {
-    const flag = (key) => checkbox(KIND_LABELS[key], getPath(draft, `detection.${key}`) !== false, { dataset: { path: `detection.${key}`, kind: "bool" } });
-    return section("Detection", "Which problems the app looks for.", "detection",
+    const flag = (key) => checkbox(kindText(key), getPath(draft, `detection.${key}`) !== false, { dataset: { path: `detection.${key}`, kind: "bool" } });
+    return section(t("pf.detection"), t("pf.detection_note"), "detection",
       h("div", { class: "row", style: "gap:20px;margin-bottom:12px" }, KINDS.map(flag)),
       h("div", { class: "grid wide" },
-        input("Delivery status metadata key", "detection.delivery_status_key", "text", "Fulfilment metadata your carrier integration writes."),
-        input("Scanned SKUs metadata key", "detection.scanned_skus_key", "text", "Fulfilment metadata your packing station writes.")));
+        input(t("pf.status_key"), "detection.delivery_status_key", "text", t("pf.status_key_hint")),
+        input(t("pf.scanned_key"), "detection.scanned_skus_key", "text", t("pf.scanned_key_hint"))));
   }
 
   function limitsSection() {
     const money = (title, path, hint) => h("div", {}, h("h3", { style: "margin-top:16px" }, title), h("p", { class: "muted small" }, hint),
-      mapEditor(path, "currency", amountRow(path), () => 0, "Add currency"));
-    return section("Limits", "They hold across all rules; when one blocks an offer the customer still gets the apology.", "limits",
+      mapEditor(path, "currency", amountRow(path), () => 0, t("pf.add_currency")));
+    return section(t("pf.limits"), t("pf.limits_note"), "limits",
       h("div", { class: "grid" },
-        input("Compensations per customer", "limits.per_customer.max", "int"),
-        input("…within days", "limits.per_customer.days", "int")),
-      money("Monthly budget", "limits.monthly_budget", "Total goodwill per calendar month. Empty: no cap. Currencies left out get no goodwill."),
-      money("Manual approval above", "limits.manual_approval_above", "Larger offers wait for a person. Empty: no threshold."));
+        input(t("pf.per_customer"), "limits.per_customer.max", "int"),
+        input(t("pf.within_days"), "limits.per_customer.days", "int")),
+      money(t("pf.budget"), "limits.monthly_budget", t("pf.budget_hint")),
+      money(t("pf.approval_above"), "limits.manual_approval_above", t("pf.approval_above_hint")));
   }
 
   const amountRow = (path) => (currency, value, update, set) => [
-    field("Amount", h("input", { type: "text", inputmode: "decimal", value: shown("number", value),
+    field(t("pf.amount"), h("input", { type: "text", inputmode: "decimal", value: shown("number", value),
       dataset: { errorPath: `${path}.${currency}` }, oninput: (e) => { set(parse("number", e.target.value) ?? ""); update(); } })),
   ];
 
@@ -134,6 +133,8 @@ export function renderPolicyForm(root, draft, onChange) {
     const box = h("div", { dataset: { group: path } }, h("div", { class: "group-error", role: "alert" }));
     const rows = Object.entries(getPath(draft, path) || {}).map(([key, value]) => ({ key, value }));
     const norm = (k) => (keyName === "currency" ? k.trim().toUpperCase() : k.trim());
+    const keyLabel = keyName === "currency" ? t("pf.currency") : t("pf.channel_slug");
+    const removeLabel = (key) => (key ? t("pf.remove", { name: key }) : t(`pf.remove_${keyName}`));
     const write = () => {
       const out = {};
       for (const row of rows) if (norm(row.key)) out[norm(row.key)] = row.value;
@@ -144,7 +145,7 @@ export function renderPolicyForm(root, draft, onChange) {
     const draw = (focusLast = false) => {
       clear(list, rows.map((row, i) => {
         let rowBox = null;
-        const key = h("input", { type: "text", value: row.key, placeholder: keyName === "currency" ? "EUR" : "channel-slug",
+        const key = h("input", { type: "text", value: row.key, placeholder: keyName === "currency" ? "EUR" : t("pf.channel_placeholder"),
           dataset: { errorPath: `${path}.${norm(row.key)}` }, oninput: (e) => {
             // Re-key the row's error slots in place: redrawing here would drop the focus mid-edit.
             const before = `${path}.${norm(row.key)}`;
@@ -152,14 +153,14 @@ export function renderPolicyForm(root, draft, onChange) {
             for (const el of rowBox.querySelectorAll("[data-error-path]")) {
               el.dataset.errorPath = `${path}.${norm(row.key)}${el.dataset.errorPath.slice(before.length)}`;
             }
-            rowBox.querySelector("button").setAttribute("aria-label", `Remove ${row.key || keyName}`);
+            rowBox.querySelector("button").setAttribute("aria-label", removeLabel(row.key));
             write();
           } });
         rowBox = h("div", { class: keyName === "channel" ? "channel-row" : "map-row" },
-          field(keyName === "currency" ? "Currency" : "Channel slug", key, { cls: keyName === "channel" ? "slug" : "" }),
+          field(keyLabel, key, { cls: keyName === "channel" ? "slug" : "" }),
           rowFields(norm(row.key), row.value, write, (v) => { row.value = v; }),
-          h("button", { type: "button", class: "ghost danger small", "aria-label": `Remove ${row.key || keyName}`,
-            onclick: () => { rows.splice(i, 1); write(); draw(); } }, "Remove"));
+          h("button", { type: "button", class: "ghost danger small", "aria-label": removeLabel(row.key),
+            onclick: () => { rows.splice(i, 1); write(); draw(); } }, t("pf.remove_button")));
         return rowBox;
       }));
       if (focusLast) list.querySelector(".map-row:last-child input, .channel-row:last-child input")?.focus();
@@ -174,17 +175,17 @@ export function renderPolicyForm(root, draft, onChange) {
     const list = h("div");
     const add = h("button", { type: "button", onclick: () => {
       draft.rules = draft.rules || [];
-      draft.rules.push({ name: `Rule ${draft.rules.length + 1}`, when: { kinds: ["late_shipment", "late_delivery"] },
+      draft.rules.push({ name: t("pf.rule", { number: draft.rules.length + 1 }), when: { kinds: ["late_shipment", "late_delivery"] },
         offer: { free_shipping_voucher: { expires_in_days: 90 } }, approval: "auto" });
       changed(); drawRules(list); list.querySelector(".rule:last-child input")?.focus();
-    } }, "Add rule");
+    } }, t("pf.add_rule"));
     drawRules(list);
-    return section("Rules", "First match wins; when no rule matches the customer gets the apology only.", "rules", list, add);
+    return section(t("pf.rules"), t("pf.rules_note"), "rules", list, add);
   }
 
   function drawRules(list, focus) {
     const rules = draft.rules || [];
-    clear(list, rules.length ? rules.map((rule, i) => ruleCard(list, rule, i, rules.length)) : h("p", { class: "empty" }, "No rules: every incident gets the apology only."));
+    clear(list, rules.length ? rules.map((rule, i) => ruleCard(list, rule, i, rules.length)) : h("p", { class: "empty" }, t("pf.no_rules")));
     for (const selector of [].concat(focus || [])) {
       const target = list.querySelector(selector);
       if (target) { target.focus(); break; }
@@ -193,59 +194,60 @@ export function renderPolicyForm(root, draft, onChange) {
 
   function ruleCard(list, rule, i, count) {
     const base = `rules.${i}`;
-    const move = (to, label, disabled) => h("button", { type: "button", class: "small", disabled, "aria-label": `${label} rule ${i + 1}`,
-      dataset: { move: label }, onclick: () => {
+    const move = (to, way, disabled) => h("button", { type: "button", class: "small", disabled,
+      "aria-label": t(`pf.move_${way}`, { number: i + 1 }), dataset: { move: way }, onclick: () => {
         const [item] = draft.rules.splice(i, 1);
         draft.rules.splice(to, 0, item); changed();
         const card = `.rule:nth-child(${to + 1})`;
-        drawRules(list, [`${card} [data-move="${label}"]:not([disabled])`, `${card} [data-move]:not([disabled])`]);
-      } }, label === "Move up" ? "↑ Up" : "↓ Down");
+        drawRules(list, [`${card} [data-move="${way}"]:not([disabled])`, `${card} [data-move]:not([disabled])`]);
+      } }, t(`pf.${way}`));
     const type = offerType(rule.offer);
-    const typeSelect = select(OFFER_TYPES.map((t) => [t, OFFER_LABELS[t]]), type, { onchange: (e) => {
+    const typeSelect = select(OFFER_TYPES.map((o) => [o, offerName(o)]), type, { onchange: (e) => {
       draft.rules[i].offer = { [e.target.value]: { ...OFFER_DEFAULTS[e.target.value] } }; changed();
       drawRules(list, `.rule:nth-child(${i + 1}) .offer-type`);
     }, class: "offer-type" });
-    return h("article", { class: "rule", dataset: { group: base }, "aria-label": `Rule ${i + 1}` },
+    return h("article", { class: "rule", dataset: { group: base }, "aria-label": t("pf.rule", { number: i + 1 }) },
       h("div", { class: "group-error", role: "alert" }),
       h("div", { class: "rule-head" },
         h("span", { class: "rule-order", "aria-hidden": "true" }, `${i + 1}.`),
-        input("Rule name", `${base}.name`, "text"),
-        choice("Approval", `${base}.approval`, [["auto", "Automatic"], ["manual", "A person approves"]], undefined, "approval"),
-        move(i - 1, "Move up", i === 0), move(i + 1, "Move down", i === count - 1),
-        h("button", { type: "button", class: "small danger", "aria-label": `Delete rule ${i + 1}`, onclick: () => {
+        input(t("pf.rule_name"), `${base}.name`, "text"),
+        choice(t("pf.approval"), `${base}.approval`, [["auto", t("pf.approval.auto")], ["manual", t("pf.approval.manual")]], undefined, "approval"),
+        move(i - 1, "up", i === 0), move(i + 1, "down", i === count - 1),
+        h("button", { type: "button", class: "small danger", "aria-label": t("pf.delete_rule", { number: i + 1 }), onclick: () => {
           draft.rules.splice(i, 1); changed(); drawRules(list, ".rule:last-child input");
-        } }, "Delete")),
-      h("h3", {}, "When"),
+        } }, t("pf.delete"))),
+      h("h3", {}, t("pf.when")),
       group(`${base}.when`, h("div", { class: "grid" },
         kindsField(`${base}.when.kinds`, rule.when?.kinds),
-        input("At least days late", `${base}.when.min_days_late`, "int"),
-        input("Channels", `${base}.when.channels`, "list", "Slugs, comma-separated. Empty: all."),
-        input("Order total at least", `${base}.when.min_order_total`, "amount", "e.g. 100 or EUR 100, PLN 400"),
-        input("Order total at most", `${base}.when.max_order_total`, "amount"),
-        choice("Customer", `${base}.when.first_order`, [["", "Anyone"], ["true", "First order only"], ["false", "Returning only"]]))),
-      h("h3", {}, "Offer"),
-      group(`${base}.offer`, h("div", { class: "grid" }, field("Give", typeSelect), offerFields(`${base}.offer.${type}`, type))));
+        input(t("pf.min_days_late"), `${base}.when.min_days_late`, "int"),
+        input(t("pf.channels"), `${base}.when.channels`, "list", t("pf.channels_hint")),
+        input(t("pf.min_total"), `${base}.when.min_order_total`, "amount", t("pf.min_total_hint")),
+        input(t("pf.max_total"), `${base}.when.max_order_total`, "amount"),
+        choice(t("pf.customer"), `${base}.when.first_order`,
+          [["", t("pf.customer.any")], ["true", t("pf.customer.first")], ["false", t("pf.customer.returning")]]))),
+      h("h3", {}, t("pf.offer")),
+      group(`${base}.offer`, h("div", { class: "grid" }, field(t("pf.give"), typeSelect), offerFields(`${base}.offer.${type}`, type))));
   }
 
   function kindsField(path, kinds) {
     const chosen = kinds === undefined || kinds === null ? [] : [].concat(kinds);
-    return h("fieldset", { dataset: { group: path } }, h("legend", { class: "legend" }, "Problems (none ticked: any)"),
-      h("div", { class: "row" }, KINDS.map((k) => checkbox(KIND_LABELS[k], chosen.includes(k), { dataset: { kindsPath: path, value: k } }))),
+    return h("fieldset", { dataset: { group: path } }, h("legend", { class: "legend" }, t("pf.problems")),
+      h("div", { class: "row" }, KINDS.map((k) => checkbox(kindText(k), chosen.includes(k), { dataset: { kindsPath: path, value: k } }))),
       h("div", { class: "group-error", role: "alert" }));
   }
 
   function offerFields(path, type) {
-    const days = (label) => input(label, `${path}.expires_in_days`, "int", "Empty: the default (365 for gift cards, 90 for vouchers).");
+    const days = () => input(t("pf.expires_days"), `${path}.expires_in_days`, "int", t("pf.expires_days_hint"));
     switch (type) {
       case "gift_card": return [
-        input("Amount", `${path}.amount`, "amount", "Or per currency: EUR 15, PLN 60"),
-        input("…or percent of order", `${path}.percent_of_order`, "number"),
-        input("Max amount (with percent)", `${path}.max_amount`, "amount"), days("Expires in days")];
-      case "free_shipping_voucher": return [days("Expires in days")];
-      case "gift_product": return [input("Product SKU", `${path}.sku`, "text"), input("Quantity", `${path}.quantity`, "int")];
-      case "partial_refund": return [input("Percent of order", `${path}.percent`, "number"), input("…or amount", `${path}.amount`, "amount")];
-      case "reship": return [input("Discount to keep the wrong item (%)", `${path}.keep_item_discount_percent`, "number")];
-      default: return [h("p", { class: "muted", style: "align-self:end" }, "The customer gets the apology only.")];
+        input(t("pf.amount"), `${path}.amount`, "amount", t("pf.amount_hint")),
+        input(t("pf.or_percent_of_order"), `${path}.percent_of_order`, "number"),
+        input(t("pf.max_amount"), `${path}.max_amount`, "amount"), days()];
+      case "free_shipping_voucher": return [days()];
+      case "gift_product": return [input(t("pf.sku"), `${path}.sku`, "text"), input(t("pf.quantity"), `${path}.quantity`, "int")];
+      case "partial_refund": return [input(t("pf.percent_of_order"), `${path}.percent`, "number"), input(t("pf.or_amount"), `${path}.amount`, "amount")];
+      case "reship": return [input(t("pf.keep_discount"), `${path}.keep_item_discount_percent`, "number")];
+      default: return [h("p", { class: "muted", style: "align-self:end" }, t("pf.apology_only"))];
     }
   }
 

@@ -2,6 +2,7 @@
 // Keys are typed into password fields and never shown back; the webhook URL is what to paste into AfterShip.
 import { gql } from "./api.js";
 import { banner, busy, clear, field, h, toast } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 const OVERVIEW = `query { tracking { saleorApiUrl recentDays recentFulfillments unfollowedFulfillments advice backlogCount
   services { name connected webhookUrl callsToday dailyCalls } } }`;
@@ -12,8 +13,8 @@ const RELEASE = `mutation { releaseBacklog }`;
 
 export function mountTracking(panel) {
   const notices = h("div", { "aria-live": "polite" });
-  const coverage = h("section", { class: "card", "aria-label": "Late-delivery detection" });
-  const backlog = h("section", { class: "card", "aria-label": "Install backlog" });
+  const coverage = h("section", { class: "card", "aria-label": t("tracking.coverage") });
+  const backlog = h("section", { class: "card", "aria-label": t("tracking.backlog") });
   const aftership = h("section", { class: "card", "aria-label": "AfterShip" });
   const dhl = h("section", { class: "card", "aria-label": "DHL" });
   clear(panel, notices, coverage, backlog, aftership, dhl);
@@ -27,79 +28,84 @@ export function mountTracking(panel) {
     }
   }
 
-  function render(t) {
-    clear(coverage, h("h2", {}, "Late-delivery detection"),
-      h("p", {}, `${t.unfollowedFulfillments} of ${t.recentFulfillments} parcels shipped in the last ${t.recentDays} days are followed by no tracking source.`),
-      h("p", { class: "muted" }, "The app only says a parcel is late when a tracking source reports a problem, or follows it and has not seen it delivered by its deadline."),
-      t.advice ? banner("warning", t.advice) : h("p", {}, "Every recent parcel is followed."));
+  function render(overview) {
+    const aftershipService = overview.services.find((s) => s.name === "aftership");
+    const unfollowed = overview.unfollowedFulfillments;
+    // The server's `advice` is English; the same two cases are worded here in the page's language.
+    const advice = !unfollowed ? null
+      : tn(aftershipService.connected ? "tracking.advice_unregistered" : "tracking.advice_connect", unfollowed);
+    clear(coverage, h("h2", {}, t("tracking.coverage")),
+      h("p", {}, tn("tracking.unfollowed", overview.recentFulfillments, { unfollowed, days: overview.recentDays })),
+      h("p", { class: "muted" }, t("tracking.coverage_note")),
+      advice ? banner("warning", advice) : h("p", {}, t("tracking.all_followed")));
 
-    const release = h("button", { type: "button", class: "primary", onclick: () => busy(release, releaseAll()) }, "Release all");
-    clear(backlog, h("h2", {}, "Install backlog"),
-      t.backlogCount
-        ? h("p", {}, `${t.backlogCount} order(s) were already late when you installed the app. Nothing is sent or given for them until you release them (all at once here, or one by one with Approve on the Incidents tab) — or dismiss them there.`)
-        : h("p", { class: "muted" }, "Nothing waiting."),
-      t.backlogCount ? h("div", { class: "row" }, release) : null);
+    const release = h("button", { type: "button", class: "primary", onclick: () => busy(release, releaseAll()) }, t("tracking.release_all"));
+    clear(backlog, h("h2", {}, t("tracking.backlog")),
+      overview.backlogCount
+        ? h("p", {}, tn("tracking.backlog_waiting", overview.backlogCount))
+        : h("p", { class: "muted" }, t("tracking.backlog_none")),
+      overview.backlogCount ? h("div", { class: "row" }, release) : null);
 
-    renderAfterShip(t.services.find((s) => s.name === "aftership"));
-    renderDhl(t.services.find((s) => s.name === "dhl"));
+    renderAfterShip(aftershipService);
+    renderDhl(overview.services.find((s) => s.name === "dhl"));
   }
 
   function renderDhl(service) {
     const key = h("input", { type: "password", autocomplete: "off" });
-    const keyField = field("DHL API key", key, { hint: "developer.dhl.com: Shipment Tracking – Unified. Stored encrypted." });
+    const keyField = field(t("tracking.dhl_key"), key, { hint: t("tracking.dhl_key_hint") });
     const error = keyField.querySelector(".field-error");
-    const save = h("button", { type: "button", class: "primary", onclick: () => busy(save, connect()) }, service.connected ? "Replace key" : "Connect DHL");
-    const test = h("button", { type: "button", onclick: () => busy(test, check("dhl", "DHL")) }, "Test DHL");
+    const save = h("button", { type: "button", class: "primary", onclick: () => busy(save, connect()) }, t(service.connected ? "tracking.dhl_replace" : "tracking.dhl_connect"));
+    const test = h("button", { type: "button", onclick: () => busy(test, check("dhl", "DHL")) }, t("tracking.dhl_test"));
     test.hidden = !service.connected;
 
     async function connect() {
       error.textContent = "";
       const result = (await gql(CONNECT_DHL, { key: key.value })).connectDhl;
       if (!result.ok) { error.textContent = result.error; return; }
-      toast("DHL connected");
+      toast(t("tracking.dhl_connected"));
       await load();
     }
 
     clear(dhl, h("h2", {}, "DHL"),
       service.connected
-        ? h("p", {}, `Connected. DHL parcels are polled as their deadlines need: ${service.callsToday} of ${service.dailyCalls} calls used today.`)
-        : h("p", { class: "muted" }, "Connect your DHL API key and the app polls DHL parcels itself."),
+        ? h("p", {}, tn("tracking.dhl_on", service.dailyCalls, { used: service.callsToday }))
+        : h("p", { class: "muted" }, t("tracking.dhl_off")),
       keyField, h("div", { class: "row" }, save, test));
   }
 
   async function check(service, name) {
     const result = (await gql(TEST, { service })).testTrackingConnection;
-    toast(result.ok ? `${name} accepts the key` : `${name}: ${result.error}`);
+    toast(result.ok ? t("tracking.key_accepted", { name }) : `${name}: ${result.error}`);
   }
 
   function renderAfterShip(service) {
     const key = h("input", { type: "password", autocomplete: "off" });
     const secret = h("input", { type: "password", autocomplete: "off" });
-    const keyField = field("AfterShip API key", key, { hint: "AfterShip: Settings → API keys. Stored encrypted." });
-    const secretField = field("Webhook secret", secret, { hint: "AfterShip: Settings → Webhooks. Stored encrypted." });
+    const keyField = field(t("tracking.aftership_key"), key, { hint: t("tracking.aftership_key_hint") });
+    const secretField = field(t("tracking.aftership_secret"), secret, { hint: t("tracking.aftership_secret_hint") });
     const error = secretField.querySelector(".field-error");
-    const save = h("button", { type: "button", class: "primary", onclick: () => busy(save, connect()) }, service.connected ? "Replace keys" : "Connect AfterShip");
-    const test = h("button", { type: "button", onclick: () => busy(test, check("aftership", "AfterShip")) }, "Test connection");
+    const save = h("button", { type: "button", class: "primary", onclick: () => busy(save, connect()) }, t(service.connected ? "tracking.aftership_replace" : "tracking.aftership_connect"));
+    const test = h("button", { type: "button", onclick: () => busy(test, check("aftership", "AfterShip")) }, t("tracking.aftership_test"));
     test.hidden = !service.connected;
 
     async function connect() {
       error.textContent = "";
       const result = (await gql(CONNECT, { key: key.value, secret: secret.value })).connectAftership;
       if (!result.ok) { error.textContent = result.error; return; }
-      toast("AfterShip connected");
+      toast(t("tracking.aftership_connected"));
       await load();
     }
 
     clear(aftership, h("h2", {}, "AfterShip"),
       service.connected
-        ? h("p", {}, "Connected. Paste this URL into AfterShip (Settings → Webhooks): ", h("code", {}, service.webhookUrl))
-        : h("p", { class: "muted" }, "Connect AfterShip and the app registers every shipped parcel there and hears each checkpoint."),
+        ? h("p", {}, t("tracking.aftership_on"), " ", h("code", {}, service.webhookUrl))
+        : h("p", { class: "muted" }, t("tracking.aftership_off")),
       keyField, secretField, h("div", { class: "row" }, save, test));
   }
 
   async function releaseAll() {
     const released = (await gql(RELEASE)).releaseBacklog;
-    toast(`${released} order(s) released`);
+    toast(tn("tracking.released", released));
     await load();
   }
 
