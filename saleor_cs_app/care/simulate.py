@@ -56,6 +56,15 @@ class Change:
     live: str
     simulated: str
     reason: str
+    # The same as parts, for a page that words them in its own language.
+    currency: str = ""
+    live_offer: OfferType = OfferType.APOLOGY_ONLY
+    live_value: Decimal = Decimal(0)
+    simulated_offer: OfferType = OfferType.APOLOGY_ONLY
+    simulated_value: Decimal = Decimal(0)
+    rule: str | None = None
+    blocked_by: str | None = None
+    needs_approval: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,14 @@ def simulate(replays: Iterable[Replay], policy: Policy) -> Simulation:
                         live,
                         simulated,
                         decision.reason,
+                        currency,
+                        replay.live_offer,
+                        replay.live_value,
+                        offer.type,
+                        offer.value,
+                        decision.rule_name,
+                        decision.blocked_by,
+                        decision.needs_approval,
                     )
                 )
             else:

@@ -16,6 +16,7 @@ from saleor_cs_app.care.model import IncidentKind as _IncidentKind
 from saleor_cs_app.care.model import OfferType as _OfferType
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.ui import explained
+from saleor_cs_app.ui.event_facts import EventFacts, GoodwillDone, event_facts, goodwill_done
 from saleor_cs_app.ui.resolvers import order_page
 from saleor_cs_app.store.models import Incident as IncidentRow
 from saleor_cs_app.store.models import PolicyVersion
@@ -40,7 +41,10 @@ def dashboard_order_url(saleor_api_url: str, order_id: str) -> str:
 class TimelineEvent:
     at: datetime
     type: str
-    message: str
+    message: str = strawberry.field(description="The server's English line (the order note's words)")
+    facts: EventFacts | None = strawberry.field(
+        default=None, description="The entry's parts, for the page to word in its language; null when none"
+    )
 
 
 @strawberry.type
@@ -52,7 +56,10 @@ class Decision:
     reason: str
     blocked_by: str | None
     needs_approval: bool
-    goodwill: str | None = strawberry.field(description="What was created in Saleor, once it was.")
+    goodwill: str | None = strawberry.field(description="What was created in Saleor, once it was (English).")
+    goodwill_done: GoodwillDone | None = strawberry.field(
+        default=None, description="The same as parts, for the page to word in its language."
+    )
 
 
 @strawberry.type
@@ -85,6 +92,7 @@ class Incident:
     decision: Decision | None
     offer: explained.OfferDetail | None = strawberry.field(description="The offer's parts, for a plain breakdown.")
     tenant_id: strawberry.Private[int]
+    facts: strawberry.Private[dict]
     proposal: CustomerProposal | None = strawberry.field(resolver=proposal_of, description="A customer's report.")
 
     @strawberry.field(description="The incident's products by name and price (expected, sent, reshipped, gifted).")
@@ -101,7 +109,10 @@ class Incident:
     def timeline(self, info: strawberry.Info) -> list[TimelineEvent]:
         with info.context.runtime.db.read() as session:
             events = incident_store.timeline(session, self.tenant_id, str(self.id))
-            return [TimelineEvent(at=e.at, type=e.type, message=e.message) for e in events]
+            return [
+                TimelineEvent(at=e.at, type=e.type, message=e.message, facts=event_facts(e.type, e.message, self.facts))
+                for e in events
+            ]
 
     @classmethod
     def from_row(cls, row: IncidentRow, saleor_api_url: str) -> Incident:
@@ -131,13 +142,14 @@ class Incident:
             offer_value=money(row.offer_value),
             currency=row.currency,
             error=row.error,
-            decision=_decision(decision) if decision else None,
+            decision=_decision(decision, row.goodwill_code) if decision else None,
             offer=explained.offer_detail(decision),
             tenant_id=row.tenant_id,
+            facts=facts,
         )
 
 
-def _decision(d: dict) -> Decision:
+def _decision(d: dict, goodwill_code: str | None) -> Decision:
     offer = d.get("offer") or {}
     return Decision(
         offer_type=str(offer.get("type", "apology_only")),
@@ -148,6 +160,7 @@ def _decision(d: dict) -> Decision:
         blocked_by=d.get("blocked_by"),
         needs_approval=bool(d.get("needs_approval")),
         goodwill=(d.get("goodwill") or {}).get("summary"),
+        goodwill_done=goodwill_done(d, goodwill_code),
     )
 
 
@@ -242,13 +255,25 @@ class SimulationCurrency:
 
 
 @strawberry.type
+class SimulatedOffer:
+    type: str
+    value: str
+    currency: str
+
+
+@strawberry.type
 class SimulationChange:
     incident_id: str
     order_number: str
     kind: str
-    live: str
-    simulated: str
-    reason: str
+    live: str = strawberry.field(description="In English; liveOffer has the parts")
+    simulated: str = strawberry.field(description="In English; simulatedOffer has the parts")
+    reason: str = strawberry.field(description="In English; rule, blockedBy and needsApproval are its parts")
+    live_offer: SimulatedOffer = strawberry.field(description="What the live policy gave")
+    simulated_offer: SimulatedOffer = strawberry.field(description="What this policy would give")
+    rule: str | None = strawberry.field(description="The rule that matched, also when a limit blocked it")
+    blocked_by: str | None = strawberry.field(description="per_customer_limit | monthly_budget | no_currency_budget")
+    needs_approval: bool
 
 
 @strawberry.type

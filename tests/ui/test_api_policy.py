@@ -93,6 +93,37 @@ def test_simulation_compares_a_candidate_with_what_the_live_policy_gave(api, ins
     assert usd["wouldGive"] == 0 and usd["blockedByLimits"] == 1
 
 
+SIMULATED_PARTS = """
+mutation Simulate($policy: JSON!, $days: Int!) {
+  simulatePolicy(policy: $policy, days: $days) {
+    changes { liveOffer { type value currency } simulatedOffer { type value currency } rule blockedBy needsApproval }
+  }
+}"""
+
+
+def test_a_changed_decision_comes_as_offers_with_amounts_and_the_rule_or_limit_behind_it(api, installed, runtime):
+    """The page words the cells and the reason in its language from these; the English ones stay as they were."""
+    use_policy(runtime, installed, GIFT_CARD_POLICY)
+    incident_id = report_wrong_item(api, runtime, track_order(installed, runtime))
+    api("mutation($id: ID!) { approveIncident(id: $id) { id } }", {"id": incident_id})
+    runtime.jobs.drain()
+    rule = {"name": "Wrong item", "when": {"kinds": ["wrong_item"]}, "offer": {"gift_card": {"amount": 40}}}
+
+    (manual,) = api(SIMULATED_PARTS, {"policy": {"rules": [{**rule, "approval": "manual"}]}, "days": 30})[
+        "simulatePolicy"]["changes"]
+    assert manual == {
+        "liveOffer": {"type": "gift_card", "value": "15.00", "currency": "USD"},
+        "simulatedOffer": {"type": "gift_card", "value": "40.00", "currency": "USD"},
+        "rule": "Wrong item",
+        "blockedBy": None,
+        "needsApproval": True,
+    }
+    capped = {"rules": [rule], "limits": {"monthly_budget": {"USD": 20}}}
+    (blocked,) = api(SIMULATED_PARTS, {"policy": capped, "days": 30})["simulatePolicy"]["changes"]
+    assert blocked["simulatedOffer"] == {"type": "apology_only", "value": "0.00", "currency": "USD"}
+    assert (blocked["rule"], blocked["blockedBy"], blocked["needsApproval"]) == ("Wrong item", "monthly_budget", False)
+
+
 def test_simulating_an_invalid_policy_gives_the_errors(api):
     result = api(SIMULATE, {"policy": with_rule(offer={"gift_card": {}}), "days": 30})["simulatePolicy"]
     assert result["ok"] is False

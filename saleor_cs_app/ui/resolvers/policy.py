@@ -15,6 +15,7 @@ from saleor_cs_app.ui.types import (
     PolicyError,
     PolicyVersionInfo,
     SimulationChange,
+    SimulatedOffer,
     SimulationCurrency,
     SimulationResult,
     UpdatePolicyResult,
@@ -88,6 +89,13 @@ def simulate_policy(info: strawberry.Info, policy: JSON, days: int) -> Simulatio
                 live=c.live,
                 simulated=c.simulated,
                 reason=c.reason,
+                live_offer=SimulatedOffer(type=c.live_offer.value, value=money(c.live_value), currency=c.currency),
+                simulated_offer=SimulatedOffer(
+                    type=c.simulated_offer.value, value=money(c.simulated_value), currency=c.currency
+                ),
+                rule=c.rule,
+                blocked_by=c.blocked_by,
+                needs_approval=c.needs_approval,
             )
             for c in result.changes
         ],

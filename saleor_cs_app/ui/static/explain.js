@@ -68,17 +68,21 @@ export function decisionSentence(incident) {
   if (!d) return t("decision.pending");
   const declined = (incident.timeline || []).find((e) => e.type === "declined");
   if (declined) return t("decision.declined");
-  const rule = d.rule;
+  const base = reasonSentence({ ...d, currency: d.currency || incident.currency }, () => offerBreakdown(incident).text);
+  if (d.blockedBy || !d.rule) return base;
+  return d.needsApproval && incident.state === "pending_approval" ? `${base} ${t("decision.waits")}` : base;
+}
+
+/** A limit that stopped the rule, no rule at all, or what the rule gives (`gives` words the offer). */
+function reasonSentence({ rule, blockedBy, currency }, gives) {
   const blocked = {
     per_customer_limit: "decision.blocked.per_customer",
     monthly_budget: "decision.blocked.budget",
     no_currency_budget: "decision.blocked.no_currency",
-  }[d.blockedBy];
-  if (blocked) return t(blocked, { rule, currency: d.currency || incident.currency || "" });
+  }[blockedBy];
+  if (blocked) return t(blocked, { rule, currency: currency || "" });
   if (!rule) return t("decision.no_rule");
-  const gives = offerBreakdown(incident).text;
-  const base = t("decision.rule_gives", { rule, gives });
-  return d.needsApproval && incident.state === "pending_approval" ? `${base} ${t("decision.waits")}` : base;
+  return t("decision.rule_gives", { rule, gives: gives() });
 }
 
 /** The decision as a block: the sentence, then each amount on its own line with the total. */
@@ -105,6 +109,8 @@ export function timelineText(incident, event) {
       return t(`event.detected.${incident.source}`, { kind: kindText(incident.kind) });
     case "decided": return decisionSentence({ ...incident, state: "decided" });
     case "pending_approval": return t("event.pending_approval");
+    case "reported": return event.facts ? reportedText(event.facts) : event.message;
+    case "goodwill_created": return goodwillText(incident) ? t("event.goodwill_created", { what: goodwillText(incident) }) : event.message;
     case "declined": return `${event.message.replace(/\s*→ apology only$/, "")}. ${t("event.declined")}`;
     default: {
       if (!event.type.startsWith("emailed_")) return event.message;  // the server's words (a note, a reason)
@@ -113,6 +119,50 @@ export function timelineText(incident, event) {
       return t(dry ? "event.emailed_dry_run" : "event.emailed", { email: incident.customerEmail || "" });
     }
   }
+}
+
+/** Who reported the problem and in whose words: "The customer's report: Damaged. Note: “The box was crushed”". */
+function reportedText(facts) {
+  const said = {
+    "reported.staff": () => t("event.reported.staff", { by: facts.by }),
+    "reported.customer": () => t("event.reported.customer", { problem: t(`proposal.problem.${facts.problem || "other"}`) }),
+    "reported.request": () => (facts.request === "later_delivery" && facts.notBefore
+      ? t("event.reported.later_delivery", { date: formatDate(facts.notBefore, false) })
+      : facts.request === "change_variant" && facts.item ? t("event.reported.change_variant", { item: facts.item })
+        : t("event.reported.request")),
+  }[facts.code];
+  const text = said ? said() : "";
+  return facts.note ? `${text} ${t("event.note", { note: facts.note })}`.trim() : text;
+}
+
+/** What was created in Saleor, in the page's words ("gift card $15.00, code ending 4F2A"); null before. */
+export function goodwillText(incident) {
+  const g = incident.decision?.goodwillDone;
+  if (!g) return null;
+  const what = t(`goodwill.${g.type}`, { amount: formatMoney(g.amount, g.currency), code: g.code || g.codeEnding || "—",
+    number: g.orderNumber || "—", items: g.products || "—" });
+  return g.expiresOn ? t("goodwill.until", { what, date: formatDate(g.expiresOn, false) }) : what;
+}
+
+/** An offer as a short cell: "Gift card $15.00", "Apology only". */
+export function offerCell(offer) {
+  if (offer.type === "apology_only" || !Number(offer.value)) return offerName(offer.type);
+  return `${offerName(offer.type)} ${formatMoney(offer.value, offer.currency)}`;
+}
+
+/** Why a replayed policy would decide what it did: the same sentences as a live decision's. */
+export function simulatedReason(change) {
+  const offer = change.simulatedOffer;
+  const amount = formatMoney(offer.value, offer.currency);
+  const gives = {
+    gift_card: () => t("give.gift_card", { amount }),
+    free_shipping_voucher: () => t("give.free_shipping", { amount }),
+    partial_refund: () => t("give.refund", { amount }),
+    gift_product: () => t("give.gift_product_worth", { amount }),
+    reship: () => t("give.reship_worth", { amount }),
+  }[offer.type] || (() => t("give.apology_only"));
+  const decided = reasonSentence({ rule: change.rule, blockedBy: change.blockedBy, currency: offer.currency }, gives);
+  return change.needsApproval ? `${decided} ${t("sim.reason_waits")}` : decided;
 }
 
 export const eventTitle = (type) => (t(`title.${type}`) === `title.${type}` ? String(type).replaceAll("_", " ") : t(`title.${type}`));

@@ -7,11 +7,12 @@ import { t } from "./i18n.js";
 
 export const INCIDENT_FIELDS = `id orderId orderNumber orderUrl dashboardPath channel kind source state daysLate detectedAt
   customerEmail carrier warehouse promisedDate expectedSkus sentSkus note offerType offerValue currency error
-  decision { offerType offerValue currency rule reason blockedBy needsApproval goodwill }
+  decision { offerType offerValue currency rule reason blockedBy needsApproval
+    goodwillDone { type amount currency code codeEnding orderNumber products expiresOn } }
   offer { type value currency giftCardAmount expiresInDays sku quantity refundAmount keepItemDiscountPercent reshipSkus keptItemsDiscount }
   items { sku name unitPrice }
   messages { purpose subject state sentAt mailTo language }
-  timeline { at type message }`;
+  timeline { at type message facts { code by note problem request notBefore item } }`;
 const APPROVE = `mutation Approve($id: ID!) { approveIncident(id: $id) { id state } }`;
 const DECLINE = `mutation Decline($id: ID!, $reason: String) { declineIncident(id: $id, reason: $reason) { id state } }`;
 

@@ -2,7 +2,7 @@
 import { gql } from "./api.js";
 import { notify, redirect } from "./bridge.js";
 import { banner, clear, field, formatDate, h, select } from "./dom.js";
-import { decisionBlock, eventTitle, kindText, offerShort, stateText, timelineText } from "./explain.js";
+import { decisionBlock, eventTitle, goodwillText, kindText, offerShort, stateText, timelineText } from "./explain.js";
 import { t, tn } from "./i18n.js";
 import { decideButtons, INCIDENT_FIELDS, toldList } from "./incident_parts.js";
 import { periodSelect } from "./periods.js";
@@ -112,7 +112,7 @@ export function mountIncidents(panel) {
       incident.warehouse ? [t("detail.warehouse"), incident.warehouse] : null,
       incident.customerEmail ? [t("detail.customer"), incident.customerEmail] : null,
       incident.note ? [t("detail.note"), incident.note] : null,
-      incident.decision?.goodwill ? [t("detail.in_saleor"), incident.decision.goodwill] : null,
+      goodwillText(incident) ? [t("detail.in_saleor"), goodwillText(incident)] : null,
     ].filter(Boolean);
     const orderLink = h("a", { href: incident.orderUrl, target: "_blank", rel: "noopener", onclick: (e) => {
       e.preventDefault(); redirect(incident.dashboardPath);  // the dashboard navigates itself

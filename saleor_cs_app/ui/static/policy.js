@@ -2,7 +2,7 @@
 import { gql } from "./api.js";
 import { notify } from "./bridge.js";
 import { banner, busy, clear, field, formatDate, formatMoney, h, toast } from "./dom.js";
-import { kindText } from "./explain.js";
+import { kindText, offerCell, simulatedReason } from "./explain.js";
 import { t, tn } from "./i18n.js";
 import { locate, renderPolicyForm } from "./policy_form.js";
 
@@ -14,7 +14,8 @@ const SIMULATE = `mutation Simulate($policy: JSON!, $days: Int!) {
   simulatePolicy(policy: $policy, days: $days) {
     ok errors { path message } days incidents moreChanges
     currencies { currency incidents wouldGive wouldCost wouldNeedApproval blockedByLimits gave gaveCost }
-    changes { orderNumber kind live simulated reason } } }`;
+    changes { orderNumber kind rule blockedBy needsApproval
+      liveOffer { type value currency } simulatedOffer { type value currency } } } }`;
 
 export function mountPolicy(panel) {
   let live = null;
@@ -192,8 +193,8 @@ function renderSimulation(box, result) {
     h("summary", {}, tn("sim.changes", result.changes.length + result.moreChanges)),
     h("table", {}, h("thead", {}, h("tr", {}, ["col.order", "col.problem", "sim.live_gave", "sim.this", "sim.why"].map((k) => h("th", {}, t(k))))),
       h("tbody", {}, result.changes.map((c) => h("tr", {},
-        h("td", {}, `#${c.orderNumber}`), h("td", {}, kindText(c.kind)), h("td", {}, c.live), h("td", {}, c.simulated),
-        h("td", { class: "muted" }, c.reason))))),
+        h("td", {}, `#${c.orderNumber}`), h("td", {}, kindText(c.kind)), h("td", {}, offerCell(c.liveOffer)),
+        h("td", {}, offerCell(c.simulatedOffer)), h("td", { class: "muted" }, simulatedReason(c)))))),
     result.moreChanges ? h("p", { class: "muted" }, t("sim.more", { count: result.moreChanges })) : null)
     : h("p", { class: "muted" }, t("sim.same"));
   clear(box, title, h("p", { class: "muted" }, t("sim.lead")),

@@ -3,7 +3,7 @@
 import { gql } from "./api.js";
 import { context, on, send, start } from "./bridge.js";
 import { banner, clear, formatDate, h } from "./dom.js";
-import { decisionBlock, kindText, stateText } from "./explain.js";
+import { decisionBlock, goodwillText, kindText, stateText } from "./explain.js";
 import { t, useLocale } from "./i18n.js";
 import { decideButtons, INCIDENT_FIELDS, toldList } from "./incident_parts.js";
 
@@ -44,7 +44,7 @@ function incidentCard(incident) {
     h("div", { class: "spread" }, h("h3", {}, kindText(incident.kind)),
       h("span", { class: `badge ${incident.state}` }, stateText(incident.state))),
     incident.kind === "CUSTOMER_REPORT" && !incident.decision ? null : decisionBlock(incident),
-    incident.decision?.goodwill ? h("p", { class: "small" }, h("strong", {}, `${t("detail.in_saleor")}: `), incident.decision.goodwill) : null,
+    goodwillText(incident) ? h("p", { class: "small" }, h("strong", {}, `${t("detail.in_saleor")}: `), goodwillText(incident)) : null,
     incident.state === "pending_approval" ? decideButtons(incident, { compact: true, onDone: load,
       onError: (_, error) => clear(root, banner("error", error.message)) }) : null,
     h("h4", {}, t("detail.told")), toldList(incident),

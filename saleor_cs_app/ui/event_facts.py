@@ -1,0 +1,91 @@
+"""Timeline entries as facts the page words in the dashboard's language.
+
+The writers (support/reports.py, watch/staff_report.py, jobs/incidents_flow.py) store one English line per
+event, which is what the order note and the logs read. The page needs the parts instead: who reported,
+what they said, what was created in Saleor. Those come from the incident's own facts and decision; only the
+staff member's address is in the line alone ("Reported by {by}: …"), so it is read from there.
+tests/ui/test_api_explained.py drives the real writers, so a change of their wording fails there.
+"""
+
+from __future__ import annotations
+
+import re
+
+import strawberry
+
+STAFF_PREFIX = "Reported by "
+# carry_out.py: "replacement order #1042 (Blue shirt M) sent free of charge" — the new order's number is only there.
+_ORDER_NUMBER = re.compile(r"order #(\S+)")
+
+
+@strawberry.type
+class EventFacts:
+    code: str = strawberry.field(
+        description="reported.customer | reported.request | reported.staff | goodwill_created; the page's wording key"
+    )
+    by: str | None = strawberry.field(default=None, description="reported.staff: who reported it")
+    note: str | None = strawberry.field(default=None, description="What the reporter wrote, in their words")
+    problem: str | None = strawberry.field(
+        default=None, description="reported.customer: wrong_item | damaged | missing_item | not_arrived | other"
+    )
+    request: str | None = strawberry.field(
+        default=None, description="reported.request: later_delivery | change_variant"
+    )
+    not_before: str | None = strawberry.field(default=None, description="later_delivery: ISO date")
+    item: str | None = strawberry.field(default=None, description="change_variant: the line's product name")
+
+
+@strawberry.type
+class GoodwillDone:
+    """What was created in Saleor, as parts: the page words it ("gift card 15.00 USD, code ending 4F2A")."""
+
+    type: str = strawberry.field(description="The offer type that was carried out")
+    amount: str | None = strawberry.field(description="Gift card or refund amount, else the offer's value")
+    currency: str | None
+    code: str | None = strawberry.field(description="free_shipping_voucher: the voucher code")
+    code_ending: str | None = strawberry.field(description="gift_card: the code's last four characters")
+    order_number: str | None = strawberry.field(description="reship | gift_product: the new order's number")
+    products: str | None = strawberry.field(description="reship | gift_product: the products' names")
+    expires_on: str | None = strawberry.field(description="ISO date, when it expires")
+
+
+def event_facts(event_type: str, message: str, facts: dict) -> EventFacts | None:
+    """The facts of a "reported" entry; other entries are worded from the incident or keep their message."""
+    if event_type == "goodwill_created":
+        return EventFacts(code="goodwill_created")
+    if event_type != "reported":
+        return None
+    note = facts.get("note") or None
+    if message.startswith(STAFF_PREFIX):
+        by = message[len(STAFF_PREFIX) :].split(": ", 1)[0]
+        return EventFacts(code="reported.staff", by=by, note=note)
+    if facts.get("request"):
+        item = (facts.get("affected_items") or [None])[0]
+        return EventFacts(
+            code="reported.request",
+            request=str(facts["request"]),
+            not_before=facts.get("not_before"),
+            item=item,
+            note=note,
+        )
+    return EventFacts(code="reported.customer", problem=facts.get("problem"), note=note)
+
+
+def goodwill_done(decision: dict | None, code: str | None) -> GoodwillDone | None:
+    decision = decision or {}
+    done, offer = decision.get("goodwill"), decision.get("offer") or {}
+    if not done:
+        return None
+    kind = str(offer.get("type", "apology_only"))
+    amount = offer.get({"gift_card": "gift_card_amount", "partial_refund": "refund_amount"}.get(kind, "value"))
+    number = _ORDER_NUMBER.search(str(done.get("summary") or ""))
+    return GoodwillDone(
+        type=kind,
+        amount=None if amount is None else str(amount),
+        currency=offer.get("currency"),
+        code=code if kind == "free_shipping_voucher" else None,
+        code_ending=code[-4:] if kind == "gift_card" and code else None,
+        order_number=number.group(1) if number and kind in ("reship", "gift_product") else None,
+        products=done.get("product_name"),
+        expires_on=done.get("expires_on"),
+    )
