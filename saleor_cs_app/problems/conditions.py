@@ -5,8 +5,9 @@ Pure functions over plain values; review.py gathers the values from the store an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from saleor_cs_app.tracking.health import Disconnected, Reason
@@ -21,6 +22,8 @@ TRACKING_DISCONNECTED = "tracking-source-disconnected"  # + ":<source>"
 class Condition:
     key: str
     message: str  # for the merchant: what is wrong, what it stops, what to do
+    # The message's parts, for the app's page to word in the dashboard's language (Saleor gets the message).
+    params: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ def smtp_refusing(last: LastSend | None) -> list[Condition]:
             SMTP_REFUSING,
             f"The mail server refused customer e-mails ({last.error[:300]}). Customers are not being told about "
             "their late or wrong orders. Check the mail server on the app's Messages tab.",
+            {"error": last.error[:300]},
         )
     ]
 
@@ -54,6 +58,7 @@ def permissions_missing(granted: Iterable[str] | None, needed: Iterable[str]) ->
             PERMISSIONS_MISSING,
             f"The app lacks the Saleor permissions {', '.join(missing)}, so it cannot create the goodwill your "
             "policy gives. Grant them in Apps → Customer Care → Permissions.",
+            {"permissions": ", ".join(missing)},
         )
     ]
 
@@ -68,6 +73,7 @@ def budgets_spent(budgets: Mapping[str, Decimal], spent: Mapping[str, Decimal], 
                     f"{BUDGET_SPENT}:{currency}",
                     f"This month's goodwill budget in {currency} is spent ({used} of {cap}, {month}). Customers "
                     "get an apology only until next month, or until you raise the budget on the Policy tab.",
+                    {"currency": currency, "used": str(used), "budget": str(cap), "month": month},
                 )
             )
     return found
@@ -80,7 +86,7 @@ def tracking_disconnected(found: Iterable[Disconnected]) -> list[Condition]:
         if item.source not in by_source or item.reason is Reason.KEY_REFUSED:
             by_source[item.source] = item
     return [
-        Condition(f"{TRACKING_DISCONNECTED}:{source}", _disconnected_message(item))
+        Condition(f"{TRACKING_DISCONNECTED}:{source}", _disconnected_message(item), _disconnected_params(item))
         for source, item in sorted(by_source.items())
     ]
 
@@ -109,3 +115,43 @@ def _disconnected_message(item: Disconnected) -> str:
         f"{item.since:%Y-%m-%d %H:%M} UTC, so their late deliveries go unnoticed. In {name} (Settings → Webhooks), "
         "set the webhook URL shown on the app's Tracking tab and the webhook secret saved in the app."
     )
+
+
+def _disconnected_params(item: Disconnected) -> dict[str, str]:
+    since = f"{item.since:%Y-%m-%dT%H:%M}:00Z"  # to the minute, as the message says it
+    found = {"source": item.source, "name": SOURCE_NAMES.get(item.source, item.source), "since": since}
+    if item.reason is Reason.KEY_REFUSED:
+        return {**found, "reason": "key_refused", **({"detail": item.detail[:200]} if item.detail else {})}
+    return {**found, "reason": "silent"}
+
+
+# The problems' rows keep the key and the message only, so the page reads the parts back from the message.
+# Each pattern follows the sentence built above; tests/ui/test_app_problems.py checks every builder round-trips.
+_READERS = {
+    SMTP_REFUSING: re.compile(r"refused customer e-mails \((?P<error>.*)\)\. Customers are not being told", re.S),
+    PERMISSIONS_MISSING: re.compile(r"lacks the Saleor permissions (?P<permissions>.+?), so it cannot create"),
+    BUDGET_SPENT: re.compile(r"in (?P<currency>\S+) is spent \((?P<used>\S+) of (?P<budget>\S+), (?P<month>[^)]+)\)"),
+    TRACKING_DISCONNECTED: re.compile(
+        r"^(?:(?P<name>.+?) has refused the app's API key since (?P<refused>\S+ \S+) UTC(?: \((?P<detail>.*)\))?, so "
+        r"|No (?P<silent_name>.+?) update has reached the app .*? since (?P<silent>\S+ \S+) UTC)",
+        re.S,
+    ),
+}
+
+
+def params_of(key: str, message: str) -> dict[str, str] | None:
+    """The parts of a raised problem's message (see Condition.params); None when it does not read as one."""
+    code, _, source = key.partition(":")
+    reader = _READERS.get(code)
+    found = reader.search(message) if reader else None
+    if found is None:
+        return None
+    parts = {k: v for k, v in found.groupdict().items() if v is not None}
+    if code != TRACKING_DISCONNECTED:
+        return parts
+    refused = "refused" in parts
+    since = parts["refused" if refused else "silent"].replace(" ", "T") + ":00Z"
+    read = {"source": source, "name": parts["name" if refused else "silent_name"], "since": since}
+    if not refused:
+        return {**read, "reason": "silent"}
+    return {**read, "reason": "key_refused", **({"detail": parts["detail"]} if "detail" in parts else {})}

@@ -23,6 +23,7 @@ from tests.tracking.test_dhl_flow import ship as ship_dhl
 from tests.ui.conftest import GIFT_CARD_POLICY, report_wrong_item, tenant_id_of, track_order, use_policy
 
 PROBLEMS = "{ appProblems { key message inSaleor } }"
+PROBLEM_PARTS = "{ appProblems { key code params } }"
 TINY_BUDGET = {**GIFT_CARD_POLICY, "limits": {**GIFT_CARD_POLICY["limits"], "monthly_budget": {"USD": 15}}}
 
 
@@ -42,6 +43,10 @@ def test_a_spent_budget_is_raised_once_in_saleor_and_dismissed_when_the_budget_i
     first = api(PROBLEMS)["appProblems"]
     assert [(p["key"], p["inSaleor"]) for p in first] == [("monthly-budget-spent:USD", True)]
     assert "budget in USD is spent (15.00 of 15" in first[0]["message"]
+    (parts,) = api(PROBLEM_PARTS)["appProblems"]
+    assert parts["code"] == "monthly-budget-spent", "the page words it from the code and the parts"
+    month = parts["params"].pop("month")
+    assert parts["params"] == {"currency": "USD", "used": "15.00", "budget": "15"} and len(month) == len("2026-12")
     api(PROBLEMS)
     review(runtime, tenant_id_of(runtime, installed))
     assert len(calls(installed, "appProblemCreate")) == 1, "deduplicated by key"
