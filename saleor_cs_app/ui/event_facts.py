@@ -3,7 +3,8 @@
 The writers (support/reports.py, watch/staff_report.py, jobs/incidents_flow.py) store one English line per
 event, which is what the order note and the logs read. The page needs the parts instead: who reported,
 what they said, what was created in Saleor. Those come from the incident's own facts and decision; only the
-staff member's address is in the line alone ("Reported by {by}: …"), so it is read from there.
+staff member's address (and a decline's reason) is in the line alone ("Reported by {by}: …"), so it is read
+from there.
 tests/ui/test_api_explained.py drives the real writers, so a change of their wording fails there.
 """
 
@@ -14,6 +15,8 @@ import re
 import strawberry
 
 STAFF_PREFIX = "Reported by "
+APPROVED_PREFIX = "Approved by "  # jobs/incidents_flow.py approve()
+DECLINED = re.compile(r"^declined by (?P<by>.+?)(?:: (?P<reason>.*))? → apology only$", re.S)  # decline()
 # carry_out.py: "replacement order #1042 (Blue shirt M) sent free of charge" — the new order's number is only there.
 _ORDER_NUMBER = re.compile(r"order #(\S+)")
 
@@ -21,10 +24,13 @@ _ORDER_NUMBER = re.compile(r"order #(\S+)")
 @strawberry.type
 class EventFacts:
     code: str = strawberry.field(
-        description="reported.customer | reported.request | reported.staff | goodwill_created; the page's wording key"
+        description="reported.customer | reported.request | reported.staff | approved | declined | goodwill_created"
+        " | order_note; the page's wording key"
     )
-    by: str | None = strawberry.field(default=None, description="reported.staff: who reported it")
-    note: str | None = strawberry.field(default=None, description="What the reporter wrote, in their words")
+    by: str | None = strawberry.field(default=None, description="reported.staff, approved, declined: who")
+    note: str | None = strawberry.field(
+        default=None, description="What the reporter wrote, or why it was declined, in their words"
+    )
     problem: str | None = strawberry.field(
         default=None, description="reported.customer: wrong_item | damaged | missing_item | not_arrived | other"
     )
@@ -50,9 +56,14 @@ class GoodwillDone:
 
 
 def event_facts(event_type: str, message: str, facts: dict) -> EventFacts | None:
-    """The facts of a "reported" entry; other entries are worded from the incident or keep their message."""
-    if event_type == "goodwill_created":
-        return EventFacts(code="goodwill_created")
+    """The facts of an entry the server worded; None for those the page words from the incident, or not at all."""
+    if event_type in ("goodwill_created", "order_note"):
+        return EventFacts(code=event_type)  # the page words it from the incident's decision
+    if event_type == "approved" and message.startswith(APPROVED_PREFIX):
+        return EventFacts(code="approved", by=message[len(APPROVED_PREFIX) :])
+    declined = DECLINED.match(message) if event_type == "declined" else None
+    if declined:
+        return EventFacts(code="declined", by=declined["by"], note=declined["reason"])
     if event_type != "reported":
         return None
     note = facts.get("note") or None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.support.conftest import CUSTOMER_POLICY, csrf_of, link_path
-from tests.ui.conftest import track_order, use_policy
+from tests.ui.conftest import report_wrong_item, track_order, use_policy
 
 FACTS = """query($id: ID!) { incident(id: $id) {
   decision { goodwill goodwillDone { type amount currency code codeEnding orderNumber products expiresOn } }
@@ -74,3 +74,18 @@ def test_a_gift_card_created_in_saleor_comes_as_its_amount_currency_and_code_end
     assert done["expiresOn"] and done["orderNumber"] is None
     (created,) = [e for e in incident["timeline"] if e["type"] == "goodwill_created"]
     assert created["facts"]["code"] == "goodwill_created"
+
+
+def test_who_approved_or_declined_and_why_come_as_parts(api, runtime, installed, pending_incident):
+    api("mutation($id: ID!) { approveIncident(id: $id) { id } }", {"id": pending_incident})
+    runtime.jobs.drain()
+    entries = {e["type"]: e["facts"] for e in api(FACTS, {"id": pending_incident})["incident"]["timeline"]}
+    assert (entries["approved"]["code"], entries["approved"]["by"]) == ("approved", "staff@example.com")
+    assert entries["order_note"]["code"] == "order_note"
+
+    other = report_wrong_item(api, runtime, track_order(installed, runtime))
+    api('mutation($id: ID!) { declineIncident(id: $id, reason: "Repeat claim: see #12") { id } }', {"id": other})
+    (declined,) = [e for e in api(FACTS, {"id": other})["incident"]["timeline"] if e["type"] == "declined"]
+    assert declined["message"] == "declined by staff@example.com: Repeat claim: see #12 → apology only"
+    assert (declined["facts"]["code"], declined["facts"]["by"], declined["facts"]["note"]) == (
+        "declined", "staff@example.com", "Repeat claim: see #12")

@@ -111,7 +111,12 @@ export function timelineText(incident, event) {
     case "pending_approval": return t("event.pending_approval");
     case "reported": return event.facts ? reportedText(event.facts) : event.message;
     case "goodwill_created": return goodwillText(incident) ? t("event.goodwill_created", { what: goodwillText(incident) }) : event.message;
-    case "declined": return `${event.message.replace(/\s*→ apology only$/, "")}. ${t("event.declined")}`;
+    case "declined": return event.facts
+      ? [t("event.declined_by", { by: event.facts.by }), event.facts.note ? t("event.reason", { reason: event.facts.note }) : null,
+        t("event.declined")].filter(Boolean).join(" ")
+      : `${event.message.replace(/\s*→ apology only$/, "")}. ${t("event.declined")}`;
+    case "approved": return event.facts ? t("event.approved", { by: event.facts.by }) : event.message;
+    case "order_note": return t("event.order_note");
     default: {
       if (!event.type.startsWith("emailed_")) return event.message;  // the server's words (a note, a reason)
       const purpose = event.type.replace("emailed_", "");  // emailed_initial, emailed_report_received, …

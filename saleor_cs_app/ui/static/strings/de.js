@@ -486,4 +486,8 @@ export default {
   "problems.key_fix.dhl": "Geben Sie auf dem Tab „Sendungsverfolgung“ einen gültigen DHL-API-Schlüssel ein (neuer Schlüssel: developer.dhl.com → My Apps).",
   "problems.key_fix.other": "Geben Sie auf dem Tab „Sendungsverfolgung“ einen gültigen API-Schlüssel für {name} ein.",
   "problems.silent": "Seit {since} hat die App für die bei {name} registrierten Sendungen kein Update von {name} erhalten, daher bleiben ihre Verspätungen unbemerkt. Hinterlegen Sie in {name} (Settings → Webhooks) die Webhook-URL vom Tab „Sendungsverfolgung“ und das in der App gespeicherte Webhook-Secret.",
+  "event.approved": "Freigegeben von {by}.",
+  "event.declined_by": "Abgelehnt von {by}.",
+  "event.reason": "Grund: „{reason}“",
+  "event.order_note": "Notiz und Metadaten der Bestellung wurden in Saleor geschrieben.",
 };

@@ -492,4 +492,8 @@ export default {
   "problems.key_fix.dhl": "Enter a valid DHL API key on the Tracking tab (a new key: developer.dhl.com → My Apps).",
   "problems.key_fix.other": "Enter a valid {name} API key on the Tracking tab.",
   "problems.silent": "No {name} update has reached the app since {since} for the parcels registered with {name}, so their late deliveries go unnoticed. In {name} (Settings → Webhooks), set the webhook URL shown on the Tracking tab and the webhook secret saved in the app.",
+  "event.approved": "Approved by {by}.",
+  "event.declined_by": "Declined by {by}.",
+  "event.reason": "Reason: “{reason}”",
+  "event.order_note": "The order's note and metadata were written in Saleor.",
 };

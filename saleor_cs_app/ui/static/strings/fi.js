@@ -486,4 +486,8 @@ export default {
   "problems.key_fix.dhl": "Syötä voimassa oleva DHL:n API-avain Seuranta-välilehdellä (uuden avaimen saat osoitteesta developer.dhl.com → My Apps).",
   "problems.key_fix.other": "Syötä palvelun {name} voimassa oleva API-avain Seuranta-välilehdellä.",
   "problems.silent": "Palvelusta {name} ei ole tullut sovellukseen päivityksiä {since} jälkeen paketeista, jotka on rekisteröity palveluun {name}, joten niiden myöhästymisiä ei huomata. Aseta palvelussa {name} (Settings → Webhooks) Seuranta-välilehdellä näkyvä webhook-URL ja sovellukseen tallennettu webhookin salainen avain.",
+  "event.approved": "Hyväksynyt: {by}.",
+  "event.declined_by": "Hylännyt: {by}.",
+  "event.reason": "Syy: ”{reason}”",
+  "event.order_note": "Tilauksen muistiinpano ja metatiedot kirjoitettiin Saleoriin.",
 };

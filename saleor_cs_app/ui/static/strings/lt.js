@@ -506,4 +506,8 @@ export default {
   "problems.key_fix.dhl": "Įveskite galiojantį DHL API raktą skirtuke „Sekimas“ (naujas raktas: developer.dhl.com → My Apps).",
   "problems.key_fix.other": "Įveskite galiojantį {name} API raktą skirtuke „Sekimas“.",
   "problems.silent": "Nuo {since} programėlė negavo nė vieno {name} atnaujinimo apie siuntinius, užregistruotus {name}, todėl jų vėlavimai lieka nepastebėti. {name} nustatymuose (Settings → Webhooks) įrašykite skirtuke „Sekimas“ rodomą webhook URL ir programėlėje išsaugotą webhook slaptąjį raktą.",
+  "event.approved": "Patvirtino: {by}.",
+  "event.declined_by": "Atmetė: {by}.",
+  "event.reason": "Priežastis: „{reason}“",
+  "event.order_note": "Užsakymo pastaba ir metaduomenys įrašyti Saleor sistemoje.",
 };

@@ -512,4 +512,8 @@ export default {
   "problems.key_fix.dhl": "Wpisz ważny klucz API DHL na karcie Śledzenie (nowy klucz: developer.dhl.com → My Apps).",
   "problems.key_fix.other": "Wpisz ważny klucz API {name} na karcie Śledzenie.",
   "problems.silent": "Od {since} do aplikacji nie dotarła żadna aktualizacja z {name} o przesyłkach zarejestrowanych w {name}, więc ich opóźnienia pozostają niezauważone. W {name} (Settings → Webhooks) ustaw adres URL webhooka widoczny na karcie Śledzenie i sekret webhooka zapisany w aplikacji.",
+  "event.approved": "Zaakceptowane przez: {by}.",
+  "event.declined_by": "Odrzucone przez: {by}.",
+  "event.reason": "Powód: „{reason}”",
+  "event.order_note": "Notatkę i metadane zamówienia zapisano w Saleorze.",
 };

@@ -486,4 +486,8 @@ export default {
   "problems.key_fix.dhl": "Ange en giltig API-nyckel för DHL på fliken Spårning (ny nyckel: developer.dhl.com → My Apps).",
   "problems.key_fix.other": "Ange en giltig API-nyckel för {name} på fliken Spårning.",
   "problems.silent": "Ingen uppdatering från {name} har nått appen sedan {since} för paketen som registrerats hos {name}, så deras förseningar går obemärkta förbi. Ange i {name} (Settings → Webhooks) webhook-URL:en som visas på fliken Spårning och webhook-hemligheten som sparats i appen.",
+  "event.approved": "Godkänt av {by}.",
+  "event.declined_by": "Avböjt av {by}.",
+  "event.reason": "Skäl: ”{reason}”",
+  "event.order_note": "Orderns anteckning och metadata skrevs i Saleor.",
 };
