@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.conftest import CUSTOMER_POLICY, csrf_of, link_path
 from tests.ui.browser import snap
-from tests.ui.conftest import track_order, use_policy
+from tests.ui.conftest import GIFT_CARD_POLICY, report_wrong_item, track_order, use_policy
 from tests.ui.test_pages_browser import app_frame, browser, expect, host, page  # noqa: F401 (fixtures)
 from tests.ui.test_strings import PLACEHOLDER, entries
 
@@ -143,3 +143,45 @@ def test_the_parts_that_were_english_speak_every_language(page, host, pending_in
     expect(report.get_by_role("button", name=words["proposal.accept.replacement"])).to_be_visible()
     snap(page, f"parts-{language}-proposal")
     speaks_only(language, policy=policy, mail_server=mail, tracking=tracking, customer_report=report)
+
+
+def test_what_the_server_composes_reads_finnish_too(page, host, api, installed, runtime):
+    """The timeline's report and approval, what was created in Saleor, the simulation's cells and reasons and the
+    problem above the tabs, all from facts the server sends. Screenshots: test-artifacts/facts-fi-<part>.png."""
+    # The merchant's own words (the rule's name) are theirs: a Finnish shop names its rule in Finnish.
+    rules = [{**GIFT_CARD_POLICY["rules"][0], "name": "Väärä tuote"}]
+    tiny = {"rules": rules, "limits": {**GIFT_CARD_POLICY["limits"], "monthly_budget": {"USD": 15}}}
+    use_policy(runtime, installed, tiny)
+    order = track_order(installed, runtime)
+    incident = report_wrong_item(api, runtime, order)
+    api("mutation($id: ID!) { approveIncident(id: $id) { id } }", {"id": incident})
+    runtime.jobs.drain()
+    words = entries("fi")
+    frame = app_frame(page, host, locale="fi")
+
+    problems = frame.locator("#problems")
+    expect(problems.locator("li[data-key='monthly-budget-spent:USD']")).to_contain_text(
+        "Tämän kuun hyvitysbudjetti (USD) on käytetty")
+
+    rule = frame.locator("article.rule").first
+    rule.get_by_label(words["pf.amount"], exact=True).fill("40")  # above the budget: the replay gives an apology
+    frame.get_by_role("button", name=words["policy.simulate"].format(days=30)).click()
+    simulation = frame.locator("#panel-policy section.card[aria-live]")
+    expect(simulation.get_by_role("cell", name=re.compile(r"^Lahjakortti 15,00"))).to_be_visible()
+    expect(simulation.get_by_role("cell", name=words["offer.apology_only"], exact=True)).to_be_visible()
+    expect(simulation).to_contain_text("mutta tämän kuun hyvitysbudjetti (USD) on käytetty")
+    snap(page, "facts-fi-simulation")
+
+    frame.get_by_role("tab", name=words["tab.incidents"]).click()
+    frame.get_by_role("button", name=words["detail.heading"].format(number=order["number"], kind=words["kind.wrong_item"])).click()
+    timeline = frame.locator("ol.timeline")
+    expect(timeline).to_contain_text("Ilmoittaja: staff@example.com. Huomautus: ”Customer called”")
+    expect(timeline).to_contain_text("Hyväksynyt: staff@example.com.")
+    expect(timeline).to_contain_text("Luotu Saleoriin: lahjakortti")
+    expect(frame.locator("dl.facts")).to_contain_text("koodin loppu")
+    snap(page, "facts-fi-timeline")
+    shown = frame.locator("body").inner_text()
+    for english in ("Reported by", "Approved by", "Created in Saleor", "gift card", "apology only", "matched",
+                    "This month's goodwill budget", "written in Saleor"):
+        assert english not in shown, english
+    speaks_only("fi", problems=problems, simulation=simulation, timeline=timeline)
