@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from saleor_cs_app.notify.variables import TEMPLATE_VARIABLES
+
 STATIC = Path(__file__).resolve().parents[2] / "saleor_cs_app" / "ui" / "static"
 STRINGS = STATIC / "strings"
 SCRIPTS = sorted(STATIC.glob("*.js"))  # strings/ is a subfolder, so not among them
@@ -176,3 +178,9 @@ def test_every_key_the_scripts_name_is_in_english():
     named = {key for script in users for key in re.findall(r"\btn?\(\"([\w.]+)\"", script.read_text())}
     assert len(named) > 200
     assert named <= english, sorted(named - english)
+
+
+def test_every_template_variable_is_described_in_the_strings():
+    """The Messages tab words each {{ variable }} from strings/; a variable added to notify/ needs its words too."""
+    described = {key.removeprefix("var.") for key in entries("en") if key.startswith("var.")}
+    assert set(TEMPLATE_VARIABLES) == described

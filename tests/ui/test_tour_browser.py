@@ -147,7 +147,7 @@ def test_the_parts_that_were_english_speak_every_language(page, host, pending_in
 
 def test_what_the_server_composes_reads_finnish_too(page, host, api, installed, runtime):
     """The timeline's report and approval, what was created in Saleor, the simulation's cells and reasons and the
-    problem above the tabs, all from facts the server sends. Screenshots: test-artifacts/facts-fi-<part>.png."""
+    problem above the tabs, all from facts the server sends; and the Messages tab's variables. Screenshots: test-artifacts/facts-fi-<part>.png."""
     # The merchant's own words (the rule's name) are theirs: a Finnish shop names its rule in Finnish.
     rules = [{**GIFT_CARD_POLICY["rules"][0], "name": "Väärä tuote"}]
     tiny = {"rules": rules, "limits": {**GIFT_CARD_POLICY["limits"], "monthly_budget": {"USD": 15}}}
@@ -180,8 +180,12 @@ def test_what_the_server_composes_reads_finnish_too(page, host, api, installed, 
     expect(timeline).to_contain_text("Luotu Saleoriin: lahjakortti")
     expect(frame.locator("dl.facts")).to_contain_text("koodin loppu")
     snap(page, "facts-fi-timeline")
+    frame.get_by_role("tab", name=words["tab.messages"]).click()
+    variables = frame.locator("#panel-messages dl.variables")
+    frame.locator("#panel-messages summary", has_text=words["msg.variables"]).click()
+    expect(variables).to_contain_text(words["var.shop_name"])
     shown = frame.locator("body").inner_text()
     for english in ("Reported by", "Approved by", "Created in Saleor", "gift card", "apology only", "matched",
                     "This month's goodwill budget", "written in Saleor"):
         assert english not in shown, english
-    speaks_only("fi", problems=problems, simulation=simulation, timeline=timeline)
+    speaks_only("fi", problems=problems, simulation=simulation, timeline=timeline, variables=variables)

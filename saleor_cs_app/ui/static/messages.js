@@ -170,7 +170,7 @@ export function mountMessages(panel) {
     clear(variables, catalog.variables.map((v) => [
       h("dt", {}, h("button", { type: "button", class: "link-button", title: t("msg.insert"),
         onclick: () => insert(`{{ ${v.name} }}`) }, `{{ ${v.name} }}`)),
-      h("dd", {}, v.description)]));
+      h("dd", {}, described(v))]));
     loadOverride().then(preview);
   }, (error) => clear(notices, banner("error", error.message)));
 
@@ -184,4 +184,10 @@ export function mountMessages(panel) {
   }
 
   return { refresh() {} };
+}
+
+/** What a template variable holds, in the page's language; the server's English for one the strings lack yet. */
+function described(variable) {
+  const key = `var.${variable.name}`;
+  return t(key) === key ? variable.description : t(key);
 }
