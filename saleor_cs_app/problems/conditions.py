@@ -126,7 +126,7 @@ def _disconnected_params(item: Disconnected) -> dict[str, str]:
 
 
 # The problems' rows keep the key and the message only, so the page reads the parts back from the message.
-# Each pattern follows the sentence built above; tests/ui/test_app_problems.py checks every builder round-trips.
+# Each pattern follows the sentence built above; tests/ui/test_problem_params.py checks every builder round-trips.
 _READERS = {
     SMTP_REFUSING: re.compile(r"refused customer e-mails \((?P<error>.*)\)\. Customers are not being told", re.S),
     PERMISSIONS_MISSING: re.compile(r"lacks the Saleor permissions (?P<permissions>.+?), so it cannot create"),

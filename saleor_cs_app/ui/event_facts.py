@@ -5,7 +5,7 @@ event, which is what the order note and the logs read. The page needs the parts 
 what they said, what was created in Saleor. Those come from the incident's own facts and decision; only the
 staff member's address (and a decline's reason) is in the line alone ("Reported by {by}: …"), so it is read
 from there.
-tests/ui/test_api_explained.py drives the real writers, so a change of their wording fails there.
+tests/ui/test_api_event_facts.py drives the real writers, so a change of their wording fails there.
 """
 
 from __future__ import annotations
