@@ -19,6 +19,7 @@ from saleor_cs_app.problems.conditions import Condition, LastSend
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError, SaleorGraphQLError, SaleorRejected
 from saleor_cs_app.store import budget, policies, tenants
+from saleor_cs_app.store.upsert import insert_ignore
 from saleor_cs_app.store.models import AppProblem, OutboxMessage
 from saleor_cs_app.tracking.health import disconnected_sources
 
@@ -152,14 +153,14 @@ def _active(session, tenant_id: int) -> list[Raised]:
 
 
 def _upsert(session, tenant_id: int, condition: Condition, in_saleor: bool, now: datetime) -> None:
-    row = session.scalar(select(AppProblem).where(AppProblem.tenant_id == tenant_id, AppProblem.key == condition.key))
-    if row is None:
-        session.add(
-            AppProblem(
-                tenant_id=tenant_id, key=condition.key, message=condition.message, raised_at=now, in_saleor=in_saleor
-            )
-        )
+    # Two reviews can run at once (the page asks once per locale it hears): the natural
+    # key makes the second insert a no-op, and both then update the one row.
+    values = dict(tenant_id=tenant_id, key=condition.key, message=condition.message, raised_at=now, in_saleor=in_saleor)
+    if insert_ignore(session, AppProblem, values):
         return
+    row = session.scalar(
+        select(AppProblem).where(AppProblem.tenant_id == tenant_id, AppProblem.key == condition.key).with_for_update()
+    )
     if row.cleared_at is not None:
         row.raised_at = now
     row.message, row.cleared_at, row.in_saleor = condition.message, None, in_saleor or row.in_saleor
