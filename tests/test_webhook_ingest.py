@@ -8,6 +8,7 @@ import requests
 from sqlalchemy import func, select
 
 from saleor_cs_app.store.models import Tenant, TrackedOrder, WebhookDelivery
+from tests.conftest import refused_port
 
 PAYLOAD = {"issuedAt": "2026-11-27T10:00:00+00:00", "version": "3.23.28", "issuingPrincipal": None, "order": None}
 
@@ -233,23 +234,24 @@ def test_health_and_readiness(client):
     assert ready.status_code == 200 and ready.get_json()["checks"] == {"database": "ok", "queue": "ok"}
 
 
-def unreachable_queue_storage(huey, tmp_path):
+def unreachable_queue_storage(huey, tmp_path, closed_port: int):
     """The queue's real storage client, pointed at a closed Redis port or a file that cannot be opened."""
     from huey.storage import RedisStorage
 
     from saleor_cs_app.jobs.queue import _SqliteQueueStorage
-    from tests.conftest import TEST_REDIS_URL, free_port
+    from tests.conftest import TEST_REDIS_URL
 
     if TEST_REDIS_URL:
-        return RedisStorage(huey.name, url=f"redis://127.0.0.1:{free_port()}/0")
+        return RedisStorage(huey.name, url=f"redis://127.0.0.1:{closed_port}/0")
     return _SqliteQueueStorage(huey.name, filename=str(tmp_path / "no-such-dir" / "queue.db"), create_tables=False)
 
 
 def test_a_queue_outage_is_503_so_saleor_retries_and_the_retry_is_processed(installed, runtime, monkeypatch, tmp_path):
     body = body_of({**PAYLOAD, "issuedAt": "2026-11-27T12:00:00+00:00"})
     huey = runtime.jobs.huey
-    monkeypatch.setattr(huey, "storage", unreachable_queue_storage(huey, tmp_path))
-    first = installed.send_webhook("ORDER_CREATED", body)
+    with refused_port() as closed:
+        monkeypatch.setattr(huey, "storage", unreachable_queue_storage(huey, tmp_path, closed))
+        first = installed.send_webhook("ORDER_CREATED", body)
     assert first.status_code == 503 and first.json()["error"]["code"] == "QUEUE_UNAVAILABLE"
     assert delivery_count(runtime) == 1, "the delivery is kept even though the queue was down"
     monkeypatch.undo()  # the queue is back
