@@ -74,7 +74,7 @@ def serve_in_a_process(launch, *, path: str, attempts: int = 5, timeout: float =
         while process.poll() is None and time.monotonic() < deadline:
             try:
                 requests.get(f"http://127.0.0.1:{port}{path}", timeout=1)
-            except requests.ConnectionError:
+            except requests.RequestException:  # not up yet, or the port's taker does not answer
                 time.sleep(0.1)
                 continue
             if process.poll() is None:  # the answer came from this process, not from whoever took the port
