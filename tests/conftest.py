@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -46,7 +48,7 @@ class Clock:
 def free_port() -> int:
     """A port that was free a moment ago, for a server in another process that must be told its port
     up front; anyone may take it before that server binds, so start such servers with
-    `serve_in_a_process`. A server in this process binds port 0 itself (AppServer, SmtpTestServer)."""
+    `serve_on_a_free_port`. A server in this process binds port 0 itself (AppServer, SmtpTestServer)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -60,15 +62,24 @@ def refused_port():
         yield held.getsockname()[1]
 
 
-def serve_in_a_process(launch, *, path: str, attempts: int = 5, timeout: float = 90):
-    """Start `launch(port)` (a Popen with text stderr=PIPE) on a free port and wait until `path` answers.
+def serve_on_a_free_port(tmp_path, env_for, *, path: str, attempts: int = 5, timeout: float = 90):
+    """`saleor-cs-app serve --port N` in its own process, in a fresh folder under tmp_path (named N),
+    with the environment `env_for(N)`; returns (process, N) once `path` answers.
 
     The process cannot report the port it got, so it is told one; if another process took that port
-    before the server bound it ("Address already in use"), a fresh port is tried. Returns (process, port).
+    before the server bound it ("Address already in use"), a fresh port is tried.
     """
     for _ in range(attempts):
         port = free_port()
-        process = launch(port)
+        (tmp_path / str(port)).mkdir()  # a first run each try: nothing left from one that lost its port
+        process = subprocess.Popen(
+            [sys.executable, "-m", "saleor_cs_app", "serve", "--port", str(port)],
+            cwd=tmp_path / str(port),
+            env=env_for(port),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         # Start-up (imports, migrations) takes seconds on a loaded machine: wait while it runs.
         deadline = time.monotonic() + timeout
         while process.poll() is None and time.monotonic() < deadline:
@@ -82,10 +93,10 @@ def serve_in_a_process(launch, *, path: str, attempts: int = 5, timeout: float =
         if process.poll() is None:
             process.kill()
             process.communicate()
-            raise AssertionError(f"the server did not answer {path} within {timeout}s")
+            raise AssertionError(f"serve did not answer {path} within {timeout}s")
         _, stderr = process.communicate()
         if "Address already in use" not in stderr:
-            raise AssertionError(f"the server exited with {process.returncode}:\n{stderr[-3000:]}")
+            raise AssertionError(f"serve exited with {process.returncode}:\n{stderr[-3000:]}")
     raise AssertionError(f"another process took the port {attempts} times in a row")
 
 

@@ -2,30 +2,20 @@
 
 import os
 import signal
-import subprocess
-import sys
 
 import requests
 
-from tests.conftest import serve_in_a_process
+from tests.conftest import serve_on_a_free_port
 
 
 def test_serve_migrates_answers_and_stops_cleanly_on_sigterm(tmp_path):
-    def launch(port: int) -> subprocess.Popen:
+    def env_for(port: int) -> dict:
         env = {**os.environ, "APP_URL": f"http://127.0.0.1:{port}", "LOG_LEVEL": "INFO"}
         for key in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SMTP_URL", "ALLOWED_SALEOR_URLS"):
             env.pop(key, None)
-        (tmp_path / str(port)).mkdir()  # a first run each try: nothing left from one that lost its port
-        return subprocess.Popen(
-            [sys.executable, "-m", "saleor_cs_app", "serve", "--port", str(port)],
-            cwd=tmp_path / str(port),
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        return env
 
-    server, port = serve_in_a_process(launch, path="/readyz")
+    server, port = serve_on_a_free_port(tmp_path, env_for, path="/readyz")
     try:
         ready = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
         assert ready.json()["checks"] == {"database": "ok", "queue": "ok"}

@@ -2,29 +2,15 @@
 
 import os
 import signal
-import subprocess
-import sys
 
 import requests
 
-from tests.conftest import serve_in_a_process
+from tests.conftest import serve_on_a_free_port
 
 
 def test_serve_without_app_url_advertises_its_own_port_and_answers_the_home_page(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("APP_URL", "DATABASE_URL", "REDIS_URL", "SECRET_KEY")}
-
-    def launch(port: int) -> subprocess.Popen:
-        (tmp_path / str(port)).mkdir()  # a first run each try: nothing left from one that lost its port
-        return subprocess.Popen(
-            [sys.executable, "-m", "saleor_cs_app", "serve", "--port", str(port)],
-            cwd=tmp_path / str(port),
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    server, port = serve_in_a_process(launch, path="/api/manifest")
+    server, port = serve_on_a_free_port(tmp_path, lambda port: env, path="/api/manifest")
     base = f"http://127.0.0.1:{port}"
     try:
         manifest = requests.get(f"{base}/api/manifest", timeout=5).json()
