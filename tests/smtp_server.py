@@ -12,9 +12,9 @@ mail server down mid-flow. Import the `smtp_server` fixture to get one per test.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import ipaddress
-import socket
 import ssl
 import tempfile
 import threading
@@ -42,15 +42,21 @@ class Received:
     raw: bytes
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+class _Controller(Controller):
+    """aiosmtpd's Controller on port 0: the kernel picks a free port; the one it got is read back before
+    the Controller's own first connection (which goes to `self.port`)."""
+
+    def _trigger_server(self):
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
 
 
 class SmtpTestServer:
     """`tls`: None (plain), "starttls" or "implicit", with a self-signed certificate for 127.0.0.1
-    that `client_ssl_context` trusts. `username`/`password` turn on AUTH (allowed without TLS)."""
+    that `client_ssl_context` trusts. `username`/`password` turn on AUTH (allowed without TLS);
+    `auth_mechanisms` narrows what is offered ("PLAIN", "LOGIN"); `echo_refused_login` answers a refused
+    login with what the client sent (login, password as typed and as the mechanism carried it), as a
+    careless server might."""
 
     def __init__(
         self,
@@ -60,10 +66,13 @@ class SmtpTestServer:
         password: str | None = None,
         tls: str | None = None,
         smtputf8: bool = True,
+        auth_mechanisms: tuple[str, ...] | None = None,
+        echo_refused_login: bool = False,
     ):
-        self.port = port or free_port()
+        self.port = port  # None: a free one, chosen at the first start and kept for restarts
         self.username, self.password, self.tls = username, password, tls
         self.smtputf8 = smtputf8
+        self.auth_mechanisms, self.echo_refused_login = auth_mechanisms, echo_refused_login
         self.messages: list[Received] = []
         self._lock = threading.Lock()
         # (event, detail) -> [times left, reply]; read and written on the server's thread too.
@@ -82,16 +91,19 @@ class SmtpTestServer:
             params["tls_context"] = self._server_ssl_context
         if self.username is not None:
             params.update(authenticator=self._authenticate, auth_require_tls=False)
+            if self.auth_mechanisms is not None:
+                params["auth_exclude_mechanism"] = {"PLAIN", "LOGIN"} - set(self.auth_mechanisms)
         # A fresh Controller each time: a stopped one has closed its event loop.
-        self._controller = Controller(
+        self._controller = _Controller(
             _Handler(self),
             hostname=HOST,
-            port=self.port,
+            port=self.port or 0,
             server_hostname="mx.test",
             ssl_context=self._server_ssl_context if self.tls == "implicit" else None,
             **params,
         )
         self._controller.start()
+        self.port = self._controller.port
         return self
 
     def stop(self) -> None:
@@ -154,8 +166,13 @@ class SmtpTestServer:
             return entry[1]
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
-        ok = (auth_data.login.decode(), auth_data.password.decode()) == (self.username, self.password or "")
-        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
+        login, password = auth_data.login, auth_data.password
+        ok = (login.decode(), password.decode()) == (self.username, self.password or "")
+        if ok or not self.echo_refused_login:
+            return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
+        carried = base64.b64encode(b"\0" + login + b"\0" + password if mechanism == "PLAIN" else password)
+        echo = f"{mechanism} {carried.decode()} login={login.decode()} password={password.decode()}"
+        return AuthResult(success=False, handled=False, message=f"535 5.7.8 Refused: {echo}")
 
     def _make_certificate(self) -> None:
         from cryptography import x509

@@ -6,6 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from saleor_cs_app.cli import main
+from saleor_cs_app.runtime import Runtime
+from tests.flows import incidents
 
 
 @pytest.fixture
@@ -63,6 +65,19 @@ def test_a_bad_setting_is_one_clear_line(monkeypatch):
     assert result.output.strip().splitlines() == ["Error: DATABASE_URL: 'not a url' is not a database URL"]
 
 
-def test_sweep_runs_once_and_reports(env):
-    result = CliRunner().invoke(main, ["sweep"])
-    assert result.exit_code == 0 and "deadline(s) passed" in result.output
+def test_sweep_opens_the_incident_of_a_passed_deadline_once_and_reports_how_many(env, runtime, clock, monkeypatch):
+    order = env.add_order()
+    env.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    clock.advance(days=10)  # past the ship-by promise
+    # The command builds its own runtime on the machine's clock; here it reads the test clock instead.
+    build = Runtime.build
+    monkeypatch.setattr(Runtime, "build", lambda settings, **_: build(settings, clock=clock))
+
+    first = CliRunner().invoke(main, ["sweep"])
+    assert (first.exit_code, first.output) == (0, "1 deadline(s) passed and handled\n")
+    (incident,) = incidents(runtime)
+    assert (incident.kind, incident.order_id) == ("late_shipment", order["id"])
+    again = CliRunner().invoke(main, ["sweep"])
+    assert (again.exit_code, again.output) == (0, "0 deadline(s) passed and handled\n"), "the deadline is used up"
+    assert len(incidents(runtime)) == 1

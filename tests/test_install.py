@@ -30,12 +30,11 @@ def test_a_fresh_install_gets_the_default_policy(installed, runtime):
         assert version.version == 1 and version.created_by == "installation"
 
 
-def test_install_from_a_saleor_outside_allowed_urls_is_refused_and_nothing_is_stored(saleor, runtime, app_port):
+def test_install_from_a_saleor_outside_allowed_urls_is_refused_and_nothing_is_stored(saleor, runtime, app_listener):
     from saleor_cs_app import create_app
-    from tests.conftest import AppServer
 
     runtime.settings = runtime.settings.with_changes(allowed_saleor_urls=("https://*.saleor.cloud/graphql/",))
-    with AppServer(create_app(runtime=runtime), app_port) as server:
+    with app_listener.serving(create_app(runtime=runtime)) as server:
         response = saleor.install(f"{server.url}/api/manifest")
     assert response.status_code == 403
     assert response.json() == {

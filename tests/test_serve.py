@@ -2,38 +2,23 @@
 
 import os
 import signal
-import subprocess
-import sys
-import time
 
 import requests
 
-from tests.conftest import free_port
+from tests.conftest import serve_on_a_free_port
 
 
 def test_serve_migrates_answers_and_stops_cleanly_on_sigterm(tmp_path):
-    port = free_port()
-    env = {**os.environ, "APP_URL": f"http://127.0.0.1:{port}", "LOG_LEVEL": "INFO"}
-    for key in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SMTP_URL", "ALLOWED_SALEOR_URLS"):
-        env.pop(key, None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "saleor_cs_app", "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    def env_for(port: int) -> dict:
+        env = {**os.environ, "APP_URL": f"http://127.0.0.1:{port}", "LOG_LEVEL": "INFO"}
+        for key in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SMTP_URL", "ALLOWED_SALEOR_URLS"):
+            env.pop(key, None)
+        return env
+
+    server, port = serve_on_a_free_port(tmp_path, env_for, path="/readyz")
     try:
-        ready = None
-        # Start-up (imports, migrations) takes seconds on a loaded machine: wait while it runs.
-        deadline = time.monotonic() + 90
-        while ready is None and server.poll() is None and time.monotonic() < deadline:
-            try:
-                ready = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1)
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        assert ready is not None and ready.json()["checks"] == {"database": "ok", "queue": "ok"}
+        ready = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
+        assert ready.json()["checks"] == {"database": "ok", "queue": "ok"}
         manifest = requests.get(f"http://127.0.0.1:{port}/api/manifest", timeout=5).json()
         assert manifest["tokenTargetUrl"] == f"http://127.0.0.1:{port}/api/register"
         server.send_signal(signal.SIGTERM)
@@ -46,4 +31,5 @@ def test_serve_migrates_answers_and_stops_cleanly_on_sigterm(tmp_path):
     assert "dry-run mode" in stderr, "without SMTP_URL the operator is told e-mails are not sent"
     assert "SECRET_KEY is not set" in stderr
     assert "ALLOWED_SALEOR_URLS is not set: only a Saleor on 127.0.0.1 may install the app (local trial)" in stderr
-    assert (tmp_path / "saleor-cs-app.db").exists() and (tmp_path / "saleor-cs-app.secret").exists()
+    workdir = tmp_path / str(port)
+    assert (workdir / "saleor-cs-app.db").exists() and (workdir / "saleor-cs-app.secret").exists()

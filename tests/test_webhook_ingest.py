@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from saleor_cs_app.store import deliveries
 from saleor_cs_app.store.models import Tenant, TrackedOrder, WebhookDelivery
+from tests.conftest import refused_port
 
 PAYLOAD = {"issuedAt": "2026-11-27T10:00:00+00:00", "version": "3.23.28", "issuingPrincipal": None, "order": None}
 
@@ -257,15 +258,15 @@ def test_health_and_readiness(client):
     assert ready.status_code == 200 and ready.get_json()["checks"] == {"database": "ok", "queue": "ok"}
 
 
-def unreachable_queue_storage(huey, tmp_path):
+def unreachable_queue_storage(huey, tmp_path, closed_port: int):
     """The queue's real storage client, pointed at a closed Redis port or a file that cannot be opened."""
     from huey.storage import RedisStorage
 
     from saleor_cs_app.jobs.queue import _SqliteQueueStorage
-    from tests.conftest import TEST_REDIS_URL, free_port
+    from tests.conftest import TEST_REDIS_URL
 
     if TEST_REDIS_URL:
-        return RedisStorage(huey.name, url=f"redis://127.0.0.1:{free_port()}/0")
+        return RedisStorage(huey.name, url=f"redis://127.0.0.1:{closed_port}/0")
     return _SqliteQueueStorage(huey.name, filename=str(tmp_path / "no-such-dir" / "queue.db"), create_tables=False)
 
 
@@ -275,12 +276,13 @@ def test_a_queue_outage_does_not_refuse_a_delivery_and_it_is_processed_once_the_
     """The 2xx promises the stored row, not the queue: Saleor gets 200 and the delivery waits, once."""
     body = body_of({**PAYLOAD, "issuedAt": "2026-11-27T12:00:00+00:00"})
     huey = runtime.jobs.huey
-    monkeypatch.setattr(huey, "storage", unreachable_queue_storage(huey, tmp_path))
-    first = installed.send_webhook("ORDER_CREATED", body)
-    assert first.status_code == 200 and first.json()["outcome"] == "queued"
-    if runtime.jobs.forwarder is not None:
-        with pytest.raises(Exception):
-            runtime.jobs.forwarder.flush()  # Redis is down: the id is kept for the next push
+    with refused_port() as closed:
+        monkeypatch.setattr(huey, "storage", unreachable_queue_storage(huey, tmp_path, closed))
+        first = installed.send_webhook("ORDER_CREATED", body)
+        assert first.status_code == 200 and first.json()["outcome"] == "queued"
+        if runtime.jobs.forwarder is not None:
+            with pytest.raises(Exception):
+                runtime.jobs.forwarder.flush()  # Redis is down: the id is kept for the next push
     monkeypatch.undo()  # the queue is back
     assert runtime.jobs.drain() == 1
     assert delivery_states(runtime) == ["done"]

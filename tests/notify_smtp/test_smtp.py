@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import logging
 
 import pytest
 
@@ -14,7 +16,9 @@ from saleor_cs_app.notify.smtp import (
     build_mime,
     make_message_id,
 )
-from tests.smtp_server import SmtpTestServer, free_port, smtp_server  # noqa: F401 (fixture)
+from saleor_cs_app.logs import JsonFormatter
+from tests.conftest import refused_port
+from tests.smtp_server import SmtpTestServer, smtp_server  # noqa: F401 (fixture)
 
 SECRET = "s3cr3t-Pa55word"
 
@@ -63,9 +67,10 @@ def test_a_real_smtp_conversation_delivers_both_parts_with_message_id_and_utf8_s
 
 
 def test_server_down_is_a_temporary_failure():
-    sender = SmtpSender(SmtpTestServer(port=free_port()).smtp_settings, timeout=2, local_hostname="app.test")
-    with pytest.raises(TemporaryFailure, match="Cannot reach the mail server"):
-        sender.send(an_email())
+    with refused_port() as port:
+        sender = SmtpSender(SmtpTestServer(port=port).smtp_settings, timeout=2, local_hostname="app.test")
+        with pytest.raises(TemporaryFailure, match="Cannot reach the mail server"):
+            sender.send(an_email())
 
 
 def test_a_550_recipient_is_a_permanent_failure(smtp_server):
@@ -114,9 +119,10 @@ def test_header_injection_is_refused(smtp_server, field, value):
 
 @pytest.mark.parametrize("address", ["not an address", "a@b, c@d", "matti@", "matti@example..fi", '"x y"@example.fi'])
 def test_an_unusable_address_is_refused_before_connecting(address):
-    sender = SmtpSender(SmtpTestServer(port=free_port()).smtp_settings, timeout=2)  # nothing listens there
-    with pytest.raises(PermanentFailure, match="To: not a single valid e-mail address"):
-        sender.send(an_email(mail_to=address))
+    with refused_port() as port:  # nothing listens there
+        sender = SmtpSender(SmtpTestServer(port=port).smtp_settings, timeout=2)
+        with pytest.raises(PermanentFailure, match="To: not a single valid e-mail address"):
+            sender.send(an_email(mail_to=address))
 
 
 def test_extra_headers_are_added():
@@ -138,9 +144,22 @@ def test_the_password_never_appears_in_failure_messages():
         assert SECRET not in str(failure.value)
 
 
-def test_a_server_echoing_the_password_back_is_redacted():
-    sender = SmtpSender(SmtpTestServer(port=free_port(), username="care", password=SECRET).smtp_settings)
-    assert sender._redact(f"535 nope {SECRET}") == "535 nope ***"
+@pytest.mark.parametrize("mechanism", ["PLAIN", "LOGIN"])
+def test_a_server_echoing_the_login_back_has_the_password_redacted_and_the_address_masked_in_logs(mechanism):
+    login = "care.team@shop.example"
+    with SmtpTestServer(
+        username=login, password="the-right-one", auth_mechanisms=(mechanism,), echo_refused_login=True
+    ) as server:
+        with pytest.raises(TemporaryFailure) as failure:
+            sender_for(server, password=SECRET).send(an_email())
+    text = str(failure.value)
+    assert f"535 5.7.8 Refused: {mechanism} *** login={login} password=***" in text, "the echo arrived, redacted"
+    plain = base64.b64encode(f"\0{login}\0{SECRET}".encode()).decode()
+    for secret in (SECRET, base64.b64encode(SECRET.encode()).decode(), plain):
+        assert secret not in text and secret not in repr(failure.value)
+    record = logging.makeLogRecord({"msg": f"e-mail deferred: {text}", "error": text})
+    line = JsonFormatter().format(record)
+    assert SECRET not in line and login not in line and "c***@shop.example" in line
 
 
 def test_login_with_the_right_password_delivers():

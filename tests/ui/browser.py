@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, request
 
-from tests.conftest import AppServer, free_port
+from tests.conftest import AppServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -54,7 +54,7 @@ class DashboardHost:
         self.app_url, self.saleor = app_url, saleor
         host = Flask("dashboard-host")
         host.add_url_rule("/", "page", self._page)
-        self._server = AppServer(host, free_port())
+        self._server = AppServer(host)
         self.url = self._server.url
 
     def _page(self):

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from saleor_cs_app.settings import Settings, load_settings
+from tests.conftest import refused_port
 from tests.smtp_server import SmtpTestServer
 
 
@@ -38,9 +39,9 @@ def test_home_reports_a_mail_server_that_answers_refuses_the_password_or_is_down
         assert "refused the user name or password" in checks_of(html)["Mail server"]
         assert "Fix what is marked" in html
         assert "wrong" not in checks_of(html)["Mail server"], "the password is never shown"
-    down = SmtpTestServer()  # never started: nothing listens on its port
-    runtime.settings = runtime.settings.with_changes(smtp=down.smtp_settings)
-    assert "cannot be reached" in checks_of(client.get("/").get_data(as_text=True))["Mail server"]
+    with refused_port() as port:  # nothing listens there
+        runtime.settings = runtime.settings.with_changes(smtp=SmtpTestServer(port=port).smtp_settings)
+        assert "cannot be reached" in checks_of(client.get("/").get_data(as_text=True))["Mail server"]
 
 
 def test_without_app_url_the_apps_urls_follow_the_address_serve_listens_on(tmp_path):
