@@ -14,6 +14,7 @@ import atexit
 import logging
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable
 
@@ -88,5 +89,5 @@ class DeliveryForwarder:
                 self.flush()
             except Exception:
                 log.warning("the queue did not take the stored deliveries; trying again", exc_info=True)
-                threading.Event().wait(self.RETRY_AFTER)
+                time.sleep(self.RETRY_AFTER)
                 self._wake.set()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from saleor_cs_app.runtime import Runtime
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 class DeliveryPump:
     POLL = 1.0  # seconds between looks when nobody woke the pump
+    STEP = 0.05  # how often a sleeping thread checks whether it was woken or stopped
     BATCH = 200
 
     def __init__(self, runtime: Runtime, process: Callable[[int], None], pause: Callable[[], None]):
@@ -77,17 +79,32 @@ class DeliveryPump:
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
-            self._wake.wait(self.POLL)
+            self._sleep(self.POLL, until=self._wake)
             self._wake.clear()
             try:
                 self.run_pending(pause=True)
             except Exception:  # the database is away: look again after a pause, never die
                 log.exception("delivery pump: looking for stored deliveries failed")
-                self._stopping.wait(self.POLL)
+                self._sleep(self.POLL)
 
     def _keep_the_log_short(self) -> None:
-        while not self._stopping.wait(self.POLL):
+        while not self._stopping.is_set():
+            self._sleep(self.POLL)
             try:
                 self._runtime.db.checkpoint()
             except Exception:  # busy or away: the next tick tries again
                 log.warning("delivery pump: checkpoint failed", exc_info=True)
+
+    def _sleep(self, seconds: float, until: threading.Event | None = None) -> None:
+        """Sleep in short steps, ending early on stop (or on `until`).
+
+        Steps of time.sleep rather than Event.wait(timeout), as Huey's own consumer
+        polls: a timed wait on a condition never times out when the clock has been
+        moved (libfaketime, which CI uses to run the suite at other dates).
+        """
+        deadline = time.monotonic() + seconds
+        while not self._stopping.is_set() and not (until is not None and until.is_set()):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(self.STEP, left))
