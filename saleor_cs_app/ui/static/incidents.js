@@ -28,7 +28,7 @@ export function mountIncidents(panel) {
   const summary = h("p", { class: "muted", role: "status" });
   const body = h("tbody");
   const more = h("button", { type: "button", hidden: true, onclick: () => load(true) }, t("incidents.more"));
-  const detail = h("section", { class: "card", "aria-live": "polite", hidden: true });
+  const detail = h("section", { class: "card detail", "aria-live": "polite", hidden: true });
 
   const filters = h("form", { class: "filters", onsubmit: (e) => { e.preventDefault(); load(false); } },
     field(t("filter.state"), state), field(t("filter.problem"), kind), field(t("filter.channel"), channel),
@@ -41,12 +41,12 @@ export function mountIncidents(panel) {
   for (const el of [state, kind, channel, period.control]) el.addEventListener("change", () => load(false));
 
   const layout = h("div", { class: "incidents-layout" },
-    h("section", { class: "card", "aria-label": t("incidents.title") }, summary,
+    h("section", { class: "list", "aria-label": t("incidents.title") }, summary,
       h("table", {}, h("thead", {}, h("tr", {}, ["col.order", "col.problem", "col.state", "col.offer", "col.detected"]
-        .map((k) => h("th", { scope: "col" }, t(k))), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("col.decide"))))), body),
+        .map((k) => h("th", { scope: "col", class: k.slice(4) }, t(k))), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("col.decide"))))), body),
       h("div", { style: "margin-top:12px" }, more)),
     detail);
-  clear(panel, h("div", { class: "card" }, h("h2", {}, t("incidents.title")), filters), notices, layout);
+  clear(panel, h("div", { class: "toolbar" }, h("h2", { class: "visually-hidden" }, t("incidents.title")), filters), notices, layout);
 
   async function load(append) {
     try {
@@ -74,8 +74,8 @@ export function mountIncidents(panel) {
         "aria-label": t("detail.heading", { number: item.orderNumber, kind: kindText(item.kind) }) }, `#${item.orderNumber}`)),
       h("td", {}, kindText(item.kind)),
       h("td", {}, h("span", { class: `badge ${item.state}` }, stateText(item.state))),
-      h("td", {}, offerShort(item)),
-      h("td", { class: "muted" }, formatDate(item.detectedAt)),
+      h("td", { class: "offer" }, offerShort(item)),
+      h("td", { class: "muted when" }, formatDate(item.detectedAt)),
       h("td", { class: "num" }, item.state === "pending_approval"  // one click, right where it is listed
         ? decideButtons(item, { compact: true, onDone: afterDecision, onError: showError }) : null));
   }
@@ -114,7 +114,7 @@ export function mountIncidents(panel) {
       incident.note ? [t("detail.note"), incident.note] : null,
       incident.decision?.goodwill ? [t("detail.in_saleor"), incident.decision.goodwill] : null,
     ].filter(Boolean);
-    const orderLink = h("a", { href: incident.orderUrl, target: "_blank", rel: "noopener", onclick: (e) => {
+    const orderLink = h("a", { class: "open-order", href: incident.orderUrl, target: "_blank", rel: "noopener", onclick: (e) => {
       e.preventDefault(); redirect(incident.dashboardPath);  // the dashboard navigates itself
     } }, t("detail.open_order", { number: incident.orderNumber }));
     const heading = h("h2", { tabindex: "-1" }, t("detail.heading", { number: incident.orderNumber, kind: kindText(incident.kind) }));

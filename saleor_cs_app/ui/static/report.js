@@ -1,7 +1,7 @@
 // "Report a delivery problem" from an order's menu: what went wrong, the items (the ones sent instead picked
 // from the catalogue by name or SKU), then a plain confirmation with what the customer gets and a link.
 import { gql } from "./api.js";
-import { context, notify, on, redirect, send, start } from "./bridge.js";
+import { appPagePath, context, notify, on, redirect, send, start } from "./bridge.js";
 import { banner, busy, checkbox, clear, field, formatMoney, h, uid } from "./dom.js";
 import { decisionBlock, kindText, stateText } from "./explain.js";
 import { t, useLocale } from "./i18n.js";
@@ -131,7 +131,7 @@ function done(order, result) {
       onError: (_, error) => box.append(banner("error", error.message)) }) : null);
   const openLink = h("a", { href: "#", onclick: (e) => {
     e.preventDefault();
-    redirect(`/apps/${encodeURIComponent(context.appId)}/app?tab=incidents&incident=${encodeURIComponent(result.incident.id)}`);
+    redirect(appPagePath({ tab: "incidents", incident: result.incident.id }));
     close();
   } }, t("report.open_incident"));
   const closeButton = h("button", { type: "button", onclick: close }, t("report.close"));
