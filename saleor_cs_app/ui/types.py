@@ -15,7 +15,7 @@ from strawberry.scalars import JSON
 from saleor_cs_app.care.model import IncidentKind as _IncidentKind
 from saleor_cs_app.care.model import OfferType as _OfferType
 from saleor_cs_app.store import incidents as incident_store
-from saleor_cs_app.ui import explained
+from saleor_cs_app.ui import explained, shop_sample
 from saleor_cs_app.ui.resolvers import order_page
 from saleor_cs_app.store.models import Incident as IncidentRow
 from saleor_cs_app.store.models import PolicyVersion
@@ -86,6 +86,10 @@ class Incident:
     offer: explained.OfferDetail | None = strawberry.field(description="The offer's parts, for a plain breakdown.")
     tenant_id: strawberry.Private[int]
     proposal: CustomerProposal | None = strawberry.field(resolver=proposal_of, description="A customer's report.")
+
+    @strawberry.field(description="The channel's name in Saleor, as the dashboard shows it (the slug if unknown).")
+    def channel_name(self, info: strawberry.Info) -> str:
+        return channel_name_of(info, self.tenant_id, self.channel)
 
     @strawberry.field(description="The incident's products by name and price (expected, sent, reshipped, gifted).")
     def items(self, info: strawberry.Info) -> list[explained.ItemLine]:
@@ -158,6 +162,22 @@ class IncidentPage:
     has_next_page: bool
     end_cursor: str | None
     channels: list[str] = strawberry.field(description="Channels that have incidents, for the filter.")
+    tenant_id: strawberry.Private[int]
+
+    @strawberry.field(description="The same channels with their names in Saleor, for the filter's labels.")
+    def channel_choices(self, info: strawberry.Info) -> list[ChannelChoice]:
+        return [ChannelChoice(slug=slug, name=channel_name_of(info, self.tenant_id, slug)) for slug in self.channels]
+
+
+@strawberry.type
+class ChannelChoice:
+    slug: str
+    name: str
+
+
+def channel_name_of(info: strawberry.Info, tenant_id: int, slug: str) -> str:
+    # The app stores slugs (webhook payloads); names come from Saleor, cached a few minutes per installation.
+    return shop_sample.shop_of(info.context.runtime, tenant_id).channel_name(slug)
 
 
 @strawberry.type
@@ -176,6 +196,10 @@ class TrackedOrder:
     lines: list[OrderLine]
     incidents: list[Incident]
     tenant_id: strawberry.Private[int]
+
+    @strawberry.field(description="The channel's name in Saleor, as the dashboard shows it (the slug if unknown).")
+    def channel_name(self, info: strawberry.Info) -> str:
+        return channel_name_of(info, self.tenant_id, self.channel)
 
     @strawberry.field(description="Each fulfilment's parcel and its tracking state.")
     def parcels(self, info: strawberry.Info) -> list[order_page.Parcel]:

@@ -205,6 +205,11 @@ def test_approving_a_pending_incident_creates_the_gift_card(page, host, runtime,
     )
     snap(page, "05-incident-pending")
     looks_like_the_dashboards_orders_list(page, frame)
+    # The dashboard names channels by name; the app stores the slug and asks Saleor for the name.
+    expect(frame.locator(".facts dd").nth(1)).to_have_text("Channel-USD")
+    expect(frame.get_by_label("Channel", exact=True).locator("option[value='default-channel']")).to_have_text(
+        "Channel-USD"
+    )
 
     frame.get_by_role("button", name="Approve: Gift card $15.00").click()
     expect(frame.get_by_text("Approved by staff@example.com")).to_be_visible()
@@ -277,7 +282,7 @@ def test_the_order_page_popup_reports_a_wrong_item(page, host, runtime, installe
     use_policy(runtime, installed, GIFT_CARD_POLICY)
     order = track_order(installed, runtime)
     frame = app_frame(page, host, path="/dashboard/report", orderId=order["id"])
-    expect(frame.get_by_text(f"Order #{order['number']}")).to_be_visible()
+    expect(frame.get_by_text(f"Order #{order['number']} · Channel-USD")).to_be_visible()
     frame.get_by_role("button", name="Report problem").click()
     expect(frame.get_by_text("Tick the item that should have been sent.")).to_be_visible()
     frame.get_by_label("Saleor Mug Default", exact=True).check()

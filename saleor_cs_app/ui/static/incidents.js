@@ -10,7 +10,7 @@ import { proposalPanel } from "./proposal.js";
 
 const LIST = `query Incidents($state: String, $kind: IncidentKind, $channel: String, $from: Date, $to: Date, $after: String) {
   incidents(state: $state, kind: $kind, channel: $channel, dateFrom: $from, dateTo: $to, first: 25, after: $after) {
-    totalCount hasNextPage endCursor channels items { id orderNumber kind state channel detectedAt offerType offerValue currency } } }`;
+    totalCount hasNextPage endCursor channelChoices { slug name } items { id orderNumber kind state channel detectedAt offerType offerValue currency } } }`;
 const DETAIL = `query Incident($id: ID!) { incident(id: $id) { ${INCIDENT_FIELDS} } }`;
 const MOVING = new Set(["detected", "deciding", "acting", "notifying"]);
 const STATES = ["detected", "pending_approval", "acting", "notifying", "notified", "handled", "declined", "failed"];
@@ -56,7 +56,7 @@ export function mountIncidents(panel) {
       cursor = incidents.endCursor;
       more.hidden = !incidents.hasNextPage;
       const chosen = channel.value;
-      clear(channel, h("option", { value: "" }, t("filter.any_channel")), incidents.channels.map((c) => h("option", { value: c }, c)));
+      clear(channel, h("option", { value: "" }, t("filter.any_channel")), incidents.channelChoices.map((c) => h("option", { value: c.slug }, c.name)));
       channel.value = chosen;
       summary.textContent = tn("incidents.count", incidents.totalCount);
       const rows = incidents.items.map(listRow);
@@ -102,7 +102,7 @@ export function mountIncidents(panel) {
     const { name } = { name: (sku) => incident.items.find((i) => i.sku === sku)?.name || sku };
     const facts = [
       [t("detail.state"), h("span", { class: `badge ${incident.state}` }, stateText(incident.state))],
-      [t("detail.channel"), incident.channel],
+      [t("detail.channel"), incident.channelName],
       [t("detail.reported_by"), t(`source.${incident.source}`)],
       incident.daysLate ? [t("detail.days_late"), tn("detail.days", incident.daysLate)] : null,
       incident.promisedDate ? [t("detail.promised"), formatDate(incident.promisedDate, false)] : null,
