@@ -311,6 +311,7 @@ class MessageCatalog:
     shop_name: str | None = strawberry.field(description="The shop's name in Saleor; previews use it.")
     currencies: list[str] = strawberry.field(description="The currencies of the shop's channels.")
     sample_order: str | None = strawberry.field(description="The number of the order previews borrow from.")
+    sample_currency: str | None = strawberry.field(description="That order's currency: the preview's default.")
 
 
 @strawberry.type

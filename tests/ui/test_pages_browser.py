@@ -196,6 +196,18 @@ def test_message_preview_follows_the_override_and_resets_to_built_in(page, host,
     assert "templates" not in live_policy(runtime, installed)[1] or not live_policy(runtime, installed)[1]["templates"]
 
 
+def test_the_message_preview_starts_in_the_dashboards_language_and_the_latest_orders_currency(
+    page, host, runtime, installed
+):
+    track_order(installed, runtime)  # USD, while the shop's first currency is PLN
+    frame = app_frame(page, host, locale="de")
+    frame.get_by_role("tab", name="Nachrichten").click()
+    messages = frame.locator("#panel-messages")
+    expect(messages.get_by_label("Sprache", exact=True)).to_have_value("de")
+    expect(messages.get_by_label("Währung (Vorschau)")).to_have_value("USD")
+    expect(messages.locator(".preview-subject")).to_contain_text(re.compile(r"Bestellung"))
+
+
 def test_approving_a_pending_incident_creates_the_gift_card(page, host, runtime, installed, pending_incident):
     frame = app_frame(page, host)
     frame.get_by_role("tab", name="Incidents").click()
