@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -41,8 +42,15 @@ def day(value: date | None, language: str) -> str | None:
     return format_date(value, format=_DATE_FORMATS.get(language, "long"), locale=locale_for(language))
 
 
+# CLDR's currencySpacing: a currency code's letters and the digits get a no-break space between them
+# ("PLN 15.00", as Intl.NumberFormat writes it); Babel leaves it out ("PLN15.00").
+_CODE_AGAINST_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
 def money(amount: Decimal | None, currency: str, language: str) -> str | None:
-    return None if amount is None else format_currency(amount, currency, locale=locale_for(language))
+    if amount is None:
+        return None
+    return _CODE_AGAINST_DIGIT.sub("\u00a0", format_currency(amount, currency, locale=locale_for(language)))
 
 
 def percent(value: int | Decimal | None, language: str) -> str | None:

@@ -1,4 +1,5 @@
 """Message previews from the shop itself: its name, its channels' currencies, its most recent order.
+The same shop facts give the channels' names, which the pages show where the app stores only a slug.
 
 The built-in sample (notify.context.sample_context) supplies what a shop cannot: a promise broken by
 three days, a gift card code. Everything the shop has replaces it. Saleor is asked at most every few
@@ -32,6 +33,11 @@ _shop_cache: dict[int, tuple[float, "Shop"]] = {}
 class Shop:
     name: str | None
     currencies: tuple[str, ...]
+    channel_names: tuple[tuple[str, str], ...] = ()  # (slug, name), as the dashboard shows channels
+
+    def channel_name(self, slug: str) -> str:
+        """The channel's name in Saleor; its slug when Saleor did not say (or could not be asked)."""
+        return dict(self.channel_names).get(slug) or slug
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,8 @@ def shop_of(runtime, tenant_id: int) -> Shop:
         log.info("shop facts unavailable for the preview", extra={"error": type(exc).__name__})
         return Shop(name=None, currencies=())
     currencies = tuple(sorted({c["currencyCode"] for c in data.get("channels") or () if c.get("currencyCode")}))
-    shop = Shop(name=(data.get("shop") or {}).get("name"), currencies=currencies)
+    names = tuple((c["slug"], c["name"]) for c in data.get("channels") or () if c.get("slug") and c.get("name"))
+    shop = Shop(name=(data.get("shop") or {}).get("name"), currencies=currencies, channel_names=names)
     _shop_cache[tenant_id] = (time.monotonic(), shop)
     return shop
 

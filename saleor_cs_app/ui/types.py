@@ -15,7 +15,7 @@ from strawberry.scalars import JSON
 from saleor_cs_app.care.model import IncidentKind as _IncidentKind
 from saleor_cs_app.care.model import OfferType as _OfferType
 from saleor_cs_app.store import incidents as incident_store
-from saleor_cs_app.ui import explained
+from saleor_cs_app.ui import explained, shop_sample
 from saleor_cs_app.ui.event_facts import EventFacts, GoodwillDone, event_facts, goodwill_done
 from saleor_cs_app.ui.resolvers import order_page
 from saleor_cs_app.store.models import Incident as IncidentRow
@@ -95,6 +95,10 @@ class Incident:
     facts: strawberry.Private[dict]
     proposal: CustomerProposal | None = strawberry.field(resolver=proposal_of, description="A customer's report.")
 
+    @strawberry.field(description="The channel's name in Saleor, as the dashboard shows it (the slug if unknown).")
+    def channel_name(self, info: strawberry.Info) -> str:
+        return channel_name_of(info, self.tenant_id, self.channel)
+
     @strawberry.field(description="The incident's products by name and price (expected, sent, reshipped, gifted).")
     def items(self, info: strawberry.Info) -> list[explained.ItemLine]:
         offered = [*self.offer.reship_skus, self.offer.sku] if self.offer else []
@@ -171,6 +175,22 @@ class IncidentPage:
     has_next_page: bool
     end_cursor: str | None
     channels: list[str] = strawberry.field(description="Channels that have incidents, for the filter.")
+    tenant_id: strawberry.Private[int]
+
+    @strawberry.field(description="The same channels with their names in Saleor, for the filter's labels.")
+    def channel_choices(self, info: strawberry.Info) -> list[ChannelChoice]:
+        return [ChannelChoice(slug=slug, name=channel_name_of(info, self.tenant_id, slug)) for slug in self.channels]
+
+
+@strawberry.type
+class ChannelChoice:
+    slug: str
+    name: str
+
+
+def channel_name_of(info: strawberry.Info, tenant_id: int, slug: str) -> str:
+    # The app stores slugs (webhook payloads); names come from Saleor, cached a few minutes per installation.
+    return shop_sample.shop_of(info.context.runtime, tenant_id).channel_name(slug)
 
 
 @strawberry.type
@@ -189,6 +209,10 @@ class TrackedOrder:
     lines: list[OrderLine]
     incidents: list[Incident]
     tenant_id: strawberry.Private[int]
+
+    @strawberry.field(description="The channel's name in Saleor, as the dashboard shows it (the slug if unknown).")
+    def channel_name(self, info: strawberry.Info) -> str:
+        return channel_name_of(info, self.tenant_id, self.channel)
 
     @strawberry.field(description="Each fulfilment's parcel and its tracking state.")
     def parcels(self, info: strawberry.Info) -> list[order_page.Parcel]:
@@ -312,6 +336,7 @@ class MessageCatalog:
     shop_name: str | None = strawberry.field(description="The shop's name in Saleor; previews use it.")
     currencies: list[str] = strawberry.field(description="The currencies of the shop's channels.")
     sample_order: str | None = strawberry.field(description="The number of the order previews borrow from.")
+    sample_currency: str | None = strawberry.field(description="That order's currency: the preview's default.")
 
 
 @strawberry.type

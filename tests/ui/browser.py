@@ -2,7 +2,8 @@
 
 The host page lives on another origin, iframes the app with the query string the dashboard builds
 (`?saleorApiUrl=…&id=…&theme=…`, PROTOCOL.md §f), answers `notifyReady` with a `handshake` carrying a
-token the Saleor stand-in signed, then sends `theme` — as the dashboard's AppIFrame does.
+token the Saleor stand-in signed and the dashboard's version (`?dashboard=`, "" for none), then sends `theme` —
+as the dashboard's AppIFrame does.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ HOST_PAGE = """<!doctype html>
 <style>body{margin:0;background:#f0f0f2} iframe{display:block;width:100%;height:100vh;border:0}</style></head>
 <body><iframe id="app" src="__SRC__" sandbox="allow-same-origin allow-forms allow-scripts allow-downloads allow-popups"></iframe>
 <script>
-const token = __TOKEN__, theme = __THEME__, locale = __LOCALE__;
+const token = __TOKEN__, theme = __THEME__, locale = __LOCALE__, dashboardVersion = __DASHBOARD__;
 const frame = document.getElementById("app");
 const appOrigin = new URL(frame.src).origin;
 window.actions = [];
@@ -38,7 +39,7 @@ window.addEventListener("message", (event) => {
   if (event.origin !== appOrigin || !event.data || !event.data.payload || !event.data.payload.actionId) return;
   window.actions.push(event.data);
   if (event.data.type === "notifyReady") {
-    frame.contentWindow.postMessage({type: "handshake", payload: {token, version: 1}}, appOrigin);
+    frame.contentWindow.postMessage({type: "handshake", payload: {token, version: 1, ...(dashboardVersion ? {dashboardVersion} : {})}}, appOrigin);
     frame.contentWindow.postMessage({type: "theme", payload: {theme}}, appOrigin);
     frame.contentWindow.postMessage({type: "localeChanged", payload: {locale}}, appOrigin);
   }
@@ -75,6 +76,7 @@ class DashboardHost:
             .replace("__TOKEN__", json.dumps(token))
             .replace("__THEME__", json.dumps(request.args.get("theme", "light")))
             .replace("__LOCALE__", json.dumps(request.args.get("locale", "en")))
+            .replace("__DASHBOARD__", json.dumps(request.args.get("dashboard", "3.23.27")))
         )
         return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 

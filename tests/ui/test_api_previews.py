@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.ui.conftest import track_order
 
 PREVIEW = """mutation($o: JSON, $c: String) {
   previewMessage(kind: LATE_SHIPMENT, language: "en", offer: GIFT_CARD, override: $o, currency: $c) { subject text } }"""
-CATALOG = "{ messageCatalog { shopName currencies sampleOrder } }"
+CATALOG = "{ messageCatalog { shopName currencies sampleOrder sampleCurrency } }"
 BUILTIN = """{ builtinMessage(kind: LATE_SHIPMENT, language: "en", offer: GIFT_CARD) { subject text } }"""
 
 
@@ -16,11 +18,13 @@ def test_previews_use_the_shops_name_currencies_and_latest_order(api, installed,
     assert catalog["shopName"] == "Saleor e-commerce"
     assert set(catalog["currencies"]) == {c["currencyCode"] for c in installed.channels.values()}
     assert catalog["sampleOrder"] == order["number"]
+    assert catalog["sampleCurrency"] == "PLN", "the editor's default currency"
 
     message = api(PREVIEW)["previewMessage"]
     assert f"#{order['number']}" in message["subject"] or order["number"] in message["subject"]
     assert "Saleor e-commerce" in message["text"] and "Northwind" not in message["text"]
-    assert "zł" in message["text"] or "PLN" in message["text"], "the latest order's currency"
+    assert "PLN\u00a0" in message["text"], "the latest order's currency, its code spaced from the amount"
+    assert not re.search(r"PLN\d", message["text"]), "as Intl writes it: 'PLN 15.00', not 'PLN15.00'"
     assert "$" in api(PREVIEW, {"c": "USD"})["previewMessage"]["text"], "a currency picked in the editor"
     assert "2025" not in message["text"], "dates follow today's clock"
 

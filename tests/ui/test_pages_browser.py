@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright import sync_api
@@ -196,6 +196,18 @@ def test_message_preview_follows_the_override_and_resets_to_built_in(page, host,
     assert "templates" not in live_policy(runtime, installed)[1] or not live_policy(runtime, installed)[1]["templates"]
 
 
+def test_the_message_preview_starts_in_the_dashboards_language_and_the_latest_orders_currency(
+    page, host, runtime, installed
+):
+    track_order(installed, runtime)  # USD, while the shop's first currency is PLN
+    frame = app_frame(page, host, locale="de")
+    frame.get_by_role("tab", name="Nachrichten").click()
+    messages = frame.locator("#panel-messages")
+    expect(messages.get_by_label("Sprache", exact=True)).to_have_value("de")
+    expect(messages.get_by_label("Währung (Vorschau)")).to_have_value("USD")
+    expect(messages.locator(".preview-subject")).to_contain_text(re.compile(r"Bestellung"))
+
+
 def test_approving_a_pending_incident_creates_the_gift_card(page, host, runtime, installed, pending_incident):
     frame = app_frame(page, host)
     frame.get_by_role("tab", name="Incidents").click()
@@ -204,6 +216,12 @@ def test_approving_a_pending_incident_creates_the_gift_card(page, host, runtime,
         "Your rule “Wrong item” gives the customer a $15.00 gift card, valid for 365 days. It waits for your approval."
     )
     snap(page, "05-incident-pending")
+    looks_like_the_dashboards_orders_list(page, frame)
+    # The dashboard names channels by name; the app stores the slug and asks Saleor for the name.
+    expect(frame.locator(".facts dd").nth(1)).to_have_text("Channel-USD")
+    expect(frame.get_by_label("Channel", exact=True).locator("option[value='default-channel']")).to_have_text(
+        "Channel-USD"
+    )
 
     frame.get_by_role("button", name="Approve: Gift card $15.00").click()
     expect(frame.get_by_text("Approved by staff@example.com")).to_be_visible()
@@ -214,6 +232,38 @@ def test_approving_a_pending_incident_creates_the_gift_card(page, host, runtime,
     assert (card["initialBalance"]["amount"], card["initialBalance"]["currency"]) == (15.0, "USD")
     expect(frame.locator(".facts").get_by_text("Customer told")).to_be_visible()
     snap(page, "06-incident-approved")
+
+
+STYLE = """el => { const s = getComputedStyle(el); return { height: el.getBoundingClientRect().height, size: s.fontSize,
+  weight: s.fontWeight, radius: s.borderRadius, padding: s.padding, decoration: s.textDecorationLine, color: s.color,
+  outline: s.outlineStyle, shadow: s.boxShadow }; }"""
+DASHBOARD_LINK = "rgb(35, 57, 251)"  # text.accent1, measured on the dashboard 3.23.27's links
+
+
+def looks_like_the_dashboards_orders_list(page, frame):
+    """Sizes measured on the real dashboard 3.23.27 (orders list, order page buttons), with the detail open."""
+    page.mouse.move(0, 0)  # a hovered link is underlined
+    button = frame.get_by_role("button", name="Approve: Gift card $15.00").evaluate(STYLE)
+    assert (button["height"], button["size"], button["weight"], button["radius"], button["padding"]) == (
+        32, "12px", "600", "6px", "4px 12px")
+    assert frame.get_by_label("State", exact=True).evaluate(STYLE)["height"] == 32
+    assert frame.locator("section.card table").count() == 0, "the list is the page's grid, not a card"
+    row = frame.locator(".list tbody tr").first.evaluate(STYLE)
+    assert 38 <= row["height"] <= 40
+    link = frame.get_by_role("button", name="Order #1: Wrong item").evaluate(STYLE)
+    assert (link["decoration"], link["color"]) == ("none", DASHBOARD_LINK)
+    heading = frame.get_by_role("heading", name="Order #1: Wrong item")
+    expect(heading).to_be_focused()
+    assert (heading.evaluate(STYLE)["outline"], heading.evaluate(STYLE)["shadow"]) == ("none", "none")
+    open_order = frame.get_by_role("link", name="Open order #1").evaluate(STYLE)
+    assert (open_order["decoration"], open_order["color"]) == ("none", DASHBOARD_LINK)
+    for width in (1280, 1140):  # 1140: the dashboard's app frame in a 1440 px window, beside its sidebar
+        page.set_viewport_size({"width": width, "height": 900})
+        clipped = frame.locator(".list").evaluate(
+            "list => [list, ...list.querySelectorAll('td, th')].filter(el => el.scrollWidth > el.clientWidth)"
+            ".map(el => el.textContent)")
+        assert clipped == [], f"no column is cut off beside the detail at {width} px"
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_insights_and_the_dark_theme(page, host, runtime, installed, pending_incident, api):
@@ -247,7 +297,7 @@ def test_the_order_page_popup_reports_a_wrong_item(page, host, runtime, installe
     use_policy(runtime, installed, GIFT_CARD_POLICY)
     order = track_order(installed, runtime)
     frame = app_frame(page, host, path="/dashboard/report", orderId=order["id"])
-    expect(frame.get_by_text(f"Order #{order['number']}")).to_be_visible()
+    expect(frame.get_by_text(f"Order #{order['number']} · Channel-USD")).to_be_visible()
     frame.get_by_role("button", name="Report problem").click()
     expect(frame.get_by_text("Tick the item that should have been sent.")).to_be_visible()
     frame.get_by_label("Saleor Mug Default", exact=True).check()
@@ -271,6 +321,36 @@ def test_the_order_page_popup_reports_a_wrong_item(page, host, runtime, installe
     frame.get_by_role("link", name="Open the incident").click()
     page.wait_for_function("window.actions.some(a => a.type === 'redirect' && a.payload.to.includes('incident='))")
     page.wait_for_function("window.actions.some(a => a.type === 'popupClose')")
+    (to,) = page.evaluate("window.actions.filter(a => a.type === 'redirect').map(a => a.payload.to)")
+    (incident_id,) = incident_ids(runtime)
+    # Dashboard 3.23 sends the legacy /apps/<id>/app to Extensions → Installed; this path opens the incident.
+    assert to == f"/extensions/app/{quote(installed.app_id, safe='')}?tab=incidents&incident={quote(incident_id)}"
+
+
+@pytest.mark.parametrize(
+    ("dashboard", "prefix"),
+    [("3.23.27", "/extensions/app/"), ("3.22.0", "/extensions/app/"), ("3.20.14", "/apps/"), ("", "/extensions/app/")],
+)
+def test_the_app_page_path_follows_the_dashboard_version_from_the_handshake(page, host, dashboard, prefix):
+    frame = app_frame(page, host, dashboard=dashboard)
+    path = frame.locator("html").evaluate(
+        """async () => {
+          const src = document.querySelector('script[type="module"]').src;
+          const { appPagePath } = await import(new URL("bridge.js", src));
+          return appPagePath({ tab: "incidents", incident: "7" });
+        }"""
+    )
+    suffix = "/app?tab=incidents&incident=7" if prefix == "/apps/" else "?tab=incidents&incident=7"
+    assert path == f"{prefix}{quote(host.saleor.app_id, safe='')}{suffix}"
+
+
+def incident_ids(runtime):
+    from sqlalchemy import select
+
+    from saleor_cs_app.store.models import Incident
+
+    with runtime.db.read() as session:
+        return [str(i.id) for i in session.scalars(select(Incident))]
 
 
 def installed_incidents(runtime):

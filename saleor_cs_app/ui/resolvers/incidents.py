@@ -48,6 +48,7 @@ def incidents(
             has_next_page=has_next,
             end_cursor=_cursor_out(rows[-1].detected_at, rows[-1].id) if rows else None,
             channels=incident_store.channels_seen(session, caller.tenant_id),
+            tenant_id=caller.tenant_id,
         )
 
 

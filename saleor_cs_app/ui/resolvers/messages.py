@@ -31,6 +31,7 @@ def message_catalog(info: strawberry.Info) -> MessageCatalog:
         shop_name=shop.name,
         currencies=list(shop.currencies),
         sample_order=order.number if order else None,
+        sample_currency=order.currency if order else None,
     )
 
 

@@ -10,6 +10,7 @@ export const context = {
   orderId: params.get("orderId"),
   theme: params.get("theme") === "dark" ? "dark" : "light",
   locale: params.get("locale") || navigator.language || "en",
+  dashboardVersion: null,  // from the handshake (app-sdk HandshakeEvent.dashboardVersion), when the dashboard says
 };
 
 export const embedded = window.parent !== window && Boolean(context.saleorApiUrl);
@@ -48,6 +49,16 @@ export function redirect(to, newContext = false) {
   send("redirect", { to, newContext });
 }
 
+/** The dashboard path of this app's own page with a query. Dashboards from 3.22 route apps at
+ * /extensions/app/<id> (saleor-dashboard src/extensions/urls.ts, ExtensionsUrls.resolveViewManifestExtensionUrl);
+ * 3.23 no longer matches the legacy /apps/<encoded id>/app against the encoded id and lands on the list. */
+export function appPagePath(query) {
+  const id = encodeURIComponent(context.appId);
+  const [major, minor] = (context.dashboardVersion || "").split(".").map(Number);
+  const legacy = major === 3 && minor < 22;
+  return `${legacy ? `/apps/${id}/app` : `/extensions/app/${id}`}?${new URLSearchParams(query)}`;
+}
+
 function applyTheme(theme) {
   context.theme = theme === "dark" ? "dark" : "light";
   document.documentElement.dataset.theme = context.theme;
@@ -78,6 +89,7 @@ window.addEventListener("message", (event) => {
   switch (data.type) {
     case "handshake":
     case "tokenRefresh":
+      if (typeof payload.dashboardVersion === "string") context.dashboardVersion = payload.dashboardVersion;
       if (typeof payload.token === "string" && payload.token) setToken(payload.token);
       break;
     case "theme":

@@ -5,7 +5,7 @@ import { busy, formatDate, h, toast } from "./dom.js";
 import { offerShort } from "./explain.js";
 import { t } from "./i18n.js";
 
-export const INCIDENT_FIELDS = `id orderId orderNumber orderUrl dashboardPath channel kind source state daysLate detectedAt
+export const INCIDENT_FIELDS = `id orderId orderNumber orderUrl dashboardPath channel channelName kind source state daysLate detectedAt
   customerEmail carrier warehouse promisedDate expectedSkus sentSkus note offerType offerValue currency error
   decision { offerType offerValue currency rule reason blockedBy needsApproval
     goodwillDone { type amount currency code codeEnding orderNumber products expiresOn } }

@@ -10,7 +10,7 @@ import { proposalPanel } from "./proposal.js";
 
 const LIST = `query Incidents($state: String, $kind: IncidentKind, $channel: String, $from: Date, $to: Date, $after: String) {
   incidents(state: $state, kind: $kind, channel: $channel, dateFrom: $from, dateTo: $to, first: 25, after: $after) {
-    totalCount hasNextPage endCursor channels items { id orderNumber kind state channel detectedAt offerType offerValue currency } } }`;
+    totalCount hasNextPage endCursor channelChoices { slug name } items { id orderNumber kind state channel detectedAt offerType offerValue currency } } }`;
 const DETAIL = `query Incident($id: ID!) { incident(id: $id) { ${INCIDENT_FIELDS} } }`;
 const MOVING = new Set(["detected", "deciding", "acting", "notifying"]);
 const STATES = ["detected", "pending_approval", "acting", "notifying", "notified", "handled", "declined", "failed"];
@@ -28,7 +28,7 @@ export function mountIncidents(panel) {
   const summary = h("p", { class: "muted", role: "status" });
   const body = h("tbody");
   const more = h("button", { type: "button", hidden: true, onclick: () => load(true) }, t("incidents.more"));
-  const detail = h("section", { class: "card", "aria-live": "polite", hidden: true });
+  const detail = h("section", { class: "card detail", "aria-live": "polite", hidden: true });
 
   const filters = h("form", { class: "filters", onsubmit: (e) => { e.preventDefault(); load(false); } },
     field(t("filter.state"), state), field(t("filter.problem"), kind), field(t("filter.channel"), channel),
@@ -41,12 +41,12 @@ export function mountIncidents(panel) {
   for (const el of [state, kind, channel, period.control]) el.addEventListener("change", () => load(false));
 
   const layout = h("div", { class: "incidents-layout" },
-    h("section", { class: "card", "aria-label": t("incidents.title") }, summary,
+    h("section", { class: "list", "aria-label": t("incidents.title") }, summary,
       h("table", {}, h("thead", {}, h("tr", {}, ["col.order", "col.problem", "col.state", "col.offer", "col.detected"]
-        .map((k) => h("th", { scope: "col" }, t(k))), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("col.decide"))))), body),
+        .map((k) => h("th", { scope: "col", class: k.slice(4) }, t(k))), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("col.decide"))))), body),
       h("div", { style: "margin-top:12px" }, more)),
     detail);
-  clear(panel, h("div", { class: "card" }, h("h2", {}, t("incidents.title")), filters), notices, layout);
+  clear(panel, h("div", { class: "toolbar" }, h("h2", { class: "visually-hidden" }, t("incidents.title")), filters), notices, layout);
 
   async function load(append) {
     try {
@@ -56,7 +56,7 @@ export function mountIncidents(panel) {
       cursor = incidents.endCursor;
       more.hidden = !incidents.hasNextPage;
       const chosen = channel.value;
-      clear(channel, h("option", { value: "" }, t("filter.any_channel")), incidents.channels.map((c) => h("option", { value: c }, c)));
+      clear(channel, h("option", { value: "" }, t("filter.any_channel")), incidents.channelChoices.map((c) => h("option", { value: c.slug }, c.name)));
       channel.value = chosen;
       summary.textContent = tn("incidents.count", incidents.totalCount);
       const rows = incidents.items.map(listRow);
@@ -74,8 +74,8 @@ export function mountIncidents(panel) {
         "aria-label": t("detail.heading", { number: item.orderNumber, kind: kindText(item.kind) }) }, `#${item.orderNumber}`)),
       h("td", {}, kindText(item.kind)),
       h("td", {}, h("span", { class: `badge ${item.state}` }, stateText(item.state))),
-      h("td", {}, offerShort(item)),
-      h("td", { class: "muted" }, formatDate(item.detectedAt)),
+      h("td", { class: "offer" }, offerShort(item)),
+      h("td", { class: "muted when" }, formatDate(item.detectedAt)),
       h("td", { class: "num" }, item.state === "pending_approval"  // one click, right where it is listed
         ? decideButtons(item, { compact: true, onDone: afterDecision, onError: showError }) : null));
   }
@@ -102,7 +102,7 @@ export function mountIncidents(panel) {
     const { name } = { name: (sku) => incident.items.find((i) => i.sku === sku)?.name || sku };
     const facts = [
       [t("detail.state"), h("span", { class: `badge ${incident.state}` }, stateText(incident.state))],
-      [t("detail.channel"), incident.channel],
+      [t("detail.channel"), incident.channelName],
       [t("detail.reported_by"), t(`source.${incident.source}`)],
       incident.daysLate ? [t("detail.days_late"), tn("detail.days", incident.daysLate)] : null,
       incident.promisedDate ? [t("detail.promised"), formatDate(incident.promisedDate, false)] : null,
@@ -114,7 +114,7 @@ export function mountIncidents(panel) {
       incident.note ? [t("detail.note"), incident.note] : null,
       goodwillText(incident) ? [t("detail.in_saleor"), goodwillText(incident)] : null,
     ].filter(Boolean);
-    const orderLink = h("a", { href: incident.orderUrl, target: "_blank", rel: "noopener", onclick: (e) => {
+    const orderLink = h("a", { class: "open-order", href: incident.orderUrl, target: "_blank", rel: "noopener", onclick: (e) => {
       e.preventDefault(); redirect(incident.dashboardPath);  // the dashboard navigates itself
     } }, t("detail.open_order", { number: incident.orderNumber }));
     const heading = h("h2", { tabindex: "-1" }, t("detail.heading", { number: incident.orderNumber, kind: kindText(incident.kind) }));

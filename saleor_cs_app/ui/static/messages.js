@@ -8,7 +8,7 @@ import { t } from "./i18n.js";
 import { mailServerCard } from "./mail_server.js";
 
 const languageName = (code) => { try { return new Intl.DisplayNames([context.locale], { type: "language" }).of(code); } catch { return code; } };
-const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } shopName currencies sampleOrder }
+const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } shopName currencies sampleOrder sampleCurrency }
   policy { document version } }`;
 const BUILTIN = `query Builtin($kind: IncidentKind!, $language: String!, $offer: OfferType!) {
   builtinMessage(kind: $kind, language: $language, offer: $offer) { subject text } }`;
@@ -162,9 +162,12 @@ export function mountMessages(panel) {
     templates = policy.document.templates || {};
     clear(kind, catalog.kinds.map((k) => h("option", { value: k }, kindText(k))));
     clear(language, catalog.languages.map((l) => h("option", { value: l }, languageName(l))));
+    const spoken = context.locale.split(/[-_]/)[0].toLowerCase();  // the dashboard's language, when mails have it
+    if (catalog.languages.includes(spoken)) language.value = spoken;
     clear(offer, catalog.offers.map((o) => h("option", { value: o }, offerName(o))));
     offer.value = "gift_card";
     clear(currency, catalog.currencies.map((c) => h("option", { value: c }, c)));
+    if (catalog.currencies.includes(catalog.sampleCurrency)) currency.value = catalog.sampleCurrency;
     source.textContent = [catalog.shopName ? t("msg.source_shop", { shop: catalog.shopName }) : t("msg.source_sample"),
       catalog.sampleOrder ? t("msg.source_order", { number: catalog.sampleOrder }) : null].filter(Boolean).join(" ") + ".";
     clear(variables, catalog.variables.map((v) => [

@@ -1,13 +1,13 @@
 // "Report a delivery problem" from an order's menu: what went wrong, the items (the ones sent instead picked
 // from the catalogue by name or SKU), then a plain confirmation with what the customer gets and a link.
 import { gql } from "./api.js";
-import { context, notify, on, redirect, send, start } from "./bridge.js";
+import { appPagePath, context, notify, on, redirect, send, start } from "./bridge.js";
 import { banner, busy, checkbox, clear, field, formatMoney, h, uid } from "./dom.js";
 import { decisionBlock, kindText, stateText } from "./explain.js";
 import { t, useLocale } from "./i18n.js";
 import { decideButtons, INCIDENT_FIELDS } from "./incident_parts.js";
 
-const ORDER = `query Order($id: ID!) { trackedOrder(orderId: $id) { number channel lines { sku name quantity }
+const ORDER = `query Order($id: ID!) { trackedOrder(orderId: $id) { number channel channelName lines { sku name quantity }
   incidents { id kind state } } }`;
 const SEARCH = `query Search($order: ID!, $search: String!) { catalogueSearch(orderId: $order, search: $search) { sku name price currency } }`;
 const REPORT = `mutation Report($orderId: ID!, $kind: IncidentKind!, $note: String, $expected: [String!], $sent: [String!]) {
@@ -50,7 +50,7 @@ function renderForm(order) {
     order.incidents.map((i) => `${kindText(i.kind)} (${stateText(i.state)})`).join(", ")) : null;
 
   const form = h("form", { class: "stack", onsubmit: (event) => { event.preventDefault(); busy(submit, report()); } },
-    h("p", { class: "muted" }, t("report.order", { number: order.number, channel: order.channel })), existing,
+    h("p", { class: "muted" }, t("report.order", { number: order.number, channel: order.channelName })), existing,
     h("fieldset", {}, h("legend", { class: "legend" }, t("report.what")), h("div", { class: "row", style: "gap:16px" }, kinds)),
     wrongItem, field(t("report.note"), note), notices,
     h("div", { class: "decide" }, h("button", { type: "button", onclick: close }, t("report.cancel")), submit));
@@ -131,13 +131,13 @@ function done(order, result) {
       onError: (_, error) => box.append(banner("error", error.message)) }) : null);
   const openLink = h("a", { href: "#", onclick: (e) => {
     e.preventDefault();
-    redirect(`/apps/${encodeURIComponent(context.appId)}/app?tab=incidents&incident=${encodeURIComponent(result.incident.id)}`);
+    redirect(appPagePath({ tab: "incidents", incident: result.incident.id }));
     close();
   } }, t("report.open_incident"));
   const closeButton = h("button", { type: "button", onclick: close }, t("report.close"));
   clear(root, box, h("div", { class: "spread", style: "margin-top:16px" }, openLink, closeButton));
   show(result.incident);
-  if (result.created) notify("success", t("report.notified"), t("report.order", { number: order.number, channel: order.channel }));
+  if (result.created) notify("success", t("report.notified"), t("report.order", { number: order.number, channel: order.channelName }));
   let tries = 0;
   const poll = async () => {  // the decision comes from the worker a moment later
     if (++tries > 8) return;

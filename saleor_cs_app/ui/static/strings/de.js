@@ -301,7 +301,7 @@ export default {
   "pf.default_delivery_days": "Standard-Lieferzeit (Tage)",
   "pf.default_delivery_days_hint": "Wenn die Versandart kein Maximum angibt.",
   "pf.country": "Land für Feiertage",
-  "pf.country_hint": "Zweistelliger Ländercode für gesetzliche Feiertage, z. B. DE. Leer: nur Wochenenden.",
+  "pf.country_hint": "Zweistelliger Ländercode für gesetzliche Feiertage, z. B. DE. Leer: das Land des Kanals in Saleor.",
   "pf.timezone": "Zeitzone",
   "pf.timezone_hint": "z. B. Europe/Berlin",
   "pf.per_channel": "Pro Kanal",

@@ -304,7 +304,7 @@ export default {
   "pf.default_delivery_days": "Default delivery days",
   "pf.default_delivery_days_hint": "When the shipping method names no maximum.",
   "pf.country": "Holiday country",
-  "pf.country_hint": "2-letter code for public holidays, e.g. PL. Empty: weekends only.",
+  "pf.country_hint": "2-letter code for public holidays, e.g. PL. Empty: the channel's country in Saleor.",
   "pf.timezone": "Time zone",
   "pf.timezone_hint": "e.g. Europe/Warsaw",
   "pf.per_channel": "Per channel",

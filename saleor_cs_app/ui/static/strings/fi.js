@@ -301,7 +301,7 @@ export default {
   "pf.default_delivery_days": "Oletustoimitusaika (päivää)",
   "pf.default_delivery_days_hint": "Kun toimitustavalle ei ole annettu enimmäisaikaa.",
   "pf.country": "Vapaapäivien maa",
-  "pf.country_hint": "Kaksikirjaiminen maakoodi yleisiä vapaapäiviä varten, esim. FI. Tyhjä: vain viikonloput.",
+  "pf.country_hint": "Kaksikirjaiminen maakoodi yleisiä vapaapäiviä varten, esim. FI. Tyhjä: kanavan maa Saleorista.",
   "pf.timezone": "Aikavyöhyke",
   "pf.timezone_hint": "esim. Europe/Helsinki",
   "pf.per_channel": "Kanavakohtaisesti",

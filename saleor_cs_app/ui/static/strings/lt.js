@@ -317,7 +317,7 @@ export default {
   "pf.default_delivery_days": "Numatytasis pristatymo laikas (dienomis)",
   "pf.default_delivery_days_hint": "Kai pristatymo būdas nenurodo didžiausio termino.",
   "pf.country": "Švenčių šalis",
-  "pf.country_hint": "Dviejų raidžių šalies kodas valstybinėms šventėms, pvz., LT. Tuščia: tik savaitgaliai.",
+  "pf.country_hint": "Dviejų raidžių šalies kodas valstybinėms šventėms, pvz., LT. Tuščia: kanalo šalis iš Saleor.",
   "pf.timezone": "Laiko juosta",
   "pf.timezone_hint": "pvz., Europe/Vilnius",
   "pf.per_channel": "Pagal kanalą",

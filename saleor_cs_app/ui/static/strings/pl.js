@@ -317,7 +317,7 @@ export default {
   "pf.default_delivery_days": "Domyślny czas dostawy (dni)",
   "pf.default_delivery_days_hint": "Gdy metoda wysyłki nie podaje maksimum.",
   "pf.country": "Kraj świąt",
-  "pf.country_hint": "Dwuliterowy kod kraju dla świąt państwowych, np. PL. Puste: tylko weekendy.",
+  "pf.country_hint": "Dwuliterowy kod kraju dla świąt państwowych, np. PL. Puste: kraj kanału z Saleora.",
   "pf.timezone": "Strefa czasowa",
   "pf.timezone_hint": "np. Europe/Warsaw",
   "pf.per_channel": "Dla kanału",

@@ -301,7 +301,7 @@ export default {
   "pf.default_delivery_days": "Standardleveranstid (dagar)",
   "pf.default_delivery_days_hint": "När leveranssättet inte anger något maximum.",
   "pf.country": "Land för helgdagar",
-  "pf.country_hint": "Landskod med två bokstäver för allmänna helgdagar, t.ex. SE. Tomt: endast helger.",
+  "pf.country_hint": "Landskod med två bokstäver för allmänna helgdagar, t.ex. SE. Tomt: kanalens land i Saleor.",
   "pf.timezone": "Tidszon",
   "pf.timezone_hint": "t.ex. Europe/Stockholm",
   "pf.per_channel": "Per kanal",
