@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.goodwill import draft_order, gift_card, refund, voucher
+from saleor_cs_app.goodwill.catalogue import display_name
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.saleor.client import SaleorClient
 
@@ -131,5 +132,5 @@ def _lines_for(client: SaleorClient, skus: tuple[str, ...], channel_slug: str) -
         if variant is None:
             raise GoodwillFailed(f"no product variant with SKU {sku} in channel {channel_slug}")
         lines.append({"variantId": variant["id"], "quantity": quantity})
-        names.append(" ".join(filter(None, [(variant.get("product") or {}).get("name"), variant.get("name")])) or sku)
+        names.append(display_name(variant) or sku)
     return lines, names
