@@ -1,8 +1,16 @@
 """What the customer reads names things as the shop does, offers only what is worth something,
 and every e-mail leaves its trace on the order in Saleor."""
 
-from tests.flows import incidents, outbox, tenant_id, use_policy
-from saleor_cs_app.jobs import incidents_flow
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from saleor_cs_app.care.model import OfferType
+from saleor_cs_app.goodwill.carry_out import OfferRequest, carry_out
+from saleor_cs_app.goodwill.errors import GoodwillFailed
+from saleor_cs_app.jobs import sweep
+from tests.flows import incidents, outbox, use_policy
 
 RESHIP_AUTO = {
     "version": 1,
@@ -49,3 +57,64 @@ def test_an_item_the_catalogue_does_not_know_is_left_unnamed_not_shown_as_a_sku(
     assert "999000111" not in text
     assert "You received:" not in text
     assert "You ordered:" in text, "the ordered item is named from the order's line"
+
+
+LATE_GETS_FREE_SHIPPING = {
+    "version": 1,
+    "sender": {"name": "Northwind", "email": "care@northwind.example"},
+    "rules": [{"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"free_shipping_voucher": {}}}],
+}
+
+
+def _late_order(saleor, runtime, clock, **order):
+    created = clock.now - timedelta(days=10)
+    placed = saleor.add_order(created=created, **order)
+    assert saleor.send_webhook("ORDER_CREATED", order_id=placed["id"], issuedAt=created.isoformat()).status_code == 200
+    runtime.jobs.drain()
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    return placed
+
+
+def test_a_late_order_that_shipped_free_gets_the_apology_and_no_voucher_worth_nothing(installed, runtime, mail, clock):
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    _late_order(installed, runtime, clock, shippingPrice=0)
+    (incident,) = incidents(runtime)
+    assert incident.kind == "late_shipment" and incident.offer_type == "apology_only"
+    assert incident.decision["reason"] == (
+        "rule 'Late' matched; the shipping was free, so a free-shipping voucher would be worth nothing → apology only"
+    )
+    assert installed.vouchers == {}
+    text = _plain(mail)
+    assert "on us" not in text and "0.00" not in text
+    assert "sorry" in text.lower()
+
+
+def test_a_late_order_that_paid_for_shipping_still_gets_the_voucher(installed, runtime, mail, clock):
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    _late_order(installed, runtime, clock)
+    (incident,) = incidents(runtime)
+    assert incident.offer_type == "free_shipping_voucher" and len(installed.vouchers) == 1
+    assert "delivery on your next order is on us" in _plain(mail)
+
+
+@pytest.mark.parametrize(
+    "offer_type, amounts",
+    [
+        (OfferType.FREE_SHIPPING_VOUCHER, {"value": Decimal(0)}),
+        (OfferType.GIFT_CARD, {"gift_card_amount": Decimal("0.00")}),
+        (OfferType.PARTIAL_REFUND, {"refund_amount": Decimal(0)}),
+    ],
+)
+def test_goodwill_worth_nothing_never_reaches_saleor(offer_type, amounts):
+    class NoSaleor:
+        def execute(self, *args, **kwargs):
+            raise AssertionError("nothing may be created in Saleor")
+
+    fields = dict(incident_id="inc-1", type=offer_type, currency="USD", value=Decimal(0), gift_card_amount=None)
+    fields.update(refund_amount=None, expires_in_days=None, sku=None, quantity=None, reship_skus=())
+    fields.update(customer_email="a@example.com", channel_slug="default-channel", reason="test", **amounts)
+    request = OfferRequest(**fields)
+    with pytest.raises(GoodwillFailed, match="worth nothing"):
+        original = {"id": "o", "number": "1", "channel": {"id": "c"}}
+        carry_out(NoSaleor(), request, original, today=date(2026, 1, 1), secret_key="k")

@@ -45,6 +45,9 @@ def carry_out(
     client: SaleorClient, request: OfferRequest, original: dict, *, today: date, secret_key: str
 ) -> GoodwillResult:
     expires_on = today + timedelta(days=request.expires_in_days) if request.expires_in_days else None
+    if _worth_nothing(request):
+        # decide() never offers these; a decision stored by an older version must not reach Saleor either.
+        raise GoodwillFailed(f"a {request.type.value.replace('_', ' ')} worth nothing is not given")
     match request.type:
         case OfferType.APOLOGY_ONLY:
             return GoodwillResult(reference=None, summary="apology only")
@@ -120,6 +123,15 @@ def carry_out(
                 summary=f"{what} order #{order['number']} ({', '.join(names)}) sent free of charge",
             )
     raise GoodwillFailed(f"unknown offer type {request.type}")
+
+
+def _worth_nothing(request: OfferRequest) -> bool:
+    amount = {
+        OfferType.GIFT_CARD: request.gift_card_amount,
+        OfferType.FREE_SHIPPING_VOUCHER: request.value,
+        OfferType.PARTIAL_REFUND: request.refund_amount,
+    }.get(request.type, Decimal(1))
+    return amount is None or amount <= 0
 
 
 def _lines_for(client: SaleorClient, skus: tuple[str, ...], channel_slug: str) -> tuple[list[dict], list[str]]:
