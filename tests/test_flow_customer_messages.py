@@ -10,7 +10,7 @@ from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.goodwill.carry_out import OfferRequest, carry_out
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.jobs import sweep
-from tests.flows import incidents, outbox, use_policy
+from tests.flows import incidents, outbox, timeline, use_policy
 
 RESHIP_AUTO = {
     "version": 1,
@@ -118,3 +118,43 @@ def test_goodwill_worth_nothing_never_reaches_saleor(offer_type, amounts):
     with pytest.raises(GoodwillFailed, match="worth nothing"):
         original = {"id": "o", "number": "1", "channel": {"id": "c"}}
         carry_out(NoSaleor(), request, original, today=date(2026, 1, 1), secret_key="k")
+
+
+def _late_order_then_shipped(saleor, runtime, clock):
+    order = _late_order(saleor, runtime, clock)
+    fulfillment = saleor.add_fulfillment(order["id"], tracking_number="JJFI123456789")
+    saleor.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    return order
+
+
+def test_the_shipped_follow_up_email_leaves_its_own_order_note(installed, runtime, mail, clock):
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    order = _late_order_then_shipped(installed, runtime, clock)
+    assert len(mail.messages) == 2
+    follow_up = mail.messages[1].message["Subject"]
+    first, second = installed.notes[order["id"]]
+    assert "E-mailed the customer (en)" in first
+    assert f"e-mailed the customer (en): \u201c{follow_up}\u201d" in second
+    (incident,) = incidents(runtime)
+    assert timeline(runtime, incident.id)[-2:] == ["emailed_shipped", "order_note"]
+
+    installed.send_webhook("ORDER_FULFILLED", order_id=order["id"])
+    runtime.jobs.drain()
+    assert len(installed.notes[order["id"]]) == 2, "nothing new happened, nothing new is noted"
+
+
+def test_a_follow_up_note_whose_answer_was_lost_is_not_written_twice(installed, runtime, mail, clock):
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    order = _late_order(installed, runtime, clock)
+    installed.fail_after_next("orderNoteAdd", times=1, status=502)  # added in Saleor, answer lost
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI123456789")
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    clock.advance(minutes=5)
+    runtime.jobs.drain()
+    assert len(mail.messages) == 2
+    notes = installed.notes[order["id"]]
+    assert len(notes) == 2 and sum("e-mail shipped" in n for n in notes) == 1
+    (incident,) = incidents(runtime)
+    assert timeline(runtime, incident.id)[-3:] == ["emailed_shipped", "retrying", "order_note"]
