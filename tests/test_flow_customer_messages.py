@@ -5,12 +5,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.goodwill.carry_out import OfferRequest, carry_out
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.jobs import sweep
-from tests.flows import incidents, outbox, timeline, use_policy
+from saleor_cs_app.store.insights import month_insights
+from saleor_cs_app.store.models import Incident
+from tests.flows import incidents, outbox, tenant_id, timeline, use_policy
 
 RESHIP_AUTO = {
     "version": 1,
@@ -158,3 +161,38 @@ def test_a_follow_up_note_whose_answer_was_lost_is_not_written_twice(installed, 
     assert len(notes) == 2 and sum("e-mail shipped" in n for n in notes) == 1
     (incident,) = incidents(runtime)
     assert timeline(runtime, incident.id)[-3:] == ["emailed_shipped", "retrying", "order_note"]
+
+
+def test_insights_count_a_late_shipment_under_the_warehouse_it_finally_shipped_from(installed, runtime, mail, clock):
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    order = _late_order(installed, runtime, clock)
+    (incident,) = incidents(runtime)
+    assert incident.warehouse is None, "nothing has shipped when the delay is noticed"
+    warehouse = next(w for w in installed.warehouses.values() if w["name"] == "Americas Warehouse")
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI1", warehouse=warehouse)
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert incident.warehouse == "Americas Warehouse" and incident.facts["warehouse"] == "Americas Warehouse"
+    with runtime.db.read() as session:
+        seen = month_insights(session, tenant_id(runtime, installed), clock.now.strftime("%Y-%m"))
+    assert [(c.label, c.count) for c in seen.by_warehouse] == [("Americas Warehouse", 1)]
+
+
+def test_a_wrong_item_is_counted_under_the_warehouse_that_packed_it(installed, runtime, mail, clock):
+    use_policy(runtime, installed, RESHIP_AUTO)
+    _mispacked(installed, runtime, "999000111")
+    (incident,) = incidents(runtime)
+    assert incident.warehouse == "Americas Warehouse"
+
+
+def test_insights_name_the_warehouse_of_incidents_recorded_without_one(installed, runtime, mail, clock):
+    """Incidents stored before the warehouse was recorded on them still count where the order shipped from."""
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    _late_order_then_shipped(installed, runtime, clock)
+    with runtime.db.transaction() as session:
+        for incident in session.scalars(select(Incident)):
+            incident.warehouse = None
+    with runtime.db.read() as session:
+        seen = month_insights(session, tenant_id(runtime, installed), clock.now.strftime("%Y-%m"))
+    assert [(c.label, c.count) for c in seen.by_warehouse] == [("Americas Warehouse", 1)]
