@@ -225,7 +225,6 @@ def _named(skus, names: dict[str, str]) -> tuple[str, ...]:
     return tuple(names[s] for s in skus)
 
 
-
 def _support_url(session: Session, settings: Settings, incident: Incident, now: datetime) -> str:
     tenant = session.get_one(Tenant, incident.tenant_id)
     return support_url(settings, tenant, incident.order_id, now)
