@@ -185,6 +185,8 @@ def _price(
 
     if isinstance(params, FreeShippingVoucher):
         value = q(max(order.shipping_price, Decimal(0)))
+        if value <= 0:  # free shipping or click and collect: "delivery on us" would be an empty promise
+            return None, "the shipping was free, so a free-shipping voucher would be worth nothing"
         return Offer(OfferType.FREE_SHIPPING_VOUCHER, value, cur, expires_in_days=params.expires_in_days), ""
 
     if isinstance(params, GiftProduct):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.goodwill import draft_order, gift_card, refund, voucher
+from saleor_cs_app.goodwill.catalogue import display_name
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.saleor.client import SaleorClient
 
@@ -44,6 +45,9 @@ def carry_out(
     client: SaleorClient, request: OfferRequest, original: dict, *, today: date, secret_key: str
 ) -> GoodwillResult:
     expires_on = today + timedelta(days=request.expires_in_days) if request.expires_in_days else None
+    if _worth_nothing(request):
+        # decide() never offers these; a decision stored by an older version must not reach Saleor either.
+        raise GoodwillFailed(f"a {request.type.value.replace('_', ' ')} worth nothing is not given")
     match request.type:
         case OfferType.APOLOGY_ONLY:
             return GoodwillResult(reference=None, summary="apology only")
@@ -121,6 +125,15 @@ def carry_out(
     raise GoodwillFailed(f"unknown offer type {request.type}")
 
 
+def _worth_nothing(request: OfferRequest) -> bool:
+    amount = {
+        OfferType.GIFT_CARD: request.gift_card_amount,
+        OfferType.FREE_SHIPPING_VOUCHER: request.value,
+        OfferType.PARTIAL_REFUND: request.refund_amount,
+    }.get(request.type, Decimal(1))
+    return amount is None or amount <= 0
+
+
 def _lines_for(client: SaleorClient, skus: tuple[str, ...], channel_slug: str) -> tuple[list[dict], list[str]]:
     quantities: dict[str, int] = {}
     for sku in skus:
@@ -131,5 +144,5 @@ def _lines_for(client: SaleorClient, skus: tuple[str, ...], channel_slug: str) -
         if variant is None:
             raise GoodwillFailed(f"no product variant with SKU {sku} in channel {channel_slug}")
         lines.append({"variantId": variant["id"], "quantity": quantity})
-        names.append(" ".join(filter(None, [(variant.get("product") or {}).get("name"), variant.get("name")])) or sku)
+        names.append(display_name(variant) or sku)
     return lines, names

@@ -9,12 +9,16 @@ from saleor_cs_app.goodwill.errors import raise_for_errors
 from saleor_cs_app.saleor.client import SaleorClient
 
 
-def note_marker(incident_id: str) -> str:
-    return f"(customer care incident {incident_id})"
+def note_marker(incident_id: str, about: str | None = None) -> str:
+    """What makes a note findable on a retry: the incident's first note, or one note per `about`
+    (e.g. each follow-up e-mail). The first note's form is what orders already noted carry."""
+    return f"(customer care incident {incident_id}" + (f", {about})" if about else ")")
 
 
-def add_note_once(client: SaleorClient, *, original: dict, incident_id: str, message: str) -> None:
-    marker = note_marker(incident_id)
+def add_note_once(
+    client: SaleorClient, *, original: dict, incident_id: str, message: str, about: str | None = None
+) -> None:
+    marker = note_marker(incident_id, about)
     if any(marker in (event.get("message") or "") for event in original.get("events") or []):
         return
     payload = client.execute("OrderNoteAdd", {"order": original["id"], "message": f"{message} {marker}"})

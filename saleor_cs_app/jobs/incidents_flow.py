@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from saleor_cs_app.care.decide import Decision, decide, matching_rule
 from saleor_cs_app.care.model import OfferType
+from saleor_cs_app.goodwill import catalogue
 from saleor_cs_app.goodwill.carry_out import GoodwillResult, OfferRequest, carry_out
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.goodwill.order_note import add_note_once, record_incident
@@ -196,9 +197,12 @@ def _act(runtime: Runtime, incident_id: str) -> int | None:
         if original is None:
             raise GoodwillFailed("the order is no longer visible to the app")
         result = incident_goodwill(runtime, client, incident, original, tracked_facts)
+        names = catalogue.names_by_sku(client, _unnamed_skus(incident, tracked_facts), incident.channel_slug)
         with runtime.db.transaction() as session:
             row = session.get_one(Incident, incident_id)
-            message = outbox.compose_initial_message(session, row, result, runtime.settings, runtime.clock())
+            message = outbox.compose_initial_message(
+                session, row, result, runtime.settings, runtime.clock(), item_names=names
+            )
         note = _note_text(incident, result, message)
         add_note_once(client, original=original, incident_id=incident_id, message=note)
         record_incident(
@@ -300,6 +304,13 @@ def _note_text(incident: Incident, result: GoodwillResult, message) -> str:
     )
     reason = (incident.decision or {}).get("reason", "")
     return f"Customer care: {incident.kind.replace('_', ' ')}. Goodwill: {result.summary} ({reason}). {told}"
+
+
+def _unnamed_skus(incident: Incident, order: dict) -> list[str]:
+    """The items the message names that the order's lines do not (a wrongly packed item, usually)."""
+    named = {line.get("sku") for line in order.get("lines", []) if line.get("name")}
+    facts = incident.facts or {}
+    return [s for s in (*facts.get("expected_skus", ()), *facts.get("sent_skus", ())) if s not in named]
 
 
 def _metadata_key(incident: Incident) -> str:

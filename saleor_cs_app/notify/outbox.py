@@ -73,8 +73,19 @@ def _new_row(incident: Incident, purpose: str, language: str, mail_from: str, ma
     )
 
 
-def compose_initial_message(session: Session, incident: Incident, goodwill, settings: Settings, now: datetime):
-    """Render the reserved message now that the goodwill (and its code) exists."""
+def compose_initial_message(
+    session: Session,
+    incident: Incident,
+    goodwill,
+    settings: Settings,
+    now: datetime,
+    *,
+    item_names: dict[str, str] | None = None,
+):
+    """Render the reserved message now that the goodwill (and its code) exists.
+
+    `item_names`: SKU → product name from Saleor's catalogue, for items the order's lines do not name
+    (a wrongly packed item usually is not in the order)."""
     from saleor_cs_app.store import orders, policies
 
     row = session.scalar(
@@ -89,7 +100,9 @@ def compose_initial_message(session: Session, incident: Incident, goodwill, sett
     policy = policies.load(session, incident.tenant_id)
     tracked = orders.find(session, incident.tenant_id, incident.order_id)
     link = _support_url(session, settings, incident, now)
-    ctx = message_context(incident, tracked, policy, settings, row.language, goodwill=goodwill, support_url=link)
+    ctx = message_context(
+        incident, tracked, policy, settings, row.language, goodwill=goodwill, support_url=link, item_names=item_names
+    )
     _fill(session, row, incident, policy, ctx, now)
     return row
 
@@ -151,11 +164,12 @@ def message_context(
     goodwill,
     shipped_now: bool = False,
     support_url: str | None = None,
+    item_names: dict[str, str] | None = None,
 ) -> MessageContext:
     facts, order = incident.facts or {}, tracked.facts
     decision_offer = (incident.decision or {}).get("offer", {})
     offer_type = OfferType(incident.offer_type or OfferType.APOLOGY_ONLY.value)
-    names = {line.get("sku"): line.get("name") for line in order.get("lines", [])}
+    names = {**(item_names or {}), **{l.get("sku"): l.get("name") for l in order.get("lines", []) if l.get("name")}}
     fulfilments = order.get("fulfillments", {})
     fulfilment = fulfilments.get(incident.fulfillment_id) or next(
         (f for f in fulfilments.values() if f.get("tracking_number")), {}
@@ -183,8 +197,8 @@ def message_context(
         offer_product_name=goodwill.product_name if goodwill is not None else None,
         keep_item_discount_percent=_int(decision_offer.get("keep_item_discount_percent")),
         refund_amount=Decimal(str(decision_offer["refund_amount"])) if decision_offer.get("refund_amount") else None,
-        expected_items=tuple(names.get(s) or s for s in facts.get("expected_skus") or ()),
-        sent_items=tuple(names.get(s) or s for s in facts.get("sent_skus") or ()),
+        expected_items=_named(facts.get("expected_skus"), names),
+        sent_items=_named(facts.get("sent_skus"), names),
         tracking_number=tracking,
         # Saleor's dashboard lets staff paste the carrier's tracking link as the "number".
         tracking_url=facts.get("tracking_url")
@@ -200,6 +214,15 @@ def message_context(
         support_url=support_url,
         shipped_now=shipped_now,
     )
+
+
+def _named(skus, names: dict[str, str]) -> tuple[str, ...]:
+    """The items by name; empty when any is unnamed: the template then leaves out its "You received:"
+    line rather than show the customer a bare SKU (or a list missing one item)."""
+    skus = [s for s in skus or () if s]
+    if not all(names.get(s) for s in skus):
+        return ()
+    return tuple(names[s] for s in skus)
 
 
 def _support_url(session: Session, settings: Settings, incident: Incident, now: datetime) -> str:

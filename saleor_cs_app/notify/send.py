@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from saleor_cs_app.notify.addressing import addressing
+from saleor_cs_app.notify.order_trace import note_sent_message
 from saleor_cs_app.notify.smtp import Email, PermanentFailure, SmtpSender, TemporaryFailure
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.admission import admit
@@ -38,7 +39,14 @@ def retry_delay(attempt: int) -> int:
 
 
 def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
-    """Returns seconds to wait before the next try, or None when the message is settled."""
+    """Returns seconds to wait before the next try, or None when the message is settled and noted."""
+    delay = _send(runtime, message_id)
+    if delay is not None:
+        return delay
+    return note_sent_message(runtime, message_id)
+
+
+def _send(runtime: Runtime, message_id: int) -> int | None:
     with runtime.db.transaction() as session:
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update())
         if row is None or row.state != "pending":

@@ -13,9 +13,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from saleor_cs_app.store import budget, policies
+from saleor_cs_app.store import budget, orders, policies
 from saleor_cs_app.store.incidents import IncidentFilter, incident_filters
-from saleor_cs_app.store.models import Incident, IncidentEvent
+from saleor_cs_app.store.models import Incident, IncidentEvent, TrackedOrder
 
 TOP = 10  # bars per chart; the rest is summed into "other"
 
@@ -61,12 +61,13 @@ def month_insights(session: Session, tenant_id: int, month: str) -> MonthInsight
             *incident_filters(tenant_id, IncidentFilter(detected_from=start, detected_before=end))
         )
     ).all()
+    shipped_from = _warehouses_found_later(session, tenant_id, [r[0] for r in rows if not r[4]])
     kinds, states, carriers, warehouses, skus = Counter(), Counter(), Counter(), Counter(), Counter()
-    for _, kind, state, carrier, warehouse, facts in rows:
+    for incident_id, kind, state, carrier, warehouse, facts in rows:
         kinds[kind] += 1
         states[state] += 1
         carriers[carrier or "unknown"] += 1
-        warehouses[warehouse or "unknown"] += 1
+        warehouses[warehouse or shipped_from.get(incident_id) or "unknown"] += 1
         if kind == "wrong_item":
             skus.update(_wrong_skus(facts or {}))
     minutes = _minutes_to_email(session, tenant_id, [r[0] for r in rows])
@@ -82,6 +83,26 @@ def month_insights(session: Session, tenant_id: int, month: str) -> MonthInsight
         emailed=len(minutes),
         median_minutes_to_email=round(statistics.median(minutes), 1) if minutes else None,
     )
+
+
+def _warehouses_found_later(session: Session, tenant_id: int, incident_ids: list[str]) -> dict[str, str]:
+    """For incidents recorded without a warehouse (late shipments noticed before anything shipped,
+    closed before the app recorded it later): where their order's parcels left from."""
+    found = {}
+    for chunk in (incident_ids[i : i + 500] for i in range(0, len(incident_ids), 500)):
+        pairs = session.execute(
+            select(Incident.id, Incident.fulfillment_id, TrackedOrder.facts)
+            .join(
+                TrackedOrder,
+                (TrackedOrder.tenant_id == Incident.tenant_id) & (TrackedOrder.order_id == Incident.order_id),
+            )
+            .where(Incident.tenant_id == tenant_id, Incident.id.in_(chunk))
+        )
+        for incident_id, fulfillment_id, facts in pairs:
+            name = orders.shipped_from(facts, fulfillment_id)
+            if name:
+                found[incident_id] = name
+    return found
 
 
 def _wrong_skus(facts: dict) -> list[str]:

@@ -23,6 +23,14 @@ def lock_or_create(session: Session, tenant_id: int, order_id: str, first_seen: 
     return order, created
 
 
+def shipped_from(facts: dict, fulfillment_id: str) -> str | None:
+    """The warehouse (or warehouses) an incident's parcel left from, by the order's stored facts:
+    its fulfilment's, or for an order-wide incident (a late shipment) every fulfilment's."""
+    fulfilments = (facts or {}).get("fulfillments", {})
+    shipped = [fulfilments.get(fulfillment_id, {})] if fulfillment_id else list(fulfilments.values())
+    return ", ".join(dict.fromkeys(f["warehouse"] for f in shipped if f.get("warehouse")))[:200] or None
+
+
 def find(session: Session, tenant_id: int, order_id: str, *, lock: bool = False) -> TrackedOrder | None:
     query = select(TrackedOrder).where(TrackedOrder.tenant_id == tenant_id, TrackedOrder.order_id == order_id)
     if lock:  # serialises with a webhook applying a new snapshot of the same order

@@ -40,7 +40,9 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict) -> Observed | None:
     assessment = assess(state, rules, detection, ship_by=tracked.ship_by)
     tracked.ship_by = assessment.ship_by
 
-    already = {(i.kind, i.fulfillment_id) for i in incidents.open_for_order(session, tenant_id, tracked.order_id)}
+    open_incidents = incidents.open_for_order(session, tenant_id, tracked.order_id)
+    record_warehouses(open_incidents, tracked.facts)
+    already = {(i.kind, i.fulfillment_id) for i in open_incidents}
     wanted = {}
     for (kind, fulfillment_id), due in assessment.deadlines.items():
         if (kind.value, fulfillment_id) in already:
@@ -90,3 +92,14 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict) -> Observed | None:
 
     shipped = state.fully_shipped and (IncidentKind.LATE_SHIPMENT.value, "") in already
     return Observed(tracked=tracked, late_order_shipped=shipped)
+
+
+
+def record_warehouses(open_incidents, facts: dict) -> None:
+    """Name the warehouse on incidents opened before it was known: a late shipment is detected while
+    nothing has shipped, so its warehouse is the one the order finally ships from (insights count it)."""
+    for incident in open_incidents:
+        name = None if incident.warehouse else orders.shipped_from(facts, incident.fulfillment_id)
+        if name:
+            incident.warehouse = name
+            incident.facts = {**(incident.facts or {}), "warehouse": name}

@@ -261,10 +261,18 @@ def test_no_budget_at_all_means_no_cap():
     assert decide_with(policy, budget=BudgetState({"EUR": D("1000000")})).offer.value == D("15.00")
 
 
-def test_a_zero_budget_lets_only_offers_worth_nothing_through():
-    policy = policy_with(VOUCHER, monthly_budget={"EUR": 0})
-    assert decide_with(policy, order=an_order(shipping_price=D(0))).offer.type is OfferType.FREE_SHIPPING_VOUCHER
-    assert decide_with(policy).blocked_by == "monthly_budget"
+def test_a_zero_budget_lets_only_offers_that_cost_nothing_through():
+    gift = policy_with({"name": "Gift", "offer": {"gift_product": {"sku": "FREEBIE"}}}, monthly_budget={"EUR": 0})
+    assert decide_with(gift).offer.type is OfferType.GIFT_PRODUCT, "an unpriced gift product costs 0"
+    assert decide_with(policy_with(VOUCHER, monthly_budget={"EUR": 0})).blocked_by == "monthly_budget"
+
+
+def test_no_free_shipping_voucher_when_the_shipping_was_free():
+    decision = decide_with(policy_with(VOUCHER), order=an_order(shipping_price=D(0)))
+    assert decision.offer == Offer.apology("EUR") and decision.rule_name == "Late" and not decision.needs_approval
+    assert decision.reason == (
+        "rule 'Late' matched; the shipping was free, so a free-shipping voucher would be worth nothing → apology only"
+    )
 
 
 def test_offers_above_the_threshold_wait_for_approval():

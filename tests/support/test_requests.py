@@ -32,8 +32,10 @@ def test_a_later_delivery_asked_before_shipping_is_approved_by_the_merchant_and_
     runtime.jobs.drain()
     assert incidents(runtime)[0].state == "notified"
     assert sorted(m.purpose for m in outbox(runtime)) == ["report_received", "request_answered"]
-    (note,) = installed.notes[order["id"]]
-    assert day in str(note) and "approved by" in str(note)
+    notes = [str(n) for n in installed.notes[order["id"]]]
+    (answer,) = [n for n in notes if "approved by" in n]
+    assert day in answer
+    assert sum("e-mailed the customer" in n for n in notes) == 2, "each e-mail is noted on the order"
     assert installed.orders[order["id"]]["grantedRefunds"] == [] and installed.completed_drafts == []
 
 
