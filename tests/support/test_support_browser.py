@@ -130,7 +130,7 @@ def test_from_the_email_link_to_a_report_with_a_photo_accepted_by_the_merchant_a
         frame = dashboard.frame_locator("#app")
         frame.get_by_role("tab", name="Incidents").click()
         frame.get_by_role("button", name=f"Order #{order['number']}: Customer report").click()
-        expect(frame.get_by_text("The customer's report")).to_be_visible()
+        expect(frame.get_by_text("The customer's report", exact=True)).to_be_visible()
         expect(frame.get_by_role("img", name="Customer photo 1 of 1")).to_be_visible()
         loaded = frame.get_by_role("img", name="Customer photo 1 of 1").evaluate("img => img.naturalWidth")
         assert loaded == 64, "the signed photo URL serves the re-encoded photo"
