@@ -7,17 +7,14 @@ else the SKU itself.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 import strawberry
 from sqlalchemy import select
 
-from saleor_cs_app.saleor.client import SaleorError
+from saleor_cs_app.goodwill import catalogue
 from saleor_cs_app.store import orders, tenants
 from saleor_cs_app.store.models import OutboxMessage
-
-log = logging.getLogger(__name__)
 
 
 @strawberry.type
@@ -96,18 +93,12 @@ def items_of(runtime, tenant_id: int, order_id: str, skus: list[str]) -> list[It
 
 
 def _from_catalogue(client, skus: list[str], channel: str) -> list[ItemLine]:
+    variants = catalogue.variants_by_sku(client, skus, channel)
     lines = []
     for sku in skus:
-        try:
-            variant = client.execute("VariantBySku", {"sku": sku, "channel": channel}).get("productVariant")
-        except (SaleorError, OSError) as exc:
-            log.info("catalogue name lookup failed", extra={"error": type(exc).__name__})
-            variant = None
-        if not variant:
-            lines.append(ItemLine(sku=sku, name=sku, unit_price=None))
-            continue
-        name = " ".join(filter(None, [(variant.get("product") or {}).get("name"), variant.get("name")]))
+        variant = variants.get(sku) or {}
         price = (((variant.get("pricing") or {}).get("price") or {}).get("gross") or {}).get("amount")
+        name = catalogue.display_name(variant) if variant else ""
         lines.append(ItemLine(sku=sku, name=name or sku, unit_price=None if price is None else str(price)))
     return lines
 
