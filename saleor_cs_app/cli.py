@@ -89,7 +89,9 @@ def worker(workers: int) -> None:
         click.echo("warning: REDIS_URL is not set; this worker shares the SQLite queue of this machine only", err=True)
     jobs = Jobs(runtime)
     consumer = jobs.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
-    jobs.start_pump()  # embedded: webhook deliveries are read from their table, not the queue
+    # Webhook deliveries are read from their table, not the queue; on PostgreSQL the pump
+    # threads of every worker claim different rows (SKIP LOCKED), on SQLite one writes at a time.
+    jobs.start_pump(threads=1 if runtime.db.is_sqlite else workers)
     consumer.run()
 
 

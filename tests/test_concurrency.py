@@ -148,6 +148,27 @@ def test_different_signals_for_one_order_at_once_make_one_incident(installed, ru
     assert incident.kind == "late_shipment"
 
 
+def test_four_pumps_at_once_take_each_stored_delivery_exactly_once(installed, runtime, clock):
+    """The table is the queue: pumps in four threads (as in four worker processes) claim
+    different rows, so the pumps' own counts add up to the deliveries, none done twice."""
+    send_late_orders(installed, clock, 40)
+    barrier = threading.Barrier(4)
+    taken: list[int] = []
+
+    def pump():
+        barrier.wait()
+        taken.append(runtime.jobs.pump.run_pending())
+
+    threads = [threading.Thread(target=pump) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert sum(taken) == 40, taken
+    assert {d.state for d in rows(runtime, WebhookDelivery)} == {"done"}
+    assert runtime.jobs.pump.run_pending() == 0
+
+
 def test_two_worker_processes_share_the_queue(installed, runtime, clock, settings):
     """The scale-out path: web (this process) enqueues, two `saleor-cs-app worker` processes consume."""
     env = {

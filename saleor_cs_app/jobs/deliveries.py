@@ -19,14 +19,38 @@ log = logging.getLogger(__name__)
 
 def process(runtime: Runtime, delivery_id: int) -> int | None:
     """Apply one delivery. Returns the attempt number when it failed and should be retried."""
-    ctx = None
+    query = select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
+    return _process(runtime, query, known_id=delivery_id)[1]
+
+
+# The oldest delivery stored and never tried that no other worker holds: workers on one
+# PostgreSQL each take the next one, never the same (SQLite has one writer, which the
+# transaction holds, and ignores FOR UPDATE).
+_OLDEST_UNSTARTED = (
+    select(WebhookDelivery)
+    .where(WebhookDelivery.state == "received", WebhookDelivery.attempts == 0)
+    .order_by(WebhookDelivery.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+
+
+def process_oldest(runtime: Runtime) -> tuple[int, int | None] | None:
+    """Claim and apply the oldest delivery never tried: (its id, the failed attempt or None), or None if none waits."""
+    delivery_id, failed_attempt = _process(runtime, _OLDEST_UNSTARTED)
+    return None if delivery_id is None else (delivery_id, failed_attempt)
+
+
+def _process(runtime: Runtime, query, *, known_id: int | None = None) -> tuple[int | None, int | None]:
+    """(the id of the delivery applied or tried, the failed attempt or None); (None, None) if there was none."""
+    ctx = definition = None
+    delivery_id = known_id
     try:
         with runtime.db.transaction() as session:
-            delivery = session.scalar(
-                select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
-            )
+            delivery = session.scalar(query)
             if delivery is None or delivery.state != "received":
-                return None  # already processed: a duplicate task is a no-op
+                return None, None  # already processed: a duplicate task is a no-op
+            delivery_id = delivery.id
             tenant = tenants.get(session, delivery.tenant_id)
             definition = by_event(delivery.event)
             payload = json.loads(delivery.body)
@@ -42,12 +66,14 @@ def process(runtime: Runtime, delivery_id: int) -> int | None:
             delivery.state = "done"
             delivery.processed_at = ctx.now
     except Exception as exc:
+        if delivery_id is None:  # the database failed before a delivery was claimed: nothing to record
+            raise
         log.exception("delivery processing failed", extra={"delivery": delivery_id})
-        return _record_failure(runtime, delivery_id, exc)
+        return delivery_id, _record_failure(runtime, delivery_id, exc)
     log.info("delivery processed", extra={"delivery": delivery_id, "event": definition.event if definition else None})
-    for action in ctx.after_commit if ctx else ():
+    for action in ctx.after_commit:
         action()
-    return None
+    return delivery_id, None
 
 
 def _record_failure(runtime: Runtime, delivery_id: int, exc: Exception) -> int:

@@ -1,11 +1,14 @@
-"""Embedded mode: process stored deliveries straight from their table.
+"""Process stored deliveries straight from their table, in every configuration.
 
 The acknowledgement writes the delivery row and nothing else; the row is the
-queue. The web thread only wakes the pump, which also looks by itself every
-POLL seconds, so a delivery stored by another process on the same SQLite file,
-or left over from a crash, is picked up too. Beside it, a second thread keeps
-SQLite's write-ahead log short (Database.checkpoint), also during a long burst. A failed delivery leaves this path:
-its retry is scheduled on the task queue with backoff (jobs/tasks.py).
+queue. Under `serve` the web thread wakes the pump; otherwise (a `worker`
+process beside gunicorn, a delivery left over from a crash) it looks by itself
+every POLL seconds. Each look claims the oldest delivery no other pump holds
+(jobs/deliveries.process_oldest), so pumps in many worker processes share one
+PostgreSQL without taking the same delivery twice. On SQLite a second thread keeps
+the write-ahead log short (Database.checkpoint), also during a long burst. A failed
+delivery leaves this path: its retry is scheduled on the task queue with backoff
+(jobs/tasks.py).
 """
 
 from __future__ import annotations
@@ -22,28 +25,27 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryPump:
-    POLL = 1.0  # seconds between looks when nobody woke the pump
+    POLL = 0.25  # seconds between looks when nobody woke the pump (one indexed query)
     STEP = 0.05  # how often a sleeping thread checks whether it was woken or stopped
-    BATCH = 200
 
-    def __init__(self, runtime: Runtime, process: Callable[[int], None], pause: Callable[[], None]):
+    def __init__(self, runtime: Runtime, process_oldest: Callable[[], bool], pause: Callable[[], None]):
         self._runtime = runtime
-        self._process = process
+        self._process_oldest = process_oldest  # True if there was one
         self._pause = pause  # let arriving webhooks go first (AcknowledgementsFirst)
         self._wake = threading.Event()
         self._stopping = threading.Event()
-        self._running = threading.Lock()  # the thread and drain() never process side by side
         self._threads: list[threading.Thread] = []
 
     def wake(self) -> None:
         self._wake.set()
 
-    def start(self) -> None:
+    def start(self, threads: int = 1) -> None:
         self._stopping.clear()
         self._threads = [
-            threading.Thread(target=self._loop, name="delivery-pump", daemon=True),
-            threading.Thread(target=self._keep_the_log_short, name="sqlite-checkpoint", daemon=True),
+            threading.Thread(target=self._loop, name=f"delivery-pump-{n}", daemon=True) for n in range(threads)
         ]
+        if self._runtime.db.is_sqlite:
+            self._threads.append(threading.Thread(target=self._keep_the_log_short, name="sqlite-checkpoint", daemon=True))
         for thread in self._threads:
             thread.start()
 
@@ -62,19 +64,12 @@ class DeliveryPump:
     def run_pending(self, *, pause: bool = False) -> int:
         """Process every delivery stored and never tried, oldest first; returns how many."""
         ran = 0
-        with self._running:
-            while not self._stopping.is_set():
-                with self._runtime.db.read() as session:
-                    batch = deliveries.unstarted(session.connection(), limit=self.BATCH)
-                if not batch:
-                    return ran
-                for delivery_id in batch:
-                    if self._stopping.is_set():
-                        break
-                    if pause:
-                        self._pause()
-                    self._process(delivery_id)
-                    ran += 1
+        while not self._stopping.is_set():
+            if pause:
+                self._pause()
+            if not self._process_oldest():
+                break
+            ran += 1
         return ran
 
     def _loop(self) -> None:

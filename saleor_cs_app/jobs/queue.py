@@ -14,10 +14,9 @@ from pathlib import Path
 
 from huey import RedisHuey
 from huey.api import Huey
-from huey.storage import RedisStorage, SqliteStorage
+from huey.storage import SqliteStorage
 from sqlalchemy.engine import make_url
 
-from saleor_cs_app.jobs.delivery_forwarder import DeliveryForwarder
 from saleor_cs_app.jobs.delivery_pump import DeliveryPump
 from saleor_cs_app.runtime import Runtime
 
@@ -80,8 +79,9 @@ class Jobs:
     """Enqueueing from the web side, and running a consumer in-process for `serve`.
 
     A stored webhook delivery reaches the workers without a second write on the
-    acknowledgement path: embedded, the delivery pump reads it from its table;
-    scale-out, the forwarder puts its id on the Redis queue from a background thread.
+    acknowledgement path: in every configuration the delivery pump reads it from its
+    table (in-process under `serve`, in each `worker` process beside gunicorn). The
+    task queue carries everything else: retries with backoff, e-mails, tracking, the sweep.
     """
 
     def __init__(self, runtime: Runtime, huey: Huey | None = None):
@@ -93,12 +93,7 @@ class Jobs:
         runtime.jobs = self
         self._consumer = None
         self.acknowledgements_first = AcknowledgementsFirst()
-        self.pump: DeliveryPump | None = None
-        self.forwarder: DeliveryForwarder | None = None
-        if isinstance(self.huey.storage, RedisStorage):
-            self.forwarder = DeliveryForwarder(self._push_deliveries)
-        else:
-            self.pump = DeliveryPump(runtime, self.process_delivery_now, self.acknowledgements_first.wait_for_a_pause)
+        self.pump = DeliveryPump(runtime, self.process_oldest_delivery, self.acknowledgements_first.wait_for_a_pause)
 
     def enqueue(self, task_name: str, *args) -> None:
         getattr(self.tasks, task_name)(*args)
@@ -106,25 +101,22 @@ class Jobs:
     def delivery_stored(self, delivery_id: int) -> None:
         """A webhook delivery was just stored (called on the acknowledgement path: no I/O here)."""
         self.acknowledgements_first.arrived()
-        if self.forwarder is not None:
-            self.forwarder.hand_off(delivery_id)
-        else:
-            self.pump.wake()
+        self.pump.wake()  # a pump in this process (serve); a `worker` process finds it by polling
 
-    def process_delivery_now(self, delivery_id: int) -> None:
-        """Process in this thread; a failure is retried later on the task queue, with backoff."""
+    def process_oldest_delivery(self) -> bool:
+        """Process the oldest delivery no one has taken, in this thread; False if none waits.
+
+        A failure is retried later on the task queue, with backoff."""
         from saleor_cs_app.jobs import deliveries
         from saleor_cs_app.jobs.tasks import MAX_ATTEMPTS, backoff_seconds
 
-        attempt = deliveries.process(self.runtime, delivery_id)
+        taken = deliveries.process_oldest(self.runtime)
+        if taken is None:
+            return False
+        delivery_id, attempt = taken
         if attempt is not None and attempt < MAX_ATTEMPTS:
             self.tasks.process_delivery.schedule((delivery_id,), delay=backoff_seconds(attempt))
-
-    def _push_deliveries(self, delivery_ids: list[int]) -> None:
-        """One LPUSH for a batch of process_delivery tasks (RedisStorage.enqueue does one per task)."""
-        storage = self.huey.storage
-        messages = [self.huey.serialize_task(self.tasks.process_delivery.s(i)) for i in delivery_ids]
-        storage.conn.lpush(storage.queue_key, *messages)
+        return True
 
     def ping(self) -> None:
         """Raise if the queue's storage cannot be reached (for /readyz)."""
@@ -146,14 +138,12 @@ class Jobs:
             signal.signal(sig, handler)
         self.start_pump()
 
-    def start_pump(self) -> None:
-        """Embedded: process stored deliveries in a thread of this process (no-op on Redis)."""
-        if self.pump is not None:
-            self.pump.start()
+    def start_pump(self, threads: int = 1) -> None:
+        """Process stored deliveries in threads of this process."""
+        self.pump.start(threads)
 
     def stop_consumer(self) -> None:
-        if self.pump is not None:
-            self.pump.stop()
+        self.pump.stop()
         if self._consumer is not None:
             self._consumer.stop(graceful=True)
             self._consumer = None
@@ -177,10 +167,7 @@ class Jobs:
 
     def _run_ready(self) -> int:
         ran = 0
-        if self.pump is not None:
-            ran += self.pump.run_pending()
-        if self.forwarder is not None:
-            self.forwarder.flush()
+        ran += self.pump.run_pending()
         # pending_count() first: a Redis dequeue blocks for a second on an empty queue.
         while self.huey.pending_count() and (task := self.huey.dequeue()) is not None:
             self.huey.execute(task)
@@ -189,9 +176,7 @@ class Jobs:
 
     def _has_ready(self) -> bool:
         """Work that arrived while the last tasks ran (a webhook Saleor sent back, say)."""
-        if self.pump is not None and self.pump.has_pending():
-            return True
-        if self.forwarder is not None and not self.forwarder.idle():
+        if self.pump.has_pending():
             return True
         return bool(self.huey.pending_count())
 

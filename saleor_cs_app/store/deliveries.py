@@ -1,6 +1,6 @@
 """Webhook deliveries as rows: the durable record written before Saleor gets its 2xx.
 
-The row is also the embedded queue: a delivery in state `received` with no
+The row is also the queue: a delivery in state `received` with no
 failed attempt is work to do (jobs/delivery_pump.py). Storing it is the one
 write on the acknowledgement path, so it bypasses the ORM and the engine
 (store/row_writer.py): their overhead cost more than the write itself, and
@@ -12,19 +12,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 
 from saleor_cs_app.store.db import Database
 from saleor_cs_app.store.models import WebhookDelivery
 from saleor_cs_app.store.row_writer import AlreadyStored, BatchedInsert, StoreUnavailable
 
-__all__ = ["AlreadyStored", "StoreUnavailable", "insert_received", "find", "unstarted"]
+__all__ = ["AlreadyStored", "StoreUnavailable", "insert_received", "unstarted"]
 
 _table = WebhookDelivery.__table__
 _COLUMNS = ("tenant_id", "event", "body_sha256", "body", "received_at", "state", "attempts")
-_FIND = select(_table.c.id, _table.c.state).where(
-    _table.c.tenant_id == bindparam("tenant_id"), _table.c.body_sha256 == bindparam("digest")
-)
 
 
 def batched_insert(db: Database) -> BatchedInsert:
@@ -38,11 +35,6 @@ def insert_received(db: Database, *, tenant_id: int, event: str, digest: str, bo
     the database cannot take the write.
     """
     return batched_insert(db).insert((tenant_id, event, digest, body, db.rows.time(now), "received", 0))
-
-
-def find(conn: Connection, tenant_id: int, digest: str) -> Row:
-    """(id, state) of the delivery stored with this digest."""
-    return conn.execute(_FIND, {"tenant_id": tenant_id, "digest": digest}).one()
 
 
 _UNSTARTED = (

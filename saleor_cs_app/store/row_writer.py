@@ -91,10 +91,18 @@ class Connections:
             _close(conn)
 
 
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass(eq=False)
 class _Waiting:
     values: tuple
-    done: threading.Event = field(default_factory=threading.Event)
+    # Released once, when the caller may go on: a held lock is the cheapest thing to
+    # wait on (an Event builds a Condition per caller, and set() walks its waiters).
+    turn: threading.Lock = field(default_factory=_held_lock)
     leads: bool = False  # woken to write the next batch, not with a result
     result: int | None = None
     error: Exception | None = None
@@ -142,13 +150,13 @@ class BatchedInsert:
             leads = not self._writing
             self._writing = True
         if not leads:
-            me.done.wait()
+            me.turn.acquire()
             if not me.leads:
                 return _outcome(me)
-        self._write_waiting()
+        self._write_waiting(me)
         return _outcome(me)
 
-    def _write_waiting(self) -> None:
+    def _write_waiting(self, me: _Waiting) -> None:
         with self._state:
             batch, self._waiting = self._waiting, []
         try:
@@ -157,11 +165,12 @@ class BatchedInsert:
             with self._state:
                 if self._waiting:  # they arrived while we wrote: the first of them leads the next batch
                     self._waiting[0].leads = True
-                    self._waiting[0].done.set()
+                    self._waiting[0].turn.release()
                 else:
                     self._writing = False
             for waiting in batch:
-                waiting.done.set()
+                if waiting is not me:  # the writer is not waiting (and a woken leader's turn was released)
+                    waiting.turn.release()
 
     def _write(self, batch: list[_Waiting]) -> None:
         sql = self._sql.get(len(batch))

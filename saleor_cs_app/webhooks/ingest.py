@@ -3,7 +3,7 @@
 Checks run in app-sdk's order (saleor-webhook-validator.ts): headers, tenant,
 signature over the raw bytes (refetching the JWKS once for an unknown key id), then the
 body. Nothing is stored until every check passed. Storing the row is the one write
-before the 2xx; the workers hear of it without another (jobs/queue.py).
+before the 2xx, and the row is the queue the workers read (jobs/delivery_pump.py).
 """
 
 from __future__ import annotations
@@ -136,22 +136,12 @@ def _store_and_hand_off(runtime: Runtime, tenant: Tenant, definition: WebhookDef
         delivery_id = deliveries.insert_received(
             runtime.db, tenant_id=tenant.id, event=definition.event, digest=digest, body=body.decode(), now=runtime.clock()
         )
-        outcome = "queued"
     except StoreUnavailable:
         log.exception("storing a delivery failed", extra={"tenant": tenant.saleor_api_url, "event": definition.event})
         raise RetryLater("Database unavailable; please retry", code="DATABASE_UNAVAILABLE") from None
     except AlreadyStored:
-        # The same bytes again: a Saleor retry (or a concurrent duplicate).
-        with runtime.db.read() as session:
-            existing = deliveries.find(session.connection(), tenant.id, digest)
-        if existing.state != "received":
-            return Received("duplicate", existing.id)
-        # Still unprocessed: our first hand-off may have been lost with its process,
-        # so hand it off again; processing a delivery twice is a no-op.
-        delivery_id, outcome = existing.id, "duplicate"
-    try:
-        runtime.jobs.delivery_stored(delivery_id)
-    except Exception:
-        # Stored is what the 2xx promises: the sweep re-offers deliveries nobody took.
-        log.exception("handing a stored delivery to the workers failed", extra={"delivery": delivery_id})
-    return Received(outcome, delivery_id)
+        # The same bytes again: a Saleor retry (or a concurrent duplicate). The row is
+        # the queue, so whether or not it was processed yet, nothing is to be handed on.
+        return Received("duplicate")
+    runtime.jobs.delivery_stored(delivery_id)
+    return Received("queued", delivery_id)
