@@ -29,7 +29,7 @@ def process(runtime: Runtime, delivery_id: int) -> int | None:
 _OLDEST_UNSTARTED = (
     select(WebhookDelivery)
     .where(WebhookDelivery.state == "received", WebhookDelivery.attempts == 0)
-    .order_by(WebhookDelivery.id)
+    .order_by(WebhookDelivery.received_at, WebhookDelivery.id)  # ix_webhook_deliveries_pending's order
     .limit(1)
     .with_for_update(skip_locked=True)
 )

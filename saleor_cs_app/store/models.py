@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -84,7 +85,15 @@ class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         UniqueConstraint("tenant_id", "body_sha256"),
-        Index("ix_webhook_deliveries_state_received", "state", "received_at"),
+        # The queue: only deliveries not yet processed, oldest first (jobs/deliveries.process_oldest,
+        # the sweep). Processed rows leave the index, so it stays the size of the backlog.
+        Index(
+            "ix_webhook_deliveries_pending",
+            "received_at",
+            "id",
+            sqlite_where=text("state = 'received'"),
+            postgresql_where=text("state = 'received'"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
