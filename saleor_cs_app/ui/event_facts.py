@@ -17,6 +17,18 @@ import strawberry
 STAFF_PREFIX = "Reported by "
 APPROVED_PREFIX = "Approved by "  # jobs/incidents_flow.py approve()
 DECLINED = re.compile(r"^declined by (?P<by>.+?)(?:: (?P<reason>.*))? → apology only$", re.S)  # decline()
+# notify/order_trace.py, noting a later e-mail on the order: "Order note for the shipped e-mail: written in
+# Saleor", "… e-mail waits: <why>", "…: Saleor refused it (<why>)", "…: not written after 8 tries (<why>)",
+# "…: not written, the order is no longer visible to the app". The page must not call all of them written.
+_MESSAGE_NOTE = re.compile(
+    r"^Order note for the \S+ e-mail(?:"
+    r"(?P<written>: written in Saleor)"
+    r"| waits: (?P<waits>.*)"
+    r"|: (?:Saleor refused it|not written after \d+ tries) \((?P<not_written>.*)\)"
+    r"|(?P<gone>: not written, the order is no longer visible to the app))$",
+    re.S,
+)
+PROPOSAL_NOTE = "Order note written in Saleor"  # jobs/proposals_flow.py
 # carry_out.py: "replacement order #1042 (Blue shirt M) sent free of charge" — the new order's number is only there.
 _ORDER_NUMBER = re.compile(r"order #(\S+)")
 
@@ -25,11 +37,13 @@ _ORDER_NUMBER = re.compile(r"order #(\S+)")
 class EventFacts:
     code: str = strawberry.field(
         description="reported.customer | reported.request | reported.staff | approved | declined | goodwill_created"
-        " | order_note; the page's wording key"
+        " | order_note (note and metadata of the incident) | order_note.written | order_note.waits"
+        " | order_note.not_written | order_note.order_gone; the page's wording key"
     )
     by: str | None = strawberry.field(default=None, description="reported.staff, approved, declined: who")
     note: str | None = strawberry.field(
-        default=None, description="What the reporter wrote, or why it was declined, in their words"
+        default=None,
+        description="What the reporter wrote, or why it was declined, in their words; order_note.*: why not (yet)",
     )
     problem: str | None = strawberry.field(
         default=None, description="reported.customer: wrong_item | damaged | missing_item | not_arrived | other"
@@ -57,6 +71,20 @@ class GoodwillDone:
 
 def event_facts(event_type: str, message: str, facts: dict) -> EventFacts | None:
     """The facts of an entry the server worded; None for those the page words from the incident, or not at all."""
+    if event_type in ("order_note", "retrying"):
+        noted = _MESSAGE_NOTE.match(message)
+        if noted:
+            if noted["written"]:
+                return EventFacts(code="order_note.written")
+            if noted["gone"]:
+                return EventFacts(code="order_note.order_gone")
+            waits = noted["waits"] is not None
+            return EventFacts(code="order_note.waits" if waits else "order_note.not_written",
+                              note=noted["waits"] if waits else noted["not_written"])
+        if event_type == "retrying":
+            return None
+        if message == PROPOSAL_NOTE:
+            return EventFacts(code="order_note.written")
     if event_type in ("goodwill_created", "order_note"):
         return EventFacts(code=event_type)  # the page words it from the incident's decision
     if event_type == "approved" and message.startswith(APPROVED_PREFIX):

@@ -89,3 +89,47 @@ def test_who_approved_or_declined_and_why_come_as_parts(api, runtime, installed,
     assert declined["message"] == "declined by staff@example.com: Repeat claim: see #12 → apology only"
     assert (declined["facts"]["code"], declined["facts"]["by"], declined["facts"]["note"]) == (
         "declined", "staff@example.com", "Repeat claim: see #12")
+
+
+def _order_note_facts(api) -> list[tuple[str, str | None, str | None]]:
+    timeline = api(FACTS, {"id": only_incident(api)})["incident"]["timeline"]
+    return [(e["type"], e["facts"]["code"], e["facts"]["note"]) for e in timeline
+            if e["type"] in ("order_note", "retrying") and e["facts"]]
+
+
+def _late_order_shipped_later(installed, runtime, clock):
+    from saleor_cs_app.jobs import sweep
+    from tests.test_flow_customer_messages import LATE_GETS_FREE_SHIPPING
+
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    created = clock.now - timedelta(days=10)
+    order = installed.add_order(created=created)
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"], issuedAt=created.isoformat())
+    runtime.jobs.drain()
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI123456789")
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    return order
+
+
+def test_a_follow_up_note_that_waited_for_saleor_is_told_as_waiting_then_written(api, installed, runtime, mail, clock):
+    _late_order_shipped_later(installed, runtime, clock)
+    installed.fail_next("orderNoteAdd", times=1, status=502)
+    runtime.jobs.drain()
+    clock.advance(minutes=5)
+    runtime.jobs.drain()
+    assert _order_note_facts(api) == [
+        ("order_note", "order_note", None),  # the first e-mail's note, with the goodwill's metadata
+        ("retrying", "order_note.waits", "OrderNoteAdd: Saleor answered HTTP 502"),
+        ("order_note", "order_note.written", None),
+    ]
+
+
+def test_a_follow_up_note_saleor_refused_is_never_told_as_written(api, installed, runtime, mail, clock):
+    _late_order_shipped_later(installed, runtime, clock)
+    installed.fail_next("orderNoteAdd", times=1, status=403)
+    runtime.jobs.drain()
+    (first, refused) = _order_note_facts(api)
+    assert first[1] == "order_note"
+    assert refused[:2] == ("order_note", "order_note.not_written") and "403" in refused[2], refused

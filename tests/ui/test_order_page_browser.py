@@ -82,3 +82,26 @@ def test_a_reship_is_explained_item_by_item_with_the_discount_on_the_one_kept(pa
         ["Blue shirt M$25.00", "50% off the Green shirt M they keep$20.00", "Total goodwill$45.00"]
     )
     snap(page, "16-widget-reship-breakdown")
+
+
+def test_a_follow_up_note_saleor_refused_reads_as_not_noted_in_german_and_the_follow_up_is_no_apology(page, host, runtime, installed, api, mail, clock):
+    """The timeline never says a note was written when Saleor refused it (notify/order_trace.py)."""
+    from tests.ui.test_api_event_facts import _late_order_shipped_later
+    from tests.ui.test_strings import entries
+
+    order = _late_order_shipped_later(installed, runtime, clock)
+    installed.fail_next("orderNoteAdd", times=1, status=403)
+    runtime.jobs.drain()
+    words = entries("de")
+    frame = app_frame(page, host, locale="de")
+    frame.get_by_role("tab", name=words["tab.incidents"]).click()
+    heading = words["detail.heading"].format(number=order["number"], kind=words["kind.late_shipment"])
+    frame.get_by_role("button", name=heading).click()
+    timeline = frame.locator("ol.timeline")
+    expect(timeline).to_contain_text(words["event.order_note.not_written"] + " Grund: „OrderNoteAdd: Saleor answered HTTP 403")
+    expect(timeline.get_by_text(words["event.order_note"])).to_have_count(1)  # the first e-mail's note only
+    expect(timeline).to_contain_text(words["event.shipped"])
+    # Only the first e-mail is the apology; the one saying it shipped is not called one.
+    expect(timeline.get_by_text(words["event.emailed"].format(email="customer@example.com"))).to_have_count(1)
+    expect(timeline).to_contain_text(words["event.emailed_other"].format(email="customer@example.com"))
+    snap(page, "timeline-de-note-refused")

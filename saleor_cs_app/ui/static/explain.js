@@ -116,14 +116,24 @@ export function timelineText(incident, event) {
         t("event.declined")].filter(Boolean).join(" ")
       : `${event.message.replace(/\s*→ apology only$/, "")}. ${t("event.declined")}`;
     case "approved": return event.facts ? t("event.approved", { by: event.facts.by }) : event.message;
-    case "order_note": return t("event.order_note");
+    case "shipped": return t("event.shipped");
+    case "order_note":
+    case "retrying": return event.facts ? orderNoteText(event.facts) : event.message;
     default: {
       if (!event.type.startsWith("emailed_")) return event.message;  // the server's words (a note, a reason)
       const purpose = event.type.replace("emailed_", "");  // emailed_initial, emailed_report_received, …
       const dry = (incident.messages || []).some((m) => m.purpose === purpose && m.state === "dry_run");
-      return t(dry ? "event.emailed_dry_run" : "event.emailed", { email: incident.customerEmail || "" });
+      // Only the first e-mail is the apology; the later ones say it shipped or answer the customer.
+      const sent = purpose === "initial" ? "event.emailed" : "event.emailed_other";
+      return t(dry ? "event.emailed_dry_run" : sent, { email: incident.customerEmail || "" });
     }
   }
+}
+
+/** Whether the order's note was written, waits or was not written, and why: never "written" when it was not. */
+function orderNoteText(facts) {
+  const text = t(`event.${facts.code}`);
+  return facts.note ? `${text} ${t("event.reason", { reason: facts.note })}` : text;
 }
 
 /** Who reported the problem and in whose words: "The customer's report: Damaged. Note: “The box was crushed”". */

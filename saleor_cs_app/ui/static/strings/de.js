@@ -76,6 +76,8 @@ export default {
   "event.pending_approval": "Nichts wird vergeben, bevor Sie freigeben oder ablehnen.",
   "event.declined": "Der Kunde erhält nur eine Entschuldigung.",
   "event.emailed": "Die Entschuldigung ging an {email}.",
+  "event.emailed_other": "Die E-Mail ging an {email}.",
+  "event.shipped": "Die Bestellung wurde versandt; der Kunde wird informiert.",
   "event.emailed_dry_run": "Für {email} geschrieben, aber nicht gesendet: Die App läuft ohne Mailserver (Probelauf).",
 
   "action.approve": "Freigeben",
@@ -490,6 +492,10 @@ export default {
   "event.declined_by": "Abgelehnt von {by}.",
   "event.reason": "Grund: „{reason}“",
   "event.order_note": "Notiz und Metadaten der Bestellung wurden in Saleor geschrieben.",
+  "event.order_note.written": "In Saleor als Notiz zur Bestellung vermerkt.",
+  "event.order_note.waits": "Noch nicht an der Bestellung vermerkt: Saleor hat nicht geantwortet; die App versucht es erneut.",
+  "event.order_note.not_written": "Nicht an der Bestellung in Saleor vermerkt.",
+  "event.order_note.order_gone": "Nicht an der Bestellung vermerkt: Die App sieht die Bestellung in Saleor nicht mehr.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "Der Name des Shops, wie Kunden ihn kennen.",
   "var.customer_first_name": "Der Vorname des Kunden oder leer (None), wenn unbekannt.",

@@ -76,6 +76,8 @@ export default {
   "event.pending_approval": "Nothing is given until you approve or decline.",
   "event.declined": "The customer gets an apology only.",
   "event.emailed": "The apology went to {email}.",
+  "event.emailed_other": "The e-mail went to {email}.",
+  "event.shipped": "The order shipped; the customer will be told.",
   "event.emailed_dry_run": "Written for {email}, but not sent: the app runs without a mail server (dry run).",
 
   "action.approve": "Approve",
@@ -496,6 +498,10 @@ export default {
   "event.declined_by": "Declined by {by}.",
   "event.reason": "Reason: “{reason}”",
   "event.order_note": "The order's note and metadata were written in Saleor.",
+  "event.order_note.written": "Noted on the order in Saleor.",
+  "event.order_note.waits": "Not noted on the order yet: Saleor did not answer; the app tries again.",
+  "event.order_note.not_written": "Not noted on the order in Saleor.",
+  "event.order_note.order_gone": "Not noted on the order: the app can no longer see the order in Saleor.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "The shop's name as customers know it.",
   "var.customer_first_name": "The customer's first name, or empty (None) when unknown.",

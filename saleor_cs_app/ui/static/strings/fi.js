@@ -76,6 +76,8 @@ export default {
   "event.pending_approval": "Mitään ei anneta ennen kuin hyväksyt tai hylkäät.",
   "event.declined": "Asiakas saa pelkän pahoittelun.",
   "event.emailed": "Pahoittelu lähti osoitteeseen {email}.",
+  "event.emailed_other": "Sähköposti lähti osoitteeseen {email}.",
+  "event.shipped": "Tilaus lähti; asiakkaalle kerrotaan.",
   "event.emailed_dry_run": "Kirjoitettu osoitteelle {email}, mutta ei lähetetty: sovelluksella ei ole sähköpostipalvelinta (kuivaharjoitus).",
 
   "action.approve": "Hyväksy",
@@ -490,6 +492,10 @@ export default {
   "event.declined_by": "Hylännyt: {by}.",
   "event.reason": "Syy: ”{reason}”",
   "event.order_note": "Tilauksen muistiinpano ja metatiedot kirjoitettiin Saleoriin.",
+  "event.order_note.written": "Kirjattu tilauksen muistiinpanoksi Saleoriin.",
+  "event.order_note.waits": "Ei vielä kirjattu tilaukseen: Saleor ei vastannut; sovellus yrittää uudelleen.",
+  "event.order_note.not_written": "Ei kirjattu tilaukseen Saleorissa.",
+  "event.order_note.order_gone": "Ei kirjattu tilaukseen: sovellus ei enää näe tilausta Saleorissa.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "Kaupan nimi sellaisena kuin asiakkaat sen tuntevat.",
   "var.customer_first_name": "Asiakkaan etunimi, tai tyhjä (None), jos sitä ei tiedetä.",

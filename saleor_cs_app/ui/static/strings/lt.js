@@ -76,6 +76,8 @@ export default {
   "event.pending_approval": "Niekas nesuteikiama, kol nepatvirtinsite arba neatmesite.",
   "event.declined": "Klientas gauna tik atsiprašymą.",
   "event.emailed": "Atsiprašymas išsiųstas adresu {email}.",
+  "event.emailed_other": "El. laiškas išsiųstas adresu {email}.",
+  "event.shipped": "Užsakymas išsiųstas; klientui bus pranešta.",
   "event.emailed_dry_run": "Parašyta adresatui {email}, bet neišsiųsta: programėlė veikia be pašto serverio (bandomasis režimas).",
 
   "action.approve": "Patvirtinti",
@@ -510,6 +512,10 @@ export default {
   "event.declined_by": "Atmetė: {by}.",
   "event.reason": "Priežastis: „{reason}“",
   "event.order_note": "Užsakymo pastaba ir metaduomenys įrašyti Saleor sistemoje.",
+  "event.order_note.written": "Pažymėta užsakymo pastaboje Saleor sistemoje.",
+  "event.order_note.waits": "Dar nepažymėta užsakyme: Saleor neatsakė; programa bandys dar kartą.",
+  "event.order_note.not_written": "Nepažymėta užsakyme Saleor sistemoje.",
+  "event.order_note.order_gone": "Nepažymėta užsakyme: programa nebemato šio užsakymo Saleor sistemoje.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "Parduotuvės pavadinimas, kurį žino klientai.",
   "var.customer_first_name": "Kliento vardas arba tuščia (None), jei nežinomas.",

@@ -76,6 +76,8 @@ export default {
   "event.pending_approval": "Nic nie zostanie przyznane, dopóki nie zaakceptujesz lub nie odrzucisz.",
   "event.declined": "Klient otrzymuje tylko przeprosiny.",
   "event.emailed": "Przeprosiny wysłano na adres {email}.",
+  "event.emailed_other": "E-mail wysłano na adres {email}.",
+  "event.shipped": "Zamówienie zostało wysłane; klient zostanie powiadomiony.",
   "event.emailed_dry_run": "Przygotowano dla {email}, ale nie wysłano: aplikacja działa bez serwera poczty (próba na sucho).",
 
   "action.approve": "Zaakceptuj",
@@ -516,6 +518,10 @@ export default {
   "event.declined_by": "Odrzucone przez: {by}.",
   "event.reason": "Powód: „{reason}”",
   "event.order_note": "Notatkę i metadane zamówienia zapisano w Saleorze.",
+  "event.order_note.written": "Zapisano w notatce zamówienia w Saleorze.",
+  "event.order_note.waits": "Jeszcze nie zapisano w zamówieniu: Saleor nie odpowiedział; aplikacja spróbuje ponownie.",
+  "event.order_note.not_written": "Nie zapisano w zamówieniu w Saleorze.",
+  "event.order_note.order_gone": "Nie zapisano w zamówieniu: aplikacja nie widzi już tego zamówienia w Saleorze.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "Nazwa sklepu, pod którą znają go klienci.",
   "var.customer_first_name": "Imię klienta lub puste (None), gdy nieznane.",

@@ -76,6 +76,8 @@ export default {
   "event.pending_approval": "Inget ges förrän du godkänner eller avböjer.",
   "event.declined": "Kunden får endast en ursäkt.",
   "event.emailed": "Ursäkten skickades till {email}.",
+  "event.emailed_other": "Mejlet gick till {email}.",
+  "event.shipped": "Ordern har skickats; kunden får besked.",
   "event.emailed_dry_run": "Skrivet till {email} men inte skickat: appen körs utan e-postserver (testkörning).",
 
   "action.approve": "Godkänn",
@@ -490,6 +492,10 @@ export default {
   "event.declined_by": "Avböjt av {by}.",
   "event.reason": "Skäl: ”{reason}”",
   "event.order_note": "Orderns anteckning och metadata skrevs i Saleor.",
+  "event.order_note.written": "Antecknat på ordern i Saleor.",
+  "event.order_note.waits": "Inte antecknat på ordern än: Saleor svarade inte; appen försöker igen.",
+  "event.order_note.not_written": "Inte antecknat på ordern i Saleor.",
+  "event.order_note.order_gone": "Inte antecknat på ordern: appen ser inte längre ordern i Saleor.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "Butikens namn som kunderna känner det.",
   "var.customer_first_name": "Kundens förnamn, eller tomt (None) om det är okänt.",
