@@ -80,7 +80,13 @@ def _interrupt(signum, frame):
 
 
 @main.command(help="Run a worker that processes the shared queue (scale-out: needs REDIS_URL).")
-@click.option("--workers", type=int, default=4, show_default=True, help="Worker threads in this process (on PostgreSQL also as many threads taking webhook deliveries).")
+@click.option(
+    "--workers",
+    type=int,
+    default=4,
+    show_default=True,
+    help="Worker threads in this process (on PostgreSQL also as many threads taking webhook deliveries).",
+)
 def worker(workers: int) -> None:
     from saleor_cs_app.jobs.queue import Jobs
 

@@ -8,7 +8,7 @@ import logging
 from sqlalchemy import select
 
 from saleor_cs_app.runtime import Runtime
-from saleor_cs_app.store import tenants
+from saleor_cs_app.store import deliveries, tenants
 from saleor_cs_app.store.models import WebhookDelivery
 from saleor_cs_app.watch.snapshot import parse_time
 from saleor_cs_app.webhooks import by_event
@@ -23,27 +23,14 @@ def process(runtime: Runtime, delivery_id: int) -> int | None:
     return _process(runtime, query, known_id=delivery_id)[1]
 
 
-# The oldest delivery stored and never tried that no other worker holds: workers on one
-# PostgreSQL each take the next one, never the same (SQLite has one writer, which the
-# transaction holds, and ignores FOR UPDATE).
-_OLDEST_UNSTARTED = (
-    select(WebhookDelivery)
-    .where(WebhookDelivery.state == "received", WebhookDelivery.attempts == 0)
-    .order_by(WebhookDelivery.received_at, WebhookDelivery.id)  # ix_webhook_deliveries_pending's order
-    .limit(1)
-    .with_for_update(skip_locked=True)
-)
-
-
 def process_oldest(runtime: Runtime) -> tuple[int, int | None] | None:
     """Claim and apply the oldest delivery never tried: (its id, the failed attempt or None), or None if none waits."""
-    delivery_id, failed_attempt = _process(runtime, _OLDEST_UNSTARTED)
+    delivery_id, failed_attempt = _process(runtime, deliveries.OLDEST_UNSTARTED)
     return None if delivery_id is None else (delivery_id, failed_attempt)
 
 
 def _process(runtime: Runtime, query, *, known_id: int | None = None) -> tuple[int | None, int | None]:
     """(the id of the delivery applied or tried, the failed attempt or None); (None, None) if there was none."""
-    ctx = definition = None
     delivery_id = known_id
     try:
         with runtime.db.transaction() as session:

@@ -45,7 +45,8 @@ class DeliveryPump:
             threading.Thread(target=self._loop, name=f"delivery-pump-{n}", daemon=True) for n in range(threads)
         ]
         if self._runtime.db.is_sqlite:
-            self._threads.append(threading.Thread(target=self._keep_the_log_short, name="sqlite-checkpoint", daemon=True))
+            checkpoints = threading.Thread(target=self._keep_the_log_short, name="sqlite-checkpoint", daemon=True)
+            self._threads.append(checkpoints)
         for thread in self._threads:
             thread.start()
 

@@ -98,7 +98,7 @@ class Jobs:
     def enqueue(self, task_name: str, *args) -> None:
         getattr(self.tasks, task_name)(*args)
 
-    def delivery_stored(self, delivery_id: int) -> None:
+    def delivery_stored(self) -> None:
         """A webhook delivery was just stored (called on the acknowledgement path: no I/O here)."""
         self.acknowledgements_first.arrived()
         self.pump.wake()  # a pump in this process (serve); a `worker` process finds it by polling

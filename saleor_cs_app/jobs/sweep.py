@@ -94,7 +94,7 @@ def _open_for_deadline(session, tenant: Tenant, tracked, policy, deadline, now) 
 
 
 def _requeue_stuck_deliveries(runtime: Runtime) -> None:
-    """A delivery still unprocessed minutes after it came (its retry lost with the queue, no pump running) is queued again."""
+    """A delivery still unprocessed minutes after it came (its retry lost with the queue) is queued again."""
     with runtime.db.read() as session:
         stuck = session.scalars(
             select(WebhookDelivery.id)

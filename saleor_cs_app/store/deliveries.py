@@ -18,7 +18,7 @@ from saleor_cs_app.store.db import Database
 from saleor_cs_app.store.models import WebhookDelivery
 from saleor_cs_app.store.row_writer import AlreadyStored, BatchedInsert, StoreUnavailable
 
-__all__ = ["AlreadyStored", "StoreUnavailable", "insert_received", "unstarted"]
+__all__ = ["AlreadyStored", "StoreUnavailable", "insert_received", "unstarted", "OLDEST_UNSTARTED"]
 
 _table = WebhookDelivery.__table__
 _COLUMNS = ("tenant_id", "event", "body_sha256", "body", "received_at", "state", "attempts")
@@ -37,11 +37,18 @@ def insert_received(db: Database, *, tenant_id: int, event: str, digest: str, bo
     return batched_insert(db).insert((tenant_id, event, digest, body, db.rows.time(now), "received", 0))
 
 
-_UNSTARTED = (
-    select(_table.c.id)
-    .where(_table.c.state == "received", _table.c.attempts == 0)
-    .order_by(_table.c.id)
-    .limit(bindparam("limit"))
+# Stored and never tried, in arrival order: the order of ix_webhook_deliveries_pending, so a
+# look at the queue reads that index's first entries instead of sorting the backlog.
+_NEVER_TRIED = (_table.c.state == "received", _table.c.attempts == 0)
+_ARRIVAL = (_table.c.received_at, _table.c.id)
+
+_UNSTARTED = select(_table.c.id).where(*_NEVER_TRIED).order_by(*_ARRIVAL).limit(bindparam("limit"))
+
+# The oldest one no other worker holds, locked for processing in the caller's transaction: workers
+# on one PostgreSQL each take the next one, never the same (SQLite has one writer, which the
+# transaction holds, and ignores FOR UPDATE).
+OLDEST_UNSTARTED = (
+    select(WebhookDelivery).where(*_NEVER_TRIED).order_by(*_ARRIVAL).limit(1).with_for_update(skip_locked=True)
 )
 
 

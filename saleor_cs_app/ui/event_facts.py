@@ -69,23 +69,29 @@ class GoodwillDone:
     expires_on: str | None = strawberry.field(description="ISO date, when it expires")
 
 
+def _message_note(message: str) -> EventFacts | None:
+    """A later e-mail's order note: written, waiting (and why), not written (and why), or the order gone."""
+    noted = _MESSAGE_NOTE.match(message)
+    if noted is None:
+        return None
+    if noted["written"]:
+        return EventFacts(code="order_note.written")
+    if noted["gone"]:
+        return EventFacts(code="order_note.order_gone")
+    if noted["waits"] is not None:
+        return EventFacts(code="order_note.waits", note=noted["waits"])
+    return EventFacts(code="order_note.not_written", note=noted["not_written"])
+
+
 def event_facts(event_type: str, message: str, facts: dict) -> EventFacts | None:
     """The facts of an entry the server worded; None for those the page words from the incident, or not at all."""
-    if event_type in ("order_note", "retrying"):
-        noted = _MESSAGE_NOTE.match(message)
-        if noted:
-            if noted["written"]:
-                return EventFacts(code="order_note.written")
-            if noted["gone"]:
-                return EventFacts(code="order_note.order_gone")
-            waits = noted["waits"] is not None
-            return EventFacts(code="order_note.waits" if waits else "order_note.not_written",
-                              note=noted["waits"] if waits else noted["not_written"])
-        if event_type == "retrying":
-            return None
-        if message == PROPOSAL_NOTE:
-            return EventFacts(code="order_note.written")
-    if event_type in ("goodwill_created", "order_note"):
+    if event_type == "retrying":
+        return _message_note(message)
+    if event_type == "order_note":
+        return _message_note(message) or EventFacts(
+            code="order_note.written" if message == PROPOSAL_NOTE else "order_note"
+        )
+    if event_type == "goodwill_created":
         return EventFacts(code=event_type)  # the page words it from the incident's decision
     if event_type == "approved" and message.startswith(APPROVED_PREFIX):
         return EventFacts(code="approved", by=message[len(APPROVED_PREFIX) :])

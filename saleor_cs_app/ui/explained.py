@@ -98,7 +98,7 @@ def _from_catalogue(client, skus: list[str], channel: str) -> list[ItemLine]:
     for sku in skus:
         variant = variants.get(sku) or {}
         price = (((variant.get("pricing") or {}).get("price") or {}).get("gross") or {}).get("amount")
-        name = catalogue.display_name(variant) if variant else ""
+        name = catalogue.display_name(variant)
         lines.append(ItemLine(sku=sku, name=name or sku, unit_price=None if price is None else str(price)))
     return lines
 

@@ -31,7 +31,6 @@ TENANT_CACHE_TTL = timedelta(seconds=5)
 @dataclass(frozen=True)
 class Received:
     outcome: str  # queued | duplicate | ignored
-    delivery_id: int | None = None
 
 
 def receive(runtime: Runtime, definition: WebhookDefinition, headers, body: bytes) -> Received:
@@ -133,7 +132,7 @@ def _store_and_hand_off(runtime: Runtime, tenant: Tenant, definition: WebhookDef
     # same issuedAt), so the event is part of the key; a retry repeats both.
     digest = hashlib.sha256(definition.event.encode() + b"\n" + body).hexdigest()
     try:
-        delivery_id = deliveries.insert_received(
+        deliveries.insert_received(
             runtime.db, tenant_id=tenant.id, event=definition.event, digest=digest, body=body.decode(), now=runtime.clock()
         )
     except StoreUnavailable:
@@ -143,5 +142,5 @@ def _store_and_hand_off(runtime: Runtime, tenant: Tenant, definition: WebhookDef
         # The same bytes again: a Saleor retry (or a concurrent duplicate). The row is
         # the queue, so whether or not it was processed yet, nothing is to be handed on.
         return Received("duplicate")
-    runtime.jobs.delivery_stored(delivery_id)
-    return Received("queued", delivery_id)
+    runtime.jobs.delivery_stored()
+    return Received("queued")

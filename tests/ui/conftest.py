@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from saleor_cs_app.care.policy import parse_policy, policy_to_dict
+from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store import policies
 from saleor_cs_app.store.models import Tenant
 
@@ -113,3 +116,19 @@ def pending_incident(api, installed, runtime) -> str:
     use_policy(runtime, installed, GIFT_CARD_POLICY)
     order = track_order(installed, runtime)
     return report_wrong_item(api, runtime, order)
+
+
+def late_order_shipped_later(installed, runtime, clock):
+    """An order found late (apology and voucher sent), then shipped; the follow-up is left to the caller's drain."""
+    from tests.test_flow_customer_messages import LATE_GETS_FREE_SHIPPING
+
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    created = clock.now - timedelta(days=10)
+    order = installed.add_order(created=created)
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"], issuedAt=created.isoformat())
+    runtime.jobs.drain()
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI123456789")
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    return order

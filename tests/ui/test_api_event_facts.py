@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.support.conftest import CUSTOMER_POLICY, csrf_of, link_path
-from tests.ui.conftest import report_wrong_item, track_order, use_policy
+from tests.ui.conftest import late_order_shipped_later, report_wrong_item, track_order, use_policy
 
 FACTS = """query($id: ID!) { incident(id: $id) {
   decision { goodwill goodwillDone { type amount currency code codeEnding orderNumber products expiresOn } }
@@ -97,24 +97,8 @@ def _order_note_facts(api) -> list[tuple[str, str | None, str | None]]:
             if e["type"] in ("order_note", "retrying") and e["facts"]]
 
 
-def _late_order_shipped_later(installed, runtime, clock):
-    from saleor_cs_app.jobs import sweep
-    from tests.test_flow_customer_messages import LATE_GETS_FREE_SHIPPING
-
-    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
-    created = clock.now - timedelta(days=10)
-    order = installed.add_order(created=created)
-    installed.send_webhook("ORDER_CREATED", order_id=order["id"], issuedAt=created.isoformat())
-    runtime.jobs.drain()
-    sweep.run(runtime)
-    runtime.jobs.drain()
-    fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI123456789")
-    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
-    return order
-
-
 def test_a_follow_up_note_that_waited_for_saleor_is_told_as_waiting_then_written(api, installed, runtime, mail, clock):
-    _late_order_shipped_later(installed, runtime, clock)
+    late_order_shipped_later(installed, runtime, clock)
     installed.fail_next("orderNoteAdd", times=1, status=502)
     runtime.jobs.drain()
     clock.advance(minutes=5)
@@ -127,7 +111,7 @@ def test_a_follow_up_note_that_waited_for_saleor_is_told_as_waiting_then_written
 
 
 def test_a_follow_up_note_saleor_refused_is_never_told_as_written(api, installed, runtime, mail, clock):
-    _late_order_shipped_later(installed, runtime, clock)
+    late_order_shipped_later(installed, runtime, clock)
     installed.fail_next("orderNoteAdd", times=1, status=403)
     runtime.jobs.drain()
     (first, refused) = _order_note_facts(api)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.browser import snap
-from tests.ui.conftest import GIFT_CARD_POLICY, report_wrong_item, track_order, use_policy
+from tests.ui.conftest import GIFT_CARD_POLICY, late_order_shipped_later, report_wrong_item, track_order, use_policy
 from tests.ui.test_pages_browser import app_frame, browser, expect, host, page  # noqa: F401 (fixtures)
+from tests.ui.test_strings import entries
 
 pytestmark = pytest.mark.browser
 
@@ -84,24 +85,27 @@ def test_a_reship_is_explained_item_by_item_with_the_discount_on_the_one_kept(pa
     snap(page, "16-widget-reship-breakdown")
 
 
-def test_a_follow_up_note_saleor_refused_reads_as_not_noted_in_german_and_the_follow_up_is_no_apology(page, host, runtime, installed, api, mail, clock):
-    """The timeline never says a note was written when Saleor refused it (notify/order_trace.py)."""
-    from tests.ui.test_api_event_facts import _late_order_shipped_later
-    from tests.ui.test_strings import entries
-
-    order = _late_order_shipped_later(installed, runtime, clock)
+def test_a_refused_follow_up_note_reads_as_not_noted_in_german_and_the_follow_up_is_no_apology(
+    page, host, runtime, installed, api, mail, clock
+):
+    """The timeline never says a note was written when Saleor refused it (notify/order_trace.py).
+    Screenshots: test-artifacts/timeline-de-note-refused[-dark|-phone].png."""
+    order = late_order_shipped_later(installed, runtime, clock)
     installed.fail_next("orderNoteAdd", times=1, status=403)
     runtime.jobs.drain()
     words = entries("de")
-    frame = app_frame(page, host, locale="de")
-    frame.get_by_role("tab", name=words["tab.incidents"]).click()
     heading = words["detail.heading"].format(number=order["number"], kind=words["kind.late_shipment"])
-    frame.get_by_role("button", name=heading).click()
-    timeline = frame.locator("ol.timeline")
-    expect(timeline).to_contain_text(words["event.order_note.not_written"] + " Grund: „OrderNoteAdd: Saleor answered HTTP 403")
-    expect(timeline.get_by_text(words["event.order_note"])).to_have_count(1)  # the first e-mail's note only
-    expect(timeline).to_contain_text(words["event.shipped"])
-    # Only the first e-mail is the apology; the one saying it shipped is not called one.
-    expect(timeline.get_by_text(words["event.emailed"].format(email="customer@example.com"))).to_have_count(1)
-    expect(timeline).to_contain_text(words["event.emailed_other"].format(email="customer@example.com"))
-    snap(page, "timeline-de-note-refused")
+    for shot, theme, width in (("", "light", 1280), ("-dark", "dark", 1280), ("-phone", "light", 390)):
+        page.set_viewport_size({"width": width, "height": 900})
+        frame = app_frame(page, host, locale="de", theme=theme)
+        frame.get_by_role("tab", name=words["tab.incidents"]).click()
+        frame.get_by_role("button", name=heading).click()
+        timeline = frame.locator("ol.timeline")
+        refused = words["event.order_note.not_written"] + " Grund: „OrderNoteAdd: Saleor answered HTTP 403"
+        expect(timeline).to_contain_text(refused)
+        expect(timeline.get_by_text(words["event.order_note"])).to_have_count(1)  # the first e-mail's note only
+        expect(timeline).to_contain_text(words["event.shipped"])
+        # Only the first e-mail is the apology; the one saying it shipped is not called one.
+        expect(timeline.get_by_text(words["event.emailed"].format(email="customer@example.com"))).to_have_count(1)
+        expect(timeline).to_contain_text(words["event.emailed_other"].format(email="customer@example.com"))
+        snap(page, f"timeline-de-note-refused{shot}")
