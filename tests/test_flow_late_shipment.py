@@ -3,6 +3,7 @@
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 from sqlalchemy import select
 
@@ -46,6 +47,8 @@ def test_a_paid_order_not_shipped_by_its_promise_gets_one_voucher_one_email_and_
     body = message.message.get_body(("plain",)).get_content()
     assert code in body and "Dzień dobry" in body, "a Polish order gets a Polish e-mail with the code"
     assert message.message["Message-ID"] == outbox(runtime)[0].message_id
+    # The Date is when the app sent it, by its own clock (ten days after the order), not the machine's.
+    assert parsedate_to_datetime(message.message["Date"]) == clock()
     (note,) = installed.notes[order["id"]]
     assert "E-mailed the customer (pl)" in note and code in note
     assert timeline(runtime, incident.id) == [

@@ -82,6 +82,7 @@ def _send(runtime: Runtime, message_id: int) -> int | None:
             text=row.text,
             html=row.html,
             message_id=row.message_id,
+            date=runtime.clock(),
             reply_to=who.reply_to,
         )
         attempt = row.attempts

@@ -17,7 +17,7 @@ import smtplib
 import ssl
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP, SMTPUTF8
 from email.policy import default as default_policy
@@ -48,6 +48,7 @@ class Email:
     text: str
     html: str
     message_id: str  # "<id@domain>", see make_message_id
+    date: datetime  # the Date header: when it is handed to the server, by the app's clock
     reply_to: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
 
@@ -87,7 +88,7 @@ def make_message_id(domain: str) -> str:
     return f"<{uuid.uuid4().hex}@{ascii_domain}>"
 
 
-def build_mime(email: Email, *, now: datetime | None = None) -> EmailMessage:
+def build_mime(email: Email) -> EmailMessage:
     """multipart/alternative (text, then HTML), UTF-8; ValueError for anything that could inject headers."""
     for field, address in (("From", email.mail_from), ("To", email.mail_to), ("Reply-To", email.reply_to)):
         if address is not None:
@@ -100,7 +101,9 @@ def build_mime(email: Email, *, now: datetime | None = None) -> EmailMessage:
             raise ValueError(f"{name!r} cannot be added as a header")
         _one_line(name, value)
     msg = EmailMessage(policy=default_policy)
-    date = format_datetime(now or datetime.now(timezone.utc))
+    if email.date.tzinfo is None:
+        raise ValueError("Date: expected a timezone-aware time")
+    date = format_datetime(email.date)
     for name, value in (
         ("Subject", email.subject),
         ("From", email.mail_from),

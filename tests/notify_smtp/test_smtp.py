@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import dataclasses
 import logging
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -31,6 +33,7 @@ def an_email(**changes) -> Email:
         text="Hei Matti,\n\ntilauksesi on myöhässä.\n.\nKiitos kärsivällisyydestäsi.\n",
         html="<p>Hei Matti,</p><p>tilauksesi on <b>myöhässä</b>. Zażółć gęślą jaźń.</p>",
         message_id=make_message_id("shop.example"),
+        date=datetime(2027, 9, 15, 12, 0, tzinfo=timezone.utc),
         reply_to="care@shop.example",
     )
     return dataclasses.replace(email, **changes)
@@ -229,3 +232,12 @@ def test_message_ids_are_unique_and_well_formed():
     assert second.endswith(".fi>") and "@xn--" in second
     with pytest.raises(ValueError):
         make_message_id("bad domain>\r\n")
+
+
+def test_the_date_header_is_the_time_the_app_gives_never_the_machines_clock():
+    sent_at = datetime(2027, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=1)))
+    message = build_mime(an_email(date=sent_at))
+    assert parsedate_to_datetime(message["Date"]) == sent_at
+    with pytest.raises(ValueError, match="timezone-aware"):
+        build_mime(an_email(date=datetime(2027, 12, 31, 23, 30)))
+
