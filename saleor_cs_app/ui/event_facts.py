@@ -1,11 +1,13 @@
 """Timeline entries as facts the page words in the dashboard's language.
 
-The writers (support/reports.py, watch/staff_report.py, jobs/incidents_flow.py) store one English line per
+The writers (support/reports.py, watch/staff_report.py, jobs/incidents_flow.py, jobs/proposals_flow.py) store one
+English line per
 event, which is what the order note and the logs read. The page needs the parts instead: who reported,
 what they said, what was created in Saleor. Those come from the incident's own facts and decision; only the
 staff member's address (and a decline's reason) is in the line alone ("Reported by {by}: …"), so it is read
 from there.
-tests/ui/test_api_event_facts.py drives the real writers, so a change of their wording fails there.
+tests/ui/test_api_event_facts.py and tests/support/test_answers.py drive the real writers, so a change of their
+wording fails there.
 """
 
 from __future__ import annotations
@@ -29,6 +31,18 @@ _MESSAGE_NOTE = re.compile(
     re.S,
 )
 PROPOSAL_NOTE = "Order note written in Saleor"  # jobs/proposals_flow.py
+# jobs/proposals_flow.py, the answers to a customer's proposed fix: who said yes (the policy, a staff member
+# for a fix or a request, the customer to a counter-offer), what a counter-offer was, who declined and why,
+# and why a proposal came back to the merchant.
+_ACCEPTED_BY = re.compile(r"^(?:Accepted|Approved) by (?P<by>.+)$", re.S)
+_ACCEPTED = {
+    "Accepted by the policy": "proposal_accepted.policy",
+    "The customer accepted the counter-offer": "proposal_accepted.customer",
+}
+_COUNTERED = re.compile(r"^(?P<by>.+) offered (?P<currency>[A-Z]{3}) (?P<amount>-?\d+(?:\.\d+)?)$", re.S)
+_PROPOSAL_DECLINED = re.compile(r"^declined by (?P<by>.+?)(?:: (?P<reason>.*))?$", re.S)
+_BACK_TO_MERCHANT = {"The customer declined the counter-offer": "pending_approval.counter_declined"}
+_COUNTER_OVER_LIMITS = "The customer accepted, but "
 # carry_out.py: "replacement order #1042 (Blue shirt M) sent free of charge" — the new order's number is only there.
 _ORDER_NUMBER = re.compile(r"order #(\S+)")
 
@@ -38,9 +52,11 @@ class EventFacts:
     code: str = strawberry.field(
         description="reported.customer | reported.request | reported.staff | approved | declined | goodwill_created"
         " | order_note (note and metadata of the incident) | order_note.written | order_note.waits"
-        " | order_note.not_written | order_note.order_gone; the page's wording key"
+        " | order_note.not_written | order_note.order_gone | proposal_accepted.policy | proposal_accepted.by"
+        " | proposal_accepted.customer | proposal_countered | proposal_declined"
+        " | pending_approval.counter_declined | pending_approval.counter_over_limits; the page's wording key"
     )
-    by: str | None = strawberry.field(default=None, description="reported.staff, approved, declined: who")
+    by: str | None = strawberry.field(default=None, description="reported.staff, approved, declined, proposal_*: who")
     note: str | None = strawberry.field(
         default=None,
         description="What the reporter wrote, or why it was declined, in their words; order_note.*: why not (yet)",
@@ -53,6 +69,8 @@ class EventFacts:
     )
     not_before: str | None = strawberry.field(default=None, description="later_delivery: ISO date")
     item: str | None = strawberry.field(default=None, description="change_variant: the line's product name")
+    amount: str | None = strawberry.field(default=None, description="proposal_countered: the refund offered")
+    currency: str | None = strawberry.field(default=None, description="proposal_countered: its currency")
 
 
 @strawberry.type
@@ -83,8 +101,34 @@ def _message_note(message: str) -> EventFacts | None:
     return EventFacts(code="order_note.not_written", note=noted["not_written"])
 
 
+def _proposal_answer(event_type: str, message: str) -> EventFacts | None:
+    """An answer to the customer's proposal, or why it is the merchant's turn again; None if not one."""
+    if event_type == "proposal_accepted":
+        if message in _ACCEPTED:
+            return EventFacts(code=_ACCEPTED[message])
+        accepted = _ACCEPTED_BY.match(message)
+        return EventFacts(code="proposal_accepted.by", by=accepted["by"]) if accepted else None
+    if event_type == "proposal_countered":
+        countered = _COUNTERED.match(message)
+        if countered is None:
+            return None
+        return EventFacts(
+            code="proposal_countered", by=countered["by"], amount=countered["amount"], currency=countered["currency"]
+        )
+    if event_type == "proposal_declined":
+        declined = _PROPOSAL_DECLINED.match(message)
+        return EventFacts(code="proposal_declined", by=declined["by"], note=declined["reason"]) if declined else None
+    if message in _BACK_TO_MERCHANT:
+        return EventFacts(code=_BACK_TO_MERCHANT[message])
+    if message.startswith(_COUNTER_OVER_LIMITS):  # "…, but <which limit>": the limit's words are the reason
+        return EventFacts(code="pending_approval.counter_over_limits", note=message[len(_COUNTER_OVER_LIMITS) :])
+    return None  # waiting for the merchant's first answer: the page has its own words
+
+
 def event_facts(event_type: str, message: str, facts: dict) -> EventFacts | None:
     """The facts of an entry the server worded; None for those the page words from the incident, or not at all."""
+    if event_type.startswith("proposal_") or event_type == "pending_approval":
+        return _proposal_answer(event_type, message)
     if event_type == "retrying":
         return _message_note(message)
     if event_type == "order_note":

@@ -221,3 +221,74 @@ def test_a_counter_offer_beyond_the_monthly_budget_is_refused_to_the_merchant(pe
     assert response.get_json()["errors"][0]["extensions"]["code"] == "LIMIT_REACHED"
     assert incidents(runtime)[0].state == "pending_approval"
     assert [m.purpose for m in outbox(runtime)] == ["report_received"], "the customer is offered nothing"
+
+
+# -- the answers on the merchant's timeline: parts the page words in the dashboard's language -----------
+TIMELINE = """query($id: ID!) { incident(id: $id) {
+  timeline { type message facts { code by note amount currency } } } }"""
+
+
+def timeline_facts(api, incident_id: str) -> list[tuple]:
+    """(type, code, by, note, amount, currency) of the answers and of each turn back to the merchant."""
+    entries = api(TIMELINE, {"id": incident_id})["incident"]["timeline"]
+    fields = ("code", "by", "note", "amount", "currency")
+    return [
+        (e["type"], *((e["facts"] or {}).get(f) for f in fields))
+        for e in entries
+        if e["type"].startswith("proposal_") or e["type"] == "pending_approval"
+    ]
+
+
+def customer_answers(client, link, runtime, answer: str) -> None:
+    page = client.get(link).get_data(as_text=True)
+    (report_row,) = rows(runtime, SupportReport)
+    assert client.post(f"{link}/answer", data={"csrf": csrf_of(page), "report": report_row.id, "answer": answer}).status_code == 303
+
+
+def test_a_counter_offer_declined_then_one_over_the_limits_then_a_decline_reach_the_timeline_as_parts(
+    pending, installed, client, link, runtime
+):
+    from tests.flows import use_policy
+    from tests.support.conftest import CUSTOMER_POLICY
+
+    api = Api(client, installed)
+    api(COUNTER, {"id": pending, "amount": "4"})
+    customer_answers(client, link, runtime, "decline")
+    api(COUNTER, {"id": pending, "amount": "5"})
+    use_policy(runtime, installed, {**CUSTOMER_POLICY, "limits": {"monthly_budget": {"USD": 3}}})
+    customer_answers(client, link, runtime, "accept")  # the budget shrank since the offer
+    api('mutation D($id: ID!) { declineProposal(id: $id, reason: "Out of stock") { state } }', {"id": pending})
+    staff = "staff@example.com"
+    assert timeline_facts(api, pending) == [
+        ("pending_approval", None, None, None, None, None),  # waiting for the first answer: the page's words
+        ("proposal_countered", "proposal_countered", staff, None, "4.00", "USD"),
+        ("pending_approval", "pending_approval.counter_declined", None, None, None, None),
+        ("proposal_countered", "proposal_countered", staff, None, "5.00", "USD"),
+        ("pending_approval", "pending_approval.counter_over_limits", None,
+         "the monthly budget for USD would be exceeded", None, None),
+        ("proposal_declined", "proposal_declined", staff, "Out of stock", None, None),
+    ]
+
+
+def test_who_accepted_a_proposal_reaches_the_timeline_as_its_code(pending, installed, client, link, runtime):
+    api = Api(client, installed)
+    api(ANSWERS, {"id": pending})
+    assert timeline_facts(api, pending)[-1] == ("proposal_accepted", "proposal_accepted.by", "staff@example.com",
+                                                None, None, None)
+
+
+def test_a_counter_offer_the_customer_accepted_reaches_the_timeline_as_its_code(
+    pending, installed, client, link, runtime
+):
+    api = Api(client, installed)
+    api(COUNTER, {"id": pending, "amount": "4"})
+    customer_answers(client, link, runtime, "accept")
+    assert timeline_facts(api, pending)[-1][:2] == ("proposal_accepted", "proposal_accepted.customer")
+
+
+def test_a_proposal_the_policy_accepted_reaches_the_timeline_as_its_code(installed, client, link, order, runtime):
+    report(client, link, order, line=1, problem="damaged", fix="refund")  # the mug: within the small-refunds rule
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert timeline_facts(Api(client, installed), incident.id)[-1][:2] == (
+        "proposal_accepted", "proposal_accepted.policy")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from saleor_cs_app.store.models import SupportReport
+from tests.flows import rows
 from tests.ui.browser import snap
 from tests.ui.conftest import GIFT_CARD_POLICY, late_order_shipped_later, report_wrong_item, track_order, use_policy
 from tests.ui.test_pages_browser import app_frame, browser, expect, host, page  # noqa: F401 (fixtures)
@@ -109,3 +111,38 @@ def test_a_refused_follow_up_note_reads_as_not_noted_in_german_and_the_follow_up
         expect(timeline.get_by_text(words["event.emailed"].format(email="customer@example.com"))).to_have_count(1)
         expect(timeline).to_contain_text(words["event.emailed_other"].format(email="customer@example.com"))
         snap(page, f"timeline-de-note-refused{shot}")
+
+
+def test_the_answers_to_a_customers_proposal_read_in_polish_with_the_amount_in_the_shops_currency(
+    page, host, runtime, installed, api, client
+):
+    """The timeline words what the merchant and the customer answered (ui/event_facts.py), not English lines.
+    Screenshot: test-artifacts/timeline-pl-counter-offer.png."""
+    from tests.support.conftest import CUSTOMER_POLICY, csrf_of, link_path
+
+    use_policy(runtime, installed, CUSTOMER_POLICY)
+    order = track_order(installed, runtime)
+    link = link_path(runtime, installed, order["id"])
+    form = csrf_of(client.get(f"{link}/report").get_data(as_text=True))
+    client.post(f"{link}/report", content_type="multipart/form-data", data={
+        "csrf": form, "problem": "wrong_item", "lines": [order["lines"][0]["id"]], "fix": "replacement"})
+    runtime.jobs.drain()
+    (item,) = api("{ incidents { items { id } } }")["incidents"]["items"]
+    api('mutation($id: ID!) { counterProposal(id: $id, amount: "4") { state } }', {"id": item["id"]})
+    answer = {"csrf": csrf_of(client.get(link).get_data(as_text=True)), "answer": "decline"}
+    (report_id,) = [r.id for r in rows(runtime, SupportReport)]
+    assert client.post(f"{link}/answer", data={**answer, "report": report_id}).status_code == 303
+    words = entries("pl")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    frame = app_frame(page, host, locale="pl")
+    frame.get_by_role("tab", name=words["tab.incidents"]).click()
+    frame.get_by_role("button", name=words["detail.heading"].format(
+        number=order["number"], kind=words["kind.customer_report"])).click()
+    timeline = frame.locator("ol.timeline")
+    # Polish writes the dollar amount as "4,00 USD"; the page formats it, the server sent "4.00" and "USD".
+    expect(timeline).to_contain_text(words["event.proposal_countered"].split("{amount}")[0].format(by="staff@example.com"))
+    expect(timeline).to_contain_text("4,00")
+    expect(timeline).to_contain_text(words["event.pending_approval.counter_declined"])
+    expect(timeline).not_to_contain_text("offered USD")
+    expect(timeline).not_to_contain_text("The customer declined the counter-offer")
+    snap(page, "timeline-pl-counter-offer")

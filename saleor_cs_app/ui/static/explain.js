@@ -108,17 +108,22 @@ export function timelineText(incident, event) {
       }
       return t(`event.detected.${incident.source}`, { kind: kindText(incident.kind) });
     case "decided": return decisionSentence({ ...incident, state: "decided" });
-    case "pending_approval": return t("event.pending_approval");
+    case "pending_approval": return event.facts ? codedText(event.facts) : t("event.pending_approval");
+    case "proposal_accepted":
+      return event.facts ? t(`event.${event.facts.code}`, { by: event.facts.by }) : event.message;
+    case "proposal_countered":
+      return event.facts
+        ? t("event.proposal_countered", { by: event.facts.by, amount: formatMoney(event.facts.amount, event.facts.currency) })
+        : event.message;
+    case "proposal_declined": return event.facts ? declinedText(event.facts) : event.message;
     case "reported": return event.facts ? reportedText(event.facts) : event.message;
     case "goodwill_created": return goodwillText(incident) ? t("event.goodwill_created", { what: goodwillText(incident) }) : event.message;
     case "declined": return event.facts
-      ? [t("event.declined_by", { by: event.facts.by }), event.facts.note ? t("event.reason", { reason: event.facts.note }) : null,
-        t("event.declined")].filter(Boolean).join(" ")
-      : `${event.message.replace(/\s*→ apology only$/, "")}. ${t("event.declined")}`;
+      ? declinedText(event.facts) : `${event.message.replace(/\s*→ apology only$/, "")}. ${t("event.declined")}`;
     case "approved": return event.facts ? t("event.approved", { by: event.facts.by }) : event.message;
     case "shipped": return t("event.shipped");
     case "order_note":
-    case "retrying": return event.facts ? orderNoteText(event.facts) : event.message;
+    case "retrying": return event.facts ? codedText(event.facts) : event.message;
     default: {
       if (!event.type.startsWith("emailed_")) return event.message;  // the server's words (a note, a reason)
       const purpose = event.type.replace("emailed_", "");  // emailed_initial, emailed_report_received, …
@@ -130,10 +135,17 @@ export function timelineText(incident, event) {
   }
 }
 
-/** Whether the order's note was written, waits or was not written, and why: never "written" when it was not. */
-function orderNoteText(facts) {
+/** An entry worded by its code, and why when the server gave a reason: an order note written or not (never
+ * "written" when it was not), a proposal back with the merchant. */
+function codedText(facts) {
   const text = t(`event.${facts.code}`);
   return facts.note ? `${text} ${t("event.reason", { reason: facts.note })}` : text;
+}
+
+/** Who declined, why, and what the customer gets instead: an apology only. */
+function declinedText(facts) {
+  return [t("event.declined_by", { by: facts.by }), facts.note ? t("event.reason", { reason: facts.note }) : null,
+    t("event.declined")].filter(Boolean).join(" ");
 }
 
 /** Who reported the problem and in whose words: "The customer's report: Damaged. Note: “The box was crushed”". */

@@ -496,6 +496,12 @@ export default {
   "event.order_note.waits": "Noch nicht an der Bestellung vermerkt: Saleor hat nicht geantwortet; die App versucht es erneut.",
   "event.order_note.not_written": "Nicht an der Bestellung in Saleor vermerkt.",
   "event.order_note.order_gone": "Nicht an der Bestellung vermerkt: Die App sieht die Bestellung in Saleor nicht mehr.",
+  "event.proposal_accepted.policy": "Ihre Richtlinie hat die vom Kunden vorgeschlagene Lösung angenommen.",
+  "event.proposal_accepted.by": "Angenommen von {by}.",
+  "event.proposal_accepted.customer": "Der Kunde hat das Gegenangebot angenommen.",
+  "event.proposal_countered": "{by} hat stattdessen {amount} angeboten; die Antwort des Kunden steht aus.",
+  "event.pending_approval.counter_declined": "Der Kunde hat das Gegenangebot abgelehnt; Sie sind wieder am Zug.",
+  "event.pending_approval.counter_over_limits": "Der Kunde hat das Gegenangebot angenommen, aber es passt nicht mehr in Ihre Grenzen; Sie sind wieder am Zug.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "Der Name des Shops, wie Kunden ihn kennen.",
   "var.customer_first_name": "Der Vorname des Kunden oder leer (None), wenn unbekannt.",

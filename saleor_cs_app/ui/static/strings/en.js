@@ -502,6 +502,12 @@ export default {
   "event.order_note.waits": "Not noted on the order yet: Saleor did not answer; the app tries again.",
   "event.order_note.not_written": "Not noted on the order in Saleor.",
   "event.order_note.order_gone": "Not noted on the order: the app can no longer see the order in Saleor.",
+  "event.proposal_accepted.policy": "Your policy accepted the customer's proposed fix.",
+  "event.proposal_accepted.by": "Accepted by {by}.",
+  "event.proposal_accepted.customer": "The customer accepted the counter-offer.",
+  "event.proposal_countered": "{by} offered {amount} instead; waiting for the customer's answer.",
+  "event.pending_approval.counter_declined": "The customer declined the counter-offer; it is your turn again.",
+  "event.pending_approval.counter_over_limits": "The customer accepted the counter-offer, but it no longer fits your limits; it is your turn again.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "The shop's name as customers know it.",
   "var.customer_first_name": "The customer's first name, or empty (None) when unknown.",

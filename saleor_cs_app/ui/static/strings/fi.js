@@ -496,6 +496,12 @@ export default {
   "event.order_note.waits": "Ei vielä kirjattu tilaukseen: Saleor ei vastannut; sovellus yrittää uudelleen.",
   "event.order_note.not_written": "Ei kirjattu tilaukseen Saleorissa.",
   "event.order_note.order_gone": "Ei kirjattu tilaukseen: sovellus ei enää näe tilausta Saleorissa.",
+  "event.proposal_accepted.policy": "Käytäntösi hyväksyi asiakkaan ehdottaman ratkaisun.",
+  "event.proposal_accepted.by": "Hyväksynyt: {by}.",
+  "event.proposal_accepted.customer": "Asiakas hyväksyi vastaehdotuksen.",
+  "event.proposal_countered": "{by} tarjosi sen sijaan {amount}; odotetaan asiakkaan vastausta.",
+  "event.pending_approval.counter_declined": "Asiakas hylkäsi vastaehdotuksen; on taas sinun vuorosi.",
+  "event.pending_approval.counter_over_limits": "Asiakas hyväksyi vastaehdotuksen, mutta se ei enää mahdu rajoihisi; on taas sinun vuorosi.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "Kaupan nimi sellaisena kuin asiakkaat sen tuntevat.",
   "var.customer_first_name": "Asiakkaan etunimi, tai tyhjä (None), jos sitä ei tiedetä.",

@@ -516,6 +516,12 @@ export default {
   "event.order_note.waits": "Dar nepažymėta užsakyme: Saleor neatsakė; programa bandys dar kartą.",
   "event.order_note.not_written": "Nepažymėta užsakyme Saleor sistemoje.",
   "event.order_note.order_gone": "Nepažymėta užsakyme: programa nebemato šio užsakymo Saleor sistemoje.",
+  "event.proposal_accepted.policy": "Jūsų taisyklės priėmė kliento pasiūlytą sprendimą.",
+  "event.proposal_accepted.by": "Priėmė: {by}.",
+  "event.proposal_accepted.customer": "Klientas priėmė priešpasiūlymą.",
+  "event.proposal_countered": "{by} vietoj to pasiūlė {amount}; laukiama kliento atsakymo.",
+  "event.pending_approval.counter_declined": "Klientas atmetė priešpasiūlymą; vėl jūsų eilė.",
+  "event.pending_approval.counter_over_limits": "Klientas priėmė priešpasiūlymą, bet jis nebetelpa į jūsų ribas; vėl jūsų eilė.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "Parduotuvės pavadinimas, kurį žino klientai.",
   "var.customer_first_name": "Kliento vardas arba tuščia (None), jei nežinomas.",

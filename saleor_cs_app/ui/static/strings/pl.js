@@ -522,6 +522,12 @@ export default {
   "event.order_note.waits": "Jeszcze nie zapisano w zamówieniu: Saleor nie odpowiedział; aplikacja spróbuje ponownie.",
   "event.order_note.not_written": "Nie zapisano w zamówieniu w Saleorze.",
   "event.order_note.order_gone": "Nie zapisano w zamówieniu: aplikacja nie widzi już tego zamówienia w Saleorze.",
+  "event.proposal_accepted.policy": "Twoje zasady zaakceptowały rozwiązanie zaproponowane przez klienta.",
+  "event.proposal_accepted.by": "Zaakceptowane przez: {by}.",
+  "event.proposal_accepted.customer": "Klient przyjął kontrpropozycję.",
+  "event.proposal_countered": "{by} zaproponował(a) zamiast tego {amount}; czekamy na odpowiedź klienta.",
+  "event.pending_approval.counter_declined": "Klient odrzucił kontrpropozycję; decyzja znów należy do Ciebie.",
+  "event.pending_approval.counter_over_limits": "Klient przyjął kontrpropozycję, ale nie mieści się ona już w Twoich limitach; decyzja znów należy do Ciebie.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "Nazwa sklepu, pod którą znają go klienci.",
   "var.customer_first_name": "Imię klienta lub puste (None), gdy nieznane.",

@@ -496,6 +496,12 @@ export default {
   "event.order_note.waits": "Inte antecknat på ordern än: Saleor svarade inte; appen försöker igen.",
   "event.order_note.not_written": "Inte antecknat på ordern i Saleor.",
   "event.order_note.order_gone": "Inte antecknat på ordern: appen ser inte längre ordern i Saleor.",
+  "event.proposal_accepted.policy": "Din policy godtog kundens föreslagna lösning.",
+  "event.proposal_accepted.by": "Godtaget av {by}.",
+  "event.proposal_accepted.customer": "Kunden tackade ja till motbudet.",
+  "event.proposal_countered": "{by} erbjöd {amount} i stället; kundens svar väntas.",
+  "event.pending_approval.counter_declined": "Kunden tackade nej till motbudet; det är din tur igen.",
+  "event.pending_approval.counter_over_limits": "Kunden tackade ja till motbudet, men det ryms inte längre inom dina gränser; det är din tur igen.",
   // The Messages tab: what each {{ variable }} of a template holds (names as notify/variables.py has them).
   "var.shop_name": "Butikens namn som kunderna känner det.",
   "var.customer_first_name": "Kundens förnamn, eller tomt (None) om det är okänt.",
