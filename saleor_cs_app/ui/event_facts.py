@@ -1,11 +1,10 @@
 """Timeline entries as facts the page words in the dashboard's language.
 
-The writers (support/reports.py, watch/staff_report.py, jobs/incidents_flow.py, jobs/proposals_flow.py) store one
-English line per
-event, which is what the order note and the logs read. The page needs the parts instead: who reported,
-what they said, what was created in Saleor. Those come from the incident's own facts and decision; only the
-staff member's address (and a decline's reason) is in the line alone ("Reported by {by}: …"), so it is read
-from there.
+The writers (support/reports.py, watch/staff_report.py, jobs/incidents_flow.py, jobs/proposals_flow.py) store
+one English line per event, which is what the order note and the logs read. The page needs the parts instead:
+who reported, what they said, what was created in Saleor. Those come from the incident's own facts and
+decision; only the staff member's address (and a decline's reason) is in the line alone ("Reported by {by}:
+…"), so it is read from there.
 tests/ui/test_api_event_facts.py and tests/support/test_answers.py drive the real writers, so a change of their
 wording fails there.
 """
