@@ -23,6 +23,8 @@ from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant, TrackedOrder
 from saleor_cs_app.watch.snapshot import parse_time
 
+NO_EMAIL = "The order has no e-mail address to write to"  # ui/event_facts.py reads it
+
 
 INITIAL = "initial"
 SHIPPED = "shipped"
@@ -41,7 +43,7 @@ def reserve_initial_message(
     """The row for the first message, written in the decision's transaction; its body comes later."""
     email = tracked.facts.get("customer_email")
     if not email:
-        incident_store.add_event(session, incident, now, "no_email", "The order has no e-mail address to write to")
+        incident_store.add_event(session, incident, now, "no_email", NO_EMAIL)
         return None
     mail_from, _ = sender(policy, settings)
     language = pick_language(tracked.facts.get("language_code"), tracked.facts.get("channel_country"))

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 SENDING_TIMEOUT = timedelta(minutes=10)
+# How an e-mail that may have arrived is told (the sender never sends it again); ui/event_facts.py reads them.
+MAYBE_DELIVERED = "Maybe delivered, not re-sent: "
+STOPPED_MID_CONVERSATION = "The sender stopped mid-conversation; not re-sent to avoid a duplicate. Check the mail log."
 NOT_ADMITTED = (
     "Not sent: the app's operator no longer serves this Saleor (ALLOWED_SALEOR_URLS). "
     "Set your own mail server on the Messages tab, or ask the operator to allow your Saleor API URL."
@@ -93,7 +96,7 @@ def _send(runtime: Runtime, message_id: int) -> int | None:
         if exc.maybe_delivered:
             # The connection dropped after the whole message went out: the server
             # may have it. A second copy is worse than asking the merchant to check.
-            _finish(runtime, message_id, "uncertain", f"Maybe delivered, not re-sent: {exc}")
+            _finish(runtime, message_id, "uncertain", f"{MAYBE_DELIVERED}{exc}")
             return None
         return _back_to_pending(runtime, message_id, attempt, str(exc))
     except PermanentFailure as exc:
@@ -166,7 +169,7 @@ def mark_uncertain_sends(runtime: Runtime) -> int:
             if row.next_attempt_at + SENDING_TIMEOUT > now:
                 continue
             row.state = "uncertain"
-            row.error = "The sender stopped mid-conversation; not re-sent to avoid a duplicate. Check the mail log."
+            row.error = STOPPED_MID_CONVERSATION
             _settle_incident(session, row, now, row.error, failed=True)
             count += 1
         return count

@@ -15,6 +15,9 @@ import re
 
 import strawberry
 
+from saleor_cs_app.notify.outbox import NO_EMAIL
+from saleor_cs_app.notify.send import MAYBE_DELIVERED, STOPPED_MID_CONVERSATION
+
 STAFF_PREFIX = "Reported by "
 APPROVED_PREFIX = "Approved by "  # jobs/incidents_flow.py approve()
 DECLINED = re.compile(r"^declined by (?P<by>.+?)(?:: (?P<reason>.*))? → apology only$", re.S)  # decline()
@@ -42,6 +45,10 @@ _COUNTERED = re.compile(r"^(?P<by>.+) offered (?P<currency>[A-Z]{3}) (?P<amount>
 _PROPOSAL_DECLINED = re.compile(r"^declined by (?P<by>.+?)(?:: (?P<reason>.*))?$", re.S)
 _BACK_TO_MERCHANT = {"The customer declined the counter-offer": "pending_approval.counter_declined"}
 _COUNTER_OVER_LIMITS = "The customer accepted, but "
+# The rest of what can happen to an incident (jobs/backlog.py, jobs/incident_lease.py, notify/).
+_DISMISSED = re.compile(r"^Dismissed by (?P<by>.+?)(?:: (?P<reason>.*))?; the customer is not contacted$", re.S)
+_RELEASED = re.compile(r"^Released from the install backlog by (?P<by>.+)$", re.S)
+_LANGUAGE_FALLBACK = re.compile(r"^No messages in the order's language (?P<wanted>[A-Z_]+): written in (?P<used>[a-z]+), ")
 # carry_out.py: "replacement order #1042 (Blue shirt M) sent free of charge" — the new order's number is only there.
 _ORDER_NUMBER = re.compile(r"order #(\S+)")
 
@@ -53,12 +60,14 @@ class EventFacts:
         " | order_note (note and metadata of the incident) | order_note.written | order_note.waits"
         " | order_note.not_written | order_note.order_gone | proposal_accepted.policy | proposal_accepted.by"
         " | proposal_accepted.customer | proposal_countered | proposal_declined"
-        " | pending_approval.counter_declined | pending_approval.counter_over_limits; the page's wording key"
+        " | pending_approval.counter_declined | pending_approval.counter_over_limits | no_email | language_fallback"
+        " | dismissed | released | failed | email_failed | email_uncertain; the page's wording key"
     )
     by: str | None = strawberry.field(default=None, description="reported.staff, approved, declined, proposal_*: who")
     note: str | None = strawberry.field(
         default=None,
-        description="What the reporter wrote, or why it was declined, in their words; order_note.*: why not (yet)",
+        description="What the reporter wrote, or why it was declined or dismissed, in their words;"
+        " order_note.*, failed, email_*: why (the server's words)",
     )
     problem: str | None = strawberry.field(
         default=None, description="reported.customer: wrong_item | damaged | missing_item | not_arrived | other"
@@ -68,6 +77,10 @@ class EventFacts:
     )
     not_before: str | None = strawberry.field(default=None, description="later_delivery: ISO date")
     item: str | None = strawberry.field(default=None, description="change_variant: the line's product name")
+    order_language: str | None = strawberry.field(
+        default=None, description="language_fallback: the order's language, as Saleor's LanguageCodeEnum (FR_CA)"
+    )
+    language: str | None = strawberry.field(default=None, description="language_fallback: the language written in")
     amount: str | None = strawberry.field(default=None, description="proposal_countered: the refund offered")
     currency: str | None = strawberry.field(default=None, description="proposal_countered: its currency")
 
@@ -124,10 +137,38 @@ def _proposal_answer(event_type: str, message: str) -> EventFacts | None:
     return None  # waiting for the merchant's first answer: the page has its own words
 
 
+def _outcome(event_type: str, message: str) -> EventFacts | None:
+    """Why nobody was written to, in which language they were, or why the incident or its e-mail failed."""
+    if event_type == "no_email":
+        return EventFacts(code="no_email") if message == NO_EMAIL else None
+    if event_type == "language_fallback":
+        fallback = _LANGUAGE_FALLBACK.match(message)
+        if fallback is None:
+            return None
+        return EventFacts(code="language_fallback", order_language=fallback["wanted"], language=fallback["used"])
+    if event_type == "dismissed":
+        dismissed = _DISMISSED.match(message)
+        return EventFacts(code="dismissed", by=dismissed["by"], note=dismissed["reason"]) if dismissed else None
+    if event_type == "released":
+        released = _RELEASED.match(message)
+        return EventFacts(code="released", by=released["by"]) if released else None
+    if event_type == "email_failed" and message.startswith(MAYBE_DELIVERED):
+        # The connection dropped after the whole message went out: not sent again, and maybe it arrived.
+        return EventFacts(code="email_uncertain", note=message[len(MAYBE_DELIVERED) :])
+    if event_type == "email_failed" and message == STOPPED_MID_CONVERSATION:  # the app stopped mid-send
+        return EventFacts(code="email_uncertain", note=message)
+    return EventFacts(code=event_type, note=message)  # failed, email_failed: the reason is the server's words
+
+
+_OUTCOMES = ("no_email", "language_fallback", "dismissed", "released", "failed", "email_failed")
+
+
 def event_facts(event_type: str, message: str, facts: dict) -> EventFacts | None:
     """The facts of an entry the server worded; None for those the page words from the incident, or not at all."""
     if event_type.startswith("proposal_") or event_type == "pending_approval":
         return _proposal_answer(event_type, message)
+    if event_type in _OUTCOMES:
+        return _outcome(event_type, message)
     if event_type == "retrying":
         return _message_note(message)
     if event_type == "order_note":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from saleor_cs_app.store.models import SupportReport
@@ -146,3 +148,25 @@ def test_the_answers_to_a_customers_proposal_read_in_polish_with_the_amount_in_t
     expect(timeline).not_to_contain_text("offered USD")
     expect(timeline).not_to_contain_text("The customer declined the counter-offer")
     snap(page, "timeline-pl-counter-offer")
+
+
+def test_an_email_in_the_channels_language_is_explained_in_german_with_both_languages_named(
+    page, host, runtime, installed, clock, mail
+):
+    """Screenshot: test-artifacts/timeline-de-language-fallback.png."""
+    from tests.ui.test_api_outcome_facts import late_order
+
+    late_order(installed, runtime, clock, channel="channel-pln", languageCodeEnum="NB_NO")
+    words = entries("de")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    frame = app_frame(page, host, locale="de")
+    frame.get_by_role("tab", name=words["tab.incidents"]).click()
+    frame.get_by_role("button", name=re.compile(words["kind.late_shipment"])).click()
+    timeline = frame.locator("ol.timeline")
+    # The browser names both languages in German: Saleor's NB_NO as Norwegian (Bokmål), "pl" as Polish.
+    said = words["event.language_fallback"].split("{wanted}")[0]
+    expect(timeline).to_contain_text(re.compile(re.escape(said) + r"Norwegisch.*Polnisch"))
+    expect(timeline).not_to_contain_text("No messages in the order's language")
+    expect(timeline).to_contain_text(words["title.language_fallback"])
+    expect(timeline).not_to_contain_text("language fallback")  # the type's name, shown when no title is known
+    snap(page, "timeline-de-language-fallback")

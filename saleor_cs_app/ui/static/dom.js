@@ -77,6 +77,13 @@ export function formatMoney(amount, currency) {
   } catch { return `${currency} ${amount}`; }
 }
 
+/** A language code ("fr", or Saleor's "FR_CA") as the locale names it: "French", "kanadanranska". */
+export function formatLanguage(code) {
+  if (!code) return "—";
+  const tag = code.replace("_", "-");
+  try { return new Intl.DisplayNames([context.locale], { type: "language" }).of(tag) ?? code; } catch { return code; }
+}
+
 /** 50 → "50 %" / "50%" as the locale writes it. */
 export function formatPercent(value) {
   try { return new Intl.NumberFormat(context.locale, { style: "percent", maximumFractionDigits: 2 }).format(Number(value) / 100); }

@@ -1,7 +1,7 @@
 // An incident in the merchant's words: what happened, what the policy decided and why, every amount broken
 // down by product ("Blue shirt M: $25.00 + 50 % off the Green shirt they keep: $20.00"). Shared by the
 // Incidents tab, the order widget and the report popup.
-import { formatDate, formatMoney, formatPercent, h } from "./dom.js";
+import { formatDate, formatLanguage, formatMoney, formatPercent, h } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
 export const kindText = (kind) => t(`kind.${String(kind || "").toLowerCase()}`);
@@ -123,7 +123,15 @@ export function timelineText(incident, event) {
     case "approved": return event.facts ? t("event.approved", { by: event.facts.by }) : event.message;
     case "shipped": return t("event.shipped");
     case "order_note":
-    case "retrying": return event.facts ? codedText(event.facts) : event.message;
+    case "retrying":
+    case "no_email":
+    case "dismissed":
+    case "released":
+    case "failed":
+    case "email_failed": return event.facts ? codedText(event.facts) : event.message;
+    case "language_fallback": return event.facts
+      ? t("event.language_fallback", { wanted: formatLanguage(event.facts.orderLanguage), used: formatLanguage(event.facts.language) })
+      : event.message;
     default: {
       if (!event.type.startsWith("emailed_")) return event.message;  // the server's words (a note, a reason)
       const purpose = event.type.replace("emailed_", "");  // emailed_initial, emailed_report_received, …
@@ -135,10 +143,10 @@ export function timelineText(incident, event) {
   }
 }
 
-/** An entry worded by its code, and why when the server gave a reason: an order note written or not (never
- * "written" when it was not), a proposal back with the merchant. */
+/** An entry worded by its code (and who), and why when the server gave a reason: an order note written or not
+ * (never "written" when it was not), a proposal back with the merchant, an incident dismissed or failed. */
 function codedText(facts) {
-  const text = t(`event.${facts.code}`);
+  const text = t(`event.${facts.code}`, { by: facts.by });
   return facts.note ? `${text} ${t("event.reason", { reason: facts.note })}` : text;
 }
 
@@ -192,7 +200,10 @@ export function simulatedReason(change) {
   return change.needsApproval ? `${decided} ${t("sim.reason_waits")}` : decided;
 }
 
-export const eventTitle = (type) => (t(`title.${type}`) === `title.${type}` ? String(type).replaceAll("_", " ") : t(`title.${type}`));
+export const eventTitle = (type) => {
+  const key = `title.${String(type).replace(/:\d+$/, "")}`;  // emailed_counter_offer:2 is the second round's e-mail
+  return t(key) === key ? String(type).replaceAll("_", " ") : t(key);
+};
 
 export function when(iso) { return formatDate(iso); }
 export const countText = (key, n) => tn(key, n);

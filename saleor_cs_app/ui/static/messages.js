@@ -2,12 +2,11 @@
 import { gql } from "./api.js";
 import { notify } from "./bridge.js";
 import { context } from "./bridge.js";
-import { banner, busy, clear, field, h, select, toast } from "./dom.js";
+import { banner, busy, clear, field, formatLanguage, h, select, toast } from "./dom.js";
 import { kindText, offerName } from "./explain.js";
 import { t } from "./i18n.js";
 import { mailServerCard } from "./mail_server.js";
 
-const languageName = (code) => { try { return new Intl.DisplayNames([context.locale], { type: "language" }).of(code); } catch { return code; } };
 const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } shopName currencies sampleOrder sampleCurrency }
   policy { document version } }`;
 const BUILTIN = `query Builtin($kind: IncidentKind!, $language: String!, $offer: OfferType!) {
@@ -143,7 +142,7 @@ export function mountMessages(panel) {
       notices.replaceChildren();
       loadOverride();
       schedulePreview(0);
-      const what = `${kindText(kind.value)} (${languageName(language.value)})`;
+      const what = `${kindText(kind.value)} (${formatLanguage(language.value)})`;
       toast(t(reset ? "msg.restored" : "msg.saved", { what }));
       notify("success", t(reset ? "msg.restored_title" : "msg.saved_title"), what);
       document.dispatchEvent(new CustomEvent("policy-saved", { detail: { policy: result.policy, source: "messages" } }));
@@ -161,7 +160,7 @@ export function mountMessages(panel) {
   gql(CATALOG).then(({ messageCatalog: catalog, policy }) => {
     templates = policy.document.templates || {};
     clear(kind, catalog.kinds.map((k) => h("option", { value: k }, kindText(k))));
-    clear(language, catalog.languages.map((l) => h("option", { value: l }, languageName(l))));
+    clear(language, catalog.languages.map((l) => h("option", { value: l }, formatLanguage(l))));
     const spoken = context.locale.split(/[-_]/)[0].toLowerCase();  // the dashboard's language, when mails have it
     if (catalog.languages.includes(spoken)) language.value = spoken;
     clear(offer, catalog.offers.map((o) => h("option", { value: o }, offerName(o))));
