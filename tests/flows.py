@@ -9,6 +9,19 @@ from saleor_cs_app.store import policies
 from saleor_cs_app.store.models import Incident, IncidentEvent, OutboxMessage, Tenant
 
 
+def late_order(saleor, runtime, clock, **order_fields) -> dict:
+    """An order whose ship-by passed, found by the sweep and handled (customer e-mailed)."""
+    from saleor_cs_app.jobs import sweep
+
+    order = saleor.add_order(**order_fields)
+    saleor.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    clock.advance(days=10)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    return order
+
+
 def tenant_id(runtime, saleor) -> int:
     with runtime.db.read() as session:
         return session.scalar(select(Tenant.id).where(Tenant.saleor_api_url == saleor.api_url))

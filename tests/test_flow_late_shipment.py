@@ -9,18 +9,7 @@ from sqlalchemy import select
 
 from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store.models import Tenant, WebhookDelivery
-from tests.flows import incidents, mutation_names, outbox, rows, timeline
-
-
-def late_order_after_sweep(saleor, runtime, clock) -> dict:
-    """An order whose ship-by passed, found by the sweep and handled (customer e-mailed)."""
-    order = saleor.add_order()
-    saleor.send_webhook("ORDER_CREATED", order_id=order["id"])
-    runtime.jobs.drain()
-    clock.advance(days=10)
-    sweep.run(runtime)
-    runtime.jobs.drain()
-    return order
+from tests.flows import incidents, late_order, mutation_names, outbox, rows, timeline
 
 
 def test_a_paid_order_not_shipped_by_its_promise_gets_one_voucher_one_email_and_a_note(installed, runtime, clock, mail):
@@ -125,7 +114,7 @@ def test_reconciliation_tracks_orders_whose_webhooks_never_arrived(installed, ru
 
 
 def test_the_late_order_shipping_sends_one_follow_up_with_the_tracking_number(installed, runtime, clock, mail):
-    order = late_order_after_sweep(installed, runtime, clock)
+    order = late_order(installed, runtime, clock)
     assert len(mail.messages) == 1
     fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI123456789")
     for _ in range(2):  # FULFILLMENT_CREATED and ORDER_FULFILLED both show the shipped order
@@ -138,7 +127,7 @@ def test_the_late_order_shipping_sends_one_follow_up_with_the_tracking_number(in
 
 
 def test_events_the_app_caused_itself_do_not_loop(installed, runtime, clock, mail):
-    late_order_after_sweep(installed, runtime, clock)
+    late_order(installed, runtime, clock)
     stored = len(rows(runtime, WebhookDelivery))
     echoed = installed.deliver_events()  # ORDER_UPDATED for our note, ORDER_METADATA_UPDATED, …
     assert echoed and all(r.status_code == 200 for r in echoed)
@@ -153,7 +142,7 @@ def test_a_tracking_link_pasted_as_the_number_is_one_click_away_on_the_support_p
 ):
     import re
 
-    order = late_order_after_sweep(installed, runtime, clock)
+    order = late_order(installed, runtime, clock)
     fulfillment = installed.add_fulfillment(order["id"], tracking_number="https://track.example/JJ123")
     installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
     runtime.jobs.drain()
@@ -171,7 +160,7 @@ def test_a_message_sending_now_is_not_marked_uncertain_because_it_was_due_long_a
     from saleor_cs_app.store.models import OutboxMessage
 
     mail.stop()
-    late_order_after_sweep(installed, runtime, clock)
+    late_order(installed, runtime, clock)
     clock.advance(hours=3)
     mail.start()
     seen_during_send = []

@@ -8,9 +8,8 @@ from email.utils import parseaddr
 
 from saleor_cs_app.notify.send import send_outbox_message
 from saleor_cs_app.store import tenants
-from tests.flows import incidents, outbox, tenant_id, use_policy
+from tests.flows import incidents, late_order, outbox, tenant_id, use_policy
 from tests.smtp_server import SmtpTestServer
-from tests.test_flow_late_shipment import late_order_after_sweep
 
 OPERATOR = "Operator care <care@operator.example>"
 PHISH = {"version": 1, "sender": {"name": "Your Bank", "email": "security@bank.example"}}
@@ -21,7 +20,7 @@ def test_a_shop_without_its_own_mail_server_sends_from_mail_from_with_its_addres
 ):
     runtime.settings = runtime.settings.with_changes(mail_from=OPERATOR)
     use_policy(runtime, installed, PHISH)
-    late_order_after_sweep(installed, runtime, clock)
+    late_order(installed, runtime, clock)
     (message,) = mail.messages
     assert message.mail_from == "care@operator.example", "the envelope sender is the operator's"
     assert parseaddr(message.message["From"]) == ("Your Bank", "care@operator.example")
@@ -35,7 +34,7 @@ def test_a_shop_with_its_own_mail_server_sends_from_its_own_address(installed, r
         with runtime.db.transaction() as session:
             own_url = runtime.cipher.encrypt(f"smtp://127.0.0.1:{own.port}")
             tenants.set_mail_server(session, tenant_id(runtime, installed), own_url)
-        late_order_after_sweep(installed, runtime, clock)
+        late_order(installed, runtime, clock)
     assert mail.messages == [], "nothing went through the operator's server"
     (message,) = own.messages
     assert message.mail_from == "care@northwind.example"
@@ -45,7 +44,7 @@ def test_a_shop_with_its_own_mail_server_sends_from_its_own_address(installed, r
 
 def test_a_shop_that_names_no_sender_sends_as_mail_from_unchanged(installed, runtime, clock, mail):
     runtime.settings = runtime.settings.with_changes(mail_from=OPERATOR)
-    late_order_after_sweep(installed, runtime, clock)
+    late_order(installed, runtime, clock)
     (message,) = mail.messages
     assert (message.mail_from, message.message["From"]) == ("care@operator.example", OPERATOR)
     assert message.message["Reply-To"] is None
@@ -55,7 +54,7 @@ def test_a_saleor_the_allow_list_no_longer_names_gets_no_mail_through_the_operat
     installed, runtime, clock, mail
 ):
     mail.stop()  # the first try fails, so the message is still pending when the operator narrows the list
-    late_order_after_sweep(installed, runtime, clock)
+    late_order(installed, runtime, clock)
     (row,) = outbox(runtime)
     assert row.state == "pending"
     mail.start()

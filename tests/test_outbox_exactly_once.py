@@ -1,12 +1,11 @@
 """An outbox message goes out once, however often its send task runs."""
 
 from saleor_cs_app.notify import send
-from tests.flows import outbox
-from tests.test_flow_late_shipment import late_order_after_sweep
+from tests.flows import late_order, outbox
 
 
 def test_a_sent_message_is_not_sent_again_when_its_task_runs_twice_more(installed, runtime, clock, mail):
-    late_order_after_sweep(installed, runtime, clock)
+    late_order(installed, runtime, clock)
     (row,) = outbox(runtime)
     assert row.state == "sent" and len(mail.messages) == 1
     for _ in range(2):  # a duplicate task (Huey retry, a second enqueue) for the same row
@@ -20,7 +19,7 @@ def test_a_sent_message_is_not_sent_again_when_its_task_runs_twice_more(installe
 
 def test_a_message_being_sent_is_not_sent_by_a_second_task_meanwhile(installed, runtime, clock, mail, monkeypatch):
     mail.stop()
-    late_order_after_sweep(installed, runtime, clock)  # the server is down: the message waits
+    late_order(installed, runtime, clock)  # the server is down: the message waits
     (row,) = outbox(runtime)
     assert row.state == "pending"
     mail.start()

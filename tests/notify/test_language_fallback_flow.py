@@ -1,19 +1,7 @@
 """An order in a language we do not ship: the e-mail falls back, and the incident's timeline says so."""
 
-from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store.models import IncidentEvent
-from tests.flows import incidents, outbox, rows, timeline
-
-
-def late_order(installed, runtime, clock, **order_fields):
-    """An order whose ship-by passed, found by the sweep and handled (customer e-mailed)."""
-    order = installed.add_order(**order_fields)
-    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
-    runtime.jobs.drain()
-    clock.advance(days=10)
-    sweep.run(runtime)
-    runtime.jobs.drain()
-    return order
+from tests.flows import incidents, late_order, outbox, rows, timeline
 
 
 def test_an_order_in_norwegian_gets_the_channels_language_and_the_fallback_is_on_the_incident(

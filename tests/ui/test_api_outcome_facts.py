@@ -8,9 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store.models import Tenant
-from tests.flows import incidents
+from tests.flows import incidents, late_order
 
 TIMELINE = """query($id: ID!) { incident(id: $id) {
   timeline { type facts { code by note orderLanguage language } } } }"""
@@ -22,25 +21,20 @@ def facts_of(api, incident_id: str, event_type: str) -> tuple:
     return tuple((entry["facts"] or {}).get(f) for f in FIELDS)
 
 
-def late_order(installed, runtime, clock, **order_fields) -> str:
-    """An order whose ship-by passed, found by the sweep and handled; its incident's id."""
-    order = installed.add_order(**order_fields)
-    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
-    runtime.jobs.drain()
-    clock.advance(days=10)
-    sweep.run(runtime)
-    runtime.jobs.drain()
+def late_incident(installed, runtime, clock, **order_fields) -> str:
+    """The incident of a late order, handled."""
+    late_order(installed, runtime, clock, **order_fields)
     (incident,) = incidents(runtime)
     return incident.id
 
 
 def test_an_order_without_an_address_and_one_in_a_language_not_shipped_come_as_codes(api, installed, runtime, clock):
-    incident = late_order(installed, runtime, clock, userEmail=None)
+    incident = late_incident(installed, runtime, clock, userEmail=None)
     assert facts_of(api, incident, "no_email") == ("no_email", None, None, None, None)
 
 
 def test_the_language_an_email_fell_back_to_comes_with_the_orders_own(api, installed, runtime, clock, mail):
-    incident = late_order(installed, runtime, clock, channel="channel-pln", languageCodeEnum="NB_NO")
+    incident = late_incident(installed, runtime, clock, channel="channel-pln", languageCodeEnum="NB_NO")
     assert facts_of(api, incident, "language_fallback") == ("language_fallback", None, None, "NB_NO", "pl")
 
 
@@ -61,21 +55,21 @@ def test_who_dismissed_a_backlog_order_and_why_and_who_released_the_rest(api, in
 
 def test_an_incident_the_app_gave_up_on_comes_with_its_reason(api, installed, runtime, clock):
     installed.fail_next("orderNoteAdd", times=1, status=403)  # Saleor refuses the note: no retry helps
-    incident = late_order(installed, runtime, clock)
+    incident = late_incident(installed, runtime, clock)
     code, _, note, *_ = facts_of(api, incident, "failed")
     assert (code, note) == ("failed", "OrderNoteAdd: Saleor answered HTTP 403")
 
 
 def test_an_email_the_mail_server_refused_comes_with_its_reply(api, installed, runtime, clock, mail):
     mail.reject_recipient("customer@example.com", reply="550 5.1.1 No such user")
-    refused = late_order(installed, runtime, clock, userEmail="customer@example.com")
+    refused = late_incident(installed, runtime, clock, userEmail="customer@example.com")
     code, _, note, *_ = facts_of(api, refused, "email_failed")
     assert code == "email_failed" and "550" in note
 
 
 def test_an_email_whose_connection_dropped_after_the_body_may_have_arrived(api, installed, runtime, clock, mail):
     mail.hang_up_on("DATA")
-    incident = late_order(installed, runtime, clock)
+    incident = late_incident(installed, runtime, clock)
     code, _, note, *_ = facts_of(api, incident, "email_failed")
     assert code == "email_uncertain" and note, "the reason is kept"
     assert len(mail.messages) == 1, "the body arrived, and it is not sent a second time"

@@ -154,7 +154,7 @@ def test_an_email_in_the_channels_language_is_explained_in_german_with_both_lang
     page, host, runtime, installed, clock, mail
 ):
     """Screenshot: test-artifacts/timeline-de-language-fallback.png."""
-    from tests.ui.test_api_outcome_facts import late_order
+    from tests.flows import late_order
 
     late_order(installed, runtime, clock, channel="channel-pln", languageCodeEnum="NB_NO")
     words = entries("de")
