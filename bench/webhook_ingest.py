@@ -7,8 +7,13 @@ rendered from the app's own subscription by the Saleor stand-in. Two configurati
   serve     `saleor-cs-app serve` (waitress, SQLite, embedded worker)  vs  bare under waitress --threads=8
   gunicorn  gunicorn -w 2 --threads 4, PostgreSQL + Redis              vs  bare under the same gunicorn
 
-Each run measures the bare endpoint and the app back to back (same load on this shared
-machine); runs repeat and the spread is printed. Then, after the acknowledgement: one
+Each run measures the bare endpoint, three floors and the app back to back (same load on
+this shared machine); runs repeat and the spread is printed. The floors are the least any
+ingest must do, under the same server: `verify` (PyJWT RS256 detached verify, nothing
+stored), `insert` (verify + one INSERT and commit per request, the configuration's
+database, durable as the app is) and `insert, no flush` (the same with the commit not
+waiting for the disk: not durable, an upper bound for any design that writes each
+delivery to that database). Then, after the acknowledgement: one
 worker process's deliveries per second, and the time from a burst of deliveries to the
 last one processed. Every run also checks that each acknowledged delivery was stored and
 processed exactly once. Not run by .ci/run.
@@ -115,6 +120,48 @@ BARE_APP = textwrap.dedent(
         return "ok"
     """
 )
+
+
+FLOOR_APP = textwrap.dedent(
+    """
+    import hashlib, json, os, sqlite3, threading
+    import jwt, psycopg
+    from flask import Flask, jsonify, request
+    from jwt.algorithms import RSAAlgorithm
+
+    KEYS = {k["kid"]: RSAAlgorithm.from_jwk(json.dumps(k)) for k in json.load(open("jwks.json"))["keys"]}
+    DB, FLUSH = os.environ.get("FLOOR_DB", ""), os.environ.get("FLOOR_FLUSH") == "1"
+    local = threading.local()
+    app = Flask(__name__)
+
+    def connection():
+        conn = getattr(local, "conn", None)
+        if conn is None and DB.startswith("postgresql"):
+            conn = local.conn = psycopg.connect(DB, autocommit=True)
+            conn.execute("SET synchronous_commit = " + ("on" if FLUSH else "off"))
+        elif conn is None:
+            conn = local.conn = sqlite3.connect(DB, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA synchronous=" + ("NORMAL" if FLUSH else "OFF"))
+        return conn
+
+    @app.post("/api/webhooks/<name>")
+    def ingest(name):
+        body, signature = request.get_data(), request.headers["Saleor-Signature"]
+        key = KEYS[jwt.get_unverified_header(signature)["kid"]]
+        jwt.api_jws.decode_complete(signature, key, algorithms=["RS256"], detached_payload=body)
+        if DB:
+            sql = "INSERT INTO floor_deliveries (body_hash, event, body) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
+            connection().execute(sql if DB.startswith("postgresql") else sql.replace("%s", "?"),
+                                 (hashlib.sha256(body).digest(), name, body))
+        return jsonify(status="queued")
+
+    @app.get("/healthz")
+    def health():
+        return "ok"
+    """
+)
+FLOORS = {"verify": None, "insert": True, "insert, no flush": False}  # name: flush (None: no database)
 
 
 @dataclass
@@ -227,12 +274,41 @@ class Config:
         else:
             self.env["DATABASE_URL"] = f"sqlite:///{workdir}/{name}.db"
 
-    def server(self, app: bool, port: int) -> list[str]:
+    def server(self, module: str, port: int) -> list[str]:
+        """The app, or `bare:app` / `floor:app` under the server the app runs on in this configuration."""
         if self.name == "serve":
-            if app:
+            if module == "app":
                 return [PY, "-m", "saleor_cs_app", "serve", "--port", str(port), "--threads", "8"]
-            return [PY, *WAITRESS, f"--listen=127.0.0.1:{port}", "bare:app"]
-        return [PY, *GUNICORN, "-b", f"127.0.0.1:{port}", "saleor_cs_app.wsgi:app" if app else "bare:app"]
+            return [PY, *WAITRESS, f"--listen=127.0.0.1:{port}", module]
+        return [PY, *GUNICORN, "-b", f"127.0.0.1:{port}", "saleor_cs_app.wsgi:app" if module == "app" else module]
+
+    def floor_env(self, flush: bool | None) -> dict:
+        """The floor's database, emptied, in the environment its server starts with."""
+        if flush is None:
+            return {"FLOOR_DB": ""}
+        table = (
+            "CREATE TABLE floor_deliveries (id {serial} PRIMARY KEY, body_hash BYTEA UNIQUE NOT NULL,"
+            " event TEXT NOT NULL, body BYTEA NOT NULL)"
+        )
+        if self.postgres:
+            import psycopg
+
+            url = self.postgres.replace("+psycopg", "")
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("DROP TABLE IF EXISTS floor_deliveries")
+                conn.execute(table.format(serial="BIGSERIAL"))
+            self._checkpoint()
+        else:
+            import sqlite3
+
+            url = str(self.workdir / "floor.db")
+            for suffix in ("", "-wal", "-shm"):
+                Path(url + suffix).unlink(missing_ok=True)
+            conn = sqlite3.connect(url)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(table.format(serial="INTEGER"))
+            conn.close()
+        return {"FLOOR_DB": url, "FLOOR_FLUSH": "1" if flush else "0"}
 
     def reset(self) -> None:
         """An empty, migrated database with the stand-in installed; an empty queue."""
@@ -384,33 +460,39 @@ def check_exactly_once(config: Config, acknowledged: int) -> dict:
     return counts
 
 
-def measure_ingest(config: Config, script: Path, bodies: Path, warmup: Path, duration: float) -> tuple[Load, Load]:
+def _load(config: Config, module: str, script: Path, bodies: Path, warmup: Path, duration: float, env=None):
     port = free_port()
-    bare = config.start(config.server(False, port), port)
+    saved = config.env
+    config.env = {**saved, **(env or {})}
     try:
-        wrk(f"http://127.0.0.1:{port}", script, warmup, config.saleor, duration=1)
-        bare_load = wrk(f"http://127.0.0.1:{port}", script, bodies, config.saleor, duration=duration)
+        server = config.start(config.server(module, port), port)
     finally:
-        stop(bare)
-    config.reset()
-    port = free_port()
-    app = config.start(config.server(True, port), port)
+        config.env = saved
     try:
         warm = wrk(f"http://127.0.0.1:{port}", script, warmup, config.saleor, duration=1)
-        app_load = wrk(f"http://127.0.0.1:{port}", script, bodies, config.saleor, duration=duration)
-        # Processing exactly once is checked after the burst (measure_after_ack), not here:
-        # draining tens of thousands of deliveries per run would take minutes.
-        check_stored(config, warm.queued + app_load.queued, loads=2)
+        return warm, wrk(f"http://127.0.0.1:{port}", script, bodies, config.saleor, duration=duration)
     finally:
-        stop(app)
-    return bare_load, app_load
+        stop(server)
+
+
+def measure_ingest(config: Config, script: Path, bodies: Path, warmup: Path, duration: float) -> dict[str, Load]:
+    """Loads of the bare endpoint, each floor and the app, in that order, under the same server."""
+    loads = {"bare": _load(config, "bare:app", script, bodies, warmup, duration)[1]}
+    for name, flush in FLOORS.items():
+        loads[name] = _load(config, "floor:app", script, bodies, warmup, duration, config.floor_env(flush))[1]
+    config.reset()
+    warm, loads["app"] = _load(config, "app", script, bodies, warmup, duration)
+    # Processing exactly once is checked after the burst (measure_after_ack), not here:
+    # draining tens of thousands of deliveries per run would take minutes.
+    check_stored(config, warm.queued + loads["app"].queued, loads=2)
+    return loads
 
 
 def measure_after_ack(config: Config, script: Path, burst: Path, size: int) -> tuple[float, float, float]:
     """(seconds to acknowledge the burst, seconds from its start to the last processed, worker deliveries/s)."""
     config.reset()
     port = free_port()
-    app = config.start(config.server(True, port), port)
+    app = config.start(config.server("app", port), port)
     worker = config.start([PY, "-m", "saleor_cs_app", "worker"]) if config.name != "serve" else None
     try:
         time.sleep(2)  # the worker is up
@@ -465,6 +547,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         (workdir / "bare.py").write_text(BARE_APP)
+        (workdir / "floor.py").write_text(FLOOR_APP)
+        (workdir / "jwks.json").write_text(json.dumps(saleor.jwks))
         script = workdir / "deliveries.lua"
         script.write_text(LUA)
         bodies, warmup, burst = workdir / "bodies.txt", workdir / "warmup.txt", workdir / "burst.txt"
@@ -478,13 +562,15 @@ def main() -> None:
         for config in configs.values():
             if args.app_path:
                 config.env["PYTHONPATH"] = f"{args.app_path}:{config.env['PYTHONPATH']}"
-        results: dict[str, list[tuple[Load, Load]]] = {name: [] for name in names}
+        results: dict[str, list[dict[str, Load]]] = {name: [] for name in names}
         for run in range(args.runs):
             for name in names:
-                bare, app = measure_ingest(configs[name], script, bodies, warmup, args.duration)
-                results[name].append((bare, app))
+                loads = measure_ingest(configs[name], script, bodies, warmup, args.duration)
+                results[name].append(loads)
+                bare, app = loads["bare"], loads["app"]
+                floors = " | ".join(f"{f} {loads[f].rate / bare.rate:.2f}" for f in FLOORS)
                 print(
-                    f"run {run + 1} {name:<8} bare {bare.rate:7.0f}/s p99 {bare.p99_ms:5.1f} ms | app {app.rate:7.0f}/s"
+                    f"run {run + 1} {name:<8} bare {bare.rate:7.0f}/s | {floors} | app {app.rate:7.0f}/s"
                     f" p50 {app.p50_ms:5.1f} p99 {app.p99_ms:5.1f} ms non-2xx {app.non2xx} | ratio"
                     f" {app.rate / bare.rate:.2f}  load {os.getloadavg()[0]:.2f}"
                     + (f"  (bodies wrapped {app.wrapped}: raise --bodies)" if app.wrapped else ""),
@@ -498,12 +584,20 @@ def main() -> None:
     print("| configuration | bare req/s | app req/s | ratio | app p50 ms | app p99 ms | app non-2xx |")
     print("|---|---|---|---|---|---|---|")
     for name in names:
-        pairs = results[name]
+        runs = results[name]
         print(
-            f"| {name} | {spread([b.rate for b, _ in pairs], '.0f')} | {spread([a.rate for _, a in pairs], '.0f')}"
-            f" | {spread([a.rate / b.rate for b, a in pairs], '.2f')} | {spread([a.p50_ms for _, a in pairs], '.1f')}"
-            f" | {spread([a.p99_ms for _, a in pairs], '.1f')} | {sum(a.non2xx for _, a in pairs)} |"
+            f"| {name} | {spread([r['bare'].rate for r in runs], '.0f')} | {spread([r['app'].rate for r in runs], '.0f')}"
+            f" | {spread([r['app'].rate / r['bare'].rate for r in runs], '.2f')}"
+            f" | {spread([r['app'].p50_ms for r in runs], '.1f')} | {spread([r['app'].p99_ms for r in runs], '.1f')}"
+            f" | {sum(r['app'].non2xx for r in runs)} |"
         )
+    print("\nthe floors: the least an ingest must do, under the same server, as a ratio to bare in the same run\n")
+    print("| configuration | " + " | ".join(FLOORS) + " | app |")
+    print("|---|" + "---|" * (len(FLOORS) + 1))
+    for name in names:
+        runs = results[name]
+        ratios = [spread([r[f].rate / r["bare"].rate for r in runs], ".2f") for f in (*FLOORS, "app")]
+        print(f"| {name} | " + " | ".join(ratios) + " |")
     print(f"\nafter the acknowledgement ({args.burst}-delivery burst, one worker process):\n")
     print("| configuration | burst acknowledged in | last one processed after | worker deliveries/s |")
     print("|---|---|---|---|")
