@@ -570,7 +570,7 @@ def main() -> None:
                 bare, app = loads["bare"], loads["app"]
                 floors = " | ".join(f"{f} {loads[f].rate / bare.rate:.2f}" for f in FLOORS)
                 print(
-                    f"run {run + 1} {name:<8} bare {bare.rate:7.0f}/s | {floors} | app {app.rate:7.0f}/s"
+                    f"run {run + 1} {name:<8} bare {bare.rate:7.0f}/s p99 {bare.p99_ms:5.1f} ms | {floors} | app {app.rate:7.0f}/s"
                     f" p50 {app.p50_ms:5.1f} p99 {app.p99_ms:5.1f} ms non-2xx {app.non2xx} | ratio"
                     f" {app.rate / bare.rate:.2f}  load {os.getloadavg()[0]:.2f}"
                     + (f"  (bodies wrapped {app.wrapped}: raise --bodies)" if app.wrapped else ""),
