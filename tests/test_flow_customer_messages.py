@@ -11,6 +11,7 @@ from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.goodwill.carry_out import OfferRequest, carry_out
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.jobs import sweep
+from saleor_cs_app.notify import order_trace, send
 from saleor_cs_app.store.insights import month_insights
 from saleor_cs_app.store.models import Incident
 from tests.flows import incidents, outbox, tenant_id, timeline, use_policy
@@ -161,6 +162,61 @@ def test_a_follow_up_note_whose_answer_was_lost_is_not_written_twice(installed, 
     assert len(notes) == 2 and sum("e-mail shipped" in n for n in notes) == 1
     (incident,) = incidents(runtime)
     assert timeline(runtime, incident.id)[-3:] == ["emailed_shipped", "retrying", "order_note"]
+
+
+def test_a_follow_up_note_lost_in_a_crash_right_after_the_send_is_written_by_the_sweep_once(
+    installed, runtime, mail, clock, monkeypatch
+):
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    order = _late_order(installed, runtime, clock)
+
+    def process_dies(runtime, message_id):  # the send's commit is the last thing that happened
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(send, "note_sent_message", process_dies)
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI123456789")
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    with pytest.raises(SystemExit):
+        runtime.jobs.drain()
+    monkeypatch.undo()
+    runtime.jobs.drain()  # whatever else was queued; the note's task died with the process
+    assert len(mail.messages) == 2 and len(installed.notes[order["id"]]) == 1
+
+    clock.advance(minutes=6)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    notes = installed.notes[order["id"]]
+    assert len(notes) == 2 and "e-mail shipped" in notes[1]
+    (incident,) = incidents(runtime)
+    assert timeline(runtime, incident.id)[-2:] == ["emailed_shipped", "order_note"]
+
+    clock.advance(hours=1)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    assert len(installed.notes[order["id"]]) == 2, "a settled note is not taken up again"
+    assert len(mail.messages) == 2, "taking the note up again never sends the e-mail again"
+
+
+def test_a_note_being_written_is_not_written_by_a_second_task_meanwhile(installed, runtime, mail, clock, monkeypatch):
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    order = _late_order(installed, runtime, clock)
+    second_task = []
+    real_add = order_trace.add_note_once
+
+    def add_while_another_task_runs(client, **kwargs):
+        if not second_task:  # the first writer is talking to Saleor: a duplicate task starts
+            second_task.append("running")
+            (follow_up,) = [row for row in outbox(runtime) if row.purpose == "shipped"]
+            second_task[0] = order_trace.note_sent_message(runtime, follow_up.id)
+        return real_add(client, **kwargs)
+
+    monkeypatch.setattr(order_trace, "add_note_once", add_while_another_task_runs)
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI123456789")
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    assert second_task[0] is not None, "the second task found the note taken and only waits"
+    notes = installed.notes[order["id"]]
+    assert len(notes) == 2 and sum("e-mail shipped" in n for n in notes) == 1
 
 
 def test_insights_count_a_late_shipment_under_the_warehouse_it_finally_shipped_from(installed, runtime, mail, clock):

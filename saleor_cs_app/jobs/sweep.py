@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from saleor_cs_app.care.model import IncidentKind, IncidentSource
+from saleor_cs_app.notify.order_trace import requeue_owed_notes
 from saleor_cs_app.notify.send import mark_uncertain_sends, requeue_pending
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
@@ -60,6 +61,7 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
     dhl_poll.poll_due(runtime)
     mark_uncertain_sends(runtime)
     requeue_pending(runtime)
+    requeue_owed_notes(runtime)
     return handled
 
 

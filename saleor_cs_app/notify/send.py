@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from saleor_cs_app.notify.addressing import addressing
-from saleor_cs_app.notify.order_trace import note_sent_message
+from saleor_cs_app.notify.order_trace import note_sent_message, owe_note
 from saleor_cs_app.notify.smtp import Email, PermanentFailure, SmtpSender, TemporaryFailure
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.admission import admit
@@ -62,6 +62,7 @@ def _send(runtime: Runtime, message_id: int) -> int | None:
         server = mail_server_for(runtime, tenant)
         if server is None:
             row.state, row.sent_at = "dry_run", now
+            owe_note(row, now)
             _settle_incident(session, row, now, "Dry run (SMTP_URL unset): message written to the outbox and the log")
             log.info("dry-run e-mail", extra={"incident": row.incident_id, "subject": row.subject, "to": row.mail_to})
             return None
@@ -141,6 +142,7 @@ def _finish(runtime: Runtime, message_id: int, state: str, error: str | None) ->
         row.state, row.error = state, error
         if state == "sent":
             row.sent_at = now
+            owe_note(row, now)
             _settle_incident(session, row, now, f"E-mailed the customer ({row.language}), Message-ID {row.message_id}")
         else:
             _settle_incident(session, row, now, error or "E-mail failed", failed=True)

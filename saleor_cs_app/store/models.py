@@ -257,6 +257,13 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("incident_id", "purpose"),
         Index("ix_outbox_state_next", "state", "next_attempt_at"),
+        # Only the notes still owed: the sweep's lookup stays the size of that backlog.
+        Index(
+            "ix_outbox_note_due",
+            "note_due_at",
+            sqlite_where=text("note_due_at IS NOT NULL"),
+            postgresql_where=text("note_due_at IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
@@ -275,6 +282,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # A later e-mail's order note (notify/order_trace.py) is owed from this time on; the writer
+    # moves it forward while it works or waits, and clears it once settled. The sweep takes up
+    # a note whose time passed long ago: its task was lost (a crash right after the send).
+    note_due_at: Mapped[datetime | None]
 
 
 class PolicyVersion(Base):
