@@ -371,9 +371,9 @@ class Config:
             [PY, "-c", textwrap.dedent(code)], env=self.env, cwd=self.workdir, check=True, capture_output=True, text=True
         ).stdout
 
-    def start(self, command: list[str], port: int | None = None) -> subprocess.Popen:
+    def start(self, command: list[str], port: int | None = None, env: dict | None = None) -> subprocess.Popen:
         log = (self.workdir / f"{self.name}.log").open("a")
-        proc = subprocess.Popen(command, env=self.env, cwd=self.workdir, stdout=log, stderr=log)
+        proc = subprocess.Popen(command, env={**self.env, **(env or {})}, cwd=self.workdir, stdout=log, stderr=log)
         if port is None:
             return proc
         for _ in range(300):
@@ -462,12 +462,7 @@ def check_exactly_once(config: Config, acknowledged: int) -> dict:
 
 def _load(config: Config, module: str, script: Path, bodies: Path, warmup: Path, duration: float, env=None):
     port = free_port()
-    saved = config.env
-    config.env = {**saved, **(env or {})}
-    try:
-        server = config.start(config.server(module, port), port)
-    finally:
-        config.env = saved
+    server = config.start(config.server(module, port), port, env)
     try:
         warm = wrk(f"http://127.0.0.1:{port}", script, warmup, config.saleor, duration=1)
         return warm, wrk(f"http://127.0.0.1:{port}", script, bodies, config.saleor, duration=duration)
@@ -570,8 +565,8 @@ def main() -> None:
                 bare, app = loads["bare"], loads["app"]
                 floors = " | ".join(f"{f} {loads[f].rate / bare.rate:.2f}" for f in FLOORS)
                 print(
-                    f"run {run + 1} {name:<8} bare {bare.rate:7.0f}/s p99 {bare.p99_ms:5.1f} ms | {floors} | app {app.rate:7.0f}/s"
-                    f" p50 {app.p50_ms:5.1f} p99 {app.p99_ms:5.1f} ms non-2xx {app.non2xx} | ratio"
+                    f"run {run + 1} {name:<8} bare {bare.rate:7.0f}/s p99 {bare.p99_ms:5.1f} ms | {floors}"
+                    f" | app {app.rate:7.0f}/s p50 {app.p50_ms:5.1f} p99 {app.p99_ms:5.1f} ms non-2xx {app.non2xx} | ratio"
                     f" {app.rate / bare.rate:.2f}  load {os.getloadavg()[0]:.2f}"
                     + (f"  (bodies wrapped {app.wrapped}: raise --bodies)" if app.wrapped else ""),
                     flush=True,

@@ -8,8 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from saleor_cs_app.care.model import IncidentKind, IncidentSource
-from saleor_cs_app.notify.order_trace import requeue_owed_notes
-from saleor_cs_app.notify.send import mark_uncertain_sends, requeue_pending
+from saleor_cs_app.notify.send import mark_uncertain_sends, requeue_lost
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
 from saleor_cs_app.store import delivery_states, orders, policies, tenants, tracking_registrations
@@ -60,8 +59,7 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
     _requeue_stuck_registrations(runtime)
     dhl_poll.poll_due(runtime)
     mark_uncertain_sends(runtime)
-    requeue_pending(runtime)
-    requeue_owed_notes(runtime)
+    requeue_lost(runtime)
     return handled
 
 

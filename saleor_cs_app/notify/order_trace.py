@@ -16,7 +16,7 @@ import logging
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from saleor_cs_app.goodwill.order_note import add_note_once
 from saleor_cs_app.runtime import Runtime
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 NOTED_BY_INCIDENT_FLOW = "initial"  # that note (goodwill + what was said) is written before sending
 LEASE = timedelta(minutes=10)  # far longer than two Saleor calls; then another writer may take the note
-RETAKE_AFTER = timedelta(minutes=5)  # past its time by this much, nobody is going to write it: the sweep does
 
 
 # Timeline events reuse the types the dashboard already names; the message says which e-mail.
@@ -82,16 +81,6 @@ def note_sent_message(runtime: Runtime, message_id: int) -> int | None:
     return None
 
 
-def requeue_owed_notes(runtime: Runtime) -> None:
-    """Notes still owed long after their time (the task lost in a crash or a flushed queue) are queued again."""
-    with runtime.db.read() as session:
-        owed = session.scalars(
-            select(OutboxMessage.id).where(OutboxMessage.note_due_at < runtime.clock() - RETAKE_AFTER).limit(1000)
-        ).all()
-    for message_id in owed:
-        runtime.jobs.enqueue("send_message", message_id)  # sending is settled: it goes straight to the note
-
-
 def _note_text(row: OutboxMessage) -> str:
     quoted = f"\u201c{row.subject}\u201d"
     if row.state == "dry_run":
@@ -101,15 +90,13 @@ def _note_text(row: OutboxMessage) -> str:
 
 def _times_deferred(session, incident: Incident, about: str) -> int:
     """How often writing this note was put off (Saleor unavailable)."""
-    return len(
-        session.execute(
-            select(IncidentEvent.id).where(
-                IncidentEvent.tenant_id == incident.tenant_id,
-                IncidentEvent.incident_id == incident.id,
-                IncidentEvent.type == NOTE_WAITS,
-                IncidentEvent.message.startswith(about, autoescape=True),
-            )
-        ).all()
+    return session.scalar(
+        select(func.count()).where(
+            IncidentEvent.tenant_id == incident.tenant_id,
+            IncidentEvent.incident_id == incident.id,
+            IncidentEvent.type == NOTE_WAITS,
+            IncidentEvent.message.startswith(about, autoescape=True),
+        )
     )
 
 

@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from saleor_cs_app.notify.addressing import addressing
 from saleor_cs_app.notify.order_trace import note_sent_message, owe_note
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 SENDING_TIMEOUT = timedelta(minutes=10)
+LOST_AFTER = timedelta(minutes=5)  # past its time by this much, a message's task is not coming
 # How an e-mail that may have arrived is told (the sender never sends it again); ui/event_facts.py reads them.
 MAYBE_DELIVERED = "Maybe delivered, not re-sent: "
 STOPPED_MID_CONVERSATION = "The sender stopped mid-conversation; not re-sent to avoid a duplicate. Check the mail log."
@@ -177,15 +178,20 @@ def mark_uncertain_sends(runtime: Runtime) -> int:
         return count
 
 
-def requeue_pending(runtime: Runtime) -> None:
-    """Pending messages whose task was lost (a queue flush, a crash) are queued again."""
+def requeue_lost(runtime: Runtime) -> None:
+    """Messages whose task was lost (a queue flush, a crash) are queued again: one still pending
+    long past its time, or one sent with its order note still owed (the task goes straight to the note)."""
+    cutoff = runtime.clock() - LOST_AFTER
     with runtime.db.read() as session:
-        due = session.scalars(
+        lost = session.scalars(
             select(OutboxMessage.id)
             .where(
-                OutboxMessage.state == "pending", OutboxMessage.next_attempt_at < runtime.clock() - timedelta(minutes=5)
+                or_(
+                    and_(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at < cutoff),
+                    OutboxMessage.note_due_at < cutoff,
+                )
             )
             .limit(1000)
         ).all()
-    for message_id in due:
+    for message_id in lost:
         runtime.jobs.enqueue("send_message", message_id)
