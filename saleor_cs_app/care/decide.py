@@ -15,6 +15,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Final, Literal
 
+from saleor_cs_app.care import situations
 from saleor_cs_app.care.model import BudgetState, CustomerHistory, IncidentFacts, OfferType, OrderFacts
 from saleor_cs_app.care.policy import (
     FreeShippingVoucher,
@@ -129,8 +130,18 @@ def decide(
 
 
 def matching_rule(policy: Policy, incident: IncidentFacts, order: OrderFacts) -> Rule | None:
-    """The first rule whose every `when` key holds, or None."""
-    return next((rule for rule in policy.rules if _holds(rule.when, incident, order)), None)
+    """The first rule whose every `when` key holds and whose offer fits the incident's kind, or None.
+
+    A rule that names its kinds is refused by the policy when its offer does not fit one of them; a rule
+    that names none is for every kind its offer fits (no reship for an order that never left)."""
+    return next(
+        (
+            rule
+            for rule in policy.rules
+            if _holds(rule.when, incident, order) and situations.why_unfit(incident.kind, rule.offer.type) is None
+        ),
+        None,
+    )
 
 
 def _holds(when: When, incident: IncidentFacts, order: OrderFacts) -> bool:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from saleor_cs_app.care import promises
-from saleor_cs_app.care.model import DeliveryState, PromiseRules
+from saleor_cs_app.care.model import DeliveryState, IncidentKind, PromiseRules
+from saleor_cs_app.care.situations import kind_for_delivery
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,20 @@ class Parcel:
     shipped_at: datetime | None
     followed: bool  # some tracking source follows this parcel
     state: DeliveryState | None = None  # the latest state a source reported, if any
+    state_at: datetime | None = None  # when the carrier says that state began
 
 
 @dataclass(frozen=True)
 class DeliveryVerdict:
     # The deliver-by time of a followed parcel not yet arrived: passing it unreported is the evidence.
     deadline: datetime | None = None
-    failed: bool = False  # a source reported a failure: late now, whatever the deadline
+    # What a source reported makes it an incident now, whatever the deadline: lost, held, … or
+    # waiting at a pickup point it reached late.
+    failure: IncidentKind | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.failure is not None
 
 
 NOT_WATCHED = DeliveryVerdict()
@@ -41,7 +49,13 @@ NOT_WATCHED = DeliveryVerdict()
 def judge(parcel: Parcel, *, max_delivery_days: int | None, click_and_collect: bool, rules: PromiseRules) -> DeliveryVerdict:
     if click_and_collect or not parcel.followed or parcel.shipped_at is None or parcel.state is None:
         return NOT_WATCHED
-    if parcel.state.has_arrived:
+    if parcel.state is DeliveryState.DELIVERED:
         return NOT_WATCHED
     deadline = promises.deliver_by(parcel.shipped_at, max_delivery_days, rules)
-    return DeliveryVerdict(deadline=deadline, failed=parcel.state.is_failure)
+    if parcel.state is DeliveryState.AVAILABLE_FOR_PICKUP:
+        # Arrived, so nothing more to watch; late only when the carrier says it got there late.
+        late = parcel.state_at is not None and parcel.state_at > deadline
+        return DeliveryVerdict(failure=kind_for_delivery(parcel.state, past_deadline=late))
+    if parcel.state.is_failure:
+        return DeliveryVerdict(deadline=deadline, failure=kind_for_delivery(parcel.state, past_deadline=True))
+    return DeliveryVerdict(deadline=deadline)

@@ -14,15 +14,31 @@ from decimal import Decimal
 
 
 class IncidentKind(enum.StrEnum):
-    LATE_SHIPMENT = "late_shipment"
-    LATE_DELIVERY = "late_delivery"
+    """What happened, as the customer lives it: each kind has its own message (care/situations.py)."""
+
+    LATE_SHIPMENT = "late_shipment"  # not sent by the ship-by day
+    LATE_DELIVERY = "late_delivery"  # in transit past the deliver-by day (or the carrier went silent)
+    ATTEMPT_FAILED = "attempt_failed"  # the carrier tried to deliver and could not
+    PICKUP_WAITING = "pickup_waiting"  # waiting at a pickup point, reached after the deliver-by day
+    HELD = "held"  # stopped on the way: customs, a damaged label, an exception the carrier reports
+    LOST = "lost"  # the carrier reports it lost
+    RETURNED = "returned"  # on its way back to the shop
     WRONG_ITEM = "wrong_item"
     CUSTOMER_REPORT = "customer_report"  # the customer reported it on the support page (support/)
 
 
 # The kinds the built-in incident messages are written for; a customer report is answered with the
 # support situations instead (notify/support_mail.py).
-MESSAGE_KINDS = (IncidentKind.LATE_SHIPMENT, IncidentKind.LATE_DELIVERY, IncidentKind.WRONG_ITEM)
+MESSAGE_KINDS = (
+    IncidentKind.LATE_SHIPMENT,
+    IncidentKind.LATE_DELIVERY,
+    IncidentKind.ATTEMPT_FAILED,
+    IncidentKind.PICKUP_WAITING,
+    IncidentKind.HELD,
+    IncidentKind.LOST,
+    IncidentKind.RETURNED,
+    IncidentKind.WRONG_ITEM,
+)
 
 
 class OfferType(enum.StrEnum):

@@ -16,9 +16,10 @@ from typing import Annotated, Any, Literal, Union
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
-from pydantic import ValidationError, WithJsonSchema, field_validator, model_validator
+from pydantic import ValidationError, ValidationInfo, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from saleor_cs_app.care import situations
 from saleor_cs_app.care.model import IncidentKind, IncidentSource, OfferType, PromiseRules
 from saleor_cs_app.errors import BadRequest
 
@@ -208,6 +209,8 @@ class Reship(_Doc):
 
 
 _OFFER_KEYS = tuple(t.value for t in OfferType)
+# The error type of an offer that does not fit a kind its rule names; a stored policy skips such a rule.
+OFFER_UNFIT = "offer_unfit"
 
 
 class OfferSpec(_Doc):
@@ -255,6 +258,21 @@ class Rule(_Doc):
     when: When = When()
     offer: OfferSpec
     approval: Literal["auto", "manual"] = "auto"
+
+    @field_validator("offer")
+    @classmethod
+    def _fits_every_kind(cls, offer: OfferSpec, info: ValidationInfo) -> OfferSpec:
+        # A rule's offer is carried out and worded for every incident it matches, so it must make
+        # sense for each kind it names. A rule naming no kinds matches only the kinds its offer fits
+        # (care/decide.matching_rule).
+        when = info.data.get("when")
+        if when is None:  # `when` itself was invalid; that error is reported already
+            return offer
+        for kind in when.kinds or ():
+            reason = situations.why_unfit(kind, offer.type)
+            if reason is not None:
+                raise PydanticCustomError(OFFER_UNFIT, reason)
+        return offer
 
 
 class Template(_Doc):
@@ -521,7 +539,9 @@ limits:
   monthly_budget: {EUR: 500, USD: 500, PLN: 2000}
   manual_approval_above: {EUR: 50, USD: 50, PLN: 200}
 rules:
-  - {name: Late, when: {kinds: [late_shipment, late_delivery]}, offer: {free_shipping_voucher: {expires_in_days: 90}}}
+  - name: Late
+    when: {kinds: [late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned]}
+    offer: {free_shipping_voucher: {expires_in_days: 90}}
   - {name: Wrong item, when: {kinds: [wrong_item]}, offer: {reship: {keep_item_discount_percent: 50}}, approval: manual}
 """
 )

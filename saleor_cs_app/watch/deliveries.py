@@ -34,9 +34,10 @@ def reassess(
     opened: list[Incident] = []
     if policy.detection.late_delivery and tracked.status not in CLOSED_ORDER:
         parcels = delivery_states.for_order(session, tenant.id, tracked.order_id)
-        already = {i.fulfillment_id for i in incidents.open_for_order(session, tenant.id, tracked.order_id) if i.kind == KIND}
+        # One incident per parcel and situation: a parcel late in transit and then lost gets both.
+        already = {(i.fulfillment_id, i.kind) for i in incidents.open_for_order(session, tenant.id, tracked.order_id)}
         for fulfillment_id, fulfillment in (tracked.facts.get("fulfillments") or {}).items():
-            if fulfillment.get("status") in NOT_SHIPPED or fulfillment_id in already:
+            if fulfillment.get("status") in NOT_SHIPPED:
                 continue
             row = parcels.get(fulfillment_id)
             shipped_at = parse_time(fulfillment.get("created"))
@@ -47,15 +48,19 @@ def reassess(
                 rules=rules,
             )
             if verdict.failed:
+                kind = verdict.failure
                 broke_at = row.carrier_status_at or observed_at or shipped_at
-                passed = verdict.deadline if verdict.deadline <= now else None
+                passed = verdict.deadline if verdict.deadline is not None and verdict.deadline <= now else None
                 source = IncidentSource.CARRIER
             elif verdict.deadline is not None and verdict.deadline <= now:
+                kind = KIND
                 broke_at = passed = verdict.deadline
                 source = IncidentSource.DEADLINE
             else:
-                if verdict.deadline is not None:
+                if verdict.deadline is not None and (fulfillment_id, KIND.value) not in already:
                     wanted[(KIND.value, fulfillment_id)] = verdict.deadline
+                continue
+            if (fulfillment_id, kind.value) in already:
                 continue
             incident, created = open_late_delivery(
                 session,
@@ -63,6 +68,7 @@ def reassess(
                 rules,
                 fulfillment_id,
                 row,
+                kind=kind,
                 source=source,
                 due_at=passed,
                 now=now,
@@ -93,13 +99,14 @@ def open_late_delivery(
     source: IncidentSource,
     due_at: datetime | None,
     now: datetime,
+    kind: IncidentKind = KIND,
     before_install: bool = False,
 ) -> tuple[Incident, bool]:
     return open_broken_promise(
         session,
         tracked,
         rules,
-        kind=KIND,
+        kind=kind,
         source=source,
         fulfillment_id=fulfillment_id,
         due_at=due_at,
@@ -132,4 +139,5 @@ def _parcel(fulfillment_id: str, shipped_at: datetime | None, row: FulfillmentDe
         shipped_at,
         followed=bool(row.followed_by),
         state=DeliveryState(row.state) if row.state else None,
+        state_at=row.carrier_status_at,
     )

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saleor_cs_app.care.model import IncidentKind, OfferType, PromiseRules
+from saleor_cs_app.care.situations import CARRIER_KINDS, offers_for, why_unfit
 from saleor_cs_app.care.policy import (
     DEFAULT_POLICY,
     Policy,
@@ -116,7 +117,8 @@ def test_the_default_policy_is_valid_and_sensible():
     policy = parse_policy(policy_to_dict(DEFAULT_POLICY))
     assert policy == DEFAULT_POLICY
     late, wrong = DEFAULT_POLICY.rules
-    assert set(late.when.kinds) == {IncidentKind.LATE_SHIPMENT, IncidentKind.LATE_DELIVERY}
+    # Late, and every carrier situation: a lost or held parcel is as much a broken promise.
+    assert set(late.when.kinds) == set(CARRIER_KINDS) | {IncidentKind.LATE_SHIPMENT}
     assert late.offer.type is OfferType.FREE_SHIPPING_VOUCHER and late.approval == "auto"
     assert wrong.when.kinds == (IncidentKind.WRONG_ITEM,)
     assert wrong.offer.reship.keep_item_discount_percent == 50 and wrong.approval == "manual"
@@ -264,7 +266,8 @@ BAD_DOCUMENTS = [
     (
         {"rules": [{"name": "a", "when": {"kinds": ["late"]}, "offer": "apology_only"}]},
         "rules[0].when.kinds[0]",
-        "must be one of: late_shipment, late_delivery, wrong_item, customer_report",
+        "must be one of: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned, "
+        "wrong_item, customer_report",
     ),
     (
         {"rules": [{"name": "a", "when": {"min_days_late": "soon"}, "offer": "apology_only"}]},
@@ -306,7 +309,8 @@ BAD_DOCUMENTS = [
     (
         {"templates": {"late": {"en": {"text": "x"}}}},
         "templates.late",
-        "must be one of: late_shipment, late_delivery, wrong_item, customer_report",
+        "must be one of: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned, "
+        "wrong_item, customer_report",
     ),
     (
         {"templates": {"wrong_item": {"EN": {"text": "x"}}}},
@@ -444,9 +448,16 @@ whens = st.fixed_dictionaries(
         "first_order": st.booleans(),
     },
 )
+
+
+def _offer_fits_its_kinds(rule: dict) -> bool:
+    offer = OfferType(rule["offer"] if isinstance(rule["offer"], str) else next(iter(rule["offer"])))
+    return all(why_unfit(IncidentKind(kind), offer) is None for kind in rule["when"].get("kinds", ()))
+
+
 rule = st.fixed_dictionaries(
     {"when": whens, "offer": offers}, optional={"approval": st.sampled_from(["auto", "manual"])}
-)
+).filter(_offer_fits_its_kinds)
 catch_all = st.one_of(st.just([]), offers.map(lambda offer: [{"offer": offer}]))
 rules = st.builds(lambda some, last: some + last, st.lists(rule, max_size=4), catch_all)
 budget_maps = st.dictionaries(st.sampled_from(CURRENCIES), st.decimals(min_value=0, max_value=600, places=2))
@@ -469,3 +480,37 @@ def test_every_valid_document_round_trips(document):
     assert isinstance(policy, Policy)
     assert parse_policy(policy_to_dict(policy)) == policy
     assert parse_policy(policy_to_yaml(policy)) == policy
+
+
+@pytest.mark.parametrize(
+    "kinds, offer, says",
+    [
+        (["late_shipment", "late_delivery"], {"reship": {}}, "a reship needs a parcel that left; late_shipment has none"),
+        (["lost"], {"reship": {}}, "the customer already chooses a new parcel or their money back"),
+        (["returned"], {"partial_refund": {"percent": 10}}, "may already take all their money back"),
+        (["attempt_failed"], {"reship": {}}, "still there to be delivered again"),
+    ],
+)
+def test_an_offer_that_cannot_fit_a_kind_its_rule_names_is_refused_naming_the_rule(kinds, offer, says):
+    document = {
+        "rules": [
+            {"name": "Fine", "when": {"kinds": ["wrong_item"]}, "offer": {"reship": {}}},
+            {"name": "Odd", "when": {"kinds": kinds}, "offer": offer},
+        ]
+    }
+    with pytest.raises(PolicyInvalid) as refused:
+        parse_policy(document)
+    ((path, message),) = refused.value.errors
+    assert path == "rules[1].offer" and says in message
+
+
+def test_a_rule_naming_no_kinds_is_accepted_and_matches_only_the_kinds_its_offer_fits():
+    policy = parse_policy({"rules": [{"name": "Any", "offer": {"reship": {}}}]})
+    assert policy.rules[0].when.kinds is None
+    fitting = {kind for kind in IncidentKind if OfferType.RESHIP in offers_for(kind)}
+    assert fitting == {IncidentKind.LATE_DELIVERY, IncidentKind.HELD, IncidentKind.WRONG_ITEM}
+
+
+def test_every_kind_fits_the_apology_and_the_codes():
+    for kind in IncidentKind:
+        assert {OfferType.APOLOGY_ONLY, OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER} <= set(offers_for(kind))
