@@ -54,8 +54,9 @@ def judge(parcel: Parcel, *, max_delivery_days: int | None, click_and_collect: b
     deadline = promises.deliver_by(parcel.shipped_at, max_delivery_days, rules)
     if parcel.state is DeliveryState.AVAILABLE_FOR_PICKUP:
         # Arrived, so nothing more to watch; late only when the carrier says it got there late.
-        late = parcel.state_at is not None and parcel.state_at > deadline
-        return DeliveryVerdict(failure=kind_for_delivery(parcel.state, past_deadline=late))
+        if parcel.state_at is None or parcel.state_at <= deadline:
+            return NOT_WATCHED
+        return DeliveryVerdict(deadline=deadline, failure=kind_for_delivery(parcel.state, past_deadline=True))
     if parcel.state.is_failure:
         return DeliveryVerdict(deadline=deadline, failure=kind_for_delivery(parcel.state, past_deadline=True))
     return DeliveryVerdict(deadline=deadline)

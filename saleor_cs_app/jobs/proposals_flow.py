@@ -15,6 +15,7 @@ carried out by the same exactly-once code as any incident (incidents_flow.incide
 from __future__ import annotations
 
 import logging
+from datetime import date
 from decimal import Decimal
 
 from saleor_cs_app.care.decide import Decision, Offer
@@ -338,6 +339,8 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
     }
     if facts.get("request"):  # a change before shipping: no fix was proposed
         variables.update(request=facts["request"], resolution="shop_decides", problem="other")
+        if facts.get("not_before"):
+            variables["requested_date"] = date.fromisoformat(facts["not_before"])
     if situation == "request_answered":
         variables["approved"] = report.state == "accepted"
     row = queue_situation(

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from saleor_cs_app.care.model import IncidentKind
+from saleor_cs_app.notify.plan import Block, plan_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -48,8 +48,10 @@ def _environment(*, html: bool) -> jinja2.Environment:
     env.globals["br"] = lambda: _LINE_BREAK
     if html:
         env.globals["code"] = lambda value: Markup('<strong style="{}">{}</strong>').format(_CODE_STYLE, value)
+        env.globals["link"] = lambda url: Markup('<a href="{0}" style="color:#1d4ed8;">{0}</a>').format(url)
     else:
         env.globals["code"] = lambda value: str(value)
+        env.globals["link"] = lambda url: str(url)
     return env
 
 
@@ -57,52 +59,25 @@ _TEXT_ENV = _environment(html=False)
 _HTML_ENV = _environment(html=True)
 
 
-@dataclass(frozen=True)
-class _Step:
-    """One block of a message: a paragraph, a boxed paragraph (the offer) or a button (its label macro)."""
-
-    macro: str
-    kind: str = "p"  # "p" | "box" | "button"
-    href: str | None = None
-
-
-def _incident_plan(variables: dict) -> tuple[str, list[_Step]]:
-    """(subject macro, blocks) of an incident message; the same for every language."""
-    kind = variables["kind"]
-    shipped_now = variables["shipped_now"]
-    story = "shipped_now" if shipped_now else kind
-    steps = [_Step("greeting"), _Step(f"opening_{story}"), _Step(f"facts_{story}")]
-    if shipped_now:
-        if variables["offer_code"]:
-            steps.append(_Step("reminder", "box"))
-    else:
-        steps.append(_Step(f"offer_{variables['offer_type']}", "box"))
-        if kind == IncidentKind.WRONG_ITEM and variables["offer_type"] != "reship":
-            steps.append(_Step("wrong_item_choice"))
-    if variables["support_url"]:
-        steps += [_Step("next_step_link"), _Step("button_link", "button", variables["support_url"])]
-    elif variables["tracking_url"] and (shipped_now or kind == IncidentKind.LATE_DELIVERY):
-        steps += [_Step("next_step_track"), _Step("button_track", "button", variables["tracking_url"])]
-        steps.append(_Step("next_step_reply"))  # the fallback when tracking does not answer it
-    else:
-        steps.append(_Step("next_step_reply"))
-    return f"subject_{story}", [*steps, _Step("sign_off")]
-
-
-def _situation_plan(variables: dict) -> tuple[str, list[_Step]]:
+def _situation_plan(variables: dict) -> tuple[str, list[Block]]:
     """(subject macro, blocks) of a support-conversation message."""
     situation = variables["situation"]
     steps = [
-        _Step("greeting"),
-        _Step(f"opening_{situation}"),
-        _Step(f"details_{situation}", "box"),
-        _Step(f"after_{situation}"),
+        Block("greeting"),
+        Block(f"opening_{situation}"),
+        Block(f"details_{situation}", "box"),
+        Block(f"after_{situation}"),
     ]
     if variables["support_url"]:
-        steps += [_Step("situation_next_link"), _Step("situation_button", "button", variables["support_url"])]
+        steps += [Block("situation_next_link"), Block("situation_button", "button", variables["support_url"])]
     else:
-        steps.append(_Step("situation_next_reply"))
-    return f"subject_{situation}", [*steps, _Step("sign_off")]
+        steps.append(Block("situation_next_reply"))
+    return f"subject_{situation}", [*steps, Block("sign_off")]
+
+
+def _incident_plan(variables: dict) -> tuple[str, list[Block]]:
+    plan = plan_for(variables)
+    return plan.subject, list(plan.blocks)
 
 
 def _module(env: jinja2.Environment, variables: dict):

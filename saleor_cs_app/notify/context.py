@@ -46,6 +46,7 @@ class MessageContext:
     reply_to: str | None = None  # the address a reply reaches
     support_url: str | None = None  # the order's support page; None → "reply to this email"
     shipped_now: bool = False  # the follow-up "your late order has shipped now" message
+    first_message_on: date | None = None  # the follow-up: the day the first e-mail (with its code) went out
 
     def __post_init__(self) -> None:
         # Accept plain strings and lists from callers (JSON, the UI) but keep the value canonical.
@@ -70,6 +71,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "Royal Mail",
         "tracking": "RM123456785GB",
         "status": "We've got it and it's on its way",
+        "statuses": {
+            "attempt_fail": "Sorry, we missed you. We'll try again next working day",
+            "available_for_pickup": "Ready to collect from the Post Office, 12 High Street, Leeds",
+            "exception": "Held at customs awaiting clearance",
+            "lost": "We're sorry, your item has been lost",
+            "returned": "Returned to sender",
+            "expired": "We've got it and it's on its way",
+        },
         "note": "This shirt was a limited run, so we have no replacement left.",
         "expected": ("Linen shirt, blue, M",),
         "sent": ("Linen shirt, green, M",),
@@ -83,6 +92,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "Posti",
         "tracking": "JJFI64012345678901234",
         "status": "Lähetys on kuljetuksessa",
+        "statuses": {
+            "attempt_fail": "Jakelu ei onnistunut, vastaanottaja ei tavoitettu",
+            "available_for_pickup": "Noudettavissa: Posti, Kauppakatu 4, Tampere",
+            "exception": "Lähetys on tullin tarkastettavana",
+            "lost": "Lähetys on kadonnut",
+            "returned": "Lähetys palautetaan lähettäjälle",
+            "expired": "Lähetys on kuljetuksessa",
+        },
         "note": "Paita oli rajoitettu erä, joten korvaavia ei ole enää jäljellä.",
         "expected": ("Pellavapaita, sininen, M",),
         "sent": ("Pellavapaita, vihreä, M",),
@@ -96,6 +113,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "InPost",
         "tracking": "620543210987654321012345",
         "status": "Przesyłka w drodze",
+        "statuses": {
+            "attempt_fail": "Nieudana próba doręczenia – adresat nieobecny",
+            "available_for_pickup": "Gotowa do odbioru w Paczkomacie WAW22A, ul. Prosta 5, Warszawa",
+            "exception": "Przesyłka zatrzymana w urzędzie celnym",
+            "lost": "Przesyłka zaginęła",
+            "returned": "Zwrot do nadawcy",
+            "expired": "Przesyłka w drodze",
+        },
         "note": "Ta koszula była z limitowanej serii, więc nie mamy już egzemplarzy na wymianę.",
         "expected": ("Lniana koszula, niebieska, M",),
         "sent": ("Lniana koszula, zielona, M",),
@@ -109,6 +134,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "Omniva",
         "tracking": "CC123456785LT",
         "status": "Siunta pakeliui",
+        "statuses": {
+            "attempt_fail": "Nepavyko įteikti – gavėjo nebuvo namuose",
+            "available_for_pickup": "Siunta laukia paštomate: Gedimino pr. 7, Vilnius",
+            "exception": "Siunta sulaikyta muitinėje",
+            "lost": "Siunta pamesta",
+            "returned": "Siunta grąžinama siuntėjui",
+            "expired": "Siunta pakeliui",
+        },
         "note": "Šie marškiniai buvo ribotos serijos, todėl pakaitinių nebeturime.",
         "expected": ("Lininiai marškiniai, mėlyni, M",),
         "sent": ("Lininiai marškiniai, žali, M",),
@@ -122,6 +155,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "DHL",
         "tracking": "00340434161234567890",
         "status": "Die Sendung wurde im Start-Paketzentrum bearbeitet.",
+        "statuses": {
+            "attempt_fail": "Der Empfänger wurde nicht angetroffen. Die Sendung wird erneut zugestellt.",
+            "available_for_pickup": "Die Sendung liegt in der Filiale Hauptstraße 12, 10115 Berlin zur Abholung bereit.",
+            "exception": "Die Sendung wird vom Zoll geprüft.",
+            "lost": "Die Sendung konnte nicht zugestellt werden und gilt als verloren.",
+            "returned": "Die Sendung wird an den Absender zurückgeschickt.",
+            "expired": "Die Sendung wurde im Start-Paketzentrum bearbeitet.",
+        },
         "note": "Das Hemd war eine limitierte Auflage, wir haben leider keinen Ersatz mehr.",
         "expected": ("Leinenhemd, blau, M",),
         "sent": ("Leinenhemd, grün, M",),
@@ -135,6 +176,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "PostNord",
         "tracking": "00373500493012345678",
         "status": "Försändelsen är under transport",
+        "statuses": {
+            "attempt_fail": "Utdelningsförsök misslyckades, mottagaren var inte hemma",
+            "available_for_pickup": "Kan hämtas hos ICA Nära Söder, Götgatan 10, Stockholm",
+            "exception": "Försändelsen är stoppad i tullen",
+            "lost": "Försändelsen har kommit bort",
+            "returned": "Försändelsen returneras till avsändaren",
+            "expired": "Försändelsen är under transport",
+        },
         "note": "Skjortan var en begränsad upplaga, så vi har ingen ersättare kvar.",
         "expected": ("Linneskjorta, blå, M",),
         "sent": ("Linneskjorta, grön, M",),
@@ -148,6 +197,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "Colissimo",
         "tracking": "6A12345678901",
         "status": "Votre colis est en cours d'acheminement",
+        "statuses": {
+            "attempt_fail": "Votre colis n'a pas pu être livré : destinataire absent",
+            "available_for_pickup": "Votre colis est disponible au bureau de poste, 3 rue de la Paix, Lyon",
+            "exception": "Votre colis est retenu en douane",
+            "lost": "Votre colis a été perdu",
+            "returned": "Votre colis est retourné à l'expéditeur",
+            "expired": "Votre colis est en cours d'acheminement",
+        },
         "note": "Cette chemise était une série limitée\xa0: nous n'en avons plus en stock.",
         "expected": ("Chemise en lin, bleue, M",),
         "sent": ("Chemise en lin, verte, M",),
@@ -161,6 +218,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "Correos",
         "tracking": "PQ4F6P0703123450108013Q",
         "status": "En tránsito",
+        "statuses": {
+            "attempt_fail": "Entrega fallida: destinatario ausente",
+            "available_for_pickup": "Disponible para recoger en la oficina de Correos, Calle Mayor 8, Madrid",
+            "exception": "Retenido en aduana",
+            "lost": "Envío extraviado",
+            "returned": "Devuelto al remitente",
+            "expired": "En tránsito",
+        },
         "note": "Esta camisa era una edición limitada y ya no nos quedan unidades.",
         "expected": ("Camisa de lino, azul, M",),
         "sent": ("Camisa de lino, verde, M",),
@@ -174,6 +239,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "BRT",
         "tracking": "084123456789012",
         "status": "Spedizione in transito",
+        "statuses": {
+            "attempt_fail": "Consegna non riuscita: destinatario assente",
+            "available_for_pickup": "Disponibile per il ritiro presso BRT Fermopoint, Via Roma 15, Milano",
+            "exception": "Spedizione in giacenza doganale",
+            "lost": "Spedizione smarrita",
+            "returned": "Spedizione in restituzione al mittente",
+            "expired": "Spedizione in transito",
+        },
         "note": "La camicia era un'edizione limitata e non ne abbiamo più a magazzino.",
         "expected": ("Camicia di lino, blu, M",),
         "sent": ("Camicia di lino, verde, M",),
@@ -187,6 +260,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "PostNL",
         "tracking": "3SABCD1234567",
         "status": "Zending is onderweg",
+        "statuses": {
+            "attempt_fail": "Bezorging niet gelukt, ontvanger niet thuis",
+            "available_for_pickup": "Ligt klaar bij PostNL-punt Albert Heijn, Kerkstraat 3, Utrecht",
+            "exception": "Zending wordt gecontroleerd door de douane",
+            "lost": "Zending is zoekgeraakt",
+            "returned": "Zending wordt teruggestuurd naar de afzender",
+            "expired": "Zending is onderweg",
+        },
         "note": "Dit overhemd was een beperkte oplage, dus we hebben er geen meer op voorraad.",
         "expected": ("Linnen overhemd, blauw, M",),
         "sent": ("Linnen overhemd, groen, M",),
@@ -200,6 +281,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "Omniva",
         "tracking": "CE123456785EE",
         "status": "Saadetis on teel",
+        "statuses": {
+            "attempt_fail": "Kättetoimetamine ebaõnnestus, adressaat ei olnud kodus",
+            "available_for_pickup": "Saadetis ootab pakiautomaadis: Tartu mnt 10, Tallinn",
+            "exception": "Saadetis on tollis kontrollimisel",
+            "lost": "Saadetis on kadunud",
+            "returned": "Saadetis tagastatakse saatjale",
+            "expired": "Saadetis on teel",
+        },
         "note": "See särk oli piiratud kogus ja asendustooteid meil enam ei ole.",
         "expected": ("Linane särk, sinine, M",),
         "sent": ("Linane särk, roheline, M",),
@@ -213,6 +302,14 @@ _SAMPLES: dict[str, dict] = {
         "carrier": "DPD",
         "tracking": "05212345678901",
         "status": "Sūtījums ir ceļā",
+        "statuses": {
+            "attempt_fail": "Piegāde neizdevās – saņēmējs nebija sastopams",
+            "available_for_pickup": "Sūtījums gaida pakomātā: Brīvības iela 20, Rīga",
+            "exception": "Sūtījums aizturēts muitā",
+            "lost": "Sūtījums ir pazudis",
+            "returned": "Sūtījums tiek atgriezts sūtītājam",
+            "expired": "Sūtījums ir ceļā",
+        },
         "note": "Šis krekls bija ierobežotā sērijā, tāpēc aizvietojošu vairs nav.",
         "expected": ("Lina krekls, zils, M",),
         "sent": ("Lina krekls, zaļš, M",),
@@ -226,6 +323,19 @@ def sample_values(language: str) -> dict:
     return _SAMPLES.get(language, _SAMPLES["en"])
 
 
+SAMPLE_SUPPORT_URL = "https://shop.example/support/o/sample"
+
+# The carrier's state in a sample of each situation; the carrier's own words for it are in _SAMPLES.
+_SAMPLE_STATE = {
+    IncidentKind.LATE_DELIVERY: "in_transit",
+    IncidentKind.ATTEMPT_FAILED: "attempt_fail",
+    IncidentKind.PICKUP_WAITING: "available_for_pickup",
+    IncidentKind.HELD: "exception",
+    IncidentKind.LOST: "lost",
+    IncidentKind.RETURNED: "returned",
+}
+
+
 def sample_context(
     kind: IncidentKind | str,
     offer_type: OfferType | str,
@@ -234,16 +344,25 @@ def sample_context(
     shipped_now: bool = False,
     today: date = _SAMPLE_TODAY,
     carrier_facts: bool = True,
+    delivery_state: str | None = None,
+    keep_item_discount_percent: int | None = 50,
+    support_url: str | None = SAMPLE_SUPPORT_URL,
 ) -> MessageContext:
-    """A believable context for previews; dates are relative to `today` so previews look current."""
+    """A believable context for previews; dates are relative to `today` so previews look current.
+
+    `delivery_state` overrides the carrier's state the kind implies (e.g. "expired" for a late
+    delivery the carrier went silent on)."""
     kind = IncidentKind(kind)
     offer_type = OfferType(offer_type)
     s = sample_values(language)
     late_by = 3
     promised = today - timedelta(days=late_by)
     has_code = offer_type in (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
-    tracking = kind is IncidentKind.LATE_DELIVERY or shipped_now
+    state = delivery_state or _SAMPLE_STATE.get(kind)
+    tracking = state is not None or shipped_now
     carrier_says = tracking and carrier_facts
+    words = (s.get("statuses") or {}).get(state or "in_transit") or (s["status"] if state in (None, "in_transit") else None)
+    expects = carrier_says and state in (None, "in_transit")
     return MessageContext(
         shop_name="Northwind Goods",
         customer_first_name=s["name"],
@@ -251,30 +370,30 @@ def sample_context(
         kind=kind,
         offer_type=offer_type,
         language=language,
-        promised_date=promised,
-        new_expectation=today + timedelta(days=3),
+        promised_date=None if shipped_now else promised,
         days_late=late_by,
         currency=s["currency"],
         offer_amount=Decimal(s["gift"]) if offer_type is OfferType.GIFT_CARD else None,
         offer_code={OfferType.GIFT_CARD: "GC-7Q4M-2XKD", OfferType.FREE_SHIPPING_VOUCHER: "SHIP-4F9K2"}.get(offer_type),
         offer_expires_on=today + timedelta(days=365) if has_code else None,
         offer_product_name=s["product"] if offer_type is OfferType.GIFT_PRODUCT else None,
-        keep_item_discount_percent=50 if offer_type is OfferType.RESHIP else None,
+        keep_item_discount_percent=keep_item_discount_percent if offer_type is OfferType.RESHIP else None,
         refund_amount=Decimal(s["refund"]) if offer_type is OfferType.PARTIAL_REFUND else None,
         expected_items=s["expected"] if kind is IncidentKind.WRONG_ITEM else (),
         sent_items=s["sent"] if kind is IncidentKind.WRONG_ITEM else (),
         tracking_number=s["tracking"] if tracking else None,
         tracking_url=f"https://tracking.example/{s['tracking']}" if tracking else None,
         carrier=s["carrier"] if tracking else None,
-        delivery_state="in_transit" if carrier_says else None,
-        carrier_status=s["status"] if carrier_says else None,
+        delivery_state=state if carrier_says or shipped_now else None,
+        carrier_status=words if carrier_says else None,
         carrier_status_at=(
             datetime.combine(today - timedelta(days=1), datetime.min.time(), UTC).replace(hour=9)
-            if carrier_says
+            if carrier_says and words
             else None
         ),
-        carrier_expected_date=today + timedelta(days=4) if carrier_says else None,
+        carrier_expected_date=today + timedelta(days=4) if expects else None,
         reply_to="care@northwind.example",
-        support_url=None,
+        support_url=support_url,
         shipped_now=shipped_now,
+        first_message_on=today - timedelta(days=2) if shipped_now else None,
     )

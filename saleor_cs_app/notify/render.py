@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from saleor_cs_app.care.model import IncidentKind, OfferType
+from saleor_cs_app.care.situations import why_unfit
 from saleor_cs_app.notify.builtin import render_builtin
 from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, MessageContext, sample_context
 from saleor_cs_app.notify.language import pick_language
@@ -54,6 +55,9 @@ def _check_complete(ctx: MessageContext) -> None:
         raise ValueError(f"no messages in language {ctx.language!r}; use notify.language.pick_language")
     if ctx.shipped_now:
         return  # the follow-up only reminds of a code when there is one; it offers nothing new
+    unfit = why_unfit(ctx.kind, ctx.offer_type)
+    if unfit is not None:
+        raise ValueError(unfit)
     if ctx.offer_type in _OFFERS_WITH_CODE and not (ctx.offer_code or "").strip():
         raise ValueError(f"a {ctx.offer_type} message needs the offer code")
     if ctx.offer_type is OfferType.PARTIAL_REFUND and ctx.refund_amount is None:

@@ -1,26 +1,24 @@
 """Every built-in message with sample values, for a reviewer to read the real output in one place.
 
 `saleor-cs-app messages render` writes them: per language a folder with one .txt and one .html per
-message (incident kind × offer, the "shipped now" follow-up, the carrier's problem states, and each
-step of the support conversation), plus an index.html linking them all.
+message (every situation × every offer that fits it, the "shipped at last" follow-up, the variants
+that change the words, and each step of the support conversation), plus an index.html linking them all.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from saleor_cs_app.care.model import MESSAGE_KINDS, OfferType
-from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, sample_context, sample_values
+from saleor_cs_app.care.model import MESSAGE_KINDS, IncidentKind, OfferType
+from saleor_cs_app.care.situations import offers_for
+from saleor_cs_app.notify.context import SAMPLE_SUPPORT_URL, SHIPPED_LANGUAGES, sample_context, sample_values
 from saleor_cs_app.notify.render import RenderedMessage, render_message, render_situation
 
 _OFFERS_WITH_CODE = (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
-# Carrier states that change what a late-delivery message says (beside the ordinary in_transit).
-SAMPLE_SUPPORT_URL = "https://shop.example/support/1042?t=sample"
-_CARRIER_STATES = ("attempt_fail", "available_for_pickup", "exception", "returned", "lost")
 
 
 @dataclass(frozen=True)
@@ -30,42 +28,31 @@ class Sample:
 
 
 def incident_samples(language: str) -> list[Sample]:
-    samples = [
-        Sample(f"{kind}-{offer}", render_message(sample_context(kind, offer, language)))
-        for kind in MESSAGE_KINDS
-        for offer in OfferType
-    ]
+    """Every situation with every offer the policy lets it have (care/situations.py), as production
+    sends it (with the order page as the next step), and the variants that change what is said."""
+    def sample(name: str, kind, offer, **changes) -> Sample:
+        return Sample(name, render_message(sample_context(kind, offer, language, **changes)))
+
+    samples = [sample(f"{kind}-{offer}", kind, offer) for kind in MESSAGE_KINDS for offer in offers_for(kind)]
     samples += [
-        Sample(
-            f"shipped_now-{offer}", render_message(sample_context("late_shipment", offer, language, shipped_now=True))
-        )
+        sample(f"shipped_at_last-{offer}", IncidentKind.LATE_SHIPMENT, offer, shipped_now=True)
         for offer in (OfferType.APOLOGY_ONLY, *_OFFERS_WITH_CODE)
     ]
-    late = sample_context("late_delivery", "apology_only", language)
     samples += [
-        # The carrier's state alone: a lost or returned parcel has no expected delivery day.
-        Sample(
-            f"late_delivery-carrier_{state}",
-            render_message(
-                dataclasses.replace(late, delivery_state=state, carrier_status=None, carrier_expected_date=None)
-            ),
-        )
-        for state in _CARRIER_STATES
+        sample("wrong_item-reship-keep_free", IncidentKind.WRONG_ITEM, OfferType.RESHIP, keep_item_discount_percent=None),
+        sample("late_delivery-carrier_silent", IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, delivery_state="expired"),
+        sample("late_delivery-no_carrier_facts", IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, carrier_facts=False),
     ]
-    samples.append(
-        Sample(
-            "late_delivery-no_carrier_facts",
-            render_message(sample_context("late_delivery", "apology_only", language, carrier_facts=False)),
-        )
-    )
-    # In production every e-mail carries the support page as its one next step (CONTRACTS.md).
+    # Without the order page, the next step is a reply: one sample of each kind of next step.
     samples += [
-        Sample(
-            f"{kind}-{offer}-support_page",
-            render_message(dataclasses.replace(sample_context(kind, offer, language), support_url=SAMPLE_SUPPORT_URL)),
+        sample(f"{kind}-{offer}-reply", kind, offer, support_url=None)
+        for kind, offer in (
+            (IncidentKind.LATE_SHIPMENT, OfferType.GIFT_CARD),
+            (IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY),
+            (IncidentKind.LOST, OfferType.APOLOGY_ONLY),
+            (IncidentKind.WRONG_ITEM, OfferType.GIFT_CARD),
+            (IncidentKind.WRONG_ITEM, OfferType.RESHIP),
         )
-        for kind in MESSAGE_KINDS
-        for offer in OfferType
     ]
     return samples
 
@@ -99,7 +86,12 @@ def situation_samples(language: str) -> list[Sample]:
             "merchant_note": s["note"],
         },
         "proposal_declined": {"resolution": "replacement", "merchant_note": s["note"]},
-        "request_answered-later_delivery-approved": {"request": "later_delivery", "approved": True},
+        "request_answered-later_delivery-approved": {
+            "request": "later_delivery",
+            "approved": True,
+            "requested_date": date(2025, 3, 24),
+            "affected_items": [],
+        },
         "request_answered-change_variant-declined": {"request": "change_variant", "approved": False},
     }
     samples = [

@@ -16,11 +16,14 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "shop_name": "The shop's name as customers know it.",
     "customer_first_name": "The customer's first name, or empty (None) when unknown.",
     "order_number": "The order number, e.g. 1042.",
-    "kind": "What went wrong: late_shipment, late_delivery or wrong_item.",
+    "kind": "What went wrong: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned "
+    "or wrong_item.",
     "offer_type": "What the shop gives: apology_only, gift_card, free_shipping_voucher, gift_product, "
     "reship or partial_refund.",
     "language": "Two-letter language of the message: en, fi, pl, lt, de, sv, fr, es, it, nl, et or lv.",
     "shipped_now": "True in the follow-up message saying the late order has now shipped.",
+    "first_message_date": "In that follow-up: the day our first e-mail about the delay went out, formatted for "
+    "the language; or None.",
     "promised_date": "The date we promised (to ship, or to deliver), formatted for the language; or None.",
     "promised_date_iso": "The promised date as YYYY-MM-DD; or None.",
     "new_expectation": "Our honest new estimate, formatted for the language; or None.",
@@ -73,6 +76,8 @@ SITUATION_VARIABLES: dict[str, str] = {
     "merchant_note": "What the shop wrote to the customer; or None.",
     "approved": "request_answered: whether the shop agreed (True or False).",
     "request": "request_answered: later_delivery or change_variant; or None.",
+    "requested_date": "request_answered, later_delivery: the day the customer asked for delivery no earlier "
+    "than, formatted for the language; or None.",
     "affected_items": "Names of the products concerned, a list to loop over.",
     "affected_items_text": "The same names joined for a sentence: 'A, B and C'.",
 }
@@ -103,6 +108,7 @@ def template_variables(ctx: MessageContext) -> dict[str, object]:
         "offer_type": str(ctx.offer_type),
         "language": lang,
         "shipped_now": bool(ctx.shipped_now),
+        "first_message_date": formatting.day(ctx.first_message_on, lang),
         "promised_date": formatting.day(ctx.promised_date, lang),
         "promised_date_iso": ctx.promised_date.isoformat() if ctx.promised_date else None,
         "new_expectation": formatting.day(ctx.new_expectation, lang),
@@ -177,6 +183,7 @@ def situation_variables(situation: str, language: str, values: dict) -> dict[str
         "merchant_note": (values.get("merchant_note") or "").strip() or None,
         "approved": bool(values.get("approved")),
         "request": values.get("request") or "change_variant",
+        "requested_date": formatting.day(values.get("requested_date"), language),
         "affected_items": items,
         "affected_items_text": formatting.items(items, language),
     }

@@ -1,0 +1,121 @@
+"""Every plan the policy can produce, in every language: each value the plan states appears, and no
+sentence contradicts the situation.
+
+The plan (notify/plan.py) is the language-free truth of a message; these tests hold every language's
+words to it. Per-language wording is for the native reviews (docs/messages-review.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from saleor_cs_app.care.model import MESSAGE_KINDS, IncidentKind, OfferType
+from saleor_cs_app.care.situations import GOODS_OWED, offers_for
+from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, sample_context
+from saleor_cs_app.notify.plan import SHIPPED_AT_LAST, plan_for
+from saleor_cs_app.notify.render import render_message
+from saleor_cs_app.notify.review import incident_samples
+from saleor_cs_app.notify.variables import template_variables
+
+# Left-overs of a template that did not fill in: never in a customer's e-mail.
+_PLACEHOLDERS = re.compile(r"\{\{|\}\}|\{%|%\}|\bNone\b|<Macro|Undefined|\bTrue\b|\bFalse\b")
+
+EVERY_PLAN = [
+    (kind, offer, changes)
+    for kind in MESSAGE_KINDS
+    for offer in offers_for(kind)
+    for changes in ({}, {"support_url": None}, {"carrier_facts": False})
+] + [
+    (IncidentKind.LATE_SHIPMENT, offer, {"shipped_now": True})
+    for offer in (OfferType.APOLOGY_ONLY, OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
+] + [
+    (IncidentKind.WRONG_ITEM, OfferType.RESHIP, {"keep_item_discount_percent": None}),
+    (IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, {"delivery_state": "expired"}),
+]
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_every_plan_renders_every_value_it_states_in_every_language(language):
+    for kind, offer, changes in EVERY_PLAN:
+        ctx = sample_context(kind, offer, language, **changes)
+        variables = template_variables(ctx)
+        plan = plan_for(variables)
+        message = render_message(ctx)
+        where = f"{language} {kind} {offer} {changes}"
+        for name in plan.stated:
+            assert str(variables[name]) in message.text, f"{where}: {name}={variables[name]!r} missing"
+        assert not _PLACEHOLDERS.search(message.subject + message.text), where
+        assert message.text.rstrip().endswith("Northwind Goods") or "Northwind Goods" in message.text.splitlines()[-1]
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_each_message_has_one_next_step_and_one_button(language):
+    for sample in incident_samples(language):
+        html = sample.message.html
+        assert html.count('class="button"') <= 1, f"{language} {sample.name}"
+        page = "https://shop.example/support/o/sample"
+        assert sample.message.text.count(page) <= 1, f"{language} {sample.name}"
+
+
+def test_a_late_shipment_never_offers_a_replacement_parcel():
+    for offer in offers_for(IncidentKind.LATE_SHIPMENT):
+        plan = plan_for(template_variables(sample_context(IncidentKind.LATE_SHIPMENT, offer, "en")))
+        assert "offer_reship" not in plan.macros
+        assert "we_will_write_when_shipped" in plan.macros  # kept by the shipped follow-up
+
+
+@pytest.mark.parametrize("kind", sorted(GOODS_OWED))
+def test_a_lost_or_returned_parcel_owes_the_goods_and_asks_the_customer_to_choose(kind):
+    for offer in offers_for(kind):
+        for support_url in ("https://shop.example/support/o/sample", None):
+            ctx = sample_context(kind, offer, "en", support_url=support_url)
+            plan = plan_for(template_variables(ctx))
+            assert "goods_owed" in plan.macros
+            assert plan.macros[-2].startswith(("next_choose", "button_choose"))
+            assert "tracking" not in plan.macros  # nothing left to follow
+            assert ctx.tracking_url not in render_message(ctx).text
+
+
+def test_carrier_situations_each_have_their_own_subject_and_opening():
+    subjects = set()
+    for kind in MESSAGE_KINDS:
+        plan = plan_for(template_variables(sample_context(kind, OfferType.APOLOGY_ONLY, "en")))
+        assert plan.subject == f"subject_{kind}" and f"opening_{kind}" in plan.macros
+        subjects.add(render_message(sample_context(kind, OfferType.APOLOGY_ONLY, "en")).subject)
+    assert len(subjects) == len(MESSAGE_KINDS)
+
+
+@pytest.mark.parametrize("kind", [IncidentKind.LOST, IncidentKind.RETURNED, IncidentKind.HELD, IncidentKind.PICKUP_WAITING])
+def test_no_carrier_situation_is_worded_as_a_delay(kind):
+    message = render_message(sample_context(kind, OfferType.APOLOGY_ONLY, "en"))
+    assert "delay" not in (message.subject + message.text).lower()
+    assert "late" not in message.subject.lower()
+
+
+def test_the_shipped_follow_up_names_the_day_of_the_first_email_when_it_reminds_of_a_code():
+    ctx = sample_context(IncidentKind.LATE_SHIPMENT, OfferType.GIFT_CARD, "en", shipped_now=True)
+    plan = plan_for(template_variables(ctx))
+    assert plan.situation == SHIPPED_AT_LAST and "reminder" in plan.macros
+    assert "email of 8 March 2025" in render_message(ctx).text
+
+
+def test_a_wrong_item_always_says_what_happens_to_the_item_received():
+    for offer in offers_for(IncidentKind.WRONG_ITEM):
+        for keep in (None, 50):
+            ctx = sample_context(IncidentKind.WRONG_ITEM, offer, "en", keep_item_discount_percent=keep)
+            plan = plan_for(template_variables(ctx))
+            assert any(m.startswith("received_item_") for m in plan.macros), (offer, keep)
+
+
+def test_a_reship_for_a_wrong_item_names_the_keep_discount_when_there_is_one():
+    text = render_message(sample_context(IncidentKind.WRONG_ITEM, OfferType.RESHIP, "en")).text
+    assert "50%" in text and "send it back at our cost" in text
+    free = render_message(sample_context(IncidentKind.WRONG_ITEM, OfferType.RESHIP, "en", keep_item_discount_percent=None))
+    assert "yours to keep" in free.text and "%" not in free.text
+
+
+def test_an_offer_that_does_not_fit_the_situation_is_never_rendered():
+    with pytest.raises(ValueError, match="a reship needs a parcel that left"):
+        render_message(sample_context(IncidentKind.LATE_SHIPMENT, OfferType.RESHIP, "en"))
