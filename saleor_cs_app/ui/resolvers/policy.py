@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from saleor_cs_app.care.policy import DEFAULT_POLICY, PolicyInvalid, parse_policy, policy_json_schema, policy_to_dict
+from saleor_cs_app.care.policy_io import DEFAULT_POLICY, PolicyInvalid, parse_policy, policy_json_schema, policy_to_dict
 from saleor_cs_app.notify.addressing import sender_notice
 from saleor_cs_app.store import policies
 from saleor_cs_app.store.models import Tenant
