@@ -10,7 +10,7 @@ from saleor_cs_app.notify.addressing import sender_notice
 from saleor_cs_app.store import policies
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.jobs.simulation import simulate_recent
-from saleor_cs_app.ui.types import (
+from saleor_cs_app.ui.policy_types import (
     Policy,
     PolicyError,
     PolicyVersionInfo,
@@ -20,8 +20,8 @@ from saleor_cs_app.ui.types import (
     SimulationResult,
     UpdatePolicyResult,
     ValidatePolicyResult,
-    money,
 )
+from saleor_cs_app.ui.types import money
 
 SIMULATION_DAYS = (1, 366)
 
