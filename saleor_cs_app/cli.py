@@ -143,7 +143,7 @@ def policy() -> None:
 
 @policy.command("schema", help="Print the policy document's JSON Schema.")
 def policy_schema() -> None:
-    from saleor_cs_app.care.policy import policy_json_schema
+    from saleor_cs_app.care.policy_io import policy_json_schema
 
     click.echo(json.dumps(policy_json_schema(), indent=2))
 
@@ -152,7 +152,7 @@ def policy_schema() -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--saleor-api-url", required=True, help="The Saleor the policy belongs to.")
 def policy_export(file: Path | None, saleor_api_url: str) -> None:
-    from saleor_cs_app.care.policy import policy_to_dict
+    from saleor_cs_app.care.policy_io import policy_to_dict
     from saleor_cs_app.store import policies, tenants
 
     runtime = _runtime()
@@ -171,7 +171,7 @@ def policy_export(file: Path | None, saleor_api_url: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--saleor-api-url", required=True, help="The Saleor the policy belongs to.")
 def policy_import(file: Path, saleor_api_url: str) -> None:
-    from saleor_cs_app.care.policy import PolicyInvalid, parse_policy, policy_to_dict
+    from saleor_cs_app.care.policy_io import PolicyInvalid, parse_policy, policy_to_dict
     from saleor_cs_app.store import policies, tenants
 
     runtime = _runtime()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from saleor_cs_app.care.policy import parse_policy, policy_to_dict
+from saleor_cs_app.care.policy_io import parse_policy, policy_to_dict
 from saleor_cs_app.store import policies
 from saleor_cs_app.store.models import Incident, IncidentEvent, OutboxMessage, Tenant
 

@@ -44,14 +44,14 @@ def ensure_default(session: Session, tenant_id: int, now: datetime) -> None:
     """A fresh install gets the default policy so the app is useful before anyone configures it."""
     if live(session, tenant_id) is not None:
         return
-    from saleor_cs_app.care.policy import DEFAULT_POLICY, policy_to_dict
+    from saleor_cs_app.care.policy_io import DEFAULT_POLICY, policy_to_dict
 
     save(session, tenant_id, policy_to_dict(DEFAULT_POLICY), by="installation", now=now)
 
 
 def load(session: Session, tenant_id: int):
     """The live policy, parsed; the default policy when none was saved."""
-    from saleor_cs_app.care.policy import DEFAULT_POLICY, parse_policy
+    from saleor_cs_app.care.policy_io import DEFAULT_POLICY, parse_policy
 
     row = live(session, tenant_id)
     return parse_policy(row.document) if row is not None else DEFAULT_POLICY

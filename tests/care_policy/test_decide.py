@@ -21,7 +21,7 @@ from saleor_cs_app.care.model import (
     OrderFacts,
     OrderLine,
 )
-from saleor_cs_app.care.policy import DEFAULT_POLICY, parse_policy
+from saleor_cs_app.care.policy_io import DEFAULT_POLICY, parse_policy
 from tests.care_policy.test_policy import CHANNELS, CURRENCIES, SKUS, policy_documents
 
 D = Decimal

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from saleor_cs_app.care.model import IncidentKind, OfferType, PromiseRules
 from saleor_cs_app.care.situations import CARRIER_KINDS, offers_for, why_unfit
-from saleor_cs_app.care.policy import (
+from saleor_cs_app.care.policy import Policy
+from saleor_cs_app.care.policy_io import (
     DEFAULT_POLICY,
-    Policy,
     PolicyInvalid,
     parse_policy,
     policy_json_schema,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from saleor_cs_app.care.policy import parse_policy, policy_to_dict
+from saleor_cs_app.care.policy_io import parse_policy, policy_to_dict
 from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store import policies
 from saleor_cs_app.store.models import Tenant

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from saleor_cs_app.care.model import IncidentFacts, IncidentKind, IncidentSource, OfferType, OrderFacts
-from saleor_cs_app.care.policy import parse_policy
+from saleor_cs_app.care.policy_io import parse_policy
 from saleor_cs_app.care.simulate import Replay, simulate
 
 START = datetime(2025, 3, 28, 12, tzinfo=timezone.utc)

@@ -1,1 +1,1 @@
-"""Resolvers: each parses its arguments, calls one function, and maps the result to types.py."""
+"""Resolvers: each parses its arguments, calls one function, and maps the result to the types in ui/*_types.py."""

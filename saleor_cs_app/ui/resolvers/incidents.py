@@ -13,8 +13,9 @@ from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store import orders
 from saleor_cs_app.watch import staff_report
 from saleor_cs_app.ui.errors import ApiError, NotFoundError
-from saleor_cs_app.ui.types import Incident, IncidentKind, IncidentPage, OrderLine, ReportResult, TrackedOrder
-from saleor_cs_app.ui.types import dashboard_order_url
+from saleor_cs_app.ui.incident_types import Incident, IncidentPage, OrderLine, ReportResult, TrackedOrder
+from saleor_cs_app.ui.incident_types import dashboard_order_url
+from saleor_cs_app.ui.types import IncidentKind
 
 MAX_PAGE = 100
 

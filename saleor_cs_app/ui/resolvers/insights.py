@@ -6,7 +6,8 @@ import strawberry
 
 from saleor_cs_app.store import budget, insights as store
 from saleor_cs_app.ui.errors import ApiError
-from saleor_cs_app.ui.types import BudgetUse, Count, Insights, money
+from saleor_cs_app.ui.insight_types import BudgetUse, Count, Insights
+from saleor_cs_app.ui.types import money
 
 
 def month_insights(info: strawberry.Info, month: str | None = None) -> Insights:

@@ -15,8 +15,8 @@ from saleor_cs_app.notify.render import TEMPLATE_VARIABLES, render_message
 from saleor_cs_app.store import policies
 from saleor_cs_app.ui import shop_sample
 from saleor_cs_app.ui.errors import ApiError
-from saleor_cs_app.ui.types import BuiltinMessage, IncidentKind, MessageCatalog, MessagePreview, OfferType
-from saleor_cs_app.ui.types import TemplateVariable
+from saleor_cs_app.ui.message_types import BuiltinMessage, MessageCatalog, MessagePreview, TemplateVariable
+from saleor_cs_app.ui.types import IncidentKind, OfferType
 
 
 def message_catalog(info: strawberry.Info) -> MessageCatalog:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from saleor_cs_app.care.policy import DEFAULT_POLICY, PolicyInvalid, parse_policy, policy_json_schema, policy_to_dict
+from saleor_cs_app.care.policy_io import DEFAULT_POLICY, PolicyInvalid, parse_policy, policy_json_schema, policy_to_dict
 from saleor_cs_app.notify.addressing import sender_notice
 from saleor_cs_app.store import policies
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.jobs.simulation import simulate_recent
-from saleor_cs_app.ui.types import (
+from saleor_cs_app.ui.policy_types import (
     Policy,
     PolicyError,
     PolicyVersionInfo,
@@ -20,8 +20,8 @@ from saleor_cs_app.ui.types import (
     SimulationResult,
     UpdatePolicyResult,
     ValidatePolicyResult,
-    money,
 )
+from saleor_cs_app.ui.types import money
 
 SIMULATION_DAYS = (1, 366)
 

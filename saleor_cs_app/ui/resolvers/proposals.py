@@ -9,7 +9,7 @@ import strawberry
 from saleor_cs_app.jobs import proposals_flow
 from saleor_cs_app.ui.errors import ApiError, NotFoundError
 from saleor_cs_app.ui.resolvers.incidents import _reload
-from saleor_cs_app.ui.types import Incident
+from saleor_cs_app.ui.incident_types import Incident
 
 
 def accept_proposal(info: strawberry.Info, id: strawberry.ID) -> Incident:

@@ -1,0 +1,95 @@
+"""The GraphQL types of the policy document, its versions, validation and simulation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from saleor_cs_app.store.models import PolicyVersion
+
+
+@strawberry.type
+class PolicyVersionInfo:
+    version: int
+    created_at: datetime
+    created_by: str
+
+    @classmethod
+    def from_row(cls, row: PolicyVersion) -> PolicyVersionInfo:
+        return cls(version=row.version, created_at=row.created_at, created_by=row.created_by)
+
+
+@strawberry.type
+class Policy:
+    document: JSON
+    version: int | None = strawberry.field(description="The live version; null before anything was saved.")
+    created_at: datetime | None
+    created_by: str | None
+    history: list[PolicyVersionInfo]
+
+
+@strawberry.type
+class PolicyError:
+    path: str = strawberry.field(description="Where in the document, e.g. rules[2].offer.gift_card.amount")
+    message: str
+
+
+@strawberry.type
+class UpdatePolicyResult:
+    ok: bool
+    errors: list[PolicyError]
+    policy: Policy | None
+    notice: str | None = strawberry.field(default=None, description="Saved, but worth knowing (e.g. Reply-To)")
+
+
+@strawberry.type
+class ValidatePolicyResult:
+    ok: bool
+    errors: list[PolicyError]
+
+
+@strawberry.type
+class SimulationCurrency:
+    currency: str
+    incidents: int
+    would_give: int
+    would_cost: str
+    would_need_approval: int
+    blocked_by_limits: int
+    gave: int = strawberry.field(description="What the live policy gave (from the recorded decisions).")
+    gave_cost: str
+
+
+@strawberry.type
+class SimulatedOffer:
+    type: str
+    value: str
+    currency: str
+
+
+@strawberry.type
+class SimulationChange:
+    incident_id: str
+    order_number: str
+    kind: str
+    live: str = strawberry.field(description="In English; liveOffer has the parts")
+    simulated: str = strawberry.field(description="In English; simulatedOffer has the parts")
+    reason: str = strawberry.field(description="In English; rule, blockedBy and needsApproval are its parts")
+    live_offer: SimulatedOffer = strawberry.field(description="What the live policy gave")
+    simulated_offer: SimulatedOffer = strawberry.field(description="What this policy would give")
+    rule: str | None = strawberry.field(description="The rule that matched, also when a limit blocked it")
+    blocked_by: str | None = strawberry.field(description="per_customer_limit | monthly_budget | no_currency_budget")
+    needs_approval: bool
+
+
+@strawberry.type
+class SimulationResult:
+    ok: bool
+    errors: list[PolicyError]
+    days: int
+    incidents: int
+    currencies: list[SimulationCurrency]
+    changes: list[SimulationChange]
+    more_changes: int
