@@ -13,7 +13,8 @@ from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.jobs import sweep
 from saleor_cs_app.notify import order_trace, send
 from saleor_cs_app.store.insights import month_insights
-from saleor_cs_app.store.models import Incident
+from saleor_cs_app.notify.outbox import INITIAL
+from saleor_cs_app.store.models import Incident, OutboxMessage
 from tests.flows import incidents, outbox, tenant_id, timeline, use_policy
 
 RESHIP_AUTO = {
@@ -124,6 +125,14 @@ def test_goodwill_worth_nothing_never_reaches_saleor(offer_type, amounts):
         carry_out(NoSaleor(), request, original, today=date(2026, 1, 1), secret_key="k")
 
 
+def first_sent_day(runtime, incident_id) -> date:
+    with runtime.db.transaction() as session:
+        sent_at = session.scalar(
+            select(OutboxMessage.sent_at).where(OutboxMessage.incident_id == incident_id, OutboxMessage.purpose == INITIAL)
+        )
+    return sent_at.date()
+
+
 def _late_order_then_shipped(saleor, runtime, clock):
     order = _late_order(saleor, runtime, clock)
     fulfillment = saleor.add_fulfillment(order["id"], tracking_number="JJFI123456789")
@@ -146,6 +155,21 @@ def test_the_shipped_follow_up_email_leaves_its_own_order_note(installed, runtim
     installed.send_webhook("ORDER_FULFILLED", order_id=order["id"])
     runtime.jobs.drain()
     assert len(installed.notes[order["id"]]) == 2, "nothing new happened, nothing new is noted"
+
+
+def test_the_shipped_follow_up_reminds_of_the_code_the_first_email_gave_and_names_its_day(
+    installed, runtime, mail, clock
+):
+    use_policy(runtime, installed, LATE_GETS_FREE_SHIPPING)
+    _late_order_then_shipped(installed, runtime, clock)
+    first, follow_up = (m.message for m in mail.messages)
+    (incident,) = incidents(runtime)
+    code = incident.goodwill_code
+    assert code and code in first.get_body(("plain",)).get_content()
+    text = follow_up.get_body(("plain",)).get_content()
+    assert code in text
+    sent_on = f"{first_sent_day(runtime, incident.id):%-d %B %Y}"
+    assert f"email of {sent_on}" in text
 
 
 def test_a_follow_up_note_whose_answer_was_lost_is_not_written_twice(installed, runtime, mail, clock):

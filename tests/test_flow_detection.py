@@ -4,6 +4,8 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
+
 from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store.models import Deadline, TrackedOrder
 from tests.flows import incidents, rows
@@ -18,6 +20,12 @@ def shipped_order(saleor, runtime, *, delivery_status=None, **order):
     saleor.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
     runtime.jobs.drain()
     return placed, fulfillment
+
+
+def set_delivery_status(saleor, runtime, fulfillment, status):
+    fulfillment["metadata"] = [{"key": "delivery.status", "value": status}]
+    saleor.send_webhook("FULFILLMENT_METADATA_UPDATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
 
 
 def test_five_identical_deliveries_at_once_make_one_incident(installed, runtime, clock):
@@ -62,10 +70,24 @@ def test_a_delivered_parcel_closes_tracking(installed, runtime, clock):
     assert sweep.run(runtime) == 0 and incidents(runtime) == []
 
 
-def test_a_carrier_exception_opens_a_late_delivery_at_once(installed, runtime, clock):
-    order, fulfillment = shipped_order(installed, runtime, delivery_status="exception")
+@pytest.mark.parametrize(
+    "status, kind",
+    [("exception", "held"), ("failed_attempt", "attempt_failed"), ("lost", "lost"), ("returned", "returned")],
+)
+def test_a_carrier_failure_opens_the_incident_of_its_own_situation_at_once(installed, runtime, clock, status, kind):
+    order, fulfillment = shipped_order(installed, runtime, delivery_status=status)
     (incident,) = incidents(runtime)
-    assert (incident.kind, incident.source) == ("late_delivery", "carrier")
+    assert (incident.kind, incident.source, incident.fulfillment_id) == (kind, "carrier", fulfillment["id"])
+
+
+def test_a_parcel_late_in_transit_and_then_lost_gets_one_incident_for_each(installed, runtime, clock):
+    order, fulfillment = shipped_order(installed, runtime, delivery_status="in_transit")
+    clock.advance(days=14)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    set_delivery_status(installed, runtime, fulfillment, "lost")
+    set_delivery_status(installed, runtime, fulfillment, "lost")  # said twice: still one lost incident
+    assert sorted(i.kind for i in incidents(runtime)) == ["late_delivery", "lost"]
 
 
 def test_a_matching_pack_scan_opens_nothing(installed, runtime):

@@ -27,7 +27,10 @@ LOCALES = {
 }
 # CLDR's long dates in Estonian and Latvian are nominative ("14. märts 2025", "2025. gada 14. marts"),
 # which no sentence can take after "by"; shops there write the numeric date, which fits every case.
-_DATE_FORMATS = {"et": "dd.MM.yyyy", "lv": "dd.MM.yyyy"}
+# Finnish shops write "7.3.2025" in transactional mail; Polish business letters add "r." after the year.
+_DATE_FORMATS = {"et": "dd.MM.yyyy", "lv": "dd.MM.yyyy", "fi": "d.M.yyyy", "pl": "d MMMM y 'r.'"}
+# Swedish shops write whole kronor without öre ("150 kr", not "150,00 kr").
+_WHOLE_AMOUNT_FORMATS = {"sv": "#,##0\u00a0¤"}
 
 
 def locale_for(language: str) -> str:
@@ -50,7 +53,12 @@ _CODE_AGAINST_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 def money(amount: Decimal | None, currency: str, language: str) -> str | None:
     if amount is None:
         return None
-    return _CODE_AGAINST_DIGIT.sub("\u00a0", format_currency(amount, currency, locale=locale_for(language)))
+    whole = _WHOLE_AMOUNT_FORMATS.get(language)
+    if whole and amount == amount.to_integral_value():
+        written = format_currency(amount, currency, format=whole, locale=locale_for(language), currency_digits=False)
+    else:
+        written = format_currency(amount, currency, locale=locale_for(language))
+    return _CODE_AGAINST_DIGIT.sub("\u00a0", written)
 
 
 def percent(value: int | Decimal | None, language: str) -> str | None:

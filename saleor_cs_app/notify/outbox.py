@@ -4,6 +4,8 @@ never twice (one row per incident and purpose)."""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from email.utils import formataddr, parseaddr
@@ -127,8 +129,18 @@ def queue_shipped_message(
     session.add(row)
     link = _support_url(session, settings, incident, now)
     ctx = message_context(
-        incident, tracked, policy, settings, initial.language, goodwill=None, shipped_now=True, support_url=link
+        incident,
+        tracked,
+        policy,
+        settings,
+        initial.language,
+        goodwill=_recorded_goodwill(incident),
+        shipped_now=True,
+        support_url=link,
     )
+    # "Your code from our e-mail of 8 March": the day the customer got it, in the shop's first message.
+    sent_on = (initial.sent_at or initial.created_at).date()
+    ctx = dataclasses.replace(ctx, first_message_on=sent_on)
     _fill(session, row, incident, policy, ctx, now)
     session.flush()
     return row
@@ -215,6 +227,26 @@ def message_context(
         reply_to=reply_to,
         support_url=support_url,
         shipped_now=shipped_now,
+    )
+
+
+@dataclass(frozen=True)
+class _RecordedGoodwill:
+    code: str | None
+    expires_on: date | None
+    product_name: str | None
+
+
+def _recorded_goodwill(incident: Incident) -> _RecordedGoodwill | None:
+    """The goodwill the first message gave, as the incident recorded it once created in Saleor."""
+    done = (incident.decision or {}).get("goodwill")
+    if done is None:
+        return None
+    expires_on = done.get("expires_on")
+    return _RecordedGoodwill(
+        code=incident.goodwill_code,
+        expires_on=date.fromisoformat(expires_on) if expires_on else None,
+        product_name=done.get("product_name"),
     )
 
 

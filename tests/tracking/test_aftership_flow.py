@@ -90,7 +90,7 @@ def test_an_exception_opens_one_incident_with_goodwill_and_an_email_naming_the_c
     assert aftership.deliver(hook_url, body).status_code == 200
     runtime.jobs.drain()
     (incident,) = incidents(runtime)
-    assert (incident.kind, incident.source, incident.fulfillment_id) == ("late_delivery", "carrier", fulfillment["id"])
+    assert (incident.kind, incident.source, incident.fulfillment_id) == ("held", "carrier", fulfillment["id"])
     assert incident.facts["carrier_status"] == "Parcel damaged at the sorting centre"
     assert incident.facts["delivery_state"] == "exception" and incident.facts["carrier_name"] == "DHL"
     assert incident.state == "notified" and GOODWILL & set(mutation_names(installed))

@@ -44,7 +44,7 @@ def test_a_dhl_parcel_is_polled_followed_and_its_failure_opens_one_incident(inst
     sweep.run(runtime)
     runtime.jobs.drain()
     (incident,) = incidents(runtime)
-    assert (incident.kind, incident.source) == ("late_delivery", "carrier")
+    assert (incident.kind, incident.source) == ("held", "carrier")
     assert incident.facts["carrier_status"] == "The recipient refused the shipment"
     assert rows(runtime, FulfillmentDelivery)[0].next_poll_at is None, "a failed parcel is not polled any more"
     assert sum(u.calls for u in rows(runtime, TrackingApiUsage)) == dhl.calls == 2

@@ -67,7 +67,7 @@ def test_a_carrier_failure_in_metadata_opens_one_incident_with_the_state_as_a_fa
         installed.send_webhook("FULFILLMENT_METADATA_UPDATED", fulfillment_id=fulfillment["id"])
     runtime.jobs.drain()
     (incident,) = incidents(runtime)
-    assert (incident.kind, incident.source) == ("late_delivery", "carrier")
+    assert (incident.kind, incident.source) == ("returned", "carrier")
     assert incident.facts["delivery_state"] == "returned"
     assert incident.facts["tracking_number"] == "JJFI0002"
     (parcel,) = rows(runtime, FulfillmentDelivery)

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from saleor_cs_app.care.late_delivery import Parcel, judge
-from saleor_cs_app.care.model import DeliveryState, PromiseRules
+from saleor_cs_app.care.model import DeliveryState, IncidentKind, PromiseRules
 from saleor_cs_app.tracking import metadata
 
 SHIPPED = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)  # a Monday
@@ -62,3 +62,31 @@ def test_the_metadata_source_reads_states_as_integrations_spell_them(written, st
 def test_a_followed_parcel_the_source_never_reported_on_is_not_watched():
     """AfterShip "Pending" forever, or its webhook URL never pasted: silence is not evidence."""
     assert verdict(True, None).deadline is None and not verdict(True, None).failed
+
+
+def test_a_parcel_that_reached_its_pickup_point_after_its_deliver_by_is_waiting_late():
+    deliver_by = datetime(2026, 3, 7, tzinfo=timezone.utc)
+    late = judge(
+        Parcel("F1", SHIPPED, True, DeliveryState.AVAILABLE_FOR_PICKUP, state_at=deliver_by.replace(day=9)),
+        max_delivery_days=None, click_and_collect=False, rules=RULES,
+    )
+    assert late.failure is IncidentKind.PICKUP_WAITING and late.deadline == deliver_by
+    on_time = judge(
+        Parcel("F1", SHIPPED, True, DeliveryState.AVAILABLE_FOR_PICKUP, state_at=deliver_by.replace(day=5)),
+        max_delivery_days=None, click_and_collect=False, rules=RULES,
+    )
+    assert not on_time.failed and on_time.deadline is None  # the promise is kept: nothing to say
+
+
+@pytest.mark.parametrize(
+    "state, kind",
+    [
+        (DeliveryState.ATTEMPT_FAIL, IncidentKind.ATTEMPT_FAILED),
+        (DeliveryState.EXCEPTION, IncidentKind.HELD),
+        (DeliveryState.LOST, IncidentKind.LOST),
+        (DeliveryState.RETURNED, IncidentKind.RETURNED),
+        (DeliveryState.EXPIRED, IncidentKind.LATE_DELIVERY),
+    ],
+)
+def test_each_reported_failure_is_the_situation_the_customer_lives(state, kind):
+    assert verdict(True, state).failure is kind
