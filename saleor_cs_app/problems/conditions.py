@@ -10,12 +10,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from saleor_cs_app.care.stored_policy import SkippedRule
 from saleor_cs_app.tracking.health import Disconnected, Reason
 
 SMTP_REFUSING = "smtp-refusing-mail"
 PERMISSIONS_MISSING = "saleor-permissions-missing"
 BUDGET_SPENT = "monthly-budget-spent"  # + ":<currency>"
 TRACKING_DISCONNECTED = "tracking-source-disconnected"  # + ":<source>"
+POLICY_RULE_SKIPPED = "policy-rule-skipped"  # + ":<the rule's index>"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,19 @@ def budgets_spent(budgets: Mapping[str, Decimal], spent: Mapping[str, Decimal], 
     return found
 
 
+def policy_rules_skipped(skipped: Iterable[SkippedRule]) -> list[Condition]:
+    """A saved rule whose offer no longer fits a kind it names (care/stored_policy.py) is not applied."""
+    return [
+        Condition(
+            f"{POLICY_RULE_SKIPPED}:{rule.index}",
+            f"Your policy rule '{rule.name}' (rules[{rule.index}]) is not applied: {rule.reason}. Its customers get "
+            "the next rule that matches, or an apology. Change its offer or its kinds on the app's Policy tab.",
+            {"name": rule.name, "index": str(rule.index), "reason": rule.reason},
+        )
+        for rule in skipped
+    ]
+
+
 def tracking_disconnected(found: Iterable[Disconnected]) -> list[Condition]:
     """One problem per source; a refused key says more than the silence it causes, so it wins."""
     by_source: dict[str, Disconnected] = {}
@@ -131,6 +146,7 @@ _READERS = {
     SMTP_REFUSING: re.compile(r"refused customer e-mails \((?P<error>.*)\)\. Customers are not being told", re.S),
     PERMISSIONS_MISSING: re.compile(r"lacks the Saleor permissions (?P<permissions>.+?), so it cannot create"),
     BUDGET_SPENT: re.compile(r"in (?P<currency>\S+) is spent \((?P<used>\S+) of (?P<budget>\S+), (?P<month>[^)]+)\)"),
+    POLICY_RULE_SKIPPED: re.compile(r"^Your policy rule '(?P<name>.*)' \(rules\[(?P<index>\d+)\]\) is not applied: (?P<reason>.*)\. Its customers", re.S),
     TRACKING_DISCONNECTED: re.compile(
         r"^(?:(?P<name>.+?) has refused the app's API key since (?P<refused>\S+ \S+) UTC(?: \((?P<detail>.*)\))?, so "
         r"|No (?P<silent_name>.+?) update has reached the app .*? since (?P<silent>\S+ \S+) UTC)",

@@ -65,8 +65,9 @@ def review(runtime: Runtime, tenant_id: int) -> list[Raised]:
 
 def _conditions(session, client, tenant_id: int, now: datetime) -> list[Condition]:
     month = budget.month_of(now)
-    policy = policies.load(session, tenant_id)
+    policy, skipped = policies.load_with_skipped(session, tenant_id)
     return [
+        *conditions.policy_rules_skipped(skipped),
         *conditions.smtp_refusing(_last_send(session, tenant_id)),
         *conditions.permissions_missing(_granted(client), PERMISSIONS),
         *conditions.budgets_spent(policy.limits.monthly_budget, budget.spent_by_currency(session, tenant_id, month), month),

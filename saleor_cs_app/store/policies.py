@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from saleor_cs_app.care.policy_io import DEFAULT_POLICY
+from saleor_cs_app.care.stored_policy import parse_stored_policy
 from saleor_cs_app.store.models import PolicyVersion
 
 
@@ -50,8 +52,15 @@ def ensure_default(session: Session, tenant_id: int, now: datetime) -> None:
 
 
 def load(session: Session, tenant_id: int):
-    """The live policy, parsed; the default policy when none was saved."""
-    from saleor_cs_app.care.policy_io import DEFAULT_POLICY, parse_policy
+    """The live policy, parsed; the default policy when none was saved. A saved rule that checks added
+    since refuse is left out (care/stored_policy.py); `skipped_rules` names it for the merchant."""
+    return load_with_skipped(session, tenant_id)[0]
 
+
+def skipped_rules(session: Session, tenant_id: int):
+    return load_with_skipped(session, tenant_id)[1]
+
+
+def load_with_skipped(session: Session, tenant_id: int):
     row = live(session, tenant_id)
-    return parse_policy(row.document) if row is not None else DEFAULT_POLICY
+    return parse_stored_policy(row.document) if row is not None else (DEFAULT_POLICY, ())

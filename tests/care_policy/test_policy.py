@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from saleor_cs_app.care.model import IncidentKind, OfferType, PromiseRules
 from saleor_cs_app.care.situations import CARRIER_KINDS, offers_for, why_unfit
+from saleor_cs_app.care.stored_policy import parse_stored_policy
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.care.policy_io import (
     DEFAULT_POLICY,
@@ -514,3 +515,22 @@ def test_a_rule_naming_no_kinds_is_accepted_and_matches_only_the_kinds_its_offer
 def test_every_kind_fits_the_apology_and_the_codes():
     for kind in IncidentKind:
         assert {OfferType.APOLOGY_ONLY, OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER} <= set(offers_for(kind))
+
+
+def test_a_saved_policy_the_new_checks_refuse_still_loads_without_the_rule_that_no_longer_fits():
+    saved = {
+        "rules": [
+            {"name": "Late", "when": {"kinds": ["late_shipment", "late_delivery"]}, "offer": {"reship": {}}},
+            {"name": "Anything else", "offer": {"gift_card": {"amount": 5}}},
+        ]
+    }
+    policy, skipped = parse_stored_policy(saved)
+    assert [rule.name for rule in policy.rules] == ["Anything else"]
+    (rule,) = skipped
+    assert (rule.index, rule.name) == (0, "Late") and "a reship needs a parcel that left" in rule.reason
+
+
+def test_a_saved_policy_broken_in_any_other_way_is_still_refused():
+    with pytest.raises(PolicyInvalid):
+        parse_stored_policy({"rules": [{"name": "Late", "offer": {"gift_card": {"amount": -1}}}]})
+    assert parse_stored_policy(policy_to_dict(DEFAULT_POLICY)) == (DEFAULT_POLICY, ())

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from saleor_cs_app.jobs import sweep
 from saleor_cs_app.problems.review import review
-from saleor_cs_app.store import tracking_connections
+from saleor_cs_app.store import policies, tracking_connections
 from saleor_cs_app.store.models import FulfillmentDelivery, OutboxMessage
 from saleor_cs_app.tracking import health
 from saleor_cs_app.tracking.connect import check_connection, connect
@@ -230,3 +230,24 @@ def test_aftership_webhooks_that_stop_arriving_are_a_problem_until_one_arrives(a
         aftership.deliver(hook_url, aftership.webhook(DHL_NUMBER, "InTransit", at=clock.now))
         assert api(PROBLEMS)["appProblems"] == []
         assert dismissed_keys(installed) == [AFTERSHIP_PROBLEM]
+
+
+def test_a_saved_rule_that_no_longer_fits_is_raised_naming_the_rule_and_the_rest_of_the_policy_runs(
+    api, installed, runtime
+):
+    # Saved before offers had to fit their kinds: written to the store as it was, past today's checks.
+    saved = {
+        **GIFT_CARD_POLICY,
+        "rules": [{"name": "Replace late orders", "when": {"kinds": ["late_shipment"]}, "offer": {"reship": {}}}]
+        + list(GIFT_CARD_POLICY["rules"]),
+    }
+    with runtime.db.transaction() as session:
+        policies.save(session, tenant_id_of(runtime, installed), saved, by="before the check", now=runtime.clock())
+    (problem,) = api(PROBLEMS)["appProblems"]
+    assert problem["key"] == "policy-rule-skipped:0" and problem["inSaleor"]
+    assert "'Replace late orders' (rules[0]) is not applied: a reship needs a parcel that left" in problem["message"]
+    shown = api("{ policy { document } }")["policy"]["document"]
+    assert shown["rules"][0]["name"] == "Replace late orders", "the editor shows the rule as saved, to be fixed"
+    with runtime.db.transaction() as session:
+        running = policies.load(session, tenant_id_of(runtime, installed))
+    assert [rule.name for rule in running.rules] == [rule["name"] for rule in GIFT_CARD_POLICY["rules"]]

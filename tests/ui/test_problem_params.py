@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_cs_app.care.stored_policy import SkippedRule
 from saleor_cs_app.problems import conditions
 from saleor_cs_app.problems.conditions import LastSend, params_of
 from saleor_cs_app.tracking.health import Disconnected, Reason
@@ -23,6 +24,7 @@ BUILT = [
         Disconnected("dhl", Reason.KEY_REFUSED, SINCE),
         Disconnected("postnord", Reason.KEY_REFUSED, SINCE, "403"),
     ]),
+    *conditions.policy_rules_skipped([SkippedRule(2, "Late (it's ours)", "a reship needs a parcel that left; late_shipment has none")]),
     *conditions.tracking_disconnected([Disconnected("aftership", Reason.WEBHOOKS_SILENT, SINCE)]),
 ]
 
