@@ -101,7 +101,10 @@ def situation_samples(language: str) -> list[Sample]:
     without_page = {**common, "support_url": None}
     samples.append(
         Sample(
-            "counter_offer-reply", render_situation("counter_offer", language, {**without_page, "resolution": "refund"})
+            "counter_offer-reply",
+            render_situation(
+                "counter_offer", language, {**without_page, "resolution": "refund", "resolution_amount": refund}
+            ),
         )
     )
     return samples
