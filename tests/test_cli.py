@@ -53,6 +53,19 @@ def test_an_invalid_policy_names_the_path_and_changes_nothing(env, tmp_path):
     assert "free_shipping_voucher" in exported.output, "the default policy is still live"
 
 
+def test_a_policy_whose_offer_cannot_fit_its_kinds_is_refused_naming_the_rule(env, tmp_path):
+    document = tmp_path / "reship.yaml"
+    document.write_text(
+        "version: 1\nrules:\n  - name: Fine\n    when: {kinds: [wrong_item]}\n    offer: {reship: {}}\n"
+        "  - name: Late\n    when: {kinds: [late_shipment]}\n    offer: {reship: {}}\n"
+    )
+    result = CliRunner().invoke(main, ["policy", "import", str(document), "--saleor-api-url", env.api_url])
+    assert result.exit_code != 0
+    assert "rules[1].offer: a reship needs a parcel that left; late_shipment has none" in result.output
+    exported = CliRunner().invoke(main, ["policy", "export", "--saleor-api-url", env.api_url])
+    assert "free_shipping_voucher" in exported.output and "reship: {}" not in exported.output
+
+
 def test_an_unknown_saleor_is_one_clear_line(env, tmp_path):
     result = CliRunner().invoke(main, ["policy", "export", "--saleor-api-url", "https://nope.example/graphql/"])
     assert result.exit_code != 0 and "no installation for https://nope.example/graphql/" in result.output
