@@ -28,7 +28,7 @@ LOCALES = {
 # CLDR's long dates in Estonian and Latvian are nominative ("14. märts 2025", "2025. gada 14. marts"),
 # which no sentence can take after "by"; shops there write the numeric date, which fits every case.
 # Finnish shops write "7.3.2025" in transactional mail; Polish business letters add "r." after the year.
-_DATE_FORMATS = {"et": "dd.MM.yyyy", "lv": "dd.MM.yyyy", "fi": "d.M.yyyy", "pl": "d MMMM y 'r.'"}
+_DATE_FORMATS = {"et": "dd.MM.yyyy", "lv": "dd.MM.yyyy", "fi": "d.M.yyyy", "pl": "d MMMM y\u00a0'r.'"}
 # Swedish shops write whole kronor without öre ("150 kr", not "150,00 kr").
 _WHOLE_AMOUNT_FORMATS = {"sv": "#,##0\u00a0¤"}
 

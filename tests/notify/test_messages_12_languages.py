@@ -64,8 +64,8 @@ def test_without_carrier_facts_nothing_is_claimed_in_the_carriers_name():
 @pytest.mark.parametrize(
     ("kind", "next_step"),
     [
-        ("attempt_failed", "To get your parcel, follow Royal Mail's instructions here:"),
-        ("pickup_waiting", "See where to collect it and until when on Royal Mail's page:"),
+        ("attempt_failed", "You can see how to get your parcel on Royal Mail's tracking page:"),
+        ("pickup_waiting", "You can see where to collect it on Royal Mail's tracking page:"),
         ("held", "If it still doesn't arrive, tell us on your order page"),
         ("lost", "Choose a new parcel or your money back on your order page"),
         ("returned", "Choose a new parcel or your money back on your order page"),
