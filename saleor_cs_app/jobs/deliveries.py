@@ -12,7 +12,7 @@ from saleor_cs_app.store import deliveries, tenants
 from saleor_cs_app.store.models import WebhookDelivery
 from saleor_cs_app.watch.snapshot import parse_time
 from saleor_cs_app.webhooks import by_event
-from saleor_cs_app.webhooks.context import WebhookContext
+from saleor_cs_app.webhook_context import WebhookContext
 
 log = logging.getLogger(__name__)
 

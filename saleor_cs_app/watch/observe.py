@@ -10,7 +10,7 @@ from saleor_cs_app.store import incidents, orders, policies
 from saleor_cs_app.store.models import TrackedOrder
 from saleor_cs_app.watch import deliveries, snapshot
 from saleor_cs_app.watch.opening import broke_before_install, hand_over, open_broken_promise, rules_for
-from saleor_cs_app.webhooks.context import WebhookContext
+from saleor_cs_app.webhook_context import WebhookContext
 
 
 @dataclass(frozen=True)

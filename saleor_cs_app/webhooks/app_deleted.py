@@ -1,7 +1,7 @@
 """APP_DELETED: the merchant removed the app. Disable the tenant and drop its token."""
 
 from saleor_cs_app.store import tenants
-from saleor_cs_app.webhooks.context import WebhookContext
+from saleor_cs_app.webhook_context import WebhookContext
 from saleor_cs_app.webhooks.definition import WebhookDefinition
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from saleor_cs_app.saleor.documents import with_fragments
 
 if TYPE_CHECKING:
-    from saleor_cs_app.webhooks.context import WebhookContext
+    from saleor_cs_app.webhook_context import WebhookContext
 
 SUBSCRIPTIONS = Path(__file__).parent / "subscriptions"
 

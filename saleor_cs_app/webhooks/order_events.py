@@ -7,7 +7,7 @@ state is idempotent and makes the order of arrival unimportant.
 
 from __future__ import annotations
 
-from saleor_cs_app.webhooks.context import WebhookContext
+from saleor_cs_app.webhook_context import WebhookContext
 
 
 def observe_order(ctx: WebhookContext, payload: dict) -> None:
