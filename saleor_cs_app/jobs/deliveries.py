@@ -8,6 +8,7 @@ import logging
 from sqlalchemy import select
 
 from saleor_cs_app.jobs.reactions import reaction_to
+from saleor_cs_app.jobs.retries import MAX_ATTEMPTS
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import deliveries, tenants
 from saleor_cs_app.store.models import WebhookDelivery
@@ -65,8 +66,6 @@ def _process(runtime: Runtime, query, *, known_id: int | None = None) -> tuple[i
 
 
 def _record_failure(runtime: Runtime, delivery_id: int, exc: Exception) -> int:
-    from saleor_cs_app.jobs.tasks import MAX_ATTEMPTS
-
     with runtime.db.transaction() as session:
         delivery = session.get_one(WebhookDelivery, delivery_id)
         delivery.attempts += 1
