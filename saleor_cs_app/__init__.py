@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from saleor_cs_app.jobs.queue import Jobs
     from saleor_cs_app.runtime import Runtime
     from saleor_cs_app.settings import load_settings
-    from saleor_cs_app.tracking import routes as tracking_routes
+    from saleor_cs_app.http import tracking as tracking_routes
     from saleor_cs_app.support import routes as support_routes
     from saleor_cs_app.webhooks.endpoint import WebhookEndpoint
 

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from saleor_cs_app import __version__
+from saleor_cs_app.saleor.permissions import PERMISSIONS
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.webhooks import WEBHOOKS
 
 APP_ID = "app.saleor-cs-app"
-
-# MANAGE_ORDERS: order and fulfilment events, notes, metadata, draft orders, refund grants.
-# MANAGE_GIFT_CARD: gift cards. MANAGE_DISCOUNTS: free-shipping vouchers.
-# MANAGE_PRODUCTS: look up a gift product's variant by SKU, also unpublished ones.
-PERMISSIONS = ("MANAGE_ORDERS", "MANAGE_GIFT_CARD", "MANAGE_DISCOUNTS", "MANAGE_PRODUCTS")
 
 
 def build_manifest(settings: Settings) -> dict:

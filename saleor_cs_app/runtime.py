@@ -1,7 +1,8 @@
-"""The services one process runs with: settings, database, cipher, clock, queue.
+"""The services one process runs with: settings, database, cipher, clock, and a way to queue tasks.
 
 Built once by `create_app` (web) or by the `worker` command, and handed to
-use-cases explicitly; nothing is created at import time.
+use-cases explicitly; nothing is created at import time. The task queue itself is jobs/ (above
+every layer that takes a Runtime): it plugs itself in as `jobs`, seen here only as TaskQueue.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from saleor_cs_app.saleor.admission import Addresses, addresses_for
 from saleor_cs_app.settings import Settings
@@ -19,9 +20,18 @@ from saleor_cs_app.store.db import Database
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from saleor_cs_app.jobs.queue import Jobs
     from saleor_cs_app.saleor.client import SaleorClient
     from saleor_cs_app.store.models import Tenant
+
+
+class TaskQueue(Protocol):
+    """What a layer below jobs/ may ask of the task queue (jobs.queue.Jobs is the implementation)."""
+
+    def enqueue(self, task_name: str, *args: object) -> None: ...
+
+    def delivery_stored(self) -> None: ...
+
+    def ping(self) -> None: ...
 
 
 def utc_now() -> datetime:
@@ -34,7 +44,7 @@ class Runtime:
     db: Database
     cipher: TokenCipher
     clock: Callable[[], datetime] = utc_now
-    jobs: Jobs | None = field(default=None, repr=False)
+    jobs: TaskQueue | None = field(default=None, repr=False)
     # Tests replace this to shorten Saleor retries; production keeps the defaults.
     saleor_client_options: dict = field(default_factory=dict)
     # Saleor API URL → (valid until, tenant snapshot or None); see webhooks/ingest.py.

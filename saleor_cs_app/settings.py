@@ -16,11 +16,20 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from saleor_cs_app.saleor.admission import allowed_entry_problem
-
 log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite:///saleor-cs-app.db"
+ANYONE = "*"  # the ALLOWED_SALEOR_URLS entry that lets any Saleor install (saleor/admission.py)
+
+
+def allowed_entry_problem(pattern: str) -> str | None:
+    """Why an allow-list entry could never match a Saleor API URL (None: it is usable)."""
+    if pattern == ANYONE:
+        return None
+    parts = urlsplit(pattern)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"{pattern!r} is not * or an http(s) URL such as https://shop.saleor.cloud/graphql/"
+    return None
 
 
 class SettingsError(ValueError):

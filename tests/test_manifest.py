@@ -45,3 +45,9 @@ def test_every_operation_the_app_sends_validates_against_the_saleor_schema():
 def test_each_event_has_exactly_one_webhook_and_name():
     assert len({w.event for w in WEBHOOKS}) == len(WEBHOOKS)
     assert len({w.name for w in WEBHOOKS}) == len(WEBHOOKS)
+
+
+def test_every_registered_webhook_has_a_flow_and_every_flow_a_webhook():
+    from saleor_cs_app.jobs.reactions import REACTIONS
+
+    assert {w.event for w in WEBHOOKS} == set(REACTIONS)

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 
 from saleor_cs_app.http.runtime import current_runtime
 from saleor_cs_app.manifest import build_manifest
-from saleor_cs_app.saleor.register import parse_register_request, register
+from saleor_cs_app.http.register import parse_register_request, register
 
 blueprint = Blueprint("install", __name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from saleor_cs_app.jobs.incidents_flow import NotPending
+from saleor_cs_app.jobs.pending import NotPending
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import incidents
 from saleor_cs_app.store.models import Incident

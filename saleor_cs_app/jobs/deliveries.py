@@ -1,4 +1,4 @@
-"""Processing a stored webhook delivery with its event's handler."""
+"""Processing a stored webhook delivery: the flow its event names (jobs/reactions.py) in one transaction."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import logging
 
 from sqlalchemy import select
 
+from saleor_cs_app.jobs.reactions import reaction_to
+from saleor_cs_app.jobs.retries import MAX_ATTEMPTS
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import deliveries, tenants
 from saleor_cs_app.store.models import WebhookDelivery
 from saleor_cs_app.watch.snapshot import parse_time
-from saleor_cs_app.webhooks import by_event
-from saleor_cs_app.webhooks.context import WebhookContext
+from saleor_cs_app.webhook_context import WebhookContext
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ def _process(runtime: Runtime, query, *, known_id: int | None = None) -> tuple[i
                 return None, None  # already processed: a duplicate task is a no-op
             delivery_id = delivery.id
             tenant = tenants.get(session, delivery.tenant_id)
-            definition = by_event(delivery.event)
+            event = delivery.event.upper()
+            react = reaction_to(event)
             payload = json.loads(delivery.body)
             ctx = WebhookContext(
                 runtime=runtime,
@@ -48,8 +50,8 @@ def _process(runtime: Runtime, query, *, known_id: int | None = None) -> tuple[i
                 now=runtime.clock(),
                 issued_at=parse_time(payload.get("issuedAt")),
             )
-            if tenant.is_active and definition is not None:
-                definition.handle(ctx, payload)
+            if tenant.is_active and react is not None:
+                react(ctx, payload)
             delivery.state = "done"
             delivery.processed_at = ctx.now
     except Exception as exc:
@@ -57,15 +59,13 @@ def _process(runtime: Runtime, query, *, known_id: int | None = None) -> tuple[i
             raise
         log.exception("delivery processing failed", extra={"delivery": delivery_id})
         return delivery_id, _record_failure(runtime, delivery_id, exc)
-    log.info("delivery processed", extra={"delivery": delivery_id, "event": definition.event if definition else None})
+    log.info("delivery processed", extra={"delivery": delivery_id, "event": event if react else None})
     for action in ctx.after_commit:
         action()
     return delivery_id, None
 
 
 def _record_failure(runtime: Runtime, delivery_id: int, exc: Exception) -> int:
-    from saleor_cs_app.jobs.tasks import MAX_ATTEMPTS
-
     with runtime.db.transaction() as session:
         delivery = session.get_one(WebhookDelivery, delivery_id)
         delivery.attempts += 1

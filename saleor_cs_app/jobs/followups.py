@@ -5,7 +5,7 @@ from __future__ import annotations
 from saleor_cs_app.notify.outbox import queue_shipped_message
 from saleor_cs_app.store import incidents, policies
 from saleor_cs_app.store.models import TrackedOrder
-from saleor_cs_app.webhooks.context import WebhookContext
+from saleor_cs_app.webhook_context import WebhookContext
 
 
 def late_order_shipped(ctx: WebhookContext, tracked: TrackedOrder) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from saleor_cs_app.jobs.retries import MAX_ATTEMPTS
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import budget, incidents, orders
 from saleor_cs_app.store.models import Incident, Tenant
@@ -41,8 +42,6 @@ def claim(runtime: Runtime, incident_id: str) -> tuple[Incident, Tenant, dict] |
 
 def release_for_retry(runtime: Runtime, incident_id: str, error: str) -> int | None:
     """The attempt number to retry after, or None when the attempts are used up (then failed)."""
-    from saleor_cs_app.jobs.tasks import MAX_ATTEMPTS
-
     with runtime.db.transaction() as session:
         row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
         if row.attempts >= MAX_ATTEMPTS:

@@ -24,8 +24,9 @@ from saleor_cs_app.goodwill import catalogue
 from saleor_cs_app.goodwill.carry_out import GoodwillResult, OfferRequest, carry_out
 from saleor_cs_app.goodwill.errors import GoodwillFailed
 from saleor_cs_app.goodwill.order_note import add_note_once, record_incident
-from saleor_cs_app.jobs import incident_lease
+from saleor_cs_app.jobs import backlog, incident_lease
 from saleor_cs_app.jobs.facts import incident_facts, order_facts
+from saleor_cs_app.jobs.pending import NotPending  # noqa: F401  (callers catch incidents_flow.NotPending)
 from saleor_cs_app.notify import outbox
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError, SaleorGraphQLError, SaleorUnavailable
@@ -140,14 +141,8 @@ def record_decision(incident: Incident, decision: Decision) -> None:
 
 
 # -- approving ---------------------------------------------------------------------------------
-class NotPending(Exception):
-    pass
-
-
 def approve(runtime: Runtime, tenant_id: int, incident_id: str, *, by: str) -> None:
     """Approve a pending offer, or release an incident waiting in the install backlog."""
-    from saleor_cs_app.jobs import backlog
-
     with runtime.db.read() as session:
         incident = incidents.get_for_tenant(session, tenant_id, incident_id)
         if incident is not None and incident.state == backlog.BACKLOG:

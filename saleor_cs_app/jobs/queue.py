@@ -18,6 +18,7 @@ from huey.storage import SqliteStorage
 from sqlalchemy.engine import make_url
 
 from saleor_cs_app.jobs.delivery_pump import DeliveryPump
+from saleor_cs_app.jobs.retries import MAX_ATTEMPTS, backoff_seconds
 from saleor_cs_app.runtime import Runtime
 
 
@@ -108,7 +109,6 @@ class Jobs:
 
         A failure is retried later on the task queue, with backoff."""
         from saleor_cs_app.jobs import deliveries
-        from saleor_cs_app.jobs.tasks import MAX_ATTEMPTS, backoff_seconds
 
         taken = deliveries.process_oldest(self.runtime)
         if taken is None:

@@ -16,8 +16,8 @@ from saleor_cs_app.store.models import Tenant, WebhookDelivery
 from saleor_cs_app.tracking.dhl import poll as dhl_poll
 from saleor_cs_app.watch import deliveries
 from saleor_cs_app.watch.opening import hand_over, open_broken_promise, rules_for
-from saleor_cs_app.webhooks.context import WebhookContext
-from saleor_cs_app.webhooks.order_events import observe_order
+from saleor_cs_app.webhook_context import WebhookContext
+from saleor_cs_app.jobs.order_events import observe_order
 
 log = logging.getLogger(__name__)
 

@@ -12,15 +12,8 @@ from huey import crontab
 from huey.api import Huey
 from huey.exceptions import RetryTask
 
+from saleor_cs_app.jobs.retries import MAX_ATTEMPTS, backoff_seconds
 from saleor_cs_app.runtime import Runtime
-
-
-MAX_ATTEMPTS = 8
-
-
-def backoff_seconds(attempt: int) -> int:
-    """10 s, 20 s, 40 s … capped at 30 minutes."""
-    return min(10 * 2 ** max(attempt - 1, 0), 1800)
 
 
 def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:

@@ -13,11 +13,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from saleor_cs_app.manifest import PERMISSIONS
 from saleor_cs_app.problems import conditions
 from saleor_cs_app.problems.conditions import Condition, LastSend
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError, SaleorGraphQLError, SaleorRejected
+from saleor_cs_app.saleor.permissions import PERMISSIONS
 from saleor_cs_app.store import budget, policies, tenants
 from saleor_cs_app.store.upsert import insert_ignore
 from saleor_cs_app.store.models import AppProblem, OutboxMessage

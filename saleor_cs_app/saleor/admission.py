@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from saleor_cs_app.settings import ANYONE
+
 SETTING = "ALLOWED_SALEOR_URLS"
-ANYONE = "*"
 
 
 class Addresses(enum.Enum):
@@ -85,16 +86,6 @@ def is_wildcard(pattern: str) -> bool:
         return True
     host = urlsplit(pattern).netloc.rpartition("@")[2].split(":")[0]
     return host.replace("*", "").replace(".", "") == ""
-
-
-def allowed_entry_problem(pattern: str) -> str | None:
-    """Why an allow-list entry could never match a Saleor API URL (None: it is usable)."""
-    if pattern == ANYONE:
-        return None
-    parts = urlsplit(pattern)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"{pattern!r} is not * or an http(s) URL such as https://shop.saleor.cloud/graphql/"
-    return None
 
 
 def _pattern_matches(pattern: str, url: str) -> bool:

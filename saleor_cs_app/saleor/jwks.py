@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -15,10 +15,25 @@ from saleor_cs_app.saleor.outbound import guarded_session
 from saleor_cs_app.store import tenants
 
 if TYPE_CHECKING:
-    from saleor_cs_app.runtime import Runtime
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from saleor_cs_app.settings import Settings
+    from saleor_cs_app.store.db import Database
     from saleor_cs_app.store.models import Tenant
 
 log = logging.getLogger(__name__)
+
+
+class Runtime(Protocol):
+    """What refreshing a tenant's JWKS needs of the process (saleor_cs_app.runtime.Runtime, one layer up)."""
+
+    settings: Settings
+    db: Database
+    clock: Callable[[], datetime]
+    tenant_cache: dict
+
+    def saleor_addresses(self, saleor_api_url: str) -> Addresses: ...
 
 
 class JwksUnavailable(Exception):

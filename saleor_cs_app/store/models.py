@@ -23,35 +23,13 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-class UTCDateTime(TypeDecorator):
-    """Timezone-aware datetimes in and out, on SQLite (which stores naive text) too."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value
-
-    def process_result_value(self, value, dialect):
-        from datetime import timezone
-
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
+from saleor_cs_app.store.base import Base, UTCDateTime  # noqa: F401  (migrations import UTCDateTime from here)
 
 
 def new_id() -> str:
     return uuid.uuid4().hex
-
-
-class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime(), dict: JSON, Decimal: Numeric(14, 2)}
 
 
 class Tenant(Base):

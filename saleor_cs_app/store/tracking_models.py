@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saleor_cs_app.store.models import Base
+from saleor_cs_app.store.base import Base
 
 
 class FulfillmentDelivery(Base):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import tracking_connections
-from saleor_cs_app.tracking import aftership, dhl, health
+from saleor_cs_app.tracking import aftership, dhl, key_refusals
 from saleor_cs_app.tracking.aftership import registration
 from saleor_cs_app.tracking.aftership.api import AfterShipClient, AfterShipError
 from saleor_cs_app.tracking.dhl.api import DhlClient, DhlError
@@ -79,10 +79,10 @@ def check_connection(runtime: Runtime, tenant_id: int, provider: str) -> str | N
         else:
             AfterShipClient(runtime.settings.aftership_api_url, api_key, timeout=timeout).check()
     except (AfterShipError, DhlError) as exc:
-        if health.refuses_key(getattr(exc, "status", None)):
+        if key_refusals.refuses_key(getattr(exc, "status", None)):
             with runtime.db.transaction() as session:
-                health.note_key_refused(session, tenant_id, provider, ciphertext, str(exc), runtime.clock())
+                key_refusals.note_key_refused(session, tenant_id, provider, ciphertext, str(exc), runtime.clock())
         return str(exc)
     with runtime.db.transaction() as session:
-        health.note_key_accepted(session, tenant_id, provider)
+        key_refusals.note_key_accepted(session, tenant_id, provider)
     return None

@@ -11,7 +11,7 @@ from saleor_cs_app.care.model import IncidentKind as _IncidentKind
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.ui import explained, shop_sample
 from saleor_cs_app.ui.event_facts import EventFacts, GoodwillDone, event_facts, goodwill_done
-from saleor_cs_app.ui.resolvers import order_page
+from saleor_cs_app.ui import order_page
 from saleor_cs_app.store.models import Incident as IncidentRow
 from saleor_cs_app.ui.proposal_types import CustomerProposal, proposal_of
 from saleor_cs_app.ui.types import IncidentKind, money

@@ -11,7 +11,7 @@ from saleor_cs_app.ui.resolvers import incidents as incident_resolvers
 from saleor_cs_app.ui.resolvers import insights as insight_resolvers
 from saleor_cs_app.ui.resolvers import mail_server as mail_server_resolvers
 from saleor_cs_app.ui.resolvers import messages as message_resolvers
-from saleor_cs_app.ui.resolvers import order_page as order_page_resolvers
+from saleor_cs_app.ui import order_page as order_page_resolvers
 from saleor_cs_app.ui.resolvers import policy as policy_resolvers
 from saleor_cs_app.ui.resolvers import problems as problem_resolvers
 from saleor_cs_app.ui.resolvers import tracking as tracking_resolvers

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from saleor_cs_app.care.detection import Detection, assess
 from saleor_cs_app.care.model import IncidentKind, IncidentSource
-from saleor_cs_app.store import incidents, orders, policies
+from saleor_cs_app.care.policy import Policy
+from saleor_cs_app.store import incidents, orders
 from saleor_cs_app.store.models import TrackedOrder
 from saleor_cs_app.watch import deliveries, snapshot
 from saleor_cs_app.watch.opening import broke_before_install, hand_over, open_broken_promise, rules_for
-from saleor_cs_app.webhooks.context import WebhookContext
+from saleor_cs_app.webhook_context import WebhookContext
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,9 @@ class Observed:
     late_order_shipped: bool  # a late_shipment incident is open and the order has now shipped in full
 
 
-def observe_order_snapshot(ctx: WebhookContext, order: dict) -> Observed | None:
-    if order.get("status") == "DRAFT" or snapshot.is_created_by_app(order):
-        return None
+def observe_order_snapshot(ctx: WebhookContext, order: dict, tracked: TrackedOrder, policy: Policy) -> Observed:
+    """Apply a customer's order snapshot to its tracked order, which the caller has locked (or just stored)."""
     session, tenant_id, now = ctx.session, ctx.tenant.id, ctx.now
-    policy = policies.load(session, tenant_id)
-    tracked, _ = orders.lock_or_create(session, tenant_id, order["id"], snapshot.first_seen_fields(order, now))
     tracked.status = order.get("status", tracked.status)
     tracked.facts = snapshot.order_facts(order)
     tracked.updated_at = now
@@ -92,7 +90,6 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict) -> Observed | None:
 
     shipped = state.fully_shipped and (IncidentKind.LATE_SHIPMENT.value, "") in already
     return Observed(tracked=tracked, late_order_shipped=shipped)
-
 
 
 def record_warehouses(open_incidents, facts: dict) -> None:

@@ -1,4 +1,6 @@
-"""The webhook registry: one module per Saleor event. It feeds the manifest and the router."""
+"""The webhook registry: one module per Saleor event. It feeds the manifest and the router.
+
+What a stored delivery of each event then does is a flow: jobs/reactions.py."""
 
 from __future__ import annotations
 
@@ -36,12 +38,7 @@ WEBHOOKS: tuple[WebhookDefinition, ...] = tuple(
     )
 )
 _BY_NAME = {w.name: w for w in WEBHOOKS}
-_BY_EVENT = {w.event: w for w in WEBHOOKS}
 
 
 def by_name(name: str) -> WebhookDefinition | None:
     return _BY_NAME.get(name)
-
-
-def by_event(event: str) -> WebhookDefinition | None:
-    return _BY_EVENT.get(event.upper())

@@ -1,21 +1,16 @@
-"""What a webhook is: its Saleor event, its subscription query and its handler.
+"""What a webhook is: its Saleor event and its subscription query.
 
 The registry of definitions feeds both the manifest and the router, so a
-webhook is declared exactly once.
+webhook is declared exactly once. What a delivery means is a flow: jobs/reactions.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from saleor_cs_app.saleor.documents import with_fragments
-
-if TYPE_CHECKING:
-    from saleor_cs_app.webhooks.context import WebhookContext
 
 SUBSCRIPTIONS = Path(__file__).parent / "subscriptions"
 
@@ -25,7 +20,6 @@ class WebhookDefinition:
     name: str  # URL path segment and manifest name, e.g. "order-created"
     event: str  # Saleor's WebhookEventTypeAsyncEnum, e.g. "ORDER_CREATED"
     subscription: str  # file in subscriptions/
-    handle: Callable[[WebhookContext, dict], None]
 
     @property
     def header_event(self) -> str:

@@ -1,9 +1,7 @@
 from saleor_cs_app.webhooks.definition import WebhookDefinition
-from saleor_cs_app.webhooks.order_events import observe_order
 
 WEBHOOK = WebhookDefinition(
     name="fulfillment-tracking-number-updated",
     event="FULFILLMENT_TRACKING_NUMBER_UPDATED",
     subscription="fulfillment_tracking_number_updated.graphql",
-    handle=observe_order,
 )

@@ -12,7 +12,7 @@ from saleor_cs_app.jobs import sweep
 from saleor_cs_app.problems.review import review
 from saleor_cs_app.store import policies, tracking_connections
 from saleor_cs_app.store.models import FulfillmentDelivery, OutboxMessage
-from saleor_cs_app.tracking import health
+from saleor_cs_app.tracking import health, key_refusals
 from saleor_cs_app.tracking.connect import check_connection, connect
 from tests.aftership_stand_in import AfterShipStandIn
 from tests.dhl_stand_in import DhlStandIn
@@ -196,11 +196,11 @@ def test_a_key_refused_while_the_merchant_saved_a_new_one_does_not_mark_the_new_
         old = tracking_connections.find(session, tenant, "dhl").api_key_ciphertext
     connect(runtime, tenant, "dhl", api_key="new-key")  # while a poll with the old key was under way
     with runtime.db.transaction() as session:
-        health.note_key_refused(session, tenant, "dhl", old, "DHL refused (401): Invalid API key", clock.now)
+        key_refusals.note_key_refused(session, tenant, "dhl", old, "DHL refused (401): Invalid API key", clock.now)
     with runtime.db.transaction() as session:
         assert health.disconnected_sources(session, tenant, clock.now) == []
         current = tracking_connections.find(session, tenant, "dhl").api_key_ciphertext
-        health.note_key_refused(session, tenant, "dhl", current, "DHL refused (401): Invalid API key", clock.now)
+        key_refusals.note_key_refused(session, tenant, "dhl", current, "DHL refused (401): Invalid API key", clock.now)
         assert [d.reason for d in health.disconnected_sources(session, tenant, clock.now)] == [health.Reason.KEY_REFUSED]
 
 

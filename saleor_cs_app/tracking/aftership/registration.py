@@ -18,7 +18,7 @@ from saleor_cs_app.care.detection import NOT_SHIPPED
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import delivery_states, orders, policies, tenants, tracking_connections, tracking_registrations
 from saleor_cs_app.store.tracking_models import TrackingRegistration
-from saleor_cs_app.tracking import health
+from saleor_cs_app.tracking import key_refusals
 from saleor_cs_app.tracking.aftership import NAME
 from saleor_cs_app.tracking.aftership.api import (
     ALREADY_EXISTS,
@@ -118,9 +118,9 @@ def register(runtime: Runtime, registration_id: int) -> float | None:
     except AfterShipUnavailable as exc:
         return _retry_later(runtime, registration_id, attempts, str(exc), exc.retry_after)
     except AfterShipRefused as exc:
-        if health.refuses_key(exc.status):
+        if key_refusals.refuses_key(exc.status):
             with runtime.db.transaction() as session:
-                health.note_key_refused(session, tenant_id, NAME, key_ciphertext, str(exc), runtime.clock())
+                key_refusals.note_key_refused(session, tenant_id, NAME, key_ciphertext, str(exc), runtime.clock())
         _finish(runtime, registration_id, failed=str(exc))
         return None
     _finish(runtime, registration_id, external_id=tracking.id if tracking else None)
@@ -151,7 +151,7 @@ def _finish(runtime: Runtime, registration_id: int, *, external_id: str | None =
             log.warning("aftership refused a tracking", extra={"registration": registration_id, "error": failed})
             return
         row.state, row.external_id, row.error = "done", external_id, None
-        health.note_key_accepted(session, row.tenant_id, NAME)
+        key_refusals.note_key_accepted(session, row.tenant_id, NAME)
         tenant = tenants.get(session, row.tenant_id)
         tracked = orders.find(session, row.tenant_id, row.order_id, lock=True)
         parcel = delivery_states.lock_or_create(session, row.tenant_id, row.order_id, row.fulfillment_id, now)

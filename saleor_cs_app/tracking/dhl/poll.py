@@ -19,7 +19,7 @@ from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store import delivery_states, orders, tenants, tracking_connections
 from saleor_cs_app.store.tracking_models import FulfillmentDelivery, TrackingApiUsage
 from saleor_cs_app.store.upsert import insert_ignore
-from saleor_cs_app.tracking import health
+from saleor_cs_app.tracking import key_refusals
 from saleor_cs_app.tracking.dhl import NAME
 from saleor_cs_app.tracking.dhl.api import DhlClient, DhlRefused, DhlUnavailable
 from saleor_cs_app.tracking.dhl.reading import DAILY_CALLS, is_dhl, next_poll, report_from
@@ -104,16 +104,16 @@ def poll_one(runtime: Runtime, delivery_id: int) -> None:
         return
     except DhlRefused as exc:
         log.warning("DHL refused a poll", extra={"tenant_id": tenant_id, "error": str(exc)})
-        if not health.refuses_key(exc.status):
+        if not key_refusals.refuses_key(exc.status):
             _set_next(runtime, delivery_id, None)  # this number is wrong, not the key
             return
         with runtime.db.transaction() as session:
-            health.note_key_refused(session, tenant_id, NAME, key_ciphertext, str(exc), now)
+            key_refusals.note_key_refused(session, tenant_id, NAME, key_ciphertext, str(exc), now)
         _set_next(runtime, delivery_id, now + KEY_REFUSED_RETRY)
         return
     handovers = []
     with runtime.db.transaction() as session:
-        health.note_key_accepted(session, tenant_id, NAME)
+        key_refusals.note_key_accepted(session, tenant_id, NAME)
         deadline = _deadline(session, tenant_id, order_id, fulfillment_id)
         if shipment is not None:
             tenant = tenants.get(session, tenant_id)
