@@ -323,19 +323,24 @@ def _send(runtime: Runtime, outbox_id: int | None) -> None:
 def _mail(runtime, session, incident, tracked, policy, report, situation, now, *, purpose=None) -> int | None:
     """Queue the situation's e-mail in this transaction; returns the outbox id to send after commit."""
     facts = incident.facts or {}
-    counter_offer = report.counter or {}
+    # The shop's counter-offer, as offered, and once the customer accepted it: that is what they get now,
+    # not what they first asked for.
     offer = (incident.decision or {}).get("offer") or {}
-    amount = counter_offer.get("value") if situation == "counter_offer" else offer.get("refund_amount")
+    countered = situation == "counter_offer" or (
+        situation == "proposal_accepted" and bool(report.counter) and _same_amount(offer.get("refund_amount"), report.counter.get("value"))
+    )
+    amount = report.counter.get("value") if countered else offer.get("refund_amount")
     variables = {
         "support_url": support_url(
             runtime.settings, session.get_one(Tenant, incident.tenant_id), tracked.order_id, now
         ),
         "problem": report.problem,
-        "resolution": report.resolution if situation != "counter_offer" else "keep_with_discount",
+        "resolution": "keep_with_discount" if countered else report.resolution,
         "resolution_amount": Decimal(str(amount)) if amount else None,
-        "resolution_percent": _percent_of(report, situation),
+        "resolution_percent": _percent_of(report, countered),
         "merchant_note": report.merchant_note,
         "affected_items": facts.get("affected_items") or [],
+        "asked_shop_to_decide": situation == "counter_offer" and report.resolution == "shop_decides",
     }
     if facts.get("request"):  # a change before shipping: no fix was proposed
         variables.update(request=facts["request"], resolution="shop_decides", problem="other")
@@ -357,9 +362,13 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
     return row.id if row is not None else None
 
 
-def _percent_of(report, situation: str) -> Decimal | None:
+def _same_amount(a, b) -> bool:
+    return a not in (None, "") and b not in (None, "") and Decimal(str(a)) == Decimal(str(b))
+
+
+def _percent_of(report, countered: bool) -> Decimal | None:
     """The percentage the customer (or the shop's counter-offer) named, when it was one."""
-    if situation == "counter_offer":
+    if countered:
         percent = (report.counter or {}).get("percent")
         return Decimal(percent) if percent else None
     return report.percent if report.resolution == "keep_with_discount" else None

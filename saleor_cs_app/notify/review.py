@@ -85,6 +85,11 @@ def situation_samples(language: str) -> list[Sample]:
             "resolution_amount": refund,
             "merchant_note": s["note"],
         },
+        "counter_offer-shop_decides": {
+            "resolution": "keep_with_discount",
+            "resolution_amount": refund,
+            "asked_shop_to_decide": True,
+        },
         "proposal_declined": {"resolution": "replacement", "merchant_note": s["note"]},
         "request_answered-later_delivery-approved": {
             "request": "later_delivery",
