@@ -7,6 +7,8 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from saleor_cs_app.care import situations
+from saleor_cs_app.care.model import IncidentKind, OfferType
 from saleor_cs_app.store.models import PolicyVersion
 
 
@@ -22,12 +24,40 @@ class PolicyVersionInfo:
 
 
 @strawberry.type
+class UnfitOffer:
+    offer: str
+    reason: str = strawberry.field(description="Why, in the words of the policy's refusal at rules[N].offer.")
+
+
+@strawberry.type
+class KindOffers:
+    """Which offers a rule naming this kind may give (care/situations.py): what the rule editor offers."""
+
+    kind: str
+    offers: list[str] = strawberry.field(description="The offers that fit, in the policy's order.")
+    unfit: list[UnfitOffer]
+
+    @classmethod
+    def of(cls, kind: IncidentKind) -> KindOffers:
+        unfit = [(offer, situations.why_unfit(kind, offer)) for offer in OfferType]
+        return cls(
+            kind=kind.value,
+            offers=[offer.value for offer in situations.offers_for(kind)],
+            unfit=[UnfitOffer(offer=offer.value, reason=reason) for offer, reason in unfit if reason is not None],
+        )
+
+
+@strawberry.type
 class Policy:
     document: JSON
     version: int | None = strawberry.field(description="The live version; null before anything was saved.")
     created_at: datetime | None
     created_by: str | None
     history: list[PolicyVersionInfo]
+
+    @strawberry.field(description="For every incident kind: the offers a rule naming it may give; why not the rest.")
+    def offer_fit(self) -> list[KindOffers]:
+        return [KindOffers.of(kind) for kind in IncidentKind]
 
 
 @strawberry.type

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from saleor_cs_app.tracking.connect import connect
@@ -39,3 +41,26 @@ def test_the_page_shows_the_carriers_latest_words_for_the_parcel(installed, runt
     runtime.jobs.drain()
     page = client.get(link_path(runtime, installed, order["id"])).get_data(as_text=True)
     assert "Left the hub" in page and "No carrier update yet." not in page
+
+
+@pytest.mark.parametrize(
+    "status, heading",
+    [
+        ("failed_attempt", "The carrier could not deliver your parcel."),
+        ("exception", "The carrier has held up your parcel."),
+        ("lost", "The carrier has told us your parcel was lost."),
+        ("returned", "The carrier is sending your parcel back to us."),
+    ],
+)
+def test_a_carrier_situation_is_told_in_its_own_words_never_as_late(installed, runtime, client, status, heading):
+    order = installed.add_order()
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="TRK-1")
+    fulfillment["metadata"] = [{"key": "delivery.status", "value": status}]
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    response = client.get(link_path(runtime, installed, order["id"]))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert heading in page
+    assert not re.search(r"\blate\b|delay", page, re.IGNORECASE), "not worded as a delay"

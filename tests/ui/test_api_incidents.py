@@ -120,3 +120,15 @@ def test_insights_count_causes_budget_and_time_to_email(api, installed, runtime,
     assert insights["emailed"] == 1 and insights["medianMinutesToEmail"] == 0.0
     body = api.post('{ insights(month: "March") { month } }').get_json()
     assert body["errors"][0]["message"] == "month must look like 2025-03"
+
+
+def test_the_kind_filter_finds_each_carrier_situation(api, installed, runtime):
+    reported = {
+        kind: api(REPORT, {"orderId": track_order(installed, runtime)["id"], "kind": kind})["reportIncident"]["incident"]
+        for kind in ("ATTEMPT_FAILED", "LOST", "RETURNED")
+    }
+    runtime.jobs.drain()
+    for kind, incident in reported.items():
+        found = api(LIST, {"first": 10, "kind": kind})["incidents"]["items"]
+        assert [(i["id"], i["kind"]) for i in found] == [(incident["id"], kind)]
+    assert api(LIST, {"first": 10, "kind": "PICKUP_WAITING"})["incidents"]["totalCount"] == 0

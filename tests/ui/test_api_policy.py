@@ -1,5 +1,7 @@
 """The policy through the API: validated by the same validator as the CLI, versioned, simulated."""
 
+from saleor_cs_app.care import situations
+from saleor_cs_app.care.model import IncidentKind, OfferType
 from tests.ui.conftest import GIFT_CARD_POLICY, report_wrong_item, track_order, use_policy
 
 POLICY = "{ policy { version createdBy document history { version createdBy } } }"
@@ -142,3 +144,31 @@ def test_message_preview_uses_the_override_and_explains_when_it_cannot(api):
     assert own["previewMessage"]["subject"] == "Anteeksi, Aino" and own["previewMessage"]["overrideError"] is None
     broken = api(preview, {"o": {"subject": "{{ ''.__class__ }}", "text": "x"}})["previewMessage"]
     assert broken["overrideError"] and broken["subject"] == builtin["subject"], "the built-in message is used"
+
+
+def test_the_policy_lists_which_offers_fit_each_kind_as_care_situations_says(api):
+    fit = api("{ policy { offerFit { kind offers unfit { offer reason } } } }")["policy"]["offerFit"]
+    assert [f["kind"] for f in fit] == [k.value for k in IncidentKind]
+    for row in fit:
+        kind = IncidentKind(row["kind"])
+        assert row["offers"] == [o.value for o in situations.offers_for(kind)]
+        assert {u["offer"]: u["reason"] for u in row["unfit"]} == {
+            o.value: situations.why_unfit(kind, o) for o in OfferType if situations.why_unfit(kind, o)
+        }
+    late_shipment = next(f for f in fit if f["kind"] == "late_shipment")
+    assert "reship" not in late_shipment["offers"] and "free_shipping_voucher" in late_shipment["offers"]
+
+
+def test_a_rule_whose_offer_does_not_fit_a_kind_it_names_is_refused_and_nothing_changes(api):
+    before = api(POLICY)["policy"]
+    unfit = {
+        "rules": [
+            {"name": "Late", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 5}}},
+            {"name": "Lost", "when": {"kinds": ["held", "lost"]}, "offer": {"partial_refund": {"percent": 20}}},
+        ]
+    }
+    result = api(SAVE, {"policy": unfit})["updatePolicy"]
+    assert result["ok"] is False and result["policy"] is None
+    reason = situations.why_unfit(IncidentKind.LOST, OfferType.PARTIAL_REFUND)
+    assert result["errors"] == [{"path": "rules[1].offer", "message": reason}]
+    assert api(POLICY)["policy"] == before

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from saleor_cs_app.care import situations
+from saleor_cs_app.care.model import IncidentKind, OfferType
 from tests.ui.conftest import track_order
 
 PREVIEW = """mutation($o: JSON, $c: String) {
@@ -39,3 +41,25 @@ def test_the_built_in_text_as_an_override_renders_the_built_in_message(api, inst
     assert "{{ order_number }}" in builtin["subject"] and "{{ shop_name }}" in builtin["text"]
     as_override = api(PREVIEW, {"o": builtin})["previewMessage"]
     assert as_override == api(PREVIEW)["previewMessage"]
+
+
+def test_every_pair_the_picker_offers_renders_and_an_unfit_pair_is_refused_with_the_reason(api, installed):
+    data = api("{ messageCatalog { kinds } policy { offerFit { kind offers } } }")
+    offered = {f["kind"]: f["offers"] for f in data["policy"]["offerFit"]}
+    pair = """mutation($k: IncidentKind!, $o: OfferType!) {
+      previewMessage(kind: $k, language: "en", offer: $o) { subject text } }"""
+    for kind in data["messageCatalog"]["kinds"]:
+        for offer in offered[kind]:
+            message = api(pair, {"k": kind.upper(), "o": offer.upper()})["previewMessage"]
+            assert message["subject"] and message["text"], (kind, offer)
+
+    body = api.post(pair, {"k": "LATE_SHIPMENT", "o": "RESHIP"}).get_json()
+    reason = situations.why_unfit(IncidentKind.LATE_SHIPMENT, OfferType.RESHIP)
+    assert [e["message"] for e in body["errors"]] == [f"There is no message for this offer: {reason}"]
+    builtin = """{ builtinMessage(kind: LOST, language: "en", offer: PARTIAL_REFUND) { subject } }"""
+    assert reason_of(api.post(builtin).get_json()) == situations.why_unfit(IncidentKind.LOST, OfferType.PARTIAL_REFUND)
+
+
+def reason_of(body: dict) -> str:
+    (error,) = body["errors"]
+    return error["message"].removeprefix("There is no message for this offer: ")

@@ -10,6 +10,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright import sync_api
 
+from saleor_cs_app.care import situations
+from saleor_cs_app.care.model import IncidentKind, OfferType
 from saleor_cs_app.store import policies
 from tests.ui.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DashboardHost, snap
 from tests.ui.conftest import GIFT_CARD_POLICY, tenant_id_of, track_order, use_policy
@@ -67,6 +69,16 @@ def app_frame(page, host, path="/dashboard/", **params):
     return frame
 
 
+# A new rule covers every late or carrier situation, with an offer that fits them all.
+NEW_RULE_KINDS = ("late_shipment", "late_delivery", "attempt_failed", "pickup_waiting", "held", "lost", "returned")
+
+
+KIND_NAMES = (
+    "Late shipment", "Late in transit", "Delivery attempt failed", "Waiting at pickup point (late)",
+    "Held (customs or carrier)", "Lost", "Returned to sender", "Wrong item",
+)  # fmt: skip
+
+
 def live_policy(runtime, saleor):
     with runtime.db.read() as session:
         row = policies.live(session, tenant_id_of(runtime, saleor))
@@ -110,11 +122,53 @@ def test_policy_edit_shows_the_validators_message_then_saves_a_new_version(page,
     assert document["rules"][0] == {
         "name": "Very late",
         "approval": "auto",
-        "when": {"kinds": ["late_shipment", "late_delivery"], "min_days_late": 3},
+        "when": {"kinds": [*NEW_RULE_KINDS], "min_days_late": 3},
         "offer": {"gift_card": {"amount": {"EUR": 15, "USD": 15}, "expires_in_days": 365}},
     }
     assert [r["name"] for r in document["rules"]] == ["Very late", "Late", "Wrong item"]
     assert page.evaluate("window.actions.map(a => a.type)")[:1] == ["notifyReady"]
+
+
+def test_a_rule_offers_only_what_fits_its_kinds_and_says_why_a_chosen_offer_no_longer_fits(
+    page, host, runtime, installed
+):
+    frame = app_frame(page, host)
+    expect(frame.get_by_text("Live: version 1")).to_be_visible()
+    frame.get_by_role("button", name="Add rule").click()
+    rule = frame.locator("article.rule").last
+    give = rule.get_by_label("Give")
+    expect(give).to_have_value("free_shipping_voucher")
+    kinds = rule.locator("fieldset").first
+
+    def kinds_ticked(names):
+        for label in KIND_NAMES:
+            kinds.get_by_label(label, exact=True).set_checked(label in names)
+
+    def offers():
+        return give.locator("option").evaluate_all("options => options.map(o => o.value)")
+
+    kinds_ticked(["Late shipment"])
+    assert "reship" not in offers() and "free_shipping_voucher" in offers()
+    kinds_ticked(["Wrong item"])
+    assert "reship" in offers()
+
+    give.select_option("reship")
+    kinds_ticked(["Wrong item", "Lost"])
+    expect(give).to_have_value("reship")  # not changed behind the merchant's back
+    reason = situations.why_unfit(IncidentKind.LOST, OfferType.RESHIP)
+    expect(rule.locator(".field-error", has_text=reason)).to_be_visible()
+    expect(give).to_have_attribute("aria-invalid", "true")
+    assert "partial_refund" not in offers()
+
+    frame.get_by_role("button", name="Save policy").click()
+    expect(frame.get_by_text("Not saved: one problem to fix")).to_be_visible()
+    expect(frame.get_by_role("button", name=f"Give (rules[2].offer): {reason}")).to_be_visible()
+    expect(rule.locator(".field-error", has_text=reason)).to_be_visible()
+    assert live_policy(runtime, installed)[0] == 1
+
+    kinds_ticked(["Wrong item"])
+    expect(rule.locator(".field-error", has_text=reason)).to_have_count(0)
+    expect(give).not_to_have_attribute("aria-invalid", "true")
 
 
 def test_channel_overrides_budgets_and_the_json_editor(page, host, runtime, installed):

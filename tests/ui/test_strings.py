@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from saleor_cs_app.care.model import IncidentKind
+from saleor_cs_app.care.situations import CARRIER_KINDS
 from saleor_cs_app.notify.variables import TEMPLATE_VARIABLES
 
 STATIC = Path(__file__).resolve().parents[2] / "saleor_cs_app" / "ui" / "static"
@@ -184,3 +186,24 @@ def test_every_template_variable_is_described_in_the_strings():
     """The Messages tab words each {{ variable }} from strings/; a variable added to notify/ needs its words too."""
     described = {key.removeprefix("var.") for key in entries("en") if key.startswith("var.")}
     assert set(TEMPLATE_VARIABLES) == described
+
+
+# -- incident kinds -----------------------------------------------------------------------------------
+def listed(script: str, name: str) -> list[str]:
+    found = re.search(rf"const {name} = \[([^\]]*)\]", (STATIC / script).read_text())
+    return re.findall(r'"(\w+)"', found.group(1))
+
+
+@pytest.mark.parametrize("language", ("en", *LANGUAGES))
+def test_every_incident_kind_has_a_name_in_every_language(language):
+    table = entries(language)
+    for kind in IncidentKind:
+        assert table.get(f"kind.{kind.value}", "").strip(), (language, kind)
+    carrier_words = {table[f"kind.{k.value}"] for k in CARRIER_KINDS}
+    assert len(carrier_words) == len(CARRIER_KINDS), f"{language}: two carrier situations share a name"
+
+
+def test_the_rule_editor_and_the_kind_filter_offer_every_kind():
+    named = [k.value for k in IncidentKind if k is not IncidentKind.CUSTOMER_REPORT]
+    assert listed("policy_form.js", "KINDS") == named, "a customer's report has rules of its own (max_proposal_value)"
+    assert listed("incidents.js", "KINDS") == [k.name for k in IncidentKind]

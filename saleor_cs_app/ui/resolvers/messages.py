@@ -7,6 +7,7 @@ from dataclasses import replace
 import strawberry
 from strawberry.scalars import JSON
 
+from saleor_cs_app.care import situations
 from saleor_cs_app.care.model import MESSAGE_KINDS
 from saleor_cs_app.care.model import OfferType as Offer
 from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, MessageContext, sample_context
@@ -37,6 +38,7 @@ def message_catalog(info: strawberry.Info) -> MessageCatalog:
 
 def builtin_message(info: strawberry.Info, kind: IncidentKind, language: str, offer: OfferType) -> BuiltinMessage:
     """The built-in subject and text with {{ variables }}, for the override editor to start from."""
+    _fitting(kind, offer)
     template = shop_sample.builtin_as_template(_shop_context(info, kind, _language(language), offer, None, False))
     return BuiltinMessage(subject=template["subject"], text=template["text"])
 
@@ -45,6 +47,14 @@ def _language(language: str) -> str:
     if language not in SHIPPED_LANGUAGES:
         raise ApiError(f"No messages in {language!r}; choose one of {', '.join(SHIPPED_LANGUAGES)}")
     return language
+
+
+def _fitting(kind: IncidentKind, offer: OfferType) -> None:
+    # The picker offers only the pairs a policy may give (messageCatalog's policy.offerFit); no message is
+    # written for the others, so a caller asking for one gets the reason, not a failed render.
+    reason = situations.why_unfit(kind, offer)
+    if reason is not None:
+        raise ApiError(f"There is no message for this offer: {reason}")
 
 
 def _shop_context(info, kind, language, offer, currency, shipped_now) -> MessageContext:
@@ -69,6 +79,8 @@ def preview_message(
     """The message with the shop's own name, currency and latest order (sample values for the rest);
     with `override` ({subject, text, html}) the merchant's version."""
     _language(language)
+    if not shipped_now:  # a follow-up offers nothing new (notify/render.py)
+        _fitting(kind, offer)
     if override is not None and not isinstance(override, dict):
         raise ApiError("override must be an object with subject, text and html")
     parts = {k: v for k, v in (override or {}).items() if v not in (None, "")}

@@ -13,6 +13,8 @@ const LIST = `query Incidents($state: String, $kind: IncidentKind, $channel: Str
     totalCount hasNextPage endCursor channelChoices { slug name } items { id orderNumber kind state channel detectedAt offerType offerValue currency } } }`;
 const DETAIL = `query Incident($id: ID!) { incident(id: $id) { ${INCIDENT_FIELDS} } }`;
 const MOVING = new Set(["detected", "deciding", "acting", "notifying"]);
+const KINDS = ["LATE_SHIPMENT", "LATE_DELIVERY", "ATTEMPT_FAILED", "PICKUP_WAITING", "HELD", "LOST", "RETURNED", "WRONG_ITEM",
+  "CUSTOMER_REPORT"];  // the API's IncidentKind
 const STATES = ["detected", "pending_approval", "acting", "notifying", "notified", "handled", "declined", "failed"];
 
 export function mountIncidents(panel) {
@@ -21,7 +23,7 @@ export function mountIncidents(panel) {
   let poll = null;
 
   const state = select([["", t("filter.any_state")], ...STATES.map((s) => [s, stateText(s)])], "");
-  const kind = select([["", t("filter.any_problem")], ...["LATE_SHIPMENT", "LATE_DELIVERY", "WRONG_ITEM", "CUSTOMER_REPORT"].map((k) => [k, kindText(k)])], "");
+  const kind = select([["", t("filter.any_problem")], ...KINDS.map((k) => [k, kindText(k)])], "");
   const channel = select([["", t("filter.any_channel")]], "");
   const period = periodSelect(t);
   const notices = h("div");

@@ -8,7 +8,7 @@ import { t } from "./i18n.js";
 import { mailServerCard } from "./mail_server.js";
 
 const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } shopName currencies sampleOrder sampleCurrency }
-  policy { document version } }`;
+  policy { document version offerFit { kind offers } } }`;
 const BUILTIN = `query Builtin($kind: IncidentKind!, $language: String!, $offer: OfferType!) {
   builtinMessage(kind: $kind, language: $language, offer: $offer) { subject text } }`;
 const POLICY = `query Policy { policy { document version createdAt createdBy history { version createdAt createdBy } } }`;
@@ -23,6 +23,8 @@ export function mountMessages(panel) {
   let sequence = 0;
   let timer = null;
   let builtin = { subject: "", text: "" };
+  let offers = [];
+  let offersFor = {};  // kind -> the offers a policy may give for it: no message exists for the others
 
   const kind = select([], "");
   const language = select([], "");
@@ -70,9 +72,17 @@ export function mountMessages(panel) {
         overrideError, previewSubject, frame, plain)),
     mailServerCard());
 
+  kind.addEventListener("change", fillOffers);  // before the preview below asks for the new pair
   for (const el of [kind, language]) el.addEventListener("change", () => loadOverride().then(() => schedulePreview(0)));
   for (const el of [offer, currency]) el.addEventListener("change", () => schedulePreview(0));
   offer.addEventListener("change", () => { if (!Object.keys(templates?.[kind.value]?.[language.value] || {}).length) loadOverride(); });
+
+  function fillOffers() {
+    const wanted = offer.value || "gift_card";
+    const fitting = offersFor[kind.value] || offers;
+    clear(offer, fitting.map((o) => h("option", { value: o }, offerName(o))));
+    offer.value = fitting.includes(wanted) ? wanted : fitting.includes("gift_card") ? "gift_card" : fitting[0];
+  }
 
   // The editor starts from the built-in text (with its {{ variables }}); unchanged, it stays the built-in.
   async function loadOverride() {
@@ -163,8 +173,9 @@ export function mountMessages(panel) {
     clear(language, catalog.languages.map((l) => h("option", { value: l }, formatLanguage(l))));
     const spoken = context.locale.split(/[-_]/)[0].toLowerCase();  // the dashboard's language, when mails have it
     if (catalog.languages.includes(spoken)) language.value = spoken;
-    clear(offer, catalog.offers.map((o) => h("option", { value: o }, offerName(o))));
-    offer.value = "gift_card";
+    offers = catalog.offers;
+    offersFor = Object.fromEntries(policy.offerFit.map((f) => [f.kind, f.offers]));
+    fillOffers();
     clear(currency, catalog.currencies.map((c) => h("option", { value: c }, c)));
     if (catalog.currencies.includes(catalog.sampleCurrency)) currency.value = catalog.sampleCurrency;
     source.textContent = [catalog.shopName ? t("msg.source_shop", { shop: catalog.shopName }) : t("msg.source_sample"),

@@ -7,7 +7,7 @@ import { t, tn } from "./i18n.js";
 import { locate, renderPolicyForm } from "./policy_form.js";
 
 const POLICY_FIELDS = "document version createdAt createdBy history { version createdAt createdBy }";
-const POLICY = `query Policy { policy { ${POLICY_FIELDS} } }`;
+const POLICY = `query Policy { policy { ${POLICY_FIELDS} offerFit { kind offers unfit { offer reason } } } }`;
 const SAVE = `mutation Save($policy: JSON!) {
   updatePolicy(policy: $policy) { ok errors { path message } notice policy { ${POLICY_FIELDS} } } }`;
 const SIMULATE = `mutation Simulate($policy: JSON!, $days: Int!) {
@@ -23,6 +23,7 @@ export function mountPolicy(panel) {
   let form = null;
   let dirty = false;
   let templatesFromJson = false;
+  let offerFit = [];  // which offers fit which kinds, from the server (care/situations.py)
 
   const version = h("div", { class: "live-version" });
   const history = h("div");
@@ -61,7 +62,7 @@ export function mountPolicy(panel) {
     live = policy;
     draft = structuredClone(policy.document);
     templatesFromJson = false;
-    form = renderPolicyForm(formHost, draft, onChange);
+    form = renderPolicyForm(formHost, draft, onChange, offerFit);
     setDirty(false);
     version.replaceChildren(
       h("span", { class: "badge" }, policy.version ? t("policy.live", { version: policy.version }) : t("policy.default")),
@@ -93,7 +94,7 @@ export function mountPolicy(panel) {
     jsonArea.removeAttribute("aria-invalid");
     draft = parsed;
     templatesFromJson = true;
-    form = renderPolicyForm(formHost, draft, onChange);
+    form = renderPolicyForm(formHost, draft, onChange, offerFit);
     setDirty(true);
     toast(t("policy.applied"));
   }
@@ -162,7 +163,7 @@ export function mountPolicy(panel) {
     }
   }
 
-  gql(POLICY).then(({ policy }) => show(policy), (error) => clear(notices, banner("error", error.message)));
+  gql(POLICY).then(({ policy }) => { offerFit = policy.offerFit; show(policy); }, (error) => clear(notices, banner("error", error.message)));
   return { refresh() {} };
 }
 

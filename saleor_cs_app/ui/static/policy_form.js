@@ -4,7 +4,11 @@ import { checkbox, clear, field, h, select } from "./dom.js";
 import { kindText, offerName } from "./explain.js";
 import { t } from "./i18n.js";
 
-export const KINDS = ["late_shipment", "late_delivery", "wrong_item"];
+// The kinds a rule may name; a customer's report is matched by its own rules (when.max_proposal_value), not here.
+export const KINDS = ["late_shipment", "late_delivery", "attempt_failed", "pickup_waiting", "held", "lost", "returned", "wrong_item"];
+// What detection can switch off: late_delivery stands for every carrier situation (watch/deliveries.py).
+const DETECTED = ["late_shipment", "late_delivery", "wrong_item"];
+const NEW_RULE_KINDS = ["late_shipment", "late_delivery", "attempt_failed", "pickup_waiting", "held", "lost", "returned"];
 const OFFER_DEFAULTS = {
   apology_only: {}, gift_card: { amount: 10, expires_in_days: 365 }, free_shipping_voucher: { expires_in_days: 90 },
   gift_product: { sku: "", quantity: 1 }, partial_refund: { percent: 10 }, reship: { keep_item_discount_percent: 50 },
@@ -61,9 +65,21 @@ function shown(kind, value) {
 
 export const offerType = (offer) => (typeof offer === "string" ? offer : Object.keys(offer || {})[0] || "apology_only");
 
+// -- which offers fit which kinds (the server's table, policy.offerFit, from care/situations.py) ----------
+/** {kind: {offer: reason}} from the API's list of {kind, offers, unfit {offer reason}}. */
+export const fitTable = (offerFit) => Object.fromEntries((offerFit || []).map((f) => [f.kind, Object.fromEntries(f.unfit.map((u) => [u.offer, u.reason]))]));
+
+/** Why `offer` cannot go with these kinds, in the server's words; empty when it fits every one. */
+export const unfitReasons = (fit, kinds, offer) => [...new Set([].concat(kinds || []).map((k) => fit[k]?.[offer]).filter(Boolean))];
+
+/** The offers a rule naming these kinds may give; no kinds named: any (the rule then matches the kinds it fits). */
+export const fittingOffers = (fit, kinds) => OFFER_TYPES.filter((o) => !unfitReasons(fit, kinds, o).length);
+
 // -- the form ------------------------------------------------------------------------------------
-export function renderPolicyForm(root, draft, onChange) {
+export function renderPolicyForm(root, draft, onChange, offerFit) {
   const changed = () => onChange();
+  const fit = fitTable(offerFit);
+  const refits = {};  // kinds path -> redraws that rule's offer choices and says why its offer does not fit
 
   function control(path, kind, attrs = {}) {
     const value = getPath(draft, path);
@@ -104,9 +120,10 @@ export function renderPolicyForm(root, draft, onChange) {
   }
 
   function detectionSection() {
-    const flag = (key) => checkbox(kindText(key), getPath(draft, `detection.${key}`) !== false, { dataset: { path: `detection.${key}`, kind: "bool" } });
+    const label = (key) => (key === "late_delivery" ? t("pf.detect_carrier") : kindText(key));
+    const flag = (key) => checkbox(label(key), getPath(draft, `detection.${key}`) !== false, { dataset: { path: `detection.${key}`, kind: "bool" } });
     return section(t("pf.detection"), t("pf.detection_note"), "detection",
-      h("div", { class: "row", style: "gap:20px;margin-bottom:12px" }, KINDS.map(flag)),
+      h("div", { class: "row", style: "gap:20px;margin-bottom:12px" }, DETECTED.map(flag)),
       h("div", { class: "grid wide" },
         input(t("pf.status_key"), "detection.delivery_status_key", "text", t("pf.status_key_hint")),
         input(t("pf.scanned_key"), "detection.scanned_skus_key", "text", t("pf.scanned_key_hint"))));
@@ -175,7 +192,7 @@ export function renderPolicyForm(root, draft, onChange) {
     const list = h("div");
     const add = h("button", { type: "button", onclick: () => {
       draft.rules = draft.rules || [];
-      draft.rules.push({ name: t("pf.rule", { number: draft.rules.length + 1 }), when: { kinds: ["late_shipment", "late_delivery"] },
+      draft.rules.push({ name: t("pf.rule", { number: draft.rules.length + 1 }), when: { kinds: [...NEW_RULE_KINDS] },
         offer: { free_shipping_voucher: { expires_in_days: 90 } }, approval: "auto" });
       changed(); drawRules(list); list.querySelector(".rule:last-child input")?.focus();
     } }, t("pf.add_rule"));
@@ -185,6 +202,7 @@ export function renderPolicyForm(root, draft, onChange) {
 
   function drawRules(list, focus) {
     const rules = draft.rules || [];
+    for (const path of Object.keys(refits)) delete refits[path];  // the cards below register their own
     clear(list, rules.length ? rules.map((rule, i) => ruleCard(list, rule, i, rules.length)) : h("p", { class: "empty" }, t("pf.no_rules")));
     for (const selector of [].concat(focus || [])) {
       const target = list.querySelector(selector);
@@ -202,10 +220,32 @@ export function renderPolicyForm(root, draft, onChange) {
         drawRules(list, [`${card} [data-move="${way}"]:not([disabled])`, `${card} [data-move]:not([disabled])`]);
       } }, t(`pf.${way}`));
     const type = offerType(rule.offer);
-    const typeSelect = select(OFFER_TYPES.map((o) => [o, offerName(o)]), type, { onchange: (e) => {
+    const typeSelect = select([], type, { onchange: (e) => {
       draft.rules[i].offer = { [e.target.value]: { ...OFFER_DEFAULTS[e.target.value] } }; changed();
       drawRules(list, `.rule:nth-child(${i + 1}) .offer-type`);
-    }, class: "offer-type" });
+    }, class: "offer-type", dataset: { errorPath: `${base}.offer` } });
+    const give = field(t("pf.give"), typeSelect);
+    // Only the offers that fit every kind ticked; the chosen one stays (never changed behind the merchant's
+    // back) and, when the kinds changed under it, the slot says why it no longer fits.
+    refits[`${base}.when.kinds`] = () => {
+      const kinds = draft.rules[i]?.when?.kinds;
+      const fitting = fittingOffers(fit, kinds);
+      clear(typeSelect, OFFER_TYPES.filter((o) => o === type || fitting.includes(o)).map((o) => h("option", { value: o }, offerName(o))));
+      typeSelect.value = type;
+      const reasons = unfitReasons(fit, kinds, type);
+      const slot = give.querySelector(".field-error");
+      if (reasons.length) {
+        slot.textContent = slot.dataset.fit = t("pf.unfit", { reason: reasons.join("; ") });
+        typeSelect.setAttribute("aria-invalid", "true");
+      } else if (slot.dataset.fit) {
+        if (slot.textContent === slot.dataset.fit) {  // ours, not a server error written since
+          slot.textContent = "";
+          typeSelect.removeAttribute("aria-invalid");
+        }
+        delete slot.dataset.fit;
+      }
+    };
+    refits[`${base}.when.kinds`]();
     return h("article", { class: "rule", dataset: { group: base }, "aria-label": t("pf.rule", { number: i + 1 }) },
       h("div", { class: "group-error", role: "alert" }),
       h("div", { class: "rule-head" },
@@ -226,7 +266,7 @@ export function renderPolicyForm(root, draft, onChange) {
         choice(t("pf.customer"), `${base}.when.first_order`,
           [["", t("pf.customer.any")], ["true", t("pf.customer.first")], ["false", t("pf.customer.returning")]]))),
       h("h3", {}, t("pf.offer")),
-      group(`${base}.offer`, h("div", { class: "grid" }, field(t("pf.give"), typeSelect), offerFields(`${base}.offer.${type}`, type))));
+      group(`${base}.offer`, h("div", { class: "grid" }, give, offerFields(`${base}.offer.${type}`, type))));
   }
 
   function kindsField(path, kinds) {
@@ -257,6 +297,7 @@ export function renderPolicyForm(root, draft, onChange) {
     if (el.dataset.kindsPath) {
       const ticked = [...root.querySelectorAll(`[data-kinds-path="${el.dataset.kindsPath}"]`)].filter((c) => c.checked).map((c) => c.dataset.value);
       setPath(draft, el.dataset.kindsPath, ticked.length ? ticked : undefined);
+      refits[el.dataset.kindsPath]?.();
     } else if (el.dataset.path) {
       const value = el.dataset.kind === "bool" ? el.checked : parse(el.dataset.kind, el.value);
       setPath(draft, el.dataset.path, value);
@@ -285,6 +326,7 @@ export function renderPolicyForm(root, draft, onChange) {
           slot.textContent = [slot.textContent, `${error.path}: ${error.message}`].filter(Boolean).join(" · ");
         } else unplaced.push(error);
       }
+      for (const refit of Object.values(refits)) refit();  // an offer that does not fit says why, in the page's words
       return unplaced;
     },
   };
