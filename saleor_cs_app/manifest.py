@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from saleor_cs_app import __version__
+from importlib.metadata import version
+
 from saleor_cs_app.saleor.permissions import PERMISSIONS
 from saleor_cs_app.settings import Settings
 from saleor_cs_app.webhooks import WEBHOOKS
@@ -14,7 +15,7 @@ def build_manifest(settings: Settings) -> dict:
     base = settings.app_url
     return {
         "id": APP_ID,
-        "version": __version__,
+        "version": version("saleor-cs-app"),  # not saleor_cs_app.__version__: nothing imports the composition root
         "name": "Customer Care",
         "about": (
             "Turns shipping failures into loyal customers: detects late shipments, late deliveries and "

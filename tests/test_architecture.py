@@ -1,7 +1,11 @@
 """The domain stays pure: care/ knows nothing of Flask, SQL, GraphQL clients or HTTP."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import grimp
 
 CARE = Path(__file__).parent.parent / "saleor_cs_app" / "care"
 FORBIDDEN = ("flask", "sqlalchemy", "gql", "requests", "huey", "saleor_cs_app.store", "saleor_cs_app.saleor")
@@ -52,3 +56,17 @@ def test_inner_layers_never_import_the_layers_that_call_them():
     }
     assert offenders == set()
 
+
+
+# The layers, care/ free of frameworks, and no import cycle: the contracts are in pyproject.toml
+# ([tool.importlinter]); a broken one fails here with the chain of imports that broke it.
+def test_the_import_contracts_hold():
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([lint_imports, "--no-cache"], cwd=APP.parent, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_nothing_imports_the_composition_root_back():
+    graph = grimp.build_graph("saleor_cs_app")
+    importers = graph.find_modules_that_directly_import("saleor_cs_app")
+    assert importers <= {"saleor_cs_app.wsgi", "saleor_cs_app.cli"}
