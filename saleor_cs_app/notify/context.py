@@ -163,7 +163,7 @@ _SAMPLES: dict[str, dict] = {
             "returned": "Die Sendung wird an den Absender zurückgeschickt.",
             "expired": "Die Sendung wurde im Start-Paketzentrum bearbeitet.",
         },
-        "note": "Das Hemd war eine limitierte Auflage, wir haben leider keinen Ersatz mehr.",
+        "note": "Das Hemd gab es nur in limitierter Auflage – leider haben wir keines mehr als Ersatz.",
         "expected": ("Leinenhemd, blau, M",),
         "sent": ("Leinenhemd, grün, M",),
         "product": "Baumwolltasche",

@@ -42,6 +42,8 @@ def day(value: date | None, language: str) -> str | None:
     "viimeistään 3. maaliskuuta 2025", "iki 2025 m. kovo 3 d.", "hiljemalt 03.03.2025")."""
     if value is None:
         return None
+    if language == "fr" and value.day == 1:
+        return format_date(value, format="d'er' MMMM y", locale=locale_for(language))  # "1er mars 2025"
     return format_date(value, format=_DATE_FORMATS.get(language, "long"), locale=locale_for(language))
 
 

@@ -148,10 +148,14 @@ def test_polish_and_lithuanian_never_put_the_first_name_in_a_greeting_that_needs
 
 
 def test_german_keeps_one_register_and_continues_in_lower_case_after_the_greeting():
-    # "Sie" throughout, so no first-name "Hallo Anna," (the review's register slip).
+    # "Sie" throughout; "Hallo Anna," with "Sie" is how German shops write now (native review de, round 1).
     text = render_message(sample_context("late_delivery", "apology_only", "de")).text
-    assert text.startswith("Guten Tag,\n\nleider ist Ihr Paket")
-    assert "Anna" not in text and " du " not in text and " dein" not in text.lower()
+    assert text.startswith("Hallo Anna,\n\nleider ist Ihr Paket")
+    assert " du " not in text and " dein" not in text.lower() and "Ihr" in text
+    nameless = render_message(
+        dataclasses.replace(sample_context("late_delivery", "apology_only", "de"), customer_first_name=None)
+    ).text
+    assert nameless.startswith("Guten Tag,\n\nleider")
 
 
 def test_lithuanian_dates_at_the_end_of_a_sentence_are_not_followed_by_a_second_full_stop():

@@ -57,7 +57,7 @@ STRINGS = {
     "event_detected_wrong_item": "Nustatėme, kad buvo supakuota ne ta prekė.",
     "event_detected_attempt_failed": "Vežėjui nepavyko pristatyti jūsų siuntos.",
     "event_detected_pickup_waiting": "Jūsų siunta laukia jūsų atsiėmimo punkte.",
-    "event_detected_held": "Vežėjas sulaikė jūsų siuntą.",
+    "event_detected_held": "Jūsų siunta sulaikyta pakeliui.",
     "event_detected_lost": "Vežėjas pranešė mums, kad jūsų siunta pamesta.",
     "event_detected_returned": "Vežėjas grąžina jūsų siuntą mums.",
     "event_reported": "Jūs pranešėte apie problemą.",

@@ -57,7 +57,7 @@ STRINGS = {
     "event_detected_wrong_item": "Konstatējām, ka tika iepakota nepareiza prece.",
     "event_detected_attempt_failed": "Pārvadātājs nevarēja piegādāt jūsu sūtījumu.",
     "event_detected_pickup_waiting": "Jūsu sūtījums jūs gaida saņemšanas punktā.",
-    "event_detected_held": "Pārvadātājs ir aizturējis jūsu sūtījumu.",
+    "event_detected_held": "Jūsu sūtījums ir aizturēts ceļā.",
     "event_detected_lost": "Pārvadātājs mums paziņoja, ka jūsu sūtījums ir pazudis.",
     "event_detected_returned": "Pārvadātājs sūta jūsu sūtījumu atpakaļ pie mums.",
     "event_reported": "Jūs ziņojāt par problēmu.",
