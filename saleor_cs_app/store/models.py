@@ -390,3 +390,6 @@ class SupportAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime]
+
+
+from saleor_cs_app.store.owed_models import OwedRemedy  # noqa: E402,F401  (one metadata for every table)
