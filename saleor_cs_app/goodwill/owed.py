@@ -25,16 +25,7 @@ def send_new_parcel(
 ) -> dict:
     """The completed order (id, number, status). `lines`: [{"variantId", "quantity"}]."""
     key = saleor_key(incident_id)
-    shipping_code = None
-    if (original.get("deliveryMethod") or {}).get("__typename") == "ShippingMethod":
-        shipping_code = voucher.voucher_code(secret_key, f"{key}:shipping")
-        voucher.create(
-            client,
-            code=shipping_code,
-            channel_id=original["channel"]["id"],
-            expires_on=None,
-            name=f"Free shipping of order {original['number']}'s new parcel",
-        )
+    shipping_code = voucher.free_shipping_for(client, original=original, secret_key=secret_key, key=key, what="new parcel")
     return draft_order.create_and_complete(
         client,
         incident_id=key,
