@@ -1,7 +1,7 @@
 """Owed remedies: the customer's one choice (a new parcel or their money back) for a lost or returned parcel.
 
-Revision ID: 0009_owed_remedy
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from saleor_cs_app.store.models import UTCDateTime
 
-revision = "0009_owed_remedy"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
