@@ -98,16 +98,9 @@ def carry_out(
                 else request.reship_skus
             )
             lines, names = _lines_for(client, skus, request.channel_slug)
-            shipping_code = None
-            if (original.get("deliveryMethod") or {}).get("__typename") == "ShippingMethod":
-                shipping_code = voucher.voucher_code(secret_key, f"{request.incident_id}:shipping")
-                voucher.create(
-                    client,
-                    code=shipping_code,
-                    channel_id=original["channel"]["id"],
-                    expires_on=None,
-                    name=f"Free shipping of order {original['number']}'s {request.type.value}",
-                )
+            shipping_code = voucher.free_shipping_for(
+                client, original=original, secret_key=secret_key, key=request.incident_id, what=request.type.value
+            )
             order = draft_order.create_and_complete(
                 client,
                 incident_id=request.incident_id,

@@ -62,3 +62,20 @@ def create(client: SaleorClient, *, code: str, channel_id: str, expires_on: date
             ).get("voucherChannelListingUpdate"),
         )
     return {"id": voucher["id"], "code": code}
+
+
+def free_shipping_for(client: SaleorClient, *, original: dict, secret_key: str, key: str, what: str) -> str | None:
+    """The single-use 100 % shipping voucher a zero-priced order of `original`'s customer ships with (Saleor
+    prices shipping from the method); None when the original had no shipping method. `key` names the order
+    to come (`<incident id>` for a reship, `<incident id>.owed` for owed goods), so a retry finds its code."""
+    if (original.get("deliveryMethod") or {}).get("__typename") != "ShippingMethod":
+        return None
+    code = voucher_code(secret_key, f"{key}:shipping")
+    create(
+        client,
+        code=code,
+        channel_id=original["channel"]["id"],
+        expires_on=None,
+        name=f"Free shipping of order {original['number']}'s {what}",
+    )
+    return code

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from saleor_cs_app.care.model import IncidentKind, IncidentSource
+from saleor_cs_app.jobs import owed_flow
 from saleor_cs_app.notify.send import mark_uncertain_sends, requeue_lost
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
@@ -60,6 +61,7 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
     dhl_poll.poll_due(runtime)
     mark_uncertain_sends(runtime)
     requeue_lost(runtime)
+    owed_flow.requeue_overdue(runtime)  # a customer's choice of a new parcel or a refund whose task was lost
     return handled
 
 

@@ -33,6 +33,14 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
         if attempt is not None and attempt < MAX_ATTEMPTS:
             raise RetryTask(delay=backoff_seconds(attempt))
 
+    @huey.task(name="carry_out_owed")
+    def carry_out_owed(remedy_id: str) -> None:
+        from saleor_cs_app.jobs import owed_flow
+
+        attempt = owed_flow.carry_out(runtime, remedy_id)
+        if attempt is not None and attempt < MAX_ATTEMPTS:
+            raise RetryTask(delay=backoff_seconds(attempt))
+
     @huey.task(name="send_message")
     def send_message(message_id: int) -> None:
         delay = send_outbox_message(runtime, message_id)
@@ -76,6 +84,7 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
     return SimpleNamespace(
         process_delivery=process_delivery,
         handle_incident=handle_incident,
+        carry_out_owed=carry_out_owed,
         send_message=send_message,
         register_tracking=register_tracking,
         write_delivery_state=write_delivery_state,

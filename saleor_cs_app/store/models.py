@@ -6,7 +6,6 @@ collide in the database instead of producing a second effect.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 
@@ -25,11 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saleor_cs_app.store.base import Base, UTCDateTime  # noqa: F401  (migrations import UTCDateTime from here)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
+from saleor_cs_app.store.base import Base, UTCDateTime, new_id  # noqa: F401  (migrations import UTCDateTime here)
 
 
 class Tenant(Base):
@@ -368,3 +363,6 @@ class SupportAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime]
+
+
+from saleor_cs_app.store.owed_models import OwedRemedy  # noqa: E402,F401  (one metadata for every table)

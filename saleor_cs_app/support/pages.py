@@ -15,7 +15,7 @@ from saleor_cs_app.jobs import proposals_flow
 from saleor_cs_app.links import support_url
 from saleor_cs_app.store import support_reports
 from saleor_cs_app.store.models import Tenant
-from saleor_cs_app.support import csrf, lookup, photos, report_form, reports, request_form, staff_photos
+from saleor_cs_app.support import csrf, lookup, owed, photos, report_form, reports, request_form, staff_photos
 from saleor_cs_app.support.i18n import Translator
 from saleor_cs_app.support.web import (
     PageRefused,
@@ -33,7 +33,14 @@ MAX_REPORT_BODY = photos.MAX_PHOTOS * photos.MAX_BYTES + 64 * 1024
 
 def order(token: str):
     page = order_page(token)
-    return render("support/order.html", page=page, t=page.t, csrf_scope=token, notice=request.args.get("done"))
+    return render(
+        "support/order.html",
+        page=page,
+        t=page.t,
+        csrf_scope=token,
+        notice=request.args.get("done"),
+        owed=owed.cards(page),
+    )
 
 
 def status(token: str):

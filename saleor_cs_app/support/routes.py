@@ -5,6 +5,7 @@ GET       /support/o/<token>/status.json   the live part of that page (polled by
 GET|POST  /support/o/<token>/report        report a problem (works without JavaScript)
 GET|POST  /support/o/<token>/request       before it ships: a later delivery or another variant
 POST      /support/o/<token>/answer        accept or decline the shop's counter-offer
+POST      /support/o/<token>/owed          a lost or returned parcel: a new parcel or the money back
 GET|POST  /support/find/<shop key>         find an order by number and e-mail address
 GET       /support/staff/photos/<tenant>/<photo>?e=…&s=…   a photo, for a signed URL from the dashboard API
 """
@@ -16,7 +17,7 @@ import logging
 from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from saleor_cs_app.support import pages
+from saleor_cs_app.support import owed, pages
 from saleor_cs_app.support.i18n import Translator
 from saleor_cs_app.support.web import PageRefused, browser_language, refused_page, render
 
@@ -30,6 +31,7 @@ blueprint.add_url_rule("/support/o/<token>/status.json", "status", pages.status,
 blueprint.add_url_rule("/support/o/<token>/report", "report", pages.report, methods=["GET", "POST"])
 blueprint.add_url_rule("/support/o/<token>/request", "request", pages.change_request, methods=["GET", "POST"])
 blueprint.add_url_rule("/support/o/<token>/answer", "answer", pages.answer, methods=["POST"])
+blueprint.add_url_rule("/support/o/<token>/owed", "owed", owed.choose, methods=["POST"])
 blueprint.add_url_rule("/support/find/<key>", "find", pages.find, methods=["GET", "POST"])
 blueprint.add_url_rule(
     "/support/staff/photos/<int:tenant_id>/<photo_id>", "staff_photo", pages.staff_photo, methods=["GET"]

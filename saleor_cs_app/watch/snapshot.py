@@ -83,6 +83,11 @@ def order_facts(order: dict) -> dict:
                 "created": f.get("created"),
                 "tracking_number": f.get("trackingNumber") or None,
                 "warehouse": (f.get("warehouse") or {}).get("name"),
+                # What the parcel holds: a lost or returned one owes the customer these (care/owed.py).
+                "lines": [
+                    {"line_id": (l.get("orderLine") or {}).get("id"), "quantity": int(l.get("quantity", 0))}
+                    for l in f.get("lines") or []
+                ],
             }
             for f in order.get("fulfillments") or []
         },

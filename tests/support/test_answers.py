@@ -106,7 +106,7 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
     assert data["state"] == "waiting_customer" and float(data["proposal"]["counter"]["value"]) == worth * 0.25
     runtime.jobs.drain()
     page = client.get(link).get_data(as_text=True)
-    assert "The shop proposes instead" in page and "Keep them for 25 % off" in page
+    assert "The shop proposes:" in page and "Keep them for 25 % off" in page
     (report_row,) = rows(runtime, SupportReport)
     answer = {"csrf": csrf_of(page), "report": report_row.id, "answer": "accept"}
     assert client.post(f"{link}/answer", data=answer).status_code == 303

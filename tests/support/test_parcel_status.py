@@ -47,7 +47,7 @@ def test_the_page_shows_the_carriers_latest_words_for_the_parcel(installed, runt
     "status, heading",
     [
         ("failed_attempt", "The carrier could not deliver your parcel."),
-        ("exception", "The carrier has held up your parcel."),
+        ("exception", "Your parcel has been held up on its way."),
         ("lost", "The carrier has told us your parcel was lost."),
         ("returned", "The carrier is sending your parcel back to us."),
     ],

@@ -175,7 +175,7 @@ def test_a_counter_offer_is_accepted_by_the_customer_on_the_page(open_page, inst
     assert "counter_offer:1" in [m.purpose for m in outbox(runtime)]
 
     desktop.goto(f"{runtime.settings.app_url}{link}")
-    expect(desktop.get_by_text("The shop proposes instead")).to_be_visible()
+    expect(desktop.get_by_text("The shop proposes:")).to_be_visible()
     shot(desktop, "counter-desktop")
     phone = open_page(PHONE)
     phone.goto(f"{runtime.settings.app_url}{link}")
