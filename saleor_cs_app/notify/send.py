@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from saleor_cs_app.notify.addressing import addressing
 from saleor_cs_app.notify.order_trace import note_sent_message, owe_note
@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 SENDING_TIMEOUT = timedelta(minutes=10)
-LOST_AFTER = timedelta(minutes=5)  # past its time by this much, a message's task is not coming
 # How an e-mail that may have arrived is told (the sender never sends it again); ui/event_facts.py reads them.
 MAYBE_DELIVERED = "Maybe delivered, not re-sent: "
 STOPPED_MID_CONVERSATION = "The sender stopped mid-conversation; not re-sent to avoid a duplicate. Check the mail log."
@@ -176,22 +175,3 @@ def mark_uncertain_sends(runtime: Runtime) -> int:
             _settle_incident(session, row, now, row.error, failed=True)
             count += 1
         return count
-
-
-def requeue_lost(runtime: Runtime) -> None:
-    """Messages whose task was lost (a queue flush, a crash) are queued again: one still pending
-    long past its time, or one sent with its order note still owed (the task goes straight to the note)."""
-    cutoff = runtime.clock() - LOST_AFTER
-    with runtime.db.read() as session:
-        lost = session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                or_(
-                    and_(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at < cutoff),
-                    OutboxMessage.note_due_at < cutoff,
-                )
-            )
-            .limit(1000)
-        ).all()
-    for message_id in lost:
-        runtime.jobs.enqueue("send_message", message_id)
