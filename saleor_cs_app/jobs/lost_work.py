@@ -26,6 +26,7 @@ from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from saleor_cs_app.jobs.incident_lease import LOST_WORKER
+from saleor_cs_app.notify import send
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.store.models import Incident, OutboxMessage, WebhookDelivery
 from saleor_cs_app.store.tracking_models import TrackingRegistration
@@ -71,7 +72,15 @@ DURABLE = (
         holder=Incident.lease_holder,
         reason=Incident.error,
     ),
-    Durable("customer e-mail", "send_message", OutboxMessage.id, OutboxMessage.state == "pending", OutboxMessage.next_attempt_at),
+    # pending: its send or retry is due; handing over: its sender died before the final dot (notify/send.py).
+    Durable(
+        "customer e-mail",
+        "send_message",
+        OutboxMessage.id,
+        OutboxMessage.state.in_(("pending", send.HANDING_OVER)),
+        OutboxMessage.next_attempt_at,
+        pickup=send.TAKE_OVER_AFTER,
+    ),
     # The note of a later e-mail: its writer's lease, or its retry's time (notify/order_trace.py).
     Durable("order note", "send_message", OutboxMessage.id, OutboxMessage.note_due_at.is_not(None), OutboxMessage.note_due_at),
     Durable(
