@@ -30,7 +30,9 @@ from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-SENDING_TIMEOUT = timedelta(minutes=10)
+# `sending` lasts from just before the final dot to the recorded reply: the reply waits 30 s at most
+# (SmtpSender), so a row still sending after this was left by a sender that died.
+SENDING_TIMEOUT = timedelta(minutes=2)
 HANDING_OVER = "handing_over"
 # A conversation up to the final dot takes milliseconds to a local server, a second or two to a far one;
 # a row still handing over after this is taken over (a sender merely slow is fenced off at its final dot).

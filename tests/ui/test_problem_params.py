@@ -23,6 +23,7 @@ BUILT = [
         Disconnected("dhl", Reason.KEY_REFUSED, SINCE),
         Disconnected("postnord", Reason.KEY_REFUSED, SINCE, "403"),
     ]),
+    *conditions.incidents_not_continuing(3, SINCE, "the worker carrying it out stopped (host-a:42). Again"),
     *conditions.tracking_disconnected([Disconnected("aftership", Reason.WEBHOOKS_SILENT, SINCE)]),
 ]
 
