@@ -37,6 +37,19 @@ def late_order_received(saleor, runtime, clock) -> dict:
     return order
 
 
+def decided_incident_whose_task_was_lost(saleor, runtime, clock, monkeypatch) -> Incident:
+    """A late order's incident, decided (`acting`) by a worker whose task then went with it."""
+    from saleor_cs_app.jobs import incidents_flow
+
+    use_policy(runtime, saleor, VOUCHERS)
+    lose(runtime, monkeypatch, "handle_incident")
+    late_order_received(saleor, runtime, clock)
+    monkeypatch.undo()
+    (incident,) = incidents(runtime)
+    incidents_flow._decide(runtime, incident.id, {})
+    return incident
+
+
 def set_incident(runtime, **values) -> None:
     with runtime.db.transaction() as session:
         session.execute(update(Incident).values(**values))
@@ -60,12 +73,8 @@ def test_an_incident_whose_task_was_lost_is_continued_one_pickup_later(installed
 
 
 def test_a_lease_being_renewed_is_left_alone_and_a_dead_holders_is_taken_over(installed, runtime, clock, mail, monkeypatch):
-    use_policy(runtime, installed, VOUCHERS)
-    lose(runtime, monkeypatch, "handle_incident")
-    late_order_received(installed, runtime, clock)
-    monkeypatch.undo()
     # A worker on another machine decided, took the lease, created the voucher, and was killed.
-    (incident,) = incidents(runtime)
+    incident = decided_incident_whose_task_was_lost(installed, runtime, clock, monkeypatch)
     incident_flow_until_voucher(runtime, incident.id)
     set_incident(runtime, lease_holder="worker-b:4242", lease_until=clock.now + LEASE)
     assert len(installed.vouchers) == 1
@@ -85,10 +94,9 @@ def test_a_lease_being_renewed_is_left_alone_and_a_dead_holders_is_taken_over(in
 
 
 def incident_flow_until_voucher(runtime, incident_id: str) -> None:
-    """What the killed worker got done: the decision, its lease and the voucher in Saleor."""
+    """What the killed worker got done after the decision: its lease and the voucher in Saleor."""
     from saleor_cs_app.jobs import incidents_flow
 
-    incidents_flow._decide(runtime, incident_id, {})
     incident, tenant, facts = incident_lease.claim(runtime, incident_id)
     client = runtime.saleor_client(tenant)
     original = client.execute("GoodwillOrder", {"id": incident.order_id})["order"]
@@ -96,14 +104,7 @@ def incident_flow_until_voucher(runtime, incident_id: str) -> None:
 
 
 def test_an_incident_whose_workers_keep_dying_fails_with_the_reason(installed, runtime, clock, mail, monkeypatch):
-    use_policy(runtime, installed, VOUCHERS)
-    lose(runtime, monkeypatch, "handle_incident")
-    late_order_received(installed, runtime, clock)
-    monkeypatch.undo()
-    (incident,) = incidents(runtime)
-    from saleor_cs_app.jobs import incidents_flow
-
-    incidents_flow._decide(runtime, incident.id, {})
+    decided_incident_whose_task_was_lost(installed, runtime, clock, monkeypatch)
     set_incident(runtime, lease_holder="worker-b:4242", lease_until=clock.now, attempts=MAX_ATTEMPTS)
     clock.advance(seconds=1)
     sweep.run(runtime)
@@ -117,14 +118,7 @@ def test_an_incident_whose_workers_keep_dying_fails_with_the_reason(installed, r
 def test_the_merchant_sees_incidents_that_keep_failing_to_continue_as_a_problem(installed, runtime, clock, monkeypatch):
     from saleor_cs_app.problems.review import review
 
-    use_policy(runtime, installed, VOUCHERS)
-    lose(runtime, monkeypatch, "handle_incident")
-    late_order_received(installed, runtime, clock)
-    (incident,) = incidents(runtime)
-    tenant_id = incident.tenant_id
-    from saleor_cs_app.jobs import incidents_flow
-
-    incidents_flow._decide(runtime, incident.id, {})
+    tenant_id = decided_incident_whose_task_was_lost(installed, runtime, clock, monkeypatch).tenant_id
     set_incident(runtime, lease_holder="worker-b:4242", lease_until=clock.now, attempts=1)
     clock.advance(seconds=1)
     lost_work.requeue(runtime)  # lost once: continued, nothing to tell the merchant yet
