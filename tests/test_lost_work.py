@@ -72,7 +72,9 @@ def test_an_incident_whose_task_was_lost_is_continued_one_pickup_later(installed
     assert lost_work.requeue(runtime) == 0, "nothing is left to continue"
 
 
-def test_a_lease_being_renewed_is_left_alone_and_a_dead_holders_is_taken_over(installed, runtime, clock, mail, monkeypatch):
+def test_a_lease_being_renewed_is_left_alone_and_a_dead_holders_is_taken_over(
+    installed, runtime, clock, mail, monkeypatch
+):
     # A worker on another machine decided, took the lease, created the voucher, and was killed.
     incident = decided_incident_whose_task_was_lost(installed, runtime, clock, monkeypatch)
     incident_flow_until_voucher(runtime, incident.id)
@@ -132,7 +134,9 @@ def test_the_merchant_sees_incidents_that_keep_failing_to_continue_as_a_problem(
     assert f"{incident_lease.LOST_WORKER} (worker-c:77)" in problem.message
 
 
-def test_a_sender_that_died_before_the_final_dot_is_taken_over_and_sends_once(installed, runtime, clock, mail, monkeypatch):
+def test_a_sender_that_died_before_the_final_dot_is_taken_over_and_sends_once(
+    installed, runtime, clock, mail, monkeypatch
+):
     lost = lose(runtime, monkeypatch, "send_message")
     late_order_received(installed, runtime, clock)
     monkeypatch.undo()

@@ -82,7 +82,13 @@ DURABLE = (
         pickup=send.TAKE_OVER_AFTER,
     ),
     # The note of a later e-mail: its writer's lease, or its retry's time (notify/order_trace.py).
-    Durable("order note", "send_message", OutboxMessage.id, OutboxMessage.note_due_at.is_not(None), OutboxMessage.note_due_at),
+    Durable(
+        "order note",
+        "send_message",
+        OutboxMessage.id,
+        OutboxMessage.note_due_at.is_not(None),
+        OutboxMessage.note_due_at,
+    ),
     Durable(
         "tracking registration",
         "register_tracking",
@@ -129,8 +135,10 @@ def _take(runtime: Runtime, kind: Durable) -> list:
             values = {kind.lease: now + kind.pickup, kind.holder: None}
             if kind.reason is not None:
                 # A lease that ran out with a holder: that worker died (or stalled) mid-step.
-                values[kind.reason] = case((kind.holder.is_not(None), LOST_WORKER + " (" + kind.holder + ")"), else_=kind.reason)
+                lost_holder = LOST_WORKER + " (" + kind.holder + ")"
+                values[kind.reason] = case((kind.holder.is_not(None), lost_holder), else_=kind.reason)
+            table = kind.id.class_
             session.execute(
-                update(kind.id.class_).where(kind.id.in_(ids)).values(values).execution_options(synchronize_session=False)
+                update(table).where(kind.id.in_(ids)).values(values).execution_options(synchronize_session=False)
             )
         return ids
