@@ -166,9 +166,9 @@ def test_a_message_sending_now_is_not_marked_uncertain_because_it_was_due_long_a
     seen_during_send = []
     real_send = send.SmtpSender.send
 
-    def send_and_sweep(self, email):
+    def send_and_sweep(self, email, **options):
         seen_during_send.append(send.mark_uncertain_sends(runtime))  # a sweep running meanwhile
-        return real_send(self, email)
+        return real_send(self, email, **options)
 
     monkeypatch.setattr(send.SmtpSender, "send", send_and_sweep)
     runtime.jobs.drain()

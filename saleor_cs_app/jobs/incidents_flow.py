@@ -219,7 +219,8 @@ def _act(runtime: Runtime, incident_id: str) -> int | None:
         return incident_lease.release_for_retry(runtime, incident_id, f"{type(exc).__name__}: {exc}")
     with runtime.db.transaction() as session:
         row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
-        row.state, row.lease_until = ("notifying" if message is not None else "handled"), None
+        row.state = "notifying" if message is not None else "handled"
+        incident_lease.let_go(row)
         incidents.add_event(session, row, runtime.clock(), "order_note", "Order note and metadata written in Saleor")
         outbox_id = message.id if message is not None else None
     if outbox_id is not None:

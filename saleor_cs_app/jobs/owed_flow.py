@@ -33,7 +33,6 @@ from saleor_cs_app.store.owed_models import OwedRemedy
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
-OVERDUE_AFTER = timedelta(minutes=5)  # a choice this long past its due time lost its task: queue it again
 NOTE_ABOUT = "owed goods"  # the order note's marker: one note for the choice, apart from the incident's own
 
 
@@ -267,11 +266,3 @@ def _variant_lines(row: OwedRemedy) -> list[dict]:
 
 
 # -- the sweep -----------------------------------------------------------------------------------------
-def requeue_overdue(runtime: Runtime) -> int:
-    """Queue again every choice whose task was lost (a crash, a lost queue); returns how many."""
-    now = runtime.clock()
-    with runtime.db.read() as session:
-        overdue = owed_remedies.overdue(session, due_before=now - OVERDUE_AFTER, now=now)
-    for remedy_id in overdue:
-        runtime.jobs.enqueue("carry_out_owed", remedy_id)
-    return len(overdue)

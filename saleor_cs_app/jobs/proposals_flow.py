@@ -288,7 +288,8 @@ def _act(runtime: Runtime, incident_id: str) -> int | None:
         row = session.get_one(Incident, incident_id, with_for_update=True, populate_existing=True)
         report = support_reports.of_incident(session, row.tenant_id, row.id, lock=True)
         now = runtime.clock()
-        row.state, row.lease_until = "notified", None
+        row.state = "notified"
+        incident_lease.let_go(row)
         incidents.add_event(session, row, now, "order_note", "Order note written in Saleor")
         support_reports.release_lines(session, report.id)
         tracked = orders.find(session, row.tenant_id, row.order_id)

@@ -18,8 +18,10 @@ from huey.storage import SqliteStorage
 from sqlalchemy.engine import make_url
 
 from saleor_cs_app.jobs.delivery_pump import DeliveryPump
+from saleor_cs_app.jobs.lease_keeper import LeaseKeeper
 from saleor_cs_app.jobs.retries import MAX_ATTEMPTS, backoff_seconds
 from saleor_cs_app.runtime import Runtime
+from saleor_cs_app.store.models import Incident
 
 
 def make_huey(runtime: Runtime) -> Huey:
@@ -95,6 +97,7 @@ class Jobs:
         self._consumer = None
         self.acknowledgements_first = AcknowledgementsFirst()
         self.pump = DeliveryPump(runtime, self.process_oldest_delivery, self.acknowledgements_first.wait_for_a_pause)
+        self.incident_leases = LeaseKeeper(runtime, Incident)
 
     def enqueue(self, task_name: str, *args) -> None:
         getattr(self.tasks, task_name)(*args)

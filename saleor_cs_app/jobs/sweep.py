@@ -5,15 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from saleor_cs_app.care.model import IncidentKind, IncidentSource
-from saleor_cs_app.jobs import owed_flow
-from saleor_cs_app.notify.send import mark_uncertain_sends, requeue_lost
+from saleor_cs_app.jobs import lost_work
+from saleor_cs_app.notify.send import mark_uncertain_sends
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
-from saleor_cs_app.store import delivery_states, orders, policies, tenants, tracking_registrations
-from saleor_cs_app.store.models import Tenant, WebhookDelivery
+from saleor_cs_app.store import delivery_states, orders, policies, tenants
+from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.tracking.dhl import poll as dhl_poll
 from saleor_cs_app.watch import deliveries
 from saleor_cs_app.watch.opening import hand_over, open_broken_promise, rules_for
@@ -23,7 +21,6 @@ from saleor_cs_app.jobs.order_events import observe_order
 log = logging.getLogger(__name__)
 
 BATCH = 500
-STUCK_DELIVERY_AFTER = timedelta(minutes=5)
 RECONCILE_WINDOW = timedelta(days=30)
 
 
@@ -56,12 +53,9 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
         handled += len(due)
         if len(due) < batch:
             break
-    _requeue_stuck_deliveries(runtime)
-    _requeue_stuck_registrations(runtime)
+    lost_work.requeue(runtime)
     dhl_poll.poll_due(runtime)
     mark_uncertain_sends(runtime)
-    requeue_lost(runtime)
-    owed_flow.requeue_overdue(runtime)  # a customer's choice of a new parcel or a refund whose task was lost
     return handled
 
 
@@ -93,29 +87,6 @@ def _open_for_deadline(session, tenant: Tenant, tracked, policy, deadline, now) 
         due_at=deadline.due_at,
         now=now,
     )
-
-
-def _requeue_stuck_deliveries(runtime: Runtime) -> None:
-    """A delivery still unprocessed minutes after it came (its retry lost with the queue) is queued again."""
-    with runtime.db.read() as session:
-        stuck = session.scalars(
-            select(WebhookDelivery.id)
-            .where(
-                WebhookDelivery.state == "received",
-                WebhookDelivery.received_at < runtime.clock() - STUCK_DELIVERY_AFTER,
-            )
-            .limit(1000)
-        ).all()
-    for delivery_id in stuck:
-        runtime.jobs.enqueue("process_delivery", delivery_id)
-
-
-def _requeue_stuck_registrations(runtime: Runtime) -> None:
-    """A tracking reserved but never registered (crash before the enqueue, or a lost retry) is queued again."""
-    with runtime.db.read() as session:
-        stuck = tracking_registrations.unfinished(session, runtime.clock() - STUCK_DELIVERY_AFTER)
-    for registration_id in stuck:
-        runtime.jobs.enqueue("register_tracking", registration_id)
 
 
 def active_tenant_ids(runtime: Runtime) -> list[int]:

@@ -1,9 +1,12 @@
-"""Sending one outbox message: pending → sending → sent, exactly once.
+"""Sending one outbox message: pending → handing_over → sending → sent, exactly once.
 
-The row is marked `sending` (committed) before the SMTP conversation. If the
-process dies after that, nobody can know whether the server accepted the
-message, so the sweep marks such rows `uncertain` for the merchant instead of
-sending a second copy. Temporary failures go back to `pending` with backoff;
+The row is marked `handing_over` (committed, with its attempt number) before the SMTP conversation, and
+`sending` just before the final dot of DATA, the moment the server may take the message. A sender that
+dies before that dot delivered nothing: its message is taken over (jobs/lost_work.py re-queues it) and
+sent by the next attempt; the dot is only written by the attempt whose number still stands, so a sender
+that was merely slow cannot send a second copy. A sender that dies after the dot leaves a row in
+`sending`: nobody can know whether the server accepted it, so the sweep marks it `uncertain` for the
+merchant instead of sending a second copy. Temporary failures go back to `pending` with backoff;
 permanent ones (5xx to RCPT/DATA, invalid address) end as `failed`.
 """
 
@@ -13,7 +16,7 @@ import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, update
 
 from saleor_cs_app.notify.addressing import addressing
 from saleor_cs_app.notify.order_trace import note_sent_message, owe_note
@@ -27,8 +30,17 @@ from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-SENDING_TIMEOUT = timedelta(minutes=10)
-LOST_AFTER = timedelta(minutes=5)  # past its time by this much, a message's task is not coming
+# `sending` lasts from just before the final dot to the recorded reply: the reply waits 30 s at most
+# (SmtpSender), so a row still sending after this was left by a sender that died.
+SENDING_TIMEOUT = timedelta(minutes=2)
+HANDING_OVER = "handing_over"
+# A conversation up to the final dot takes milliseconds to a local server, a second or two to a far one;
+# a row still handing over after this is taken over (a sender merely slow is fenced off at its final dot).
+TAKE_OVER_AFTER = timedelta(seconds=30)
+
+
+class Superseded(Exception):
+    """Another attempt took the message over while this one talked to the server."""
 # How an e-mail that may have arrived is told (the sender never sends it again); ui/event_facts.py reads them.
 MAYBE_DELIVERED = "Maybe delivered, not re-sent: "
 STOPPED_MID_CONVERSATION = "The sender stopped mid-conversation; not re-sent to avoid a duplicate. Check the mail log."
@@ -53,9 +65,11 @@ def send_outbox_message(runtime: Runtime, message_id: int) -> int | None:
 def _send(runtime: Runtime, message_id: int) -> int | None:
     with runtime.db.transaction() as session:
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update())
-        if row is None or row.state != "pending":
+        if row is None or row.state not in ("pending", HANDING_OVER):
             return None
         now = runtime.clock()
+        if row.state == HANDING_OVER and row.next_attempt_at > now - TAKE_OVER_AFTER:
+            return None  # a sender is talking to the server now
         if row.next_attempt_at > now:
             return int((row.next_attempt_at - now).total_seconds()) + 1
         row.attempts += 1
@@ -74,9 +88,8 @@ def _send(runtime: Runtime, message_id: int) -> int | None:
             row.state, row.error = "failed", NOT_ADMITTED
             _settle_incident(session, row, now, NOT_ADMITTED, failed=True)
             return None
-        # From here next_attempt_at says when sending began, which is what
-        # mark_uncertain_sends measures; a long-pending row must not look stuck.
-        row.state, row.next_attempt_at = "sending", now
+        # From here next_attempt_at says when this attempt began; a long-pending row must not look stuck.
+        row.state, row.next_attempt_at = HANDING_OVER, now
         # Decided here, beside the server choice, so a shop that removed its own server since the
         # message was composed cannot send from its own address through the operator's.
         who = addressing(row.mail_from, runtime.settings.mail_from, own_server=own_server)
@@ -93,19 +106,37 @@ def _send(runtime: Runtime, message_id: int) -> int | None:
         attempt = row.attempts
     try:
         # EHLO with our public host name; smtplib would otherwise look up this machine's FQDN.
-        SmtpSender(server, local_hostname=urlsplit(runtime.settings.app_url).hostname).send(email)
+        sender = SmtpSender(server, local_hostname=urlsplit(runtime.settings.app_url).hostname)
+        sender.send(email, before_final_dot=lambda: _last_step(runtime, message_id, attempt))
+    except Superseded:
+        return None
     except TemporaryFailure as exc:
         if exc.maybe_delivered:
             # The connection dropped after the whole message went out: the server
             # may have it. A second copy is worse than asking the merchant to check.
-            _finish(runtime, message_id, "uncertain", f"{MAYBE_DELIVERED}{exc}")
+            _finish(runtime, message_id, attempt, "uncertain", f"{MAYBE_DELIVERED}{exc}")
             return None
         return _back_to_pending(runtime, message_id, attempt, str(exc))
     except PermanentFailure as exc:
-        _finish(runtime, message_id, "failed", f"The mail server refused the message: {exc}")
+        _finish(runtime, message_id, attempt, "failed", f"The mail server refused the message: {exc}")
         return None
-    _finish(runtime, message_id, "sent", None)
+    _finish(runtime, message_id, attempt, "sent", None)
     return None
+
+
+def _last_step(runtime: Runtime, message_id: int, attempt: int) -> None:
+    """Before the final dot: from here the server may have the message, so the row says `sending`.
+    Only the attempt that still holds the message gets here; one taken over stops without the dot."""
+    with runtime.db.transaction() as session:
+        taken = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.attempts == attempt)
+            .where(OutboxMessage.state == HANDING_OVER)
+            .values(state="sending", next_attempt_at=runtime.clock())
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:
+            raise Superseded()
 
 
 def _admitted(runtime: Runtime, tenant: Tenant) -> bool:
@@ -123,6 +154,8 @@ def mail_server_for(runtime: Runtime, tenant: Tenant) -> SmtpSettings | None:
 def _back_to_pending(runtime: Runtime, message_id: int, attempt: int, error: str) -> int | None:
     with runtime.db.transaction() as session:
         row = session.get_one(OutboxMessage, message_id, with_for_update=True, populate_existing=True)
+        if row.attempts != attempt:
+            return None  # taken over meanwhile: the later attempt settles it
         row.error = error
         if attempt >= MAX_ATTEMPTS:
             row.state = "failed"
@@ -136,9 +169,11 @@ def _back_to_pending(runtime: Runtime, message_id: int, attempt: int, error: str
         return delay
 
 
-def _finish(runtime: Runtime, message_id: int, state: str, error: str | None) -> None:
+def _finish(runtime: Runtime, message_id: int, attempt: int, state: str, error: str | None) -> None:
     with runtime.db.transaction() as session:
         row = session.get_one(OutboxMessage, message_id, with_for_update=True, populate_existing=True)
+        if row.attempts != attempt:
+            return  # taken over before its final dot: nothing of this attempt was delivered
         now = runtime.clock()
         row.state, row.error = state, error
         if state == "sent":
@@ -176,22 +211,3 @@ def mark_uncertain_sends(runtime: Runtime) -> int:
             _settle_incident(session, row, now, row.error, failed=True)
             count += 1
         return count
-
-
-def requeue_lost(runtime: Runtime) -> None:
-    """Messages whose task was lost (a queue flush, a crash) are queued again: one still pending
-    long past its time, or one sent with its order note still owed (the task goes straight to the note)."""
-    cutoff = runtime.clock() - LOST_AFTER
-    with runtime.db.read() as session:
-        lost = session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                or_(
-                    and_(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at < cutoff),
-                    OutboxMessage.note_due_at < cutoff,
-                )
-            )
-            .limit(1000)
-        ).all()
-    for message_id in lost:
-        runtime.jobs.enqueue("send_message", message_id)

@@ -16,6 +16,7 @@ import re
 import smtplib
 import ssl
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -135,15 +136,18 @@ class SmtpSender:
         self._local_hostname = local_hostname
         self._ssl_context = ssl_context  # None: the system's trust store
 
-    def send(self, email: Email) -> None:
-        """Returns once the server has accepted the message; raises TemporaryFailure or PermanentFailure."""
+    def send(self, email: Email, *, before_final_dot: Callable[[], None] = lambda: None) -> None:
+        """Returns once the server has accepted the message; raises TemporaryFailure or PermanentFailure.
+
+        `before_final_dot` runs when the whole body went out but its final dot not yet: until then a
+        dropped connection delivers nothing. If it raises, the connection is dropped without the dot."""
         try:
-            self._send(email)
+            self._send(email, before_final_dot)
         except SendFailure as exc:
             exc.args = (self._redact(str(exc)),)
             raise
 
-    def _send(self, email: Email) -> None:
+    def _send(self, email: Email, before_final_dot: Callable[[], None]) -> None:
         try:
             payload = build_mime(email)
             sender, recipient = _address("From", email.mail_from), _address("To", email.mail_to)
@@ -153,7 +157,7 @@ class SmtpSender:
         data = payload.as_bytes(policy=SMTPUTF8 if utf8 else SMTP)
         smtp = self._connect()
         try:
-            self._hand_over(smtp, sender, recipient, data, utf8)
+            self._hand_over(smtp, sender, recipient, data, utf8, before_final_dot)
         except (smtplib.SMTPException, OSError) as exc:
             smtp.close()
             s = self._settings
@@ -172,7 +176,9 @@ class SmtpSender:
         except (smtplib.SMTPException, OSError) as exc:
             raise TemporaryFailure(f"Cannot reach the mail server {s.host}:{s.port}: {_describe(exc)}") from None
 
-    def _hand_over(self, smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, utf8: bool) -> None:
+    def _hand_over(
+        self, smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, utf8: bool, before_final_dot
+    ) -> None:
         s = self._settings
         smtp.ehlo_or_helo_if_needed()
         if s.starttls and not s.use_tls:
@@ -191,7 +197,14 @@ class SmtpSender:
         # DATA by hand rather than smtp.data(): a lost connection *after* the body went out must be told
         # apart from one before it (then nothing can have been delivered).
         _expect("DATA", smtp.docmd("DATA"), 354)
-        smtp.send(_dot_stuffed(data))
+        body = _dot_stuffed(data)
+        smtp.send(body[: -len(_FINAL_DOT)])
+        try:
+            before_final_dot()
+        except BaseException:
+            smtp.close()  # without its final dot the server drops the message (a QUIT would be a line of it)
+            raise
+        smtp.send(_FINAL_DOT)
         try:
             reply = smtp.getreply()
         except (smtplib.SMTPException, OSError) as exc:
@@ -243,7 +256,10 @@ def _expect(stage: str, reply: tuple[int, bytes], *ok: int) -> None:
 def _dot_stuffed(data: bytes) -> bytes:
     data = re.sub(rb"\r\n|\r|\n", b"\r\n", data)
     data = re.sub(rb"(?m)^\.", b"..", data)
-    return data + (b"" if data.endswith(b"\r\n") else b"\r\n") + b".\r\n"
+    return data + (b"" if data.endswith(b"\r\n") else b"\r\n") + _FINAL_DOT
+
+
+_FINAL_DOT = b".\r\n"
 
 
 def _goodbye(smtp: smtplib.SMTP) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from saleor_cs_app.care.stored_policy import SkippedRule
@@ -18,6 +19,7 @@ PERMISSIONS_MISSING = "saleor-permissions-missing"
 BUDGET_SPENT = "monthly-budget-spent"  # + ":<currency>"
 TRACKING_DISCONNECTED = "tracking-source-disconnected"  # + ":<source>"
 POLICY_RULE_SKIPPED = "policy-rule-skipped"  # + ":<the rule's index>"
+INCIDENTS_NOT_CONTINUING = "incidents-not-continuing"
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,22 @@ def _disconnected_params(item: Disconnected) -> dict[str, str]:
     return {**found, "reason": "silent"}
 
 
+def incidents_not_continuing(count: int, oldest: datetime | None, reason: str | None) -> list[Condition]:
+    """Incidents whose step failed or was lost (its worker died) more than once and that are still open."""
+    if not count or oldest is None:
+        return []
+    since, why = f"{oldest:%Y-%m-%d %H:%M}", (reason or "unknown")[:300]
+    return [
+        Condition(
+            INCIDENTS_NOT_CONTINUING,
+            f"{count} incident(s) keep failing to continue (the oldest detected {since} UTC): {why}. Those customers "
+            "have not been told yet; the app keeps trying, and shows each incident as failed if it gives up. "
+            "Check that the app's workers are running and can reach Saleor.",
+            {"count": str(count), "since": since, "reason": why},
+        )
+    ]
+
+
 # The problems' rows keep the key and the message only, so the page reads the parts back from the message.
 # Each pattern follows the sentence built above; tests/ui/test_problem_params.py checks every builder round-trips.
 _READERS = {
@@ -147,6 +165,11 @@ _READERS = {
     PERMISSIONS_MISSING: re.compile(r"lacks the Saleor permissions (?P<permissions>.+?), so it cannot create"),
     BUDGET_SPENT: re.compile(r"in (?P<currency>\S+) is spent \((?P<used>\S+) of (?P<budget>\S+), (?P<month>[^)]+)\)"),
     POLICY_RULE_SKIPPED: re.compile(r"^Your policy rule '(?P<name>.*)' \(rules\[(?P<index>\d+)\]\) is not applied: (?P<reason>.*)\. Its customers", re.S),
+    INCIDENTS_NOT_CONTINUING: re.compile(
+        r"^(?P<count>\d+) incident\(s\) keep failing to continue \(the oldest detected (?P<since>\S+ \S+) UTC\): "
+        r"(?P<reason>.*)\. Those customers have not been told yet",
+        re.S,
+    ),
     TRACKING_DISCONNECTED: re.compile(
         r"^(?:(?P<name>.+?) has refused the app's API key since (?P<refused>\S+ \S+) UTC(?: \((?P<detail>.*)\))?, so "
         r"|No (?P<silent_name>.+?) update has reached the app .*? since (?P<silent>\S+ \S+) UTC)",

@@ -18,7 +18,7 @@ from saleor_cs_app.problems.conditions import Condition, LastSend
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError, SaleorGraphQLError, SaleorRejected
 from saleor_cs_app.saleor.permissions import PERMISSIONS
-from saleor_cs_app.store import budget, policies, tenants
+from saleor_cs_app.store import budget, incidents, policies, tenants
 from saleor_cs_app.store.upsert import insert_ignore
 from saleor_cs_app.store.models import AppProblem, OutboxMessage
 from saleor_cs_app.tracking.health import disconnected_sources
@@ -72,6 +72,7 @@ def _conditions(session, client, tenant_id: int, now: datetime) -> list[Conditio
         *conditions.permissions_missing(_granted(client), PERMISSIONS),
         *conditions.budgets_spent(policy.limits.monthly_budget, budget.spent_by_currency(session, tenant_id, month), month),
         *conditions.tracking_disconnected(disconnected_sources(session, tenant_id, now)),
+        *conditions.incidents_not_continuing(*incidents.not_continuing(session, tenant_id)),
     ]
 
 

@@ -165,3 +165,21 @@ def incidents_with_orders(session: Session, tenant_id: int, since: datetime) -> 
         .order_by(Incident.detected_at, Incident.id)
     )
     return [(incident, order) for incident, order in rows]
+
+
+# Open incidents still on their way to the customer (backlog and approvals wait for a person).
+UNDER_WAY = ("detected", "acting")
+
+
+def not_continuing(session: Session, tenant_id: int) -> tuple[int, datetime | None, str | None]:
+    """(how many, the oldest's detection, the latest reason) of open incidents whose step failed or was lost
+    (its worker died) at least twice: the app keeps trying, and the merchant should know why it has to."""
+    stuck = (
+        Incident.tenant_id == tenant_id,
+        Incident.state.in_(UNDER_WAY),
+        Incident.error.is_not(None),
+        Incident.attempts >= 2,
+    )
+    count, oldest = session.execute(select(func.count(), func.min(Incident.detected_at)).where(*stuck)).one()
+    reason = session.scalar(select(Incident.error).where(*stuck).order_by(Incident.detected_at.desc()).limit(1))
+    return count, oldest, reason

@@ -130,6 +130,8 @@ class Incident(Base):
         UniqueConstraint("tenant_id", "order_id", "kind", "fulfillment_id"),
         Index("ix_incidents_tenant_state", "tenant_id", "state"),
         Index("ix_incidents_tenant_detected", "tenant_id", "detected_at"),
+        # The sweep's look for steps no worker holds any more (jobs/lost_work.py).
+        Index("ix_incidents_state_lease", "state", "lease_until"),
     )
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
@@ -154,8 +156,11 @@ class Incident(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     goodwill_code: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)
-    # One worker at a time carries an incident out; a crashed worker's lease runs out.
+    # One worker at a time carries an incident out (jobs/incident_lease.py): `lease_holder` names it
+    # (host:pid) and renews `lease_until` while it works, so a dead worker's lease runs out in seconds.
+    # No holder: the step waits in the queue, and `lease_until` is when the sweep looks whether its task was lost.
     lease_until: Mapped[datetime | None]
+    lease_holder: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.store.owed_models import OwedRemedy
@@ -35,19 +33,3 @@ def for_order(session: Session, tenant_id: int, order_id: str) -> dict[str, Owed
 
 def get(session: Session, remedy_id: str, *, lock: bool = False) -> OwedRemedy | None:
     return session.get(OwedRemedy, remedy_id, with_for_update=lock, populate_existing=lock)
-
-
-def overdue(session: Session, *, due_before: datetime, now: datetime, limit: int = 1000) -> list[str]:
-    """Choices still waiting to be carried out whose attempt was due before `due_before`, held by no live lease."""
-    return list(
-        session.scalars(
-            select(OwedRemedy.id)
-            .where(
-                OwedRemedy.state == "chosen",
-                OwedRemedy.due_at < due_before,
-                or_(OwedRemedy.lease_until.is_(None), OwedRemedy.lease_until < now),
-            )
-            .order_by(OwedRemedy.due_at)
-            .limit(limit)
-        )
-    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -56,14 +54,4 @@ def by_number(session: Session, tenant_id: int, provider: str, tracking_number: 
         )
         .order_by(TrackingRegistration.id.desc())
         .limit(1)
-    )
-
-
-def unfinished(session: Session, older_than: datetime, limit: int = 500) -> list[int]:
-    return list(
-        session.scalars(
-            select(TrackingRegistration.id)
-            .where(TrackingRegistration.state == "started", TrackingRegistration.updated_at < older_than)
-            .limit(limit)
-        )
     )

@@ -98,6 +98,7 @@ class SaleorStandIn(StateMixin):
         self.app_token: str | None = None
         self.manifest: dict | None = None
         self.webhooks: dict[str, dict] = {}
+        self.latency = 0.0  # seconds each GraphQL call takes before Saleor starts on it
         self._init_state()
 
     # ------------------------------------------------------------------ server

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import jwt
 from graphql import GraphQLError, GraphQLSyntaxError, execute, parse, validate
@@ -76,6 +77,8 @@ class GraphQLApp:
         if request.path == "/.well-known/jwks.json":
             response = self.jwks(request)
         elif request.path.rstrip("/") == "/graphql":
+            if saleor.latency:  # a real Saleor's round trip, outside the lock so calls overlap as they would
+                time.sleep(saleor.latency)
             if request.method != "POST":
                 response = Response(status=405, headers={"Allow": "OPTIONS, POST"})
             else:

@@ -25,6 +25,7 @@ BUILT = [
         Disconnected("postnord", Reason.KEY_REFUSED, SINCE, "403"),
     ]),
     *conditions.policy_rules_skipped([SkippedRule(2, "Late (it's ours)", "a reship needs a parcel that left; late_shipment has none")]),
+    *conditions.incidents_not_continuing(3, SINCE, "the worker carrying it out stopped (host-a:42). Again"),
     *conditions.tracking_disconnected([Disconnected("aftership", Reason.WEBHOOKS_SILENT, SINCE)]),
 ]
 
