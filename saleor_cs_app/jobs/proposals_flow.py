@@ -336,12 +336,13 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
             runtime.settings, session.get_one(Tenant, incident.tenant_id), tracked.order_id, now
         ),
         "problem": report.problem,
-        "resolution": "keep_with_discount" if countered else report.resolution,
+        "resolution": _countered_resolution(report) if countered else report.resolution,
         "resolution_amount": Decimal(str(amount)) if amount else None,
         "resolution_percent": _percent_of(report, countered),
         "merchant_note": report.merchant_note,
         "affected_items": facts.get("affected_items") or [],
         "asked_shop_to_decide": situation == "counter_offer" and report.resolution == "shop_decides",
+        "counter_accepted": countered and situation == "proposal_accepted",
     }
     if facts.get("request"):  # a change before shipping: no fix was proposed
         variables.update(request=facts["request"], resolution="shop_decides", problem="other")
@@ -361,6 +362,11 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
         now=now,
     )
     return row.id if row is not None else None
+
+
+def _countered_resolution(report) -> str:
+    # A counter-offer is money back: for an item the customer has, to keep it; for one that never came, a refund.
+    return "refund" if report.problem in ("not_arrived", "missing_item") else "keep_with_discount"
 
 
 def _same_amount(a, b) -> bool:

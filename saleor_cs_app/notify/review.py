@@ -79,6 +79,12 @@ def situation_samples(language: str) -> list[Sample]:
             "resolution_amount": refund,
         },
         "proposal_accepted-shop_decides": {"resolution": "shop_decides"},
+        "proposal_accepted-counter_offer": {
+            "resolution": "keep_with_discount",
+            "resolution_percent": 30,
+            "resolution_amount": refund,
+            "counter_accepted": True,
+        },
         "counter_offer": {
             "resolution": "keep_with_discount",
             "resolution_percent": 30,

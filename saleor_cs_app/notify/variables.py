@@ -75,6 +75,8 @@ SITUATION_VARIABLES: dict[str, str] = {
     "resolution_percent": "The discount of keep_with_discount, formatted (e.g. 30 %); or None.",
     "merchant_note": "What the shop wrote to the customer; or None.",
     "asked_shop_to_decide": "counter_offer: True when the customer had asked the shop to decide the fix.",
+    "counter_accepted": "proposal_accepted: True when what is confirmed is the shop's counter-offer the customer "
+    "accepted, not the customer's own request.",
     "approved": "request_answered: whether the shop agreed (True or False).",
     "request": "request_answered: later_delivery or change_variant; or None.",
     "requested_date": "request_answered, later_delivery: the day the customer asked for delivery no earlier "
@@ -183,6 +185,7 @@ def situation_variables(situation: str, language: str, values: dict) -> dict[str
         "resolution_percent": percent or None,
         "merchant_note": (values.get("merchant_note") or "").strip() or None,
         "asked_shop_to_decide": bool(values.get("asked_shop_to_decide")),
+        "counter_accepted": bool(values.get("counter_accepted")),
         "approved": bool(values.get("approved")),
         "request": values.get("request") or "change_variant",
         "requested_date": formatting.day(values.get("requested_date"), language),

@@ -111,7 +111,7 @@ def test_a_wrong_item_always_says_what_happens_to_the_item_received():
 
 def test_a_reship_for_a_wrong_item_names_the_keep_discount_when_there_is_one():
     text = render_message(sample_context(IncidentKind.WRONG_ITEM, OfferType.RESHIP, "en")).text
-    assert "50%" in text and "send it back at our cost" in text
+    assert "50%" in text and "send it back at our expense" in text
     free = render_message(sample_context(IncidentKind.WRONG_ITEM, OfferType.RESHIP, "en", keep_item_discount_percent=None))
     assert "yours to keep" in free.text and "%" not in free.text
 

@@ -67,8 +67,8 @@ def test_without_carrier_facts_nothing_is_claimed_in_the_carriers_name():
         ("attempt_failed", "You can see how to get your parcel on Royal Mail's tracking page:"),
         ("pickup_waiting", "You can see where to collect it on Royal Mail's tracking page:"),
         ("held", "If it still doesn't arrive, tell us on your order page"),
-        ("lost", "Choose a new parcel or your money back on your order page"),
-        ("returned", "Choose a new parcel or your money back on your order page"),
+        ("lost", "Choose how we put it right on your order page, and we'll take care of it straight away"),
+        ("returned", "Choose how we put it right on your order page, and we'll take care of it straight away"),
     ],
 )
 def test_a_carrier_situation_promises_no_date_and_gives_its_own_next_step(kind, next_step):
@@ -95,14 +95,15 @@ def test_the_fallback_names_the_support_page_when_there_is_one():
 def test_a_wrong_item_with_a_gift_says_the_gift_does_not_replace_the_item_and_asks_what_to_do():
     text = render_message(sample_context("wrong_item", "gift_product", "en")).text
     assert "Your gift: Cotton tote bag" in text  # a label line, never inside a sentence
-    assert "The item you ordered isn't on its way yet" in text
-    assert "whether you'd like us to send it at no cost, or would rather have your money back for it" in text
+    assert "We haven't sent the item you ordered yet" in text
+    assert "whether you'd like it sent free of charge or would rather have your money back for it" in text
+    assert '"Report a problem"' in text  # how to tell us, on the page as it is
     assert "The item you received is yours to keep" in text
 
 
 def test_keeping_a_wrong_item_says_how_the_discount_is_paid_and_how_a_return_works():
     text = render_message(sample_context("wrong_item", "reship", "en")).text
-    assert "keep it, and we refund 50% of its price to your payment method, or send it back at our cost" in text
+    assert "keep it and we'll refund 50% of its price to your payment method, or send it back at our expense" in text
     assert "we'll tell you how" not in text  # no promise of a message that does not exist
 
 
@@ -111,7 +112,8 @@ def test_keeping_a_wrong_item_says_how_the_discount_is_paid_and_how_a_return_wor
 )
 def test_the_shipped_follow_up_says_what_the_reminded_code_is_for(offer, what):
     text = render_message(sample_context("late_shipment", offer, "en", shipped_now=True)).text
-    assert f"Your {what} from our email of 8 March 2025" in text  # not "our last email": it may not be
+    # Not "our last email" (it may not be), and not "still works": the app does not know it is unused.
+    assert f"If you haven't used it yet, your {what} from our email of 8 March 2025 is still valid" in text
 
 
 # --- the support situations -------------------------------------------------------------------------
@@ -286,8 +288,8 @@ def test_the_plain_text_part_says_what_the_html_part_says(language):
 
 def test_a_parcel_waiting_at_a_pickup_point_says_so_and_where_to_find_it_not_that_it_is_delayed():
     msg = render_message(sample_context("pickup_waiting", "apology_only", "en"))
-    assert msg.subject == "Your parcel for order #1042 is waiting for you"
-    assert "is waiting for you at a pickup point" in msg.text
+    assert msg.subject == "Your parcel for order #1042 is ready to collect"
+    assert "is waiting for you at a collection point" in msg.text
     assert "Ready to collect from the Post Office, 12 High Street, Leeds" in msg.text  # the carrier's own word
     assert "delay" not in msg.text and "arrived by" not in msg.text
 

@@ -117,7 +117,8 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
     assert sorted(m.purpose for m in outbox(runtime)) == ["counter_offer:1", "proposal_accepted", "report_received"]
     assert incidents(runtime)[0].state == "notified"
     (accepted,) = [m for m in outbox(runtime) if m.purpose == "proposal_accepted"]
-    assert "Your choice: keep the item for 25% off" in accepted.text, "what they accepted, not what they asked for"
+    assert "Agreed: keep the item for 25% off" in accepted.text, "what they accepted, not what they asked for"
+    assert "thank you for accepting our proposal" in accepted.subject and "Thank you for accepting our proposal" in accepted.text
 
 
 def test_declining_answers_the_customer_with_the_reason_and_frees_the_lines(pending, installed, client, link, runtime):

@@ -149,8 +149,8 @@ def test_from_the_email_link_to_a_report_with_a_photo_accepted_by_the_merchant_a
     assert link_in_email(mail, runtime.settings.app_url).startswith(f"{runtime.settings.app_url}/support/o/")
     assert answer.message["To"] == order["userEmail"]
     # The customer's page, still open since the report, shows the answer without a reload.
-    expect(page.get_by_text("Accepted.")).to_be_visible(timeout=20_000)
-    expect(page.get_by_text("The shop accepted the fix.")).to_be_visible()
+    expect(page.get_by_text("Agreed.")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("The fix was agreed.")).to_be_visible()
     shot(page, "accepted-phone")
 
 
@@ -250,6 +250,6 @@ def test_a_later_delivery_asked_before_shipping_reaches_the_merchant(
     assert incident.state == "pending_approval" and incident.facts["request"] == "later_delivery"
     Api(client, installed)("mutation A($id: ID!) { acceptProposal(id: $id) { state } }", {"id": incident.id})
     runtime.jobs.drain()
-    expect(page.get_by_text("Accepted.")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Agreed.")).to_be_visible(timeout=20_000)
     shot(page, "request-answered-phone")
     assert "request_answered" in [m.purpose for m in outbox(runtime)]
