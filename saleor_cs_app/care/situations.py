@@ -10,7 +10,7 @@ Pure: enums in, enums and sentences for the merchant out.
 
 from __future__ import annotations
 
-from saleor_cs_app.care.model import DeliveryState, IncidentKind, OfferType
+from saleor_cs_app.care.model import MESSAGE_KINDS, DeliveryState, IncidentKind, OfferType
 
 _KIND_OF_FAILURE = {
     DeliveryState.ATTEMPT_FAIL: IncidentKind.ATTEMPT_FAILED,
@@ -23,14 +23,7 @@ _KIND_OF_FAILURE = {
 }
 
 # The kinds a tracking source's report (or its silence past the deliver-by day) can open.
-CARRIER_KINDS = (
-    IncidentKind.LATE_DELIVERY,
-    IncidentKind.ATTEMPT_FAILED,
-    IncidentKind.PICKUP_WAITING,
-    IncidentKind.HELD,
-    IncidentKind.LOST,
-    IncidentKind.RETURNED,
-)
+CARRIER_KINDS = tuple(k for k in MESSAGE_KINDS if k not in (IncidentKind.LATE_SHIPMENT, IncidentKind.WRONG_ITEM))
 
 # The goods never reach the customer: they are owed a new parcel or their money back, their choice
 # (in the EU the risk stays with the seller until delivery), whatever goodwill comes on top.

@@ -19,24 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from saleor_cs_app.care.model import IncidentKind, OfferType
-from saleor_cs_app.care.situations import GOODS_OWED
+from saleor_cs_app.care.situations import CARRIER_KINDS, GOODS_OWED
 
 # The follow-up of a late shipment that has now left: a situation of its own, not an incident kind.
 SHIPPED_AT_LAST = "shipped_at_last"
 
 _OFFERS_WITH_CODE = (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
 # What the carrier reports, stated as the carrier's own news (never worded as "delayed").
-_CARRIER_SITUATIONS = frozenset(
-    {
-        IncidentKind.LATE_DELIVERY,
-        IncidentKind.ATTEMPT_FAILED,
-        IncidentKind.PICKUP_WAITING,
-        IncidentKind.HELD,
-        IncidentKind.LOST,
-        IncidentKind.RETURNED,
-        SHIPPED_AT_LAST,
-    }
-)
+_CARRIER_SITUATIONS = frozenset({*CARRIER_KINDS, SHIPPED_AT_LAST})
 
 # Situations whose news is the broken date itself; the others are about what the carrier reports.
 _PROMISE_BROKEN = frozenset({IncidentKind.LATE_SHIPMENT, IncidentKind.LATE_DELIVERY, IncidentKind.PICKUP_WAITING})
