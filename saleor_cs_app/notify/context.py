@@ -268,7 +268,7 @@ _SAMPLES: dict[str, dict] = {
             "returned": "Zending wordt teruggestuurd naar de afzender",
             "expired": "Zending is onderweg",
         },
-        "note": "Dit overhemd was een beperkte oplage, dus we hebben er geen meer op voorraad.",
+        "note": "Dit overhemd kwam uit een beperkte oplage en is niet meer op voorraad.",
         "expected": ("Linnen overhemd, blauw, M",),
         "sent": ("Linnen overhemd, groen, M",),
         "product": "Katoenen tas",

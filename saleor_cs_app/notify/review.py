@@ -78,7 +78,6 @@ def situation_samples(language: str) -> list[Sample]:
             "resolution_percent": 30,
             "resolution_amount": refund,
         },
-        "proposal_accepted-shop_decides": {"resolution": "shop_decides"},
         "proposal_accepted-counter_offer": {
             "resolution": "keep_with_discount",
             "resolution_percent": 30,
