@@ -29,6 +29,8 @@ LOCALES = {
 # which no sentence can take after "by"; shops there write the numeric date, which fits every case.
 # Finnish shops write "7.3.2025" in transactional mail; Polish business letters add "r." after the year.
 _DATE_FORMATS = {"et": "dd.MM.yyyy", "lv": "dd.MM.yyyy", "fi": "d.M.yyyy", "pl": "d MMMM y\u00a0'r.'"}
+# French and Italian write the first of the month as an ordinal.
+_FIRST_OF_MONTH = {"fr": "d'er' MMMM y", "it": "d'º' MMMM y"}
 # Swedish shops write whole kronor without öre ("150 kr", not "150,00 kr").
 _WHOLE_AMOUNT_FORMATS = {"sv": "#,##0\u00a0¤"}
 
@@ -42,8 +44,8 @@ def day(value: date | None, language: str) -> str | None:
     "viimeistään 3. maaliskuuta 2025", "iki 2025 m. kovo 3 d.", "hiljemalt 03.03.2025")."""
     if value is None:
         return None
-    if language == "fr" and value.day == 1:
-        return format_date(value, format="d'er' MMMM y", locale=locale_for(language))  # "1er mars 2025"
+    if value.day == 1 and language in _FIRST_OF_MONTH:  # "1er mars 2025", "1º marzo 2025"
+        return format_date(value, format=_FIRST_OF_MONTH[language], locale=locale_for(language))
     return format_date(value, format=_DATE_FORMATS.get(language, "long"), locale=locale_for(language))
 
 

@@ -97,7 +97,7 @@ def test_a_wrong_item_with_a_gift_says_the_gift_does_not_replace_the_item_and_as
     assert "Your gift: Cotton tote bag" in text  # a label line, never inside a sentence
     assert "We haven't sent the item you ordered yet" in text
     assert "whether you'd like it sent free of charge or would rather have your money back for it" in text
-    assert '"Report a problem"' in text  # how to tell us, on the page as it is
+    assert "‘Report a problem’" in text  # how to tell us, on the page as it is
     assert "The item you received is yours to keep" in text
 
 

@@ -31,11 +31,11 @@ def test_a_customer_chooses_a_new_parcel_for_a_lost_one_with_one_click(installed
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: problems.append(str(e)))
             page.goto(url)
-            card = page.get_by_role("region", name="Your parcel was lost")
+            card = page.get_by_role("region", name="Your parcel has been lost")
             expect(card.get_by_text("Saleor T-shirt M")).to_be_visible()
             expect(card.get_by_role("button", name="Refund me $62.00")).to_be_visible()
             card.get_by_role("button", name="Send me a new parcel").click()
-            expect(page.get_by_role("status")).to_have_text("Thank you: your choice is saved.")
+            expect(page.get_by_role("status")).to_have_text("Thank you – your choice has been saved.")
             expect(card.get_by_text("You chose a new parcel.")).to_be_visible()
             expect(card.get_by_role("button")).to_have_count(0)
             runtime.jobs.drain()  # the worker carries it out

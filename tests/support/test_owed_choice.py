@@ -4,6 +4,8 @@ Through HTTP with the Saleor stand-in: the page, the POST, the job that carries 
 
 from __future__ import annotations
 
+from html import unescape
+
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -25,18 +27,18 @@ NEW_PARCEL = "Send me a new parcel"
 def page_of(client, link) -> str:
     response = client.get(link)
     assert response.status_code == 200
-    return response.get_data(as_text=True)
+    return unescape(response.get_data(as_text=True))
 
 
 def page_token(client, link) -> str:
     """The page's CSRF token, from its report form (the order page has no form once nothing is open)."""
-    return csrf_of(client.get(f"{link}/report").get_data(as_text=True))
+    return csrf_of(unescape(client.get(f"{link}/report").get_data(as_text=True)))
 
 
 def choose(client, link, incident_id, remedy, *, expect=303):
     data = {"csrf": page_token(client, link), "incident": incident_id, "remedy": remedy}
     response = client.post(f"{link}/owed", data=data)
-    assert response.status_code == expect, response.get_data(as_text=True)
+    assert response.status_code == expect, unescape(response.get_data(as_text=True))
     return response
 
 
@@ -68,7 +70,7 @@ def test_the_page_shows_a_lost_parcels_items_and_both_choices(lost, client, link
     _, incident = lost
     assert incident.kind == "lost"
     html = page_of(client, link)
-    assert "Your parcel was lost" in html and "you choose" in html
+    assert "Your parcel has been lost" in html and "it's your choice" in html
     assert NEW_PARCEL in html and "Refund me $62.00" in html  # 2 × 20 + 12 + the shipping of 10: the whole order
     assert f'name="incident" value="{incident.id}"' in html
 
@@ -89,7 +91,7 @@ def test_other_carrier_situations_offer_no_choice(installed, runtime, client, st
     link = link_path(runtime, installed, order["id"])
     data = {"csrf": page_token(client, link), "incident": incident.id, "remedy": "refund"}
     refused = client.post(f"{link}/owed", data=data)
-    assert refused.status_code == 404 and "There is nothing to choose for this parcel." in refused.get_data(as_text=True)
+    assert refused.status_code == 404 and "There's nothing to choose for this parcel." in unescape(refused.get_data(as_text=True))
     assert rows(runtime, OwedRemedy) == []
 
 
@@ -115,7 +117,7 @@ def test_choosing_a_new_parcel_creates_one_completed_zero_priced_order_of_the_pa
     (choice,) = rows(runtime, OwedRemedy)
     assert (choice.state, choice.result["number"]) == ("done", str(made["number"]))
     html = page_of(client, f"{link}?done=owed")
-    assert "Thank you: your choice is saved." in html and "You chose a new parcel." in html
+    assert "Thank you – your choice has been saved." in html and "You chose a new parcel." in html
     assert f"Your new parcel is order #{made['number']}" in html and NEW_PARCEL not in html
 
 
@@ -128,7 +130,7 @@ def test_choosing_the_money_back_grants_one_refund_of_what_was_paid(lost, instal
     assert grants(installed, order["id"]) == [Decimal("62.00")]
     assert owed_orders(installed) == []
     html = page_of(client, link)
-    assert "You chose a refund of $62.00." in html and "Your refund is approved." in html
+    assert "You chose a refund of $62.00." in html and "Your refund has been approved." in html
 
 
 def test_one_parcel_of_two_is_refunded_without_the_shipping(installed, runtime, client):
@@ -147,7 +149,7 @@ def test_a_second_choice_is_refused_with_a_clear_message_and_changes_nothing(los
     order, incident = lost
     choose(client, link, incident.id, "new_parcel")
     response = choose(client, link, incident.id, "refund", expect=409)
-    assert "You have already chosen, and that choice stands." in response.get_data(as_text=True)
+    assert "You've already made your choice, so it can't be changed here." in unescape(response.get_data(as_text=True))
     choose(client, link, incident.id, "new_parcel", expect=409)  # the same click twice: still one
     runtime.jobs.drain()
     assert len(rows(runtime, OwedRemedy)) == 1 and rows(runtime, OwedRemedy)[0].remedy == "new_parcel"
@@ -216,7 +218,7 @@ def test_saleor_refusing_the_refund_fails_the_choice_for_the_merchant_to_settle(
     (choice,) = rows(runtime, OwedRemedy)
     assert choice.state == "failed" and "no payment transaction" in choice.error
     assert timeline(runtime, incident.id)[-1] == "remedy_failed"
-    assert "The shop will take care of it and write to you." in page_of(client, link)
+    assert "someone from our team will sort it out and email you." in page_of(client, link)
 
 
 def test_a_cancelled_order_offers_no_choice(lost, installed, runtime, client, link):
@@ -227,7 +229,7 @@ def test_a_cancelled_order_offers_no_choice(lost, installed, runtime, client, li
     html = page_of(client, link)
     assert NEW_PARCEL not in html
     response = client.post(f"{link}/owed", data={"csrf": page_token(client, link), "incident": incident.id, "remedy": "refund"})
-    assert response.status_code == 409 and "This order is closed" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "This order is closed" in unescape(response.get_data(as_text=True))
     assert rows(runtime, OwedRemedy) == []
 
 

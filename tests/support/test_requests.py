@@ -65,5 +65,5 @@ def test_a_shipped_order_can_no_longer_be_changed(client, installed, runtime):
     runtime.jobs.drain()
     link = link_path(runtime, installed, shipped["id"])
     response = ask(client, link, request="change_variant", line=shipped["lines"][0]["id"], wish="Blue")
-    assert response.status_code == 409 and "already shipped" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "already been dispatched" in response.get_data(as_text=True)
     assert rows(runtime, SupportReport) == []

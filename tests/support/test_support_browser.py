@@ -99,7 +99,7 @@ def test_from_the_email_link_to_a_report_with_a_photo_accepted_by_the_merchant_a
     page = open_page(PHONE)
     page.goto(link)
     expect(page.get_by_role("heading", name=f"Order #{order['number']}")).to_be_visible()
-    expect(page.get_by_text("We noticed your order has not shipped on time.")).to_be_visible()
+    expect(page.get_by_text("We noticed your order wasn't dispatched on time.")).to_be_visible()
     shot(page, "order-phone")
 
     page.get_by_role("link", name="Report a problem").click()
@@ -114,10 +114,10 @@ def test_from_the_email_link_to_a_report_with_a_photo_accepted_by_the_merchant_a
     page.get_by_label("What happened? (optional)").fill("The handle broke off in the box.")
     page.get_by_label("Refund these items").check()
     page.get_by_role("button", name="Send the report").click()
-    expect(page.get_by_role("status")).to_contain_text("we got your report")
+    expect(page.get_by_role("status")).to_contain_text("we've received your report")
     runtime.jobs.drain()
     page.reload()
-    expect(page.get_by_text("Waiting for the shop.")).to_be_visible()
+    expect(page.get_by_text("Waiting for our answer.")).to_be_visible()
     shot(page, "sent-phone")
     assert "report_received" in [m.purpose for m in outbox(runtime)]
 
@@ -149,7 +149,7 @@ def test_from_the_email_link_to_a_report_with_a_photo_accepted_by_the_merchant_a
     assert link_in_email(mail, runtime.settings.app_url).startswith(f"{runtime.settings.app_url}/support/o/")
     assert answer.message["To"] == order["userEmail"]
     # The customer's page, still open since the report, shows the answer without a reload.
-    expect(page.get_by_text("Agreed.")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Agreed.", exact=True)).to_be_visible(timeout=20_000)
     expect(page.get_by_text("The fix was agreed.")).to_be_visible()
     shot(page, "accepted-phone")
 
@@ -175,13 +175,13 @@ def test_a_counter_offer_is_accepted_by_the_customer_on_the_page(open_page, inst
     assert "counter_offer:1" in [m.purpose for m in outbox(runtime)]
 
     desktop.goto(f"{runtime.settings.app_url}{link}")
-    expect(desktop.get_by_text("The shop proposes:")).to_be_visible()
+    expect(desktop.get_by_text("Our offer:")).to_be_visible()
     shot(desktop, "counter-desktop")
     phone = open_page(PHONE)
     phone.goto(f"{runtime.settings.app_url}{link}")
     shot(phone, "counter-phone")
     phone.get_by_role("button", name="Accept the offer").click()
-    expect(phone.get_by_role("status")).to_contain_text("your answer is saved")
+    expect(phone.get_by_role("status")).to_contain_text("your answer has been saved")
     runtime.jobs.drain()
     assert [float(g["amount"]["amount"]) for g in installed.orders[order["id"]]["grantedRefunds"]] == [8.0]
     (report_row,) = rows(runtime, SupportReport)
@@ -194,7 +194,7 @@ def test_a_tampered_link_shows_a_friendly_page(open_page, runtime, link):
     page = open_page(PHONE)
     response = page.goto(f"{runtime.settings.app_url}{link[:-3]}abc")
     assert response.status == 404
-    expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
+    expect(page.get_by_role("heading", name="This link doesn't work")).to_be_visible()
     shot(page, "error-phone")
     page.problems.clear()  # the 404 itself is logged by Chromium
 
@@ -208,7 +208,7 @@ def test_a_non_image_upload_is_refused_in_the_page(open_page, runtime, link, tmp
     fake.write_bytes(b"%PDF-1.7\n this is not a photo")
     page.get_by_label("Photos (up to 3)").set_input_files(str(fake))
     page.get_by_role("button", name="Send the report").click()
-    expect(page.get_by_role("alert")).to_contain_text("receipt.jpg is not a photo we can take")
+    expect(page.get_by_role("alert")).to_contain_text("We can't accept receipt.jpg")
     expect(page.get_by_label("An item or a part is missing")).to_be_checked()
     shot(page, "report-error-desktop")
     page.problems.clear()
@@ -225,7 +225,7 @@ def test_the_order_lookup_page_on_a_phone(open_page, installed, runtime, order):
         f"{runtime.settings.app_url}/support/find/{shop_key(runtime.settings.secret_key, tenant.id, tenant.saleor_api_url)}"
     )
     page.get_by_label("Order number").fill(order["number"])
-    page.get_by_label("E-mail address").fill(order["userEmail"])
+    page.get_by_label("Email address").fill(order["userEmail"])
     shot(page, "find-phone")
     page.get_by_role("button", name="Find my order").click()
     expect(page.get_by_role("heading", name=f"Order #{order['number']}")).to_be_visible()
@@ -239,17 +239,17 @@ def test_a_later_delivery_asked_before_shipping_reaches_the_merchant(
     page = open_page(PHONE)
     page.goto(f"{runtime.settings.app_url}{link}")
     page.get_by_role("link", name="Ask for a change").click()
-    expect(page.get_by_role("heading", name="Ask for a change before it ships")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ask for a change before it's dispatched")).to_be_visible()
     page.get_by_label("Deliver it later").check()
     page.get_by_label("Deliver no earlier than").fill((clock.now + timedelta(days=10)).date().isoformat())
     shot(page, "request-phone")
     page.get_by_role("button", name="Send the request").click()
-    expect(page.get_by_role("status")).to_contain_text("we sent your request to the shop")
+    expect(page.get_by_role("status")).to_contain_text("we've received your request")
     runtime.jobs.drain()
     (incident,) = incidents(runtime)
     assert incident.state == "pending_approval" and incident.facts["request"] == "later_delivery"
     Api(client, installed)("mutation A($id: ID!) { acceptProposal(id: $id) { state } }", {"id": incident.id})
     runtime.jobs.drain()
-    expect(page.get_by_text("Agreed.")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Agreed.", exact=True)).to_be_visible(timeout=20_000)
     shot(page, "request-answered-phone")
     assert "request_answered" in [m.purpose for m in outbox(runtime)]
