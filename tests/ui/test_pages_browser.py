@@ -225,8 +225,8 @@ def test_message_preview_follows_the_override_and_resets_to_built_in(page, host,
     frame.get_by_role("tab", name="Messages").click()
     frame.get_by_label("Language").select_option("fi")
     preview = frame.locator(".preview-subject")
-    expect(preview).to_contain_text(re.compile(r"tilauksesi nro\s1042", re.IGNORECASE))  # no-break space
-    expect(frame.get_by_label("Subject")).to_have_value(re.compile(r"tilauksesi nro\s\{\{ order_number \}\}", re.IGNORECASE))
+    expect(preview).to_contain_text(re.compile(r"tilaustasi nro\s1042", re.IGNORECASE))  # no-break space
+    expect(frame.get_by_label("Subject")).to_have_value(re.compile(r"tilaustasi nro\s\{\{ order_number \}\}", re.IGNORECASE))
     expect(frame.get_by_text("Previews show Saleor e-commerce.")).to_be_visible()
     frame.get_by_label("Subject").fill("Anteeksi, {{ customer_first_name }}!")
     frame.get_by_label("Text", exact=True).fill("Hei {{ customer_first_name }}, koodisi on {{ offer_code }}.")
