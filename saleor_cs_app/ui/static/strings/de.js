@@ -247,6 +247,9 @@ export default {
   "title.released": "Freigegeben",
   "title.emailed_counter_offer": "Gegenangebot per E-Mail gesendet",
   "title.emailed_request_answered": "Antwort auf die Anfrage mitgeteilt",
+  "title.remedy_chosen": "Kunde hat eine Lösung gewählt",
+  "title.remedy_carried_out": "Lösung in Saleor umgesetzt",
+  "title.remedy_failed": "Lösung nicht umgesetzt",
 
   "api.unreachable": "Die App ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
   "api.http": "Die App hat mit HTTP {status} geantwortet.",

@@ -247,6 +247,9 @@ export default {
   "title.released": "Released",
   "title.emailed_counter_offer": "Counter-offer e-mailed",
   "title.emailed_request_answered": "Customer told the answer to their request",
+  "title.remedy_chosen": "Customer chose a remedy",
+  "title.remedy_carried_out": "Remedy carried out in Saleor",
+  "title.remedy_failed": "Remedy not carried out",
 
   "api.unreachable": "The app cannot be reached. Check your connection and try again.",
   "api.http": "The app answered HTTP {status}.",

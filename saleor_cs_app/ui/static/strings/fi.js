@@ -247,6 +247,9 @@ export default {
   "title.released": "Vapautettu",
   "title.emailed_counter_offer": "Vastaehdotus lähetetty sähköpostilla",
   "title.emailed_request_answered": "Asiakkaalle kerrottu vastaus pyyntöön",
+  "title.remedy_chosen": "Asiakas valitsi hyvityksen",
+  "title.remedy_carried_out": "Hyvitys tehty Saleorissa",
+  "title.remedy_failed": "Hyvitystä ei tehty",
 
   "api.unreachable": "Sovellukseen ei saada yhteyttä. Tarkista verkkoyhteys ja yritä uudelleen.",
   "api.http": "Sovellus vastasi HTTP-koodilla {status}.",

@@ -251,6 +251,9 @@ export default {
   "title.released": "Išleista",
   "title.emailed_counter_offer": "Priešpasiūlymas išsiųstas el. paštu",
   "title.emailed_request_answered": "Klientui praneštas atsakymas į prašymą",
+  "title.remedy_chosen": "Klientas pasirinko sprendimą",
+  "title.remedy_carried_out": "Sprendimas įvykdytas Saleor",
+  "title.remedy_failed": "Sprendimas neįvykdytas",
 
   "api.unreachable": "Nepavyksta prisijungti prie programėlės. Patikrinkite ryšį ir bandykite dar kartą.",
   "api.http": "Programėlė atsakė HTTP kodu {status}.",

@@ -251,6 +251,9 @@ export default {
   "title.released": "Zwolniono",
   "title.emailed_counter_offer": "Wysłano kontrpropozycję e-mailem",
   "title.emailed_request_answered": "Poinformowano klienta o odpowiedzi na prośbę",
+  "title.remedy_chosen": "Klient wybrał rozwiązanie",
+  "title.remedy_carried_out": "Rozwiązanie wykonane w Saleorze",
+  "title.remedy_failed": "Rozwiązanie niewykonane",
 
   "api.unreachable": "Nie można połączyć się z aplikacją. Sprawdź połączenie i spróbuj ponownie.",
   "api.http": "Aplikacja odpowiedziała kodem HTTP {status}.",

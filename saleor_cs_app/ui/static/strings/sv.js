@@ -247,6 +247,9 @@ export default {
   "title.released": "Släppt",
   "title.emailed_counter_offer": "Motbud mejlat",
   "title.emailed_request_answered": "Kunden fick svar på sin begäran",
+  "title.remedy_chosen": "Kunden valde en lösning",
+  "title.remedy_carried_out": "Lösningen genomförd i Saleor",
+  "title.remedy_failed": "Lösningen inte genomförd",
 
   "api.unreachable": "Det går inte att nå appen. Kontrollera anslutningen och försök igen.",
   "api.http": "Appen svarade med HTTP {status}.",
