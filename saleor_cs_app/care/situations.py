@@ -53,21 +53,16 @@ _UNFIT: dict[tuple[IncidentKind, OfferType], str] = {
     (IncidentKind.PICKUP_WAITING, OfferType.RESHIP): (
         "a reship does not fit pickup_waiting: the parcel is waiting for the customer"
     ),
-    (IncidentKind.LOST, OfferType.RESHIP): (
-        "a reship does not fit lost: the customer already chooses a new parcel or their money back"
-    ),
-    (IncidentKind.RETURNED, OfferType.RESHIP): (
-        "a reship does not fit returned: the customer already chooses a new parcel or their money back"
-    ),
-    (IncidentKind.LOST, OfferType.PARTIAL_REFUND): (
-        "a partial refund does not fit lost: the customer may already take all their money back"
-    ),
-    (IncidentKind.RETURNED, OfferType.PARTIAL_REFUND): (
-        "a partial refund does not fit returned: the customer may already take all their money back"
-    ),
     (IncidentKind.CUSTOMER_REPORT, OfferType.RESHIP): (
         "a reship does not fit customer_report: the customer proposes their own fix on the support page"
     ),
+    # The goods owed already are a new parcel or all the money back.
+    **{(kind, OfferType.RESHIP): (
+        f"a reship does not fit {kind}: the customer already chooses a new parcel or their money back"
+    ) for kind in GOODS_OWED},
+    **{(kind, OfferType.PARTIAL_REFUND): (
+        f"a partial refund does not fit {kind}: the customer may already take all their money back"
+    ) for kind in GOODS_OWED},
 }
 
 

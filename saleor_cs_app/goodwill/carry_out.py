@@ -21,6 +21,18 @@ class GoodwillResult:
     product_name: str | None = None
     summary: str = ""  # for the order note and the timeline
 
+    @classmethod
+    def recorded(cls, done: dict, code: str | None) -> GoodwillResult:
+        """The goodwill as its incident recorded it once created (decision["goodwill"], goodwill_code)."""
+        expires_on = done.get("expires_on")
+        return cls(
+            reference=done.get("reference"),
+            code=code,
+            expires_on=date.fromisoformat(expires_on) if expires_on else None,
+            product_name=done.get("product_name"),
+            summary=done.get("summary", "apology only"),
+        )
+
 
 @dataclass(frozen=True)
 class OfferRequest:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import date
 from decimal import Decimal
 
 from saleor_cs_app.care.decide import Decision, decide, matching_rule
@@ -232,15 +231,7 @@ def incident_goodwill(runtime: Runtime, client, incident: Incident, original: di
     """Create the goodwill once; a retry after it was recorded reuses the record."""
     done = (incident.decision or {}).get("goodwill")
     if done is not None or incident.offer_type == OfferType.APOLOGY_ONLY.value:
-        done = done or {}
-        expires_on = done.get("expires_on")
-        return GoodwillResult(
-            reference=done.get("reference"),
-            code=incident.goodwill_code,
-            expires_on=date.fromisoformat(expires_on) if expires_on else None,
-            product_name=done.get("product_name"),
-            summary=done.get("summary", "apology only"),
-        )
+        return GoodwillResult.recorded(done or {}, incident.goodwill_code)
     offer = incident.decision["offer"]
     request = OfferRequest(
         incident_id=incident.id,

@@ -5,7 +5,6 @@ never twice (one row per incident and purpose)."""
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from email.utils import formataddr, parseaddr
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.care.policy import Policy
+from saleor_cs_app.goodwill.carry_out import GoodwillResult
 from saleor_cs_app.links import support_url
 from saleor_cs_app.notify.context import MessageContext
 from saleor_cs_app.notify.language import language_fallback, pick_language
@@ -230,24 +230,10 @@ def message_context(
     )
 
 
-@dataclass(frozen=True)
-class _RecordedGoodwill:
-    code: str | None
-    expires_on: date | None
-    product_name: str | None
-
-
-def _recorded_goodwill(incident: Incident) -> _RecordedGoodwill | None:
-    """The goodwill the first message gave, as the incident recorded it once created in Saleor."""
+def _recorded_goodwill(incident: Incident) -> GoodwillResult | None:
+    """The goodwill the first message gave, once created in Saleor."""
     done = (incident.decision or {}).get("goodwill")
-    if done is None:
-        return None
-    expires_on = done.get("expires_on")
-    return _RecordedGoodwill(
-        code=incident.goodwill_code,
-        expires_on=date.fromisoformat(expires_on) if expires_on else None,
-        product_name=done.get("product_name"),
-    )
+    return None if done is None else GoodwillResult.recorded(done, incident.goodwill_code)
 
 
 def _named(skus, names: dict[str, str]) -> tuple[str, ...]:

@@ -58,6 +58,7 @@ def plan_for(v: dict) -> MessagePlan:
     situation = SHIPPED_AT_LAST if v["shipped_now"] else v["kind"]
     kind = IncidentKind(v["kind"])
     offer = OfferType(v["offer_type"])
+    step = _step(situation, kind, offer, v)
     blocks: list[Block] = [Block("greeting"), Block(f"opening_{situation}")]
     stated = ["order_number"]
     if v["promised_date"] and situation in _PROMISE_BROKEN:
@@ -71,10 +72,10 @@ def plan_for(v: dict) -> MessagePlan:
         if v["carrier_expected_date"] and kind not in GOODS_OWED:
             blocks.append(Block("carrier_expects"))
             stated.append("carrier_expected_date")
-        # The link to follow the parcel, unless it is the next step's button already, or there is
-        # nothing left to follow (a lost parcel; one on its way back): then the number, for reference.
-        follow = v["tracking_url"] and kind not in GOODS_OWED and _step(situation, kind, offer, v) == "wait"
-        if follow:
+        # The link to follow the parcel while the customer waits for it; otherwise it is the next step's
+        # button already, or there is nothing left to follow (a lost parcel; one on its way back): then
+        # the number, for reference.
+        if v["tracking_url"] and step == "wait":
             blocks.append(Block("tracking"))
             stated += [name for name in ("tracking_number", "tracking_url") if v[name]]
         elif v["tracking_number"]:
@@ -102,7 +103,7 @@ def plan_for(v: dict) -> MessagePlan:
             if v["keep_item_discount_percent"] and offer is OfferType.RESHIP:
                 stated.append("keep_item_discount_percent")
 
-    next_step = _next_step(situation, kind, offer, v)
+    next_step = _next_step(step, v)
     blocks += next_step
     stated += [name for name in ("support_url", "tracking_url") for b in next_step if b.href and b.href == v[name]]
     blocks.append(Block("sign_off"))
@@ -126,10 +127,9 @@ def _received_item(offer: OfferType, v: dict) -> str:
     return "received_item_keep"  # keep it, no need to send anything back
 
 
-def _next_step(situation: str, kind: IncidentKind, offer: OfferType, v: dict) -> list[Block]:
+def _next_step(step: str, v: dict) -> list[Block]:
     """The one thing the customer can do now, with its link as the message's one button."""
     page, track = v["support_url"], v["tracking_url"]
-    step = _step(situation, kind, offer, v)
     if step in ("rearrange", "collect") and track:
         return [Block(f"next_{step}"), Block(f"button_{step}", "button", track)]
     if page:
