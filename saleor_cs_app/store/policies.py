@@ -53,12 +53,8 @@ def ensure_default(session: Session, tenant_id: int, now: datetime) -> None:
 
 def load(session: Session, tenant_id: int):
     """The live policy, parsed; the default policy when none was saved. A saved rule that checks added
-    since refuse is left out (care/stored_policy.py); `skipped_rules` names it for the merchant."""
+    since refuse is left out (care/stored_policy.py); `load_with_skipped` also names it for the merchant."""
     return load_with_skipped(session, tenant_id)[0]
-
-
-def skipped_rules(session: Session, tenant_id: int):
-    return load_with_skipped(session, tenant_id)[1]
 
 
 def load_with_skipped(session: Session, tenant_id: int):
