@@ -8,6 +8,7 @@ database connections.
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,6 +18,7 @@ from huey.api import Huey
 from huey.storage import SqliteStorage
 from sqlalchemy.engine import make_url
 
+from saleor_cs_app.jobs.deadline_alarm import DeadlineAlarm
 from saleor_cs_app.jobs.delivery_pump import DeliveryPump
 from saleor_cs_app.jobs.lease_keeper import LeaseKeeper
 from saleor_cs_app.jobs.retries import MAX_ATTEMPTS, backoff_seconds
@@ -27,7 +29,9 @@ from saleor_cs_app.store.models import Incident
 def make_huey(runtime: Runtime) -> Huey:
     settings = runtime.settings
     if settings.redis_url:
-        return RedisHuey("saleor-cs-app", url=settings.redis_url, utc=True)
+        # Blocking: an idle worker waits in BRPOP, so a task queued by any process starts at
+        # once; read_timeout only bounds how long a stopping worker takes to notice.
+        return RedisHuey("saleor-cs-app", url=settings.redis_url, utc=True, blocking=True, read_timeout=1)
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         queue_file = str(Path(url.database).with_suffix(".queue.db"))
@@ -37,18 +41,57 @@ def make_huey(runtime: Runtime) -> Huey:
 
 
 class _SqliteQueueStorage(SqliteStorage):
-    """Huey's SQLite storage with synchronous=NORMAL, as the app's own database uses.
+    """Huey's SQLite storage, woken by its own enqueues, with synchronous=NORMAL.
 
-    Huey's default (FULL) fsyncs every enqueue, which made the webhook
+    Wake: Huey polls a non-blocking storage with a backoff that grows to 10 s
+    while the queue is idle, so the first task after a quiet spell waited up to
+    10 s (an e-mail 10-18 s after the carrier's word). This storage says it
+    blocks: an idle worker thread waits on an in-process signal that every
+    enqueue of this process sets (the web threads, the scheduler, the tasks
+    themselves), and looks at the table anyway every FALLBACK_POLL seconds
+    for tasks another process queued (`saleor-cs-app sweep` on the same file).
+
+    Durability: Huey's default (FULL) fsyncs every enqueue, which made the webhook
     acknowledgement wait on the disk. In WAL mode NORMAL survives a crash of
     the process; after a power loss the last enqueues may be gone, and the
     sweep queues deliveries stored but never processed again.
     """
 
+    blocking = True
+    FALLBACK_POLL = 1.0  # seconds: the longest an idle worker goes without reading the table
+    STEP = 0.02  # how often a waiting thread checks the signal (time.sleep, see DeliveryPump._sleep)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queued = threading.Event()
+
     def _create_connection(self):
         conn = super()._create_connection()
         conn.execute("pragma synchronous=1")
         return conn
+
+    def enqueue(self, data, priority=None):
+        super().enqueue(data, priority)
+        self.queued.set()
+
+    def dequeue(self):
+        """The next task, waiting up to FALLBACK_POLL for one; None if none came."""
+        give_up = time.monotonic() + self.FALLBACK_POLL
+        while True:
+            # Clear before reading: a task queued after this read sets the signal again, so
+            # no wake is lost between the read and the wait.
+            self.queued.clear()
+            data = super().dequeue()
+            if data is not None or not self._wait_for_enqueue(give_up):
+                return data
+
+    def _wait_for_enqueue(self, give_up: float) -> bool:
+        while not self.queued.is_set():
+            left = give_up - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(self.STEP, left))
+        return True
 
 
 class AcknowledgementsFirst:
@@ -98,6 +141,7 @@ class Jobs:
         self.acknowledgements_first = AcknowledgementsFirst()
         self.pump = DeliveryPump(runtime, self.process_oldest_delivery, self.acknowledgements_first.wait_for_a_pause)
         self.incident_leases = LeaseKeeper(runtime, Incident)
+        self.deadline_alarm = DeadlineAlarm(runtime, self.tasks.open_due)
 
     def enqueue(self, task_name: str, *args) -> None:
         getattr(self.tasks, task_name)(*args)
@@ -142,10 +186,12 @@ class Jobs:
         self.start_pump()
 
     def start_pump(self, threads: int = 1) -> None:
-        """Process stored deliveries in threads of this process."""
+        """Process stored deliveries in threads of this process, and ring passed deadlines at once."""
         self.pump.start(threads)
+        self.deadline_alarm.start()
 
     def stop_consumer(self) -> None:
+        self.deadline_alarm.stop()
         self.pump.stop()
         if self._consumer is not None:
             self._consumer.stop(graceful=True)

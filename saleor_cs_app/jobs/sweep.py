@@ -25,6 +25,17 @@ RECONCILE_WINDOW = timedelta(days=30)
 
 
 def run(runtime: Runtime, *, batch: int = BATCH) -> int:
+    """The minute's sweep: due deadlines (open_due), then lost work, DHL polls and uncertain sends.
+
+    Returns how many deadlines were handled."""
+    handled = open_due(runtime, batch=batch)
+    lost_work.requeue(runtime)
+    dhl_poll.poll_due(runtime)
+    mark_uncertain_sends(runtime)
+    return handled
+
+
+def open_due(runtime: Runtime, *, batch: int = BATCH) -> int:
     """Open an incident for every deadline that has passed. Returns how many were handled.
 
     Each batch is one transaction that claims its rows (SKIP LOCKED on
@@ -53,9 +64,6 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
         handled += len(due)
         if len(due) < batch:
             break
-    lost_work.requeue(runtime)
-    dhl_poll.poll_due(runtime)
-    mark_uncertain_sends(runtime)
     return handled
 
 

@@ -66,6 +66,10 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
     def reconcile_tenant(tenant_id: int) -> None:
         sweep.reconcile(runtime, tenant_id)
 
+    @huey.task(name="open_due")
+    def open_due() -> None:
+        sweep.open_due(runtime)  # rung by jobs/deadline_alarm.py the moment a deadline passes
+
     @huey.periodic_task(crontab(minute="*"), name="sweep_deadlines")
     def sweep_deadlines() -> None:
         sweep.run(runtime)
@@ -89,6 +93,7 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
         register_tracking=register_tracking,
         write_delivery_state=write_delivery_state,
         reconcile_tenant=reconcile_tenant,
+        open_due=open_due,
         sweep_deadlines=sweep_deadlines,
         review_problems=review_problems,
     )

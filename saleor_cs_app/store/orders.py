@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.store.models import Deadline, TrackedOrder
@@ -75,3 +75,8 @@ def remove_deadline(session: Session, deadline: Deadline) -> None:
     session.execute(
         delete(Deadline).where(Deadline.id == deadline.id), execution_options={"synchronize_session": False}
     )
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """The earliest deadline of any tenant (one read of the due_at index's first entry)."""
+    return session.scalar(select(func.min(Deadline.due_at)))
