@@ -324,6 +324,21 @@ class Shop:
             query = select(func.count()).where(Deadline.order_id.in_(order_ids), Deadline.kind == "late_shipment")
             return session.scalar(query)
 
+    def _state_of(self, case: Case) -> str:
+        """What the database says about an event whose e-mail never came."""
+        from sqlalchemy import select
+
+        from saleor_cs_app.store.models import Deadline, Incident
+
+        with self.db.read() as session:
+            if case.path == "deadline":
+                rows = session.execute(select(Deadline.kind, Deadline.due_at).where(Deadline.order_id == case.ref)).all()
+                found = session.execute(select(Incident.kind, Incident.state).where(Incident.order_id == case.ref)).all()
+                return f"deadlines {rows}, incidents {found}"
+            if case.path == "approval":
+                return str(session.execute(select(Incident.kind, Incident.state).where(Incident.id == case.ref)).all())
+            return str(session.execute(select(Incident.kind, Incident.state).where(Incident.customer_email == case.email)).all())
+
     # -- the events ---------------------------------------------------------------------------------
     def run(self, cases: list[Case]) -> dict[str, list[float | None]]:
         """Fire every event on its schedule; seconds from each event to its e-mail (None: none came)."""
@@ -358,6 +373,9 @@ class Shop:
         give_up = time.time() + 90
         while time.time() < give_up and any(self.inbox.first_after(c.email, c.at) is None for c in cases):
             time.sleep(0.1)
+        for case in cases:
+            if self.inbox.first_after(case.email, case.at) is None:
+                print(f"  no e-mail for {case.path} {case.email}: {self._state_of(case)}", flush=True)
         result: dict[str, list[float | None]] = {p: [] for p in PATHS}
         for case in cases:
             arrived = self.inbox.first_after(case.email, case.at)
