@@ -39,6 +39,16 @@ def reserve(
     )
 
 
+def order_of(session: Session, registration_id: int) -> tuple[int, str] | None:
+    """(tenant id, order id) of a registration, read without a lock."""
+    row = session.execute(
+        select(TrackingRegistration.tenant_id, TrackingRegistration.order_id).where(
+            TrackingRegistration.id == registration_id
+        )
+    ).first()
+    return None if row is None else (row.tenant_id, row.order_id)
+
+
 def lock(session: Session, registration_id: int) -> TrackingRegistration | None:
     return session.get(TrackingRegistration, registration_id, with_for_update=True, populate_existing=True)
 

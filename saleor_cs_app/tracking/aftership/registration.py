@@ -143,6 +143,12 @@ def _retry_later(runtime: Runtime, registration_id: int, attempts: int, error: s
 def _finish(runtime: Runtime, registration_id: int, *, external_id: str | None = None, failed: str | None = None) -> None:
     handovers = []
     with runtime.db.transaction() as session:
+        # The order first, then its registration: the order's own deliveries take their locks in
+        # that order (reserve_for_order), so the two never wait on each other. The other way round
+        # deadlocked on PostgreSQL when a woken worker finished a registration while the order's
+        # next webhook was being applied.
+        order = tracking_registrations.order_of(session, registration_id)
+        tracked = orders.find(session, *order, lock=True) if order is not None else None
         row = tracking_registrations.lock(session, registration_id)
         now = runtime.clock()
         row.updated_at = now
@@ -153,7 +159,6 @@ def _finish(runtime: Runtime, registration_id: int, *, external_id: str | None =
         row.state, row.external_id, row.error = "done", external_id, None
         key_refusals.note_key_accepted(session, row.tenant_id, NAME)
         tenant = tenants.get(session, row.tenant_id)
-        tracked = orders.find(session, row.tenant_id, row.order_id, lock=True)
         parcel = delivery_states.lock_or_create(session, row.tenant_id, row.order_id, row.fulfillment_id, now)
         parcel.tracking_number = row.tracking_number
         if delivery_states.follow(parcel, NAME, now) and tracked is not None:
