@@ -65,7 +65,10 @@ def wilson(successes: int, base: int) -> Interval | None:
     denominator = 1 + Z95**2 / base
     centre = (p + Z95**2 / (2 * base)) / denominator
     half = Z95 * math.sqrt(p * (1 - p) / base + Z95**2 / (4 * base**2)) / denominator
-    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+    # At 0 % and 100 % the bound is exact; floating point would leave it a hair inside the rate.
+    low = 0.0 if successes == 0 else max(0.0, min(p, centre - half))
+    high = 1.0 if successes == base else min(1.0, max(p, centre + half))
+    return Interval(low, high)
 
 
 @dataclass(frozen=True)
