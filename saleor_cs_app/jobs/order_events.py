@@ -28,7 +28,8 @@ def observe_order(ctx: WebhookContext, payload: dict) -> None:
         return  # no access to the order any more, not a customer's order yet, or one the app made
     session, tenant_id, now = ctx.session, ctx.tenant.id, ctx.now
     tracked, _ = orders.lock_or_create(session, tenant_id, order["id"], snapshot.first_seen_fields(order, now))
-    record_spent(session, tenant_id, order, now)  # the app's vouchers and gift cards this order used
+    # The app's vouchers and gift cards this order used (a reconciliation has no event time).
+    record_spent(session, tenant_id, order, now, source="webhook" if ctx.issued_at else "reconciliation")
     policy = policies.load(session, tenant_id)
     for report in metadata.reports_from_order(order, policy.detection.delivery_status_key):
         record(session, tenant_id, order["id"], report, now)

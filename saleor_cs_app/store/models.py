@@ -174,6 +174,9 @@ class Incident(Base):
     lease_until: Mapped[datetime | None]
     lease_holder: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When the redemption backfill last asked Saleor whether this incident's code was spent
+    # (jobs/redemption_backfill.py): its cache, so a re-run does not ask again the same day.
+    redemption_checked_at: Mapped[datetime | None]
 
 
 class IncidentEvent(Base):

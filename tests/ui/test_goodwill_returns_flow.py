@@ -160,3 +160,69 @@ def test_the_report_is_empty_before_the_first_count_and_the_page_never_counts(ap
     found = api(RETURNS)["goodwillReturns"]
     assert found["report"] is None and found["computedAt"] is None
     assert api(CSV)["goodwillReturnsCsv"] is None
+
+
+def test_the_backfill_finds_codes_spent_while_the_app_did_not_see_them_and_asks_once_a_day(
+    api, installed, runtime, clock
+):
+    from saleor_cs_app.jobs.redemption_backfill import Throttle, backfill
+
+    _, code = late_order_with_voucher(installed, runtime, clock)
+    (item,) = api("{ incidents(first: 5) { items { id } } }")["incidents"]["items"]
+    clock.advance(days=2)
+    again = order_using(installed, voucher_code=code, taken=7)  # no webhook: the app was down
+    tenant = tenant_id_of(runtime, installed)
+
+    slept = []
+    done = backfill(runtime, tenant, Throttle(1000, 50, sleep=slept.append))
+    assert (done.asked, done.recorded, done.calls, done.stopped) == (1, 1, 1, None)
+    (spent,) = api(SPENT, {"id": item["id"]})["goodwillRedemptions"]
+    assert (spent["orderId"], spent["amount"], spent["source"]) == (again["id"], "7.00", "backfill")
+
+    clock.advance(days=3)
+    done = backfill(runtime, tenant, Throttle(1000, 50))
+    assert (done.asked, done.calls) == (0, 0), "a spent code is not asked about again"
+
+
+def test_the_backfill_reads_gift_card_uses_and_stops_at_its_request_limit(api, installed, runtime, clock):
+    from saleor_cs_app.jobs.redemption_backfill import Throttle, backfill
+
+    use_policy(
+        runtime,
+        installed,
+        {"version": 1, "rules": [{"name": "Card", "when": {"kinds": ["late_shipment"]}, "offer": {"gift_card": {"amount": 15}}}]},
+    )
+    created = clock.now - timedelta(days=10)
+    order = installed.add_order(created=created)
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"], issuedAt=created.isoformat())
+    runtime.jobs.drain()
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    (card,) = installed.gift_cards.values()
+    (item,) = api("{ incidents(first: 5) { items { id } } }")["incidents"]["items"]
+    tenant = tenant_id_of(runtime, installed)
+
+    done = backfill(runtime, tenant, Throttle(1000, 50))
+    assert (done.asked, done.recorded) == (1, 0), "not spent yet"
+    done = backfill(runtime, tenant, Throttle(1000, 50))
+    assert done.calls == 0, "asked today already: the cache answers"
+
+    again = order_using(installed, gift_card=card, taken=15)
+    clock.advance(days=1, minutes=1)
+    done = backfill(runtime, tenant, Throttle(1000, 1))
+    assert done.recorded == 1
+    (spent,) = api(SPENT, {"id": item["id"]})["goodwillRedemptions"]
+    assert (spent["kind"], spent["orderId"], spent["amount"], spent["source"]) == ("gift_card", again["id"], "15.00", "backfill")
+
+
+def test_a_backfill_at_its_request_limit_stops_and_says_so(installed, runtime, clock):
+    from saleor_cs_app.jobs.redemption_backfill import Throttle, backfill
+
+    late_order_with_voucher(installed, runtime, clock)
+    done = backfill(runtime, tenant_id_of(runtime, installed), Throttle(1000, 1))
+    assert done.calls == 1 and done.stopped is None
+    clock.advance(days=2)
+    throttle = Throttle(1000, 1)
+    throttle.calls = 1  # the run's budget already spent on another Saleor
+    done = backfill(runtime, tenant_id_of(runtime, installed), throttle)
+    assert done.stopped.startswith("stopped after 1 requests")

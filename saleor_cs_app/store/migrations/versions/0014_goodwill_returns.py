@@ -25,6 +25,8 @@ def upgrade() -> None:
         "ix_tracked_orders_customer", "tracked_orders", ["tenant_id", "customer_key", "created_at", "total_amount"]
     )
     op.create_index("ix_incidents_tenant_code", "incidents", ["tenant_id", "goodwill_code"])
+    with op.batch_alter_table("incidents") as table:
+        table.add_column(sa.Column("redemption_checked_at", UTCDateTime(), nullable=True))
     _fill_known_customers()
     op.create_table(
         "goodwill_redemptions",
@@ -89,6 +91,8 @@ def downgrade() -> None:
     op.drop_table("returns_reports")
     op.drop_index("ix_goodwill_redemptions_incident", table_name="goodwill_redemptions")
     op.drop_table("goodwill_redemptions")
+    with op.batch_alter_table("incidents") as table:
+        table.drop_column("redemption_checked_at")
     op.drop_index("ix_incidents_tenant_code", table_name="incidents")
     op.drop_index("ix_tracked_orders_customer", table_name="tracked_orders")
     with op.batch_alter_table("tracked_orders") as table:
