@@ -5,47 +5,8 @@ from decimal import Decimal
 
 from saleor_cs_app.jobs import returns_count
 from saleor_cs_app.store import returns
-from saleor_cs_app.store.models import Incident, TrackedOrder
 from tests.flows import tenant_id
-
-
-def add_order(session, tenant, order_id, customer, at, total="50", currency="EUR"):
-    session.add(
-        TrackedOrder(
-            tenant_id=tenant,
-            order_id=order_id,
-            number=order_id,
-            channel_slug="default-channel",
-            status="FULFILLED",
-            created_at=at,
-            facts={},
-            updated_at=at,
-            customer_key=customer,
-            total_amount=Decimal(total),
-            currency=currency,
-        )
-    )
-
-
-def add_incident(session, tenant, order_id, at, *, state="notified", offer="gift_card", value="15", blocked=None):
-    session.add(
-        Incident(
-            tenant_id=tenant,
-            order_id=order_id,
-            order_number=order_id,
-            channel_slug="default-channel",
-            kind="late_shipment",
-            source="deadline",
-            state=state,
-            facts={},
-            detected_at=at,
-            updated_at=at,
-            decision={"rule": "Late", "blocked_by": blocked, "offer": {"type": offer}},
-            offer_type=offer,
-            offer_value=Decimal(value),
-            currency="EUR",
-        )
-    )
+from tests.returns_seed import add_incident, add_order
 
 
 def test_the_count_compares_each_group_with_customers_without_an_incident_in_the_same_weeks(
