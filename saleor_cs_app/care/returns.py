@@ -127,13 +127,21 @@ def matured(anchor: Anchor, days: int, as_of: datetime) -> bool:
     return anchor.at + timedelta(days=days) <= as_of
 
 
+def return_rate(anchors: Iterable[Anchor], days: int, as_of: datetime, min_sample: int = MIN_SAMPLE) -> Rate:
+    # One cut-off per window rather than a date sum per anchor: the daily count runs this over every
+    # customer-week of a large shop.
+    cutoff, window = as_of - timedelta(days=days), timedelta(days=days)
+    base = returned = 0
+    for a in anchors:
+        if a.at <= cutoff:
+            base += 1
+            returned += a.next_order_at is not None and a.next_order_at - a.at <= window
+    return rate_of(returned, base, min_sample)
+
+
 def return_rates(anchors: Iterable[Anchor], as_of: datetime, min_sample: int = MIN_SAMPLE) -> dict[int, Rate]:
     anchors = list(anchors)
-    rates = {}
-    for days in WINDOWS:
-        seen = [a for a in anchors if matured(a, days, as_of)]
-        rates[days] = rate_of(sum(returned_within(a, days) for a in seen), len(seen), min_sample)
-    return rates
+    return {days: return_rate(anchors, days, as_of, min_sample) for days in WINDOWS}
 
 
 # -- the incidents' outcomes -----------------------------------------------------------------------
@@ -195,7 +203,8 @@ class Revenue:
 
 
 def revenue_of(anchors: Iterable[Anchor], as_of: datetime, currency: str | None) -> Revenue:
-    seen = [a for a in anchors if matured(a, REVENUE_WINDOW, as_of)]
+    cutoff = as_of - timedelta(days=REVENUE_WINDOW)
+    seen = [a for a in anchors if a.at <= cutoff]
     total = sum((a.later_revenue for a in seen), Decimal(0))
     per = (total / len(seen)).quantize(Decimal("0.01")) if seen else None
     return Revenue(len(seen), total, per, currency)
@@ -296,11 +305,10 @@ def _months(outcomes: Sequence[Outcome], baseline: Sequence[Anchor], as_of: date
     """Redemption and 90-day return rates by the month of the incident (or of the baseline's order)."""
 
     def month(a: Anchor) -> str:
-        return a.at.strftime("%Y-%m")
+        return f"{a.at.year:04d}-{a.at.month:02d}"
 
     def rate90(anchors: list[Anchor]) -> Rate:
-        seen = [a for a in anchors if matured(a, COST_WINDOW, as_of)]
-        return rate_of(sum(returned_within(a, COST_WINDOW) for a in seen), len(seen), min_sample)
+        return return_rate(anchors, COST_WINDOW, as_of, min_sample)
 
     comp, apol, base = defaultdict(list), defaultdict(list), defaultdict(list)
     coded: dict[str, list[Outcome]] = defaultdict(list)

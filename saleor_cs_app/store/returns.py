@@ -36,11 +36,11 @@ def count(session: Session, tenant_id: int, as_of: datetime, min_sample: int = r
     weeks = {rules.week_of(row.detected_at) for row in incidents}
 
     outcomes, baseline = [], []
-    ordered = session.execute(
+    # Core rows, streamed: the ORM's per-row work would double the time of this pass.
+    ordered = session.connection().execution_options(yield_per=20_000).execute(
         select(TrackedOrder.customer_key, TrackedOrder.created_at, TrackedOrder.total_amount, TrackedOrder.currency)
         .where(TrackedOrder.tenant_id == tenant_id, TrackedOrder.customer_key.is_not(None))
         .order_by(TrackedOrder.customer_key, TrackedOrder.created_at)
-        .execution_options(yield_per=20_000)
     )
     for key, group in groupby(ordered, key=lambda r: r[0]):
         orders = [(r[1], r[2], r[3]) for r in group]
@@ -82,13 +82,12 @@ def _incidents(session: Session, tenant_id: int):
 
 
 def _anchor(at: datetime, orders, times, currency) -> rules.Anchor:
-    same_currency = [(t, amount) for t, amount, c in orders if c == currency]
-    return rules.Anchor(
-        at=at,
-        next_order_at=rules.next_order_after(times, at),
-        later_revenue=rules.revenue_within(same_currency, at, rules.REVENUE_WINDOW),
-        currency=currency,
-    )
+    later = rules.next_order_after(times, at)
+    revenue = Decimal(0)
+    if later is not None:  # most anchors have no later order: nothing to add up
+        same_currency = [(t, amount) for t, amount, c in orders if c == currency]
+        revenue = rules.revenue_within(same_currency, at, rules.REVENUE_WINDOW)
+    return rules.Anchor(at=at, next_order_at=later, later_revenue=revenue, currency=currency)
 
 
 def _outcome(row, orders, times, redeemed: bool) -> rules.Outcome:
