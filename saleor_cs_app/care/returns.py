@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -335,3 +335,29 @@ def week_of(at: datetime) -> tuple[int, int]:
     """The ISO week an anchor falls in: the baseline is drawn from the weeks that had incidents."""
     year, week, _ = at.isocalendar()
     return year, week
+
+
+# -- replay: what a policy's offers would bring back ----------------------------------------------
+@dataclass(frozen=True)
+class Expected:
+    """Customers expected back within 90 days for a mix of offers, from the observed rate of each offer."""
+
+    incidents: int  # incidents whose offer has a rate
+    unknown: int  # incidents whose offer has too few outcomes to tell (left out of the sum)
+    returning: float | None
+    low: float | None  # the intervals summed as if fully correlated: wide on purpose
+    high: float | None
+
+
+def expected_returns(offers: Mapping[str, int], rates: Mapping[str, Rate]) -> Expected:
+    known = {o: n for o, n in offers.items() if o in rates and not rates[o].too_few}
+    unknown = sum(n for o, n in offers.items() if o not in known)
+    if not known:
+        return Expected(0, unknown, None, None, None)
+    return Expected(
+        incidents=sum(known.values()),
+        unknown=unknown,
+        returning=sum(n * rates[o].rate for o, n in known.items()),
+        low=sum(n * rates[o].interval.low for o, n in known.items()),
+        high=sum(n * rates[o].interval.high for o, n in known.items()),
+    )

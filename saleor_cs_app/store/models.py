@@ -92,7 +92,7 @@ class TrackedOrder(Base):
         UniqueConstraint("tenant_id", "order_id"),
         # Each customer's orders in time order, with their totals: the daily count of returning
         # customers (store/returns.py) reads this index alone, one pass over it.
-        Index("ix_tracked_orders_customer", "tenant_id", "customer_key", "created_at", "total_amount"),
+        Index("ix_tracked_orders_customer", "tenant_id", "customer_key", "created_at", "total_amount", "currency"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))

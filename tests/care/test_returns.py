@@ -122,3 +122,17 @@ def test_months_give_redemption_and_90_day_return_rates_with_gaps_when_too_few()
     assert point.month == (NOW - timedelta(days=150)).strftime("%Y-%m")
     assert point.redemption.rate == 0.25 and point.compensated.rate == 1.0
     assert point.baseline.too_few and point.apology.base == 0
+
+
+def test_a_replay_expects_the_returns_each_offer_was_seen_to_bring_and_leaves_out_the_unknown():
+    rates = {
+        "gift_card": returns.rate_of(30, 50, min_sample=20),  # 60 %
+        "free_shipping_voucher": returns.rate_of(20, 50, min_sample=20),  # 40 %
+        "gift_product": returns.rate_of(3, 5, min_sample=20),  # too few
+    }
+    live = returns.expected_returns({"gift_card": 10}, rates)
+    candidate = returns.expected_returns({"free_shipping_voucher": 10, "gift_product": 4}, rates)
+    assert live.returning == pytest.approx(6) and candidate.returning == pytest.approx(4)
+    assert (candidate.incidents, candidate.unknown) == (10, 4)
+    assert candidate.low < 4 < candidate.high and live.low < 6 < live.high
+    assert returns.expected_returns({"reship": 3}, rates) == returns.Expected(0, 3, None, None, None)

@@ -6,6 +6,8 @@ Screenshots: test-artifacts/returns-<theme>-<language>.png and returns-phone-<th
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from saleor_cs_app.jobs import returns_count
@@ -85,3 +87,17 @@ def test_the_csv_export_downloads_every_group_with_its_base(page, host, counted)
     lines = open(download.value.path(), encoding="utf-8").read().splitlines()
     assert lines[0].startswith("group,rule,offer_type,currency,incidents,held_back,goodwill_spent")
     assert [line.split(",")[0] for line in lines[1:]] == ["compensated"] * 4 + ["apology", "baseline"]
+
+
+def test_the_policy_simulation_expects_the_returns_of_its_offers(page, host, runtime, counted, pending_incident, api):
+    api("mutation($id: ID!) { approveIncident(id: $id) { id } }", {"id": pending_incident})
+    runtime.jobs.drain()
+    frame = app_frame(page, host)
+    rule = frame.locator("article.rule").first
+    rule.get_by_label("Amount", exact=True).fill("40")
+    frame.get_by_role("button", name="Simulate last 90 days").click()
+    returns_row = frame.get_by_role("row", name=re.compile("Customers back within 90 days"))
+    expect(returns_row).to_be_visible()
+    # Both the live gift card and the candidate's are a gift card: the same rate, a count of about one.
+    expect(returns_row.get_by_role("cell")).to_have_text([re.compile("Customers back"), re.compile(r"≈ \d"), re.compile(r"≈ \d")])
+    snap(page, "returns-simulation")

@@ -117,3 +117,11 @@ function revenue(v) {
   const per = v.currency ? formatMoney(v.per_customer, v.currency) : v.per_customer;
   return h("div", {}, per, h("div", { class: "hint" }, t("returns.revenue_base", { count: v.customers })));
 }
+
+/** The policy simulation's expected returns: "≈ 12 (8–17)", with the incidents left out when too few to tell. */
+export function expectedText(e) {
+  if (!e) return t("returns.sim_not_counted");
+  if (e.returning === null) return t("returns.too_few");
+  const text = t("returns.sim_expected", { value: Math.round(e.returning), low: Math.floor(e.low), high: Math.ceil(e.high) });
+  return e.unknown ? `${text} ${t("returns.sim_unknown", { count: e.unknown })}` : text;
+}

@@ -22,7 +22,9 @@ def upgrade() -> None:
         table.add_column(sa.Column("total_amount", sa.Numeric(14, 2), nullable=True))
         table.add_column(sa.Column("currency", sa.String(3), nullable=True))
     op.create_index(
-        "ix_tracked_orders_customer", "tracked_orders", ["tenant_id", "customer_key", "created_at", "total_amount"]
+        "ix_tracked_orders_customer",
+        "tracked_orders",
+        ["tenant_id", "customer_key", "created_at", "total_amount", "currency"],
     )
     op.create_index("ix_incidents_tenant_code", "incidents", ["tenant_id", "goodwill_code"])
     with op.batch_alter_table("incidents") as table:
