@@ -222,6 +222,56 @@ def _dump(document: dict, file: Path | None) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+@main.group(help="What the goodwill buys: codes spent on later orders, returning customers.")
+def goodwill() -> None:
+    pass
+
+
+def _tenant_ids(runtime, saleor_api_url: str | None) -> list[int]:
+    from saleor_cs_app.store import tenants
+
+    with runtime.db.read() as session:
+        if saleor_api_url is None:
+            return [t.id for t in tenants.all_active(session)]
+        tenant = tenants.find_active(session, saleor_api_url)
+        if tenant is None:
+            raise click.ClickException(f"no installation for {saleor_api_url}")
+        return [tenant.id]
+
+
+@goodwill.command(
+    "backfill-redemptions",
+    help="Ask Saleor where the app's unspent vouchers and gift cards were used while it did not see it "
+    "(paged; each code asked at most once a day).",
+)
+@click.option("--saleor-api-url", default=None, help="One Saleor (default: every installation).")
+@click.option("--per-second", type=float, default=2.0, show_default=True, help="Requests a second at most.")
+@click.option("--max-calls", type=int, default=500, show_default=True, help="Requests a run at most.")
+def goodwill_backfill(saleor_api_url: str | None, per_second: float, max_calls: int) -> None:
+    from saleor_cs_app.jobs.redemption_backfill import Throttle, backfill
+
+    if per_second <= 0 or max_calls <= 0:
+        raise click.ClickException("--per-second and --max-calls must be above 0")
+    runtime = _runtime()
+    throttle = Throttle(per_second, max_calls)
+    for tenant_id in _tenant_ids(runtime, saleor_api_url):
+        done = backfill(runtime, tenant_id, throttle)
+        click.echo(f"tenant {tenant_id}: {done.asked} codes asked, {done.recorded} uses recorded, {done.calls} requests")
+        if done.stopped:
+            click.echo(f"tenant {tenant_id}: {done.stopped}")
+
+
+@goodwill.command("count-returns", help="Count returning customers now (the daily job does it at 04:41).")
+@click.option("--saleor-api-url", default=None, help="One Saleor (default: every installation).")
+def goodwill_count(saleor_api_url: str | None) -> None:
+    from saleor_cs_app.jobs.returns_count import count_tenant
+
+    runtime = _runtime()
+    for tenant_id in _tenant_ids(runtime, saleor_api_url):
+        count_tenant(runtime, tenant_id)
+        click.echo(f"tenant {tenant_id}: counted")
+
+
 @main.group(help="The built-in customer messages.")
 def messages() -> None:
     pass

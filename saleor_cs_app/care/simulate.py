@@ -44,6 +44,9 @@ class CurrencyOutcome:
     blocked_by_limits: int = 0
     gave: int = 0
     gave_cost: Decimal = Decimal(0)
+    # Incidents per offer type, for the returns each would bring (care/returns.expected_returns).
+    would_give_by_offer: dict[str, int] = field(default_factory=dict)
+    gave_by_offer: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ def simulate(replays: Iterable[Replay], policy: Policy) -> Simulation:
         out = outcomes.setdefault(currency, CurrencyOutcome(currency))
         out.incidents += 1
         offer = decision.offer
+        out.would_give_by_offer[offer.type.value] = out.would_give_by_offer.get(offer.type.value, 0) + 1
+        out.gave_by_offer[replay.live_offer.value] = out.gave_by_offer.get(replay.live_offer.value, 0) + 1
         if offer.type is not OfferType.APOLOGY_ONLY:
             out.would_give += 1
             out.would_cost += offer.value

@@ -17,6 +17,7 @@ from saleor_cs_app.tracking.aftership.registration import reserve_for_order
 from saleor_cs_app.tracking.dhl.poll import schedule_for_order
 from saleor_cs_app.tracking.record import record
 from saleor_cs_app.watch import snapshot
+from saleor_cs_app.jobs.redemptions import record_spent
 from saleor_cs_app.watch.observe import observe_order_snapshot
 from saleor_cs_app.webhook_context import WebhookContext
 
@@ -27,6 +28,8 @@ def observe_order(ctx: WebhookContext, payload: dict) -> None:
         return  # no access to the order any more, not a customer's order yet, or one the app made
     session, tenant_id, now = ctx.session, ctx.tenant.id, ctx.now
     tracked, _ = orders.lock_or_create(session, tenant_id, order["id"], snapshot.first_seen_fields(order, now))
+    # The app's vouchers and gift cards this order used (a reconciliation has no event time).
+    record_spent(session, tenant_id, order, now, source="webhook" if ctx.issued_at else "reconciliation")
     policy = policies.load(session, tenant_id)
     for report in metadata.reports_from_order(order, policy.detection.delivery_status_key):
         record(session, tenant_id, order["id"], report, now)

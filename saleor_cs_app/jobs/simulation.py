@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from saleor_cs_app.care import returns as rules
 from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.care.simulate import Replay, Simulation, simulate
 from saleor_cs_app.jobs.facts import incident_facts, order_facts
 from saleor_cs_app.runtime import Runtime
-from saleor_cs_app.store import incidents
+from saleor_cs_app.store import incidents, returns
 from saleor_cs_app.store.models import Incident, TrackedOrder
 
 # What the live policy gave is only real once it was not declined (recorded as an apology) or failed.
@@ -36,4 +37,39 @@ def _replay(incident: Incident, tracked: TrackedOrder) -> Replay:
         order=order_facts(tracked.facts, tracked.order_id, tracked.created_at),
         live_offer=offer,
         live_value=Decimal(incident.offer_value or 0) if offer is not OfferType.APOLOGY_ONLY else Decimal(0),
+    )
+
+
+def expected_returns(
+    runtime: Runtime, tenant_id: int, simulation: Simulation
+) -> dict[str, tuple[rules.Expected, rules.Expected]]:
+    """Per currency: the customers back within 90 days the live offers and the candidate's would bring,
+    at the rates the last daily count observed for each offer type (apology only: its own group)."""
+    with runtime.db.read() as session:
+        stored = returns.latest(session, tenant_id)
+    if stored is None:
+        return {}
+    report = stored[1]
+    apology = _rate(report["apology"]["returns"][str(rules.COST_WINDOW)])
+    found = {}
+    for outcome in simulation.by_currency:
+        rates = {OfferType.APOLOGY_ONLY.value: apology}
+        for row in report["by_offer"]:
+            if row["currency"] == outcome.currency:
+                rates[row["offer_type"]] = _rate(row["returns"][str(rules.COST_WINDOW)])
+        found[outcome.currency] = (
+            rules.expected_returns(outcome.gave_by_offer, rates),
+            rules.expected_returns(outcome.would_give_by_offer, rates),
+        )
+    return found
+
+
+def _rate(stored: dict) -> rules.Rate:
+    interval = stored.get("interval")
+    return rules.Rate(
+        count=stored["count"],
+        base=stored["base"],
+        too_few=stored["too_few"],
+        rate=stored.get("rate"),
+        interval=rules.Interval(interval["low"], interval["high"]) if interval else None,
     )

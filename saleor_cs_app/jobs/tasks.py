@@ -79,6 +79,12 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
         for tenant_id in sweep.active_tenant_ids(runtime):
             reconcile_tenant(tenant_id)
 
+    @huey.periodic_task(crontab(minute="41", hour="4"), name="count_returns")
+    def count_returns() -> None:
+        from saleor_cs_app.jobs.returns_count import count_all
+
+        count_all(runtime)
+
     @huey.periodic_task(crontab(minute="*/10"), name="review_problems")
     def review_problems() -> None:
         from saleor_cs_app.problems.review import review_all
@@ -96,4 +102,5 @@ def register_tasks(huey: Huey, runtime: Runtime) -> SimpleNamespace:
         open_due=open_due,
         sweep_deadlines=sweep_deadlines,
         review_problems=review_problems,
+        count_returns=count_returns,
     )

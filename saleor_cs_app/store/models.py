@@ -88,7 +88,12 @@ class TrackedOrder(Base):
     """
 
     __tablename__ = "tracked_orders"
-    __table_args__ = (UniqueConstraint("tenant_id", "order_id"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "order_id"),
+        # Each customer's orders in time order, with their totals: the daily count of returning
+        # customers (store/returns.py) reads this index alone, one pass over it.
+        Index("ix_tracked_orders_customer", "tenant_id", "customer_key", "created_at", "total_amount", "currency"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
     order_id: Mapped[str] = mapped_column(String(200))
@@ -102,6 +107,11 @@ class TrackedOrder(Base):
     click_and_collect: Mapped[bool] = mapped_column(default=False)
     facts: Mapped[dict] = mapped_column(JSON)  # order snapshot for decisions and messages
     updated_at: Mapped[datetime]
+    # Who placed it (care/returns.customer_key: the Saleor user id, else the e-mail) and what it was
+    # worth, so later orders of a compensated customer can be counted without reading `facts`.
+    customer_key: Mapped[str | None] = mapped_column(String(330))
+    total_amount: Mapped[Decimal | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
 
 
 class Deadline(Base):
@@ -132,6 +142,8 @@ class Incident(Base):
         Index("ix_incidents_tenant_detected", "tenant_id", "detected_at"),
         # The sweep's look for steps no worker holds any more (jobs/lost_work.py).
         Index("ix_incidents_state_lease", "state", "lease_until"),
+        # An order's voucher code names the incident that gave it (jobs/redemptions.py).
+        Index("ix_incidents_tenant_code", "tenant_id", "goodwill_code"),
     )
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
@@ -162,6 +174,9 @@ class Incident(Base):
     lease_until: Mapped[datetime | None]
     lease_holder: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When the redemption backfill last asked Saleor whether this incident's code was spent
+    # (jobs/redemption_backfill.py): its cache, so a re-run does not ask again the same day.
+    redemption_checked_at: Mapped[datetime | None]
 
 
 class IncidentEvent(Base):
@@ -371,3 +386,4 @@ class SupportAttempt(Base):
 
 
 from saleor_cs_app.store.owed_models import OwedRemedy  # noqa: E402,F401  (one metadata for every table)
+from saleor_cs_app.store.returns_models import GoodwillRedemption, ReturnsReport  # noqa: E402,F401

@@ -80,6 +80,15 @@ class ValidatePolicyResult:
     errors: list[PolicyError]
 
 
+@strawberry.type(description="Customers expected back within 90 days, at the rates the daily count observed.")
+class ExpectedReturns:
+    incidents: int
+    unknown: int = strawberry.field(description="Incidents whose offer has too few outcomes to tell")
+    returning: float | None
+    low: float | None
+    high: float | None
+
+
 @strawberry.type
 class SimulationCurrency:
     currency: str
@@ -90,6 +99,8 @@ class SimulationCurrency:
     blocked_by_limits: int
     gave: int = strawberry.field(description="What the live policy gave (from the recorded decisions).")
     gave_cost: str
+    would_return: ExpectedReturns | None = None  # null: not counted yet (jobs/returns_count.py)
+    gave_return: ExpectedReturns | None = None
 
 
 @strawberry.type

@@ -16,6 +16,7 @@ from saleor_cs_app.ui.resolvers import policy as policy_resolvers
 from saleor_cs_app.ui.resolvers import problems as problem_resolvers
 from saleor_cs_app.ui.resolvers import tracking as tracking_resolvers
 from saleor_cs_app.ui.resolvers import proposals as proposal_resolvers
+from saleor_cs_app.ui.resolvers import returns as returns_resolvers
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,13 @@ class Query:
     mail_server = strawberry.field(resolver=mail_server_resolvers.mail_server, description="Never shows the password.")
     tracking = strawberry.field(resolver=tracking_resolvers.tracking_overview, description="Never shows the keys.")
     delivery_performance = strawberry.field(resolver=tracking_resolvers.delivery_performance)
+    # What the goodwill buys (Insights): read from the daily count (jobs/returns_count.py).
+    goodwill_returns = strawberry.field(resolver=returns_resolvers.goodwill_returns)
+    goodwill_returns_csv = strawberry.field(resolver=returns_resolvers.goodwill_returns_csv)
+    goodwill_returns_chart = strawberry.field(resolver=returns_resolvers.goodwill_returns_chart)
+    goodwill_redemptions = strawberry.field(
+        resolver=returns_resolvers.goodwill_redemptions, description="The incident's codes spent on orders."
+    )
 
 
 @strawberry.type

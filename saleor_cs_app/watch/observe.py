@@ -25,6 +25,8 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict, tracked: TrackedOrd
     session, tenant_id, now = ctx.session, ctx.tenant.id, ctx.now
     tracked.status = order.get("status", tracked.status)
     tracked.facts = snapshot.order_facts(order)
+    for column, value in snapshot.customer_fields(order).items():
+        setattr(tracked, column, value)
     tracked.updated_at = now
     if order.get("isPaid") and tracked.paid_at is None:
         # The first event that shows the order paid carries the time of the

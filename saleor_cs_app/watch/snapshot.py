@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from saleor_cs_app.care.detection import FulfillmentState, OrderState, fully_shipped, parse_sku_list
+from saleor_cs_app.care.returns import customer_key
 
 # Private metadata on orders the app itself created (reships, gift orders), so
 # they are not tracked as customer orders. Saleor copies private metadata onto
@@ -45,6 +46,18 @@ def first_seen_fields(order: dict, now: datetime) -> dict:
         "click_and_collect": method.get("__typename") == "Warehouse",
         "facts": order_facts(order),
         "updated_at": now,
+        **customer_fields(order),
+    }
+
+
+def customer_fields(order: dict) -> dict:
+    """Who placed the order and what it was worth, as columns (store/returns.py counts them)."""
+    total = ((order.get("total") or {}).get("gross")) or {}
+    amount = total.get("amount")
+    return {
+        "customer_key": customer_key((order.get("user") or {}).get("id"), order.get("userEmail")),
+        "total_amount": Decimal(str(amount)) if amount is not None else None,
+        "currency": total.get("currency") or (order.get("channel") or {}).get("currencyCode"),
     }
 
 

@@ -9,11 +9,12 @@ from saleor_cs_app.care.policy_io import DEFAULT_POLICY, PolicyInvalid, parse_po
 from saleor_cs_app.notify.addressing import sender_notice
 from saleor_cs_app.store import policies
 from saleor_cs_app.store.models import Tenant
-from saleor_cs_app.jobs.simulation import simulate_recent
+from saleor_cs_app.jobs.simulation import expected_returns, simulate_recent
 from saleor_cs_app.ui.policy_types import (
     Policy,
     PolicyError,
     PolicyVersionInfo,
+    ExpectedReturns,
     SimulationChange,
     SimulatedOffer,
     SimulationCurrency,
@@ -63,6 +64,7 @@ def simulate_policy(info: strawberry.Info, policy: JSON, days: int) -> Simulatio
             ok=False, errors=_mapped(exc), days=days, incidents=0, currencies=[], changes=[], more_changes=0
         )
     result = simulate_recent(info.context.runtime, info.context.caller.tenant_id, parsed, days)
+    expected = expected_returns(info.context.runtime, info.context.caller.tenant_id, result)
     return SimulationResult(
         ok=True,
         errors=[],
@@ -78,6 +80,8 @@ def simulate_policy(info: strawberry.Info, policy: JSON, days: int) -> Simulatio
                 blocked_by_limits=c.blocked_by_limits,
                 gave=c.gave,
                 gave_cost=money(c.gave_cost),
+                gave_return=_expected(expected[c.currency][0]) if c.currency in expected else None,
+                would_return=_expected(expected[c.currency][1]) if c.currency in expected else None,
             )
             for c in result.by_currency
         ],
@@ -100,6 +104,12 @@ def simulate_policy(info: strawberry.Info, policy: JSON, days: int) -> Simulatio
             for c in result.changes
         ],
         more_changes=result.more_changes,
+    )
+
+
+def _expected(found) -> ExpectedReturns:
+    return ExpectedReturns(
+        incidents=found.incidents, unknown=found.unknown, returning=found.returning, low=found.low, high=found.high
     )
 
 

@@ -4,6 +4,7 @@ import { banner, clear, field, formatMinutes, formatMoney, h, select } from "./d
 import { kindText, stateText } from "./explain.js";
 import { t } from "./i18n.js";
 import { monthOptions } from "./periods.js";
+import { mountReturns } from "./returns.js";
 
 const INSIGHTS = `query Insights($month: String) { insights(month: $month) {
   month incidents emailed medianMinutesToEmail budget { currency spent budget }
@@ -13,11 +14,13 @@ export function mountInsights(panel) {
   const month = select(monthOptions(), "");
   const notices = h("div");
   const body = h("div", { "aria-live": "polite" });
+  const goodwill = h("div", { class: "returns-section" });  // what the goodwill buys (returns.js)
   month.addEventListener("change", () => load());
   clear(panel,
     h("div", { class: "card spread" }, h("div", {}, h("h2", {}, t("insights.title")), h("p", { class: "muted" }, t("insights.lead"))),
       h("div", { style: "width:200px" }, field(t("insights.month"), month))),
-    notices, body);
+    notices, body, goodwill);
+  const returns = mountReturns(goodwill);
 
   async function load() {
     try {
@@ -50,7 +53,7 @@ export function mountInsights(panel) {
   }
 
   load();
-  return { refresh: load };
+  return { refresh: () => { load(); returns.refresh(); } };
 }
 
 function chart(title, content) {

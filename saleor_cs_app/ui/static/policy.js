@@ -5,6 +5,7 @@ import { banner, busy, clear, field, formatDate, formatMoney, h, toast } from ".
 import { kindText, offerCell, simulatedReason } from "./explain.js";
 import { t, tn } from "./i18n.js";
 import { locate, renderPolicyForm } from "./policy_form.js";
+import { expectedText } from "./returns.js";
 
 const POLICY_FIELDS = "document version createdAt createdBy history { version createdAt createdBy }";
 const POLICY = `query Policy { policy { ${POLICY_FIELDS} offerFit { kind offers unfit { offer reason } } } }`;
@@ -13,7 +14,8 @@ const SAVE = `mutation Save($policy: JSON!) {
 const SIMULATE = `mutation Simulate($policy: JSON!, $days: Int!) {
   simulatePolicy(policy: $policy, days: $days) {
     ok errors { path message } days incidents moreChanges
-    currencies { currency incidents wouldGive wouldCost wouldNeedApproval blockedByLimits gave gaveCost }
+    currencies { currency incidents wouldGive wouldCost wouldNeedApproval blockedByLimits gave gaveCost
+      wouldReturn { incidents unknown returning low high } gaveReturn { incidents unknown returning low high } }
     changes { orderNumber kind rule blockedBy needsApproval
       liveOffer { type value currency } simulatedOffer { type value currency } } } }`;
 
@@ -188,7 +190,8 @@ function renderSimulation(box, result) {
           row(t("sim.offers"), c.wouldGive, c.gave),
           row(t("sim.cost"), formatMoney(c.wouldCost, c.currency), formatMoney(c.gaveCost, c.currency)),
           row(t("sim.would_wait"), c.wouldNeedApproval, "—"),
-          row(t("sim.blocked"), c.blockedByLimits, "—"))));
+          row(t("sim.blocked"), c.blockedByLimits, "—"),
+          row(t("returns.sim_row"), expectedText(c.wouldReturn), expectedText(c.gaveReturn)))));
   });
   const changes = result.changes.length ? h("details", { open: result.changes.length <= 5 },
     h("summary", {}, tn("sim.changes", result.changes.length + result.moreChanges)),
