@@ -120,6 +120,10 @@ class Detection(_Doc):
     late_shipment: bool = True
     late_delivery: bool = True
     wrong_item: bool = True
+    # A followed parcel silent for longer than its carrier's learned 99th-percentile gap between scans,
+    # and at least `stall_floor_hours`, is a situation of its own (care/stalls.py).
+    stalled: bool = True
+    stall_floor_hours: Annotated[int, Field(ge=12, le=24 * 30)] = 72
     delivery_status_key: NonEmpty = "delivery.status"
     scanned_skus_key: NonEmpty = "packing.scanned_skus"
 

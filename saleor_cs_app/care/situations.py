@@ -53,6 +53,9 @@ _UNFIT: dict[tuple[IncidentKind, OfferType], str] = {
     (IncidentKind.PICKUP_WAITING, OfferType.RESHIP): (
         "a reship does not fit pickup_waiting: the parcel is waiting for the customer"
     ),
+    (IncidentKind.STALLED, OfferType.RESHIP): (
+        "a reship does not fit stalled: the parcel may still move, and a lost one already owes a new parcel"
+    ),
     (IncidentKind.CUSTOMER_REPORT, OfferType.RESHIP): (
         "a reship does not fit customer_report: the customer proposes their own fix on the support page"
     ),

@@ -13,7 +13,7 @@ from saleor_cs_app.saleor.client import SaleorError
 from saleor_cs_app.store import delivery_states, orders, policies, tenants
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.tracking.dhl import poll as dhl_poll
-from saleor_cs_app.watch import deliveries
+from saleor_cs_app.watch import deliveries, stalls
 from saleor_cs_app.watch.opening import hand_over, open_broken_promise, rules_for
 from saleor_cs_app.webhook_context import WebhookContext
 from saleor_cs_app.jobs.order_events import observe_order
@@ -61,6 +61,8 @@ def run(runtime: Runtime, *, batch: int = BATCH) -> int:
 
 def _open_for_deadline(session, tenant: Tenant, tracked, policy, deadline, now) -> tuple[object, bool]:
     rules = rules_for(policy, tracked)
+    if deadline.kind == IncidentKind.STALLED.value:
+        return stalls.open_if_still_stalled(session, tenant, tracked, policy, deadline.fulfillment_id, now)
     if deadline.kind == IncidentKind.LATE_DELIVERY.value:
         # Belt and braces: the row exists only while a source follows the parcel, but a
         # late row (a race with its delivery report) must never turn into an apology.

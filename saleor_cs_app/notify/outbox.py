@@ -221,6 +221,7 @@ def message_context(
         delivery_state=facts.get("delivery_state"),
         carrier_status=facts.get("carrier_status"),
         carrier_status_at=parse_time(facts.get("carrier_status_at")),
+        carrier_location=facts.get("carrier_location"),
         carrier_expected_date=date.fromisoformat(facts["carrier_expected_date"])
         if facts.get("carrier_expected_date")
         else None,

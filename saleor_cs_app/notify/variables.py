@@ -16,8 +16,8 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "shop_name": "The shop's name as customers know it.",
     "customer_first_name": "The customer's first name, or empty (None) when unknown.",
     "order_number": "The order number, e.g. 1042.",
-    "kind": "What went wrong: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned "
-    "or wrong_item.",
+    "kind": "What went wrong: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, stalled, lost, "
+    "returned or wrong_item.",
     "offer_type": "What the shop gives: apology_only, gift_card, free_shipping_voucher, gift_product, "
     "reship or partial_refund.",
     "language": "Two-letter language of the message: en, fi, pl, lt, de, sv, fr, es, it, nl, et or lv.",
@@ -55,6 +55,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "carrier_status": "The carrier's own words for its latest checkpoint; or None.",
     "carrier_status_date": "The day of that checkpoint, formatted for the language; or None.",
     "carrier_status_date_iso": "The day of that checkpoint as YYYY-MM-DD; or None.",
+    "carrier_location": "Where the carrier last scanned the parcel, in the carrier's words (e.g. Leipzig); or None.",
     "carrier_expected_date": "The day the carrier now expects to deliver, formatted for the language; or None.",
     "carrier_expected_date_iso": "The same day as YYYY-MM-DD; or None.",
     "reply_to": "The e-mail address a reply reaches; or None.",
@@ -144,6 +145,7 @@ def template_variables(ctx: MessageContext) -> dict[str, object]:
         "carrier_status": (ctx.carrier_status or "").strip() or None,
         "carrier_status_date": formatting.day(_day_of(ctx.carrier_status_at), lang),
         "carrier_status_date_iso": _iso(_day_of(ctx.carrier_status_at)),
+        "carrier_location": (ctx.carrier_location or "").strip() or None,
         "carrier_expected_date": formatting.day(ctx.carrier_expected_date, lang),
         "carrier_expected_date_iso": _iso(ctx.carrier_expected_date),
         "reply_to": ctx.reply_to or None,

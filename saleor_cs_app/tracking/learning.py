@@ -6,18 +6,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from saleor_cs_app.care.transit import Segment, learned
+from saleor_cs_app.care.transit import learned
 from saleor_cs_app.store import transit_counts
 from saleor_cs_app.store.models import TrackedOrder
 from saleor_cs_app.store.tracking_models import FulfillmentDelivery
 from saleor_cs_app.watch.snapshot import parse_time
-
-
-def segment_of(tracked: TrackedOrder, row: FulfillmentDelivery | None) -> Segment:
-    """The parcel's segment: the order's shipping method, the carrier the source names, the destination."""
-    facts = tracked.facts
-    carrier = (row.carrier_name or row.source) if row is not None else None
-    return Segment.of(facts.get("shipping_method_name"), carrier, facts.get("destination_country") or facts.get("channel_country"))
+from saleor_cs_app.watch.stalls import segment_of
 
 
 def learn(

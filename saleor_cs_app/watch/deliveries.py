@@ -18,7 +18,8 @@ from saleor_cs_app.care.model import DeliveryState, IncidentKind, IncidentSource
 from saleor_cs_app.store import delivery_states, incidents, orders
 from saleor_cs_app.store.models import Incident, Tenant, TrackedOrder
 from saleor_cs_app.store.tracking_models import FulfillmentDelivery
-from saleor_cs_app.watch.opening import broke_before_install, open_broken_promise, rules_for
+from saleor_cs_app.watch import stalls
+from saleor_cs_app.watch.opening import broke_before_install, delivery_facts, open_broken_promise, rules_for
 from saleor_cs_app.watch.snapshot import parse_time
 
 KIND = IncidentKind.LATE_DELIVERY
@@ -77,7 +78,7 @@ def reassess(
             if created:
                 opened.append(incident)
     orders.sync_deadlines(session, tenant.id, tracked.order_id, KIND.value, wanted)
-    return opened
+    return opened + stalls.reassess(session, tenant, tracked, policy, now, observed_at=observed_at)
 
 
 def still_late(session: Session, tenant_id: int, fulfillment_id: str) -> bool:
@@ -114,21 +115,6 @@ def open_late_delivery(
         delivery=delivery_facts(row, tracked, fulfillment_id),
         before_install=before_install,
     )
-
-
-def delivery_facts(row: FulfillmentDelivery | None, tracked: TrackedOrder, fulfillment_id: str) -> dict:
-    """The incident facts a late-delivery message may state (CONTRACTS.md, tracking → messages)."""
-    fulfilment = (tracked.facts.get("fulfillments") or {}).get(fulfillment_id, {})
-    return {
-        "delivery_state": row.state if row else None,
-        "delivery_source": row.source if row else None,
-        "carrier_name": (row.carrier_name if row else None) or tracked.facts.get("shipping_method_name"),
-        "carrier_status": row.carrier_status if row else None,
-        "carrier_status_at": row.carrier_status_at.isoformat() if row and row.carrier_status_at else None,
-        "carrier_expected_date": row.carrier_expected_date.isoformat() if row and row.carrier_expected_date else None,
-        "tracking_url": (row.tracking_url if row else None) or None,
-        "tracking_number": (row.tracking_number if row else None) or fulfilment.get("tracking_number"),
-    }
 
 
 def _parcel(fulfillment_id: str, shipped_at: datetime | None, row: FulfillmentDelivery | None) -> Parcel:
