@@ -267,7 +267,7 @@ BAD_DOCUMENTS = [
     (
         {"rules": [{"name": "a", "when": {"kinds": ["late"]}, "offer": "apology_only"}]},
         "rules[0].when.kinds[0]",
-        "must be one of: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned, "
+        "must be one of: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, stalled, lost, returned, "
         "wrong_item, customer_report",
     ),
     (
@@ -310,7 +310,7 @@ BAD_DOCUMENTS = [
     (
         {"templates": {"late": {"en": {"text": "x"}}}},
         "templates.late",
-        "must be one of: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned, "
+        "must be one of: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, stalled, lost, returned, "
         "wrong_item, customer_report",
     ),
     (

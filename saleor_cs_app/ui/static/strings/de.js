@@ -567,6 +567,7 @@ export default {
   "var.carrier_status": "Die eigenen Worte des Versanddienstleisters zum letzten Ereignis; oder None.",
   "var.carrier_status_date": "Der Tag dieses Ereignisses, für die Sprache formatiert; oder None.",
   "var.carrier_status_date_iso": "Der Tag dieses Ereignisses als YYYY-MM-DD; oder None.",
+  "var.carrier_location": "Wo der Paketdienst das Paket zuletzt erfasst hat, in dessen Worten (z. B. Leipzig); oder None.",
   "var.carrier_expected_date": "Der Tag, an dem der Versanddienstleister jetzt die Zustellung erwartet, für die Sprache formatiert; oder None.",
   "var.carrier_expected_date_iso": "Derselbe Tag als YYYY-MM-DD; oder None.",
   "var.reply_to": "Die E-Mail-Adresse, die eine Antwort erreicht; oder None.",

@@ -573,6 +573,7 @@ export default {
   "var.carrier_status": "The carrier's own words for its latest checkpoint; or None.",
   "var.carrier_status_date": "The day of that checkpoint, formatted for the language; or None.",
   "var.carrier_status_date_iso": "The day of that checkpoint as YYYY-MM-DD; or None.",
+  "var.carrier_location": "Where the carrier last scanned the parcel, in the carrier's words (e.g. Leipzig); or None.",
   "var.carrier_expected_date": "The day the carrier now expects to deliver, formatted for the language; or None.",
   "var.carrier_expected_date_iso": "The same day as YYYY-MM-DD; or None.",
   "var.reply_to": "The e-mail address a reply reaches; or None.",

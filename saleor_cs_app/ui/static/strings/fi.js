@@ -567,6 +567,7 @@ export default {
   "var.carrier_status": "Kuljetusliikkeen omat sanat viimeisimmästä tapahtumasta; tai None.",
   "var.carrier_status_date": "Tapahtuman päivä kielen mukaan muotoiltuna; tai None.",
   "var.carrier_status_date_iso": "Tapahtuman päivä muodossa YYYY-MM-DD; tai None.",
+  "var.carrier_location": "Missä kuljetusyhtiö viimeksi skannasi paketin, kuljetusyhtiön sanoin (esim. Leipzig); tai None.",
   "var.carrier_expected_date": "Päivä, jolle kuljetusliike nyt arvioi toimituksen, kielen mukaan muotoiltuna; tai None.",
   "var.carrier_expected_date_iso": "Sama päivä muodossa YYYY-MM-DD; tai None.",
   "var.reply_to": "Sähköpostiosoite, johon vastaus menee; tai None.",

@@ -587,6 +587,7 @@ export default {
   "var.carrier_status": "Vežėjo žodžiai apie naujausią įvykį; arba None.",
   "var.carrier_status_date": "To įvykio diena, suformatuota pagal kalbą; arba None.",
   "var.carrier_status_date_iso": "To įvykio diena formatu YYYY-MM-DD; arba None.",
+  "var.carrier_location": "Kur vežėjas paskutinį kartą nuskaitė siuntą, vežėjo žodžiais (pvz., Leipzig); arba None.",
   "var.carrier_expected_date": "Diena, kurią vežėjas dabar tikisi pristatyti, suformatuota pagal kalbą; arba None.",
   "var.carrier_expected_date_iso": "Ta pati diena formatu YYYY-MM-DD; arba None.",
   "var.reply_to": "El. pašto adresas, kuriuo pasiekiamas atsakymas; arba None.",

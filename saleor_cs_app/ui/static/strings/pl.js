@@ -593,6 +593,7 @@ export default {
   "var.carrier_status": "Własne słowa przewoźnika o ostatnim zdarzeniu; lub None.",
   "var.carrier_status_date": "Dzień tego zdarzenia sformatowany dla języka; lub None.",
   "var.carrier_status_date_iso": "Dzień tego zdarzenia w formacie YYYY-MM-DD; lub None.",
+  "var.carrier_location": "Gdzie przewoźnik ostatnio zeskanował paczkę, słowami przewoźnika (np. Leipzig); lub None.",
   "var.carrier_expected_date": "Dzień, w którym przewoźnik przewiduje teraz doręczenie, sformatowany dla języka; lub None.",
   "var.carrier_expected_date_iso": "Ten sam dzień w formacie YYYY-MM-DD; lub None.",
   "var.reply_to": "Adres e-mail, na który trafia odpowiedź; lub None.",

@@ -567,6 +567,7 @@ export default {
   "var.carrier_status": "Fraktbolagets egna ord om den senaste händelsen; eller None.",
   "var.carrier_status_date": "Dagen för den händelsen, formaterad för språket; eller None.",
   "var.carrier_status_date_iso": "Dagen för den händelsen som YYYY-MM-DD; eller None.",
+  "var.carrier_location": "Var transportören senast skannade paketet, med transportörens ord (t.ex. Leipzig); eller None.",
   "var.carrier_expected_date": "Dagen då fraktbolaget nu räknar med att leverera, formaterad för språket; eller None.",
   "var.carrier_expected_date_iso": "Samma dag som YYYY-MM-DD; eller None.",
   "var.reply_to": "E-postadressen som ett svar når; eller None.",
