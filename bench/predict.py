@@ -75,6 +75,28 @@ def add_business_days(day: int, n: int) -> int:
     return day
 
 
+def business_hours_between(start: float, end: float) -> float:
+    """Hours from `start` to `end` on business days: how the app counts gaps between scans."""
+    total, day = 0.0, int(start // 24)
+    while day * 24 < end:
+        if is_business_day(day):
+            total += max(0.0, min(end, day * 24 + 24) - max(start, day * 24))
+        day += 1
+    return total
+
+
+def after_business_hours(start: float, hours: float) -> float:
+    """The hour `hours` business hours after `start`: when the app's stall deadline falls."""
+    at, left = start, hours
+    while True:
+        day = int(at // 24)
+        available = day * 24 + 24 - at if is_business_day(day) else 0.0
+        if available >= left:
+            return at + left
+        left -= available
+        at = day * 24 + 24
+
+
 def business_days_between(start: int, end: int) -> int:
     return sum(1 for d in range(start + 1, end + 1) if is_business_day(d))
 
@@ -157,7 +179,7 @@ def fit(parcels: list[Parcel]) -> dict:
         count(transit_observation(p.segment, days))
         previous = p.shipped_at
         for at in p.scans:
-            count(gap_observation(p.segment, at - previous))
+            count(gap_observation(p.segment, business_hours_between(previous, at)))
             previous = at
     return roll_up((m, s, v, c) for (m, s, v), c in rows.items())
 
@@ -181,7 +203,7 @@ class Model:
         ship_day, today = int(p.shipped_at // 24), int(now // 24)
         elapsed = business_days_between(ship_day, today) if is_business_day(today) else business_days_between(ship_day, today) + 1
         deadline = business_days_between(ship_day, int(p.deadline_at // 24) - 1)
-        value = p_by_deadline(transit, elapsed_days=elapsed, deadline_days=deadline, lost=lost_days(now - last_scan, gaps))
+        value = p_by_deadline(transit, elapsed_days=elapsed, deadline_days=deadline, lost=lost_days(business_hours_between(last_scan, now), gaps))
         return 0.5 if value is None else value
 
 
@@ -246,11 +268,11 @@ def stall_detection(test: list[Parcel], model: Model) -> dict:
     delays, missed, false = [], 0, 0
     for p in test:
         threshold = model.dists(p.segment)[2]
-        gaps = [b - a for a, b in zip([p.shipped_at, *p.scans], p.scans)]
+        gaps = [business_hours_between(a, b) for a, b in zip([p.shipped_at, *p.scans], p.scans)]
         if p.stall is not None:
             last, resumed = p.stall
-            if resumed - last > threshold:
-                delays.append(threshold)
+            if business_hours_between(last, resumed) > threshold:
+                delays.append(after_business_hours(last, threshold) - last)  # wall-clock hours
             else:
                 missed += 1
         elif any(g > threshold for g in gaps[:-1]):
@@ -294,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'Brier score (lower is better)':34}{ours['brier']:>15.4f}{theirs['brier']:>17.4f}")
     print(
         f"stalls: {stalls['detected']} of {stalls['stalls']} detected, a median "
-        f"{stalls['median_hours_after_last_scan']} h after the last scan; "
+        f"{stalls['median_hours_after_last_scan']:.0f} h after the last scan (wall clock); "
         f"{stalls['false_stalls']} of {stalls['non_stalled']} parcels without a stall flagged"
     )
     print(f"fitting and scoring {len(parcels)} parcels ({len(scored)} scored): {fit_and_score:.2f} s")

@@ -121,7 +121,8 @@ class Detection(_Doc):
     late_delivery: bool = True
     wrong_item: bool = True
     # A followed parcel silent for longer than its carrier's learned 99th-percentile gap between scans,
-    # and at least `stall_floor_hours`, is a situation of its own (care/stalls.py).
+    # and at least `stall_floor_hours` (hours of the destination's business days), is a situation of its
+    # own (care/stalls.py).
     stalled: bool = True
     stall_floor_hours: Annotated[int, Field(ge=12, le=24 * 30)] = 72
     delivery_status_key: NonEmpty = "delivery.status"

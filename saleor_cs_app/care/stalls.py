@@ -8,15 +8,19 @@ situation says more.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from saleor_cs_app.care.model import DeliveryState
+from saleor_cs_app.care.transit import after_business_hours
 
 MOVING = frozenset({DeliveryState.IN_TRANSIT, DeliveryState.OUT_FOR_DELIVERY})
 
 
-def stalled_at(state: DeliveryState | None, last_scan_at: datetime | None, *, after_hours: int) -> datetime | None:
-    """When the parcel becomes stalled if no scan comes first; None when silence cannot make it stalled."""
+def stalled_at(
+    state: DeliveryState | None, last_scan_at: datetime | None, *, after_hours: int, country: str | None
+) -> datetime | None:
+    """When the parcel becomes stalled if no scan comes first: `after_hours` business hours of the
+    destination `country` after its last scan. None when silence cannot make it stalled."""
     if state not in MOVING or last_scan_at is None:
         return None
-    return last_scan_at + timedelta(hours=after_hours)
+    return after_business_hours(last_scan_at, after_hours, country)

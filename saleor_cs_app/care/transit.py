@@ -4,7 +4,8 @@ Two measures, each a histogram of whole numbers per segment (shipping method × 
 country):
 
 - ``transit``: shipped → delivered, in business days of the destination (0 = the day it left);
-- ``gap``: hours between two consecutive carrier scans of one parcel.
+- ``gap``: business hours (hours of the destination's business days) between two consecutive carrier
+  scans of one parcel: carriers rest at weekends and on public holidays, and a quiet Sunday is no stall.
 
 A histogram is the whole model: the counts are what the store keeps (one row per segment and value,
 updated as parcels report), and every question is answered from them. The model is an empirical
@@ -27,7 +28,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from saleor_cs_app.care import promises
@@ -84,6 +85,43 @@ def gap_observation(segment: Segment, hours: float) -> Observation:
     return Observation(GAP, segment, max(0, min(int(hours), MAX_GAP_HOURS)))
 
 
+def _country(segment_country: str | None) -> str | None:
+    return None if segment_country in (None, "??", ANY) else segment_country
+
+
+def business_hours_between(start: datetime, end: datetime, country: str | None) -> float:
+    """Hours from `start` to `end` that fall on business days of `country`, in its time zone."""
+    if end <= start:
+        return 0.0
+    zone = ZoneInfo(promises.timezone_for_country(country))
+    day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    total = 0.0
+    while day <= last:
+        if promises.is_business_day(day, country):
+            day_start = datetime.combine(day, datetime.min.time(), zone).astimezone(timezone.utc)
+            day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone).astimezone(timezone.utc)
+            overlap = min(end, day_end) - max(start, day_start)
+            total += max(0.0, overlap.total_seconds() / 3600)
+        day += timedelta(days=1)
+    return total
+
+
+def after_business_hours(start: datetime, hours: float, country: str | None) -> datetime:
+    """The instant `hours` business hours of `country` after `start` (the inverse of the above)."""
+    zone = ZoneInfo(promises.timezone_for_country(country))
+    left, at = hours, start
+    for _ in range(3660):  # ten years of days: far beyond any gap the model keeps
+        day = at.astimezone(zone).date()
+        day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone).astimezone(timezone.utc)
+        if promises.is_business_day(day, country):
+            available = (day_end - at).total_seconds() / 3600
+            if available >= left:
+                return at + timedelta(hours=left)
+            left -= available
+        at = day_end
+    return at
+
+
 def learned(
     segment: Segment,
     *,
@@ -96,9 +134,9 @@ def learned(
     the transit time (when the parcel was delivered, counted in the destination's business days)."""
     found = []
     if previous_scan_at is not None and scan_at is not None and scan_at > previous_scan_at:
-        found.append(gap_observation(segment, (scan_at - previous_scan_at).total_seconds() / 3600))
+        found.append(gap_observation(segment, business_hours_between(previous_scan_at, scan_at, _country(segment.country))))
     if shipped_at is not None and delivered_at is not None and delivered_at >= shipped_at:
-        country = None if segment.country in ("??", ANY) else segment.country
+        country = _country(segment.country)
         zone = ZoneInfo(promises.timezone_for_country(country))
         days = promises.business_days_between(
             shipped_at.astimezone(zone).date(), delivered_at.astimezone(zone).date(), country
@@ -179,15 +217,15 @@ def distribution(levels: Mapping[tuple[str, Segment], Counts], measure: str, seg
 
 
 def stall_after_hours(gaps: Distribution, *, floor_hours: int, quantile: float = 0.99) -> int:
-    """How long the carrier may stay silent before a parcel counts as stalled: its usual longest gap
-    (the 99th percentile of gaps between scans), and never less than the policy's floor."""
+    """How many business hours the carrier may stay silent before a parcel counts as stalled: its usual
+    longest gap (the 99th percentile of gaps between scans), and never less than the policy's floor."""
     learned = gaps.quantile(quantile)
     return max(floor_hours, learned + 1 if learned is not None else 0)
 
 
 def lost_days(silent_hours: float, gaps: Distribution) -> int:
-    """Business days a parcel has lost to silence: the time since its last scan beyond the carrier's
-    median gap, in whole days. A parcel scanned this morning has lost nothing; one silent for four days
+    """Business days a parcel has lost to silence: the business hours since its last scan beyond the
+    carrier's median gap, in whole days. A parcel scanned this morning has lost nothing; one silent for four days
     on a carrier that scans daily has lost about three, and its remaining journey starts that much later."""
     typical = gaps.quantile(0.5) if not gaps.empty else 24
     return max(0, int((silent_hours - typical) // 24))

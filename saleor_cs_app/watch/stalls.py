@@ -34,9 +34,11 @@ def segment_of(tracked: TrackedOrder, row: FulfillmentDelivery | None) -> Segmen
 def _stalls_at(levels, tracked: TrackedOrder, row: FulfillmentDelivery | None, policy) -> datetime | None:
     if row is None or not row.followed_by or row.state is None:
         return None
-    gaps = distribution(levels, GAP, segment_of(tracked, row))
+    segment = segment_of(tracked, row)
+    gaps = distribution(levels, GAP, segment)
     after = stall_after_hours(gaps, floor_hours=policy.detection.stall_floor_hours)
-    return stalled_at(DeliveryState(row.state), row.carrier_status_at, after_hours=after)
+    country = None if segment.country == "??" else segment.country
+    return stalled_at(DeliveryState(row.state), row.carrier_status_at, after_hours=after, country=country)
 
 
 def reassess(

@@ -95,3 +95,24 @@ def test_business_days_between_is_the_inverse_of_adding_them():
         assert promises.business_days_between(friday, end, "FI") == max(days, 0)
     # Finnish Independence Day (Monday 6 December 2027) is not a business day.
     assert promises.business_days_between(date(2027, 12, 3), date(2027, 12, 7), "FI") == 1
+
+
+def test_gaps_are_counted_in_business_hours_so_a_quiet_weekend_is_no_stall():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from saleor_cs_app.care.transit import after_business_hours, business_hours_between
+
+    helsinki = ZoneInfo("Europe/Helsinki")
+    friday_evening = datetime(2027, 9, 17, 18, tzinfo=helsinki)
+    monday_morning = datetime(2027, 9, 20, 6, tzinfo=helsinki)
+    assert business_hours_between(friday_evening, monday_morning, "FI") == 12
+    assert after_business_hours(friday_evening, 12, "FI") == monday_morning
+    assert business_hours_between(monday_morning, friday_evening, "FI") == 0
+    # Independence Day (Monday 6 December 2027) is skipped like a Sunday.
+    assert after_business_hours(datetime(2027, 12, 3, 12, tzinfo=helsinki), 24, "FI") == datetime(
+        2027, 12, 7, 12, tzinfo=helsinki
+    )
+    observed = [o for o in __import__("saleor_cs_app.care.transit", fromlist=["learned"]).learned(
+        STANDARD_FI, shipped_at=None, previous_scan_at=friday_evening, scan_at=monday_morning, delivered_at=None)]
+    assert [(o.measure, o.value) for o in observed] == [("gap", 12)]
