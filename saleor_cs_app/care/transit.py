@@ -26,6 +26,7 @@ Questions answered (all pure):
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -225,10 +226,11 @@ def stall_after_hours(gaps: Distribution, *, floor_hours: int, quantile: float =
 
 def lost_days(silent_hours: float, gaps: Distribution) -> int:
     """Business days a parcel has lost to silence: the business hours since its last scan beyond the
-    carrier's median gap, in whole days. A parcel scanned this morning has lost nothing; one silent for four days
-    on a carrier that scans daily has lost about three, and its remaining journey starts that much later."""
+    carrier's median gap, in days begun. A parcel scanned this morning has lost nothing; one silent for four days
+    on a carrier that scans daily has lost three, and its remaining journey starts that much later. (Days begun
+    rather than whole days: on the benchmark it flags more late parcels, more precisely, with a lower Brier score.)"""
     typical = gaps.quantile(0.5) if not gaps.empty else 24
-    return max(0, int((silent_hours - typical) // 24))
+    return max(0, math.ceil((silent_hours - typical) / 24))
 
 
 def p_by_deadline(transit: Distribution, *, elapsed_days: int, deadline_days: int, lost: int = 0) -> float | None:

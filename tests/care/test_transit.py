@@ -66,6 +66,7 @@ def test_days_lost_to_silence_push_the_journey_back():
     gaps = distribution(roll_up(_rows([gap_observation(STANDARD_FI, 20)] * 100)), GAP, STANDARD_FI)
     assert lost_days(10, gaps) == 0
     assert lost_days(20 + 24 * 3, gaps) == 3
+    assert lost_days(20 + 24 * 3 + 1, gaps) == 4  # a day begun counts
     fresh = p_by_deadline(transit, elapsed_days=2, deadline_days=4, lost=0)
     silent = p_by_deadline(transit, elapsed_days=2, deadline_days=4, lost=lost_days(20 + 48, gaps))
     assert fresh == 1.0 and silent < 0.5
