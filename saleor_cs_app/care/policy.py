@@ -116,6 +116,13 @@ class Promises(_Doc):
     channels: dict[NonEmpty, ChannelPromises] = {}
 
 
+class AtRisk(_Doc):
+    # A parcel whose probability of arriving by its deliver-by day falls under `below_probability` is at
+    # risk: flagged for the merchant, and told to the customer (one heads-up) only with `notify_customer`.
+    notify_customer: bool = False
+    below_probability: Annotated[float, Field(gt=0, lt=1)] = 0.5
+
+
 class Detection(_Doc):
     late_shipment: bool = True
     late_delivery: bool = True
@@ -125,6 +132,7 @@ class Detection(_Doc):
     # own (care/stalls.py).
     stalled: bool = True
     stall_floor_hours: Annotated[int, Field(ge=12, le=24 * 30)] = 72
+    at_risk: AtRisk = AtRisk()
     delivery_status_key: NonEmpty = "delivery.status"
     scanned_skus_key: NonEmpty = "packing.scanned_skus"
 

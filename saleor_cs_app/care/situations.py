@@ -59,6 +59,10 @@ _UNFIT: dict[tuple[IncidentKind, OfferType], str] = {
     (IncidentKind.CUSTOMER_REPORT, OfferType.RESHIP): (
         "a reship does not fit customer_report: the customer proposes their own fix on the support page"
     ),
+    # Not broken yet: the heads-up tells the customer what to expect, and gives nothing.
+    **{(IncidentKind.AT_RISK, offer): (
+        f"{offer} does not fit at_risk: the promise is not broken yet; the heads-up gives nothing"
+    ) for offer in OfferType if offer is not OfferType.APOLOGY_ONLY},
     # The goods owed already are a new parcel or all the money back.
     **{(kind, OfferType.RESHIP): (
         f"a reship does not fit {kind}: the customer already chooses a new parcel or their money back"

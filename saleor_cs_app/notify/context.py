@@ -26,6 +26,7 @@ class MessageContext:
     customer_first_name: str | None = None  # None → a friendly generic greeting
     promised_date: date | None = None  # what we promised (ship-by or deliver-by)
     new_expectation: date | None = None  # our honest new estimate, if any
+    heads_up_on: date | None = None  # a late delivery: the day we told the customer it might be late
     days_late: int = 0
     offer_amount: Decimal | None = None  # gift card value (or shipping value of a voucher)
     offer_code: str | None = None  # gift card or voucher code
@@ -345,6 +346,7 @@ _SAMPLE_STATE = {
     IncidentKind.PICKUP_WAITING: "available_for_pickup",
     IncidentKind.HELD: "exception",
     IncidentKind.STALLED: "in_transit",
+    IncidentKind.AT_RISK: "in_transit",
     IncidentKind.LOST: "lost",
     IncidentKind.RETURNED: "returned",
 }
@@ -361,16 +363,18 @@ def sample_context(
     delivery_state: str | None = None,
     keep_item_discount_percent: int | None = 50,
     support_url: str | None = SAMPLE_SUPPORT_URL,
+    heads_up: bool = False,
 ) -> MessageContext:
     """A believable context for previews; dates are relative to `today` so previews look current.
 
     `delivery_state` overrides the carrier's state the kind implies (e.g. "expired" for a late
-    delivery the carrier went silent on)."""
+    delivery the carrier went silent on). `heads_up`: a late delivery the customer was warned about."""
     kind = IncidentKind(kind)
     offer_type = OfferType(offer_type)
     s = sample_values(language)
-    late_by = 3
-    promised = today - timedelta(days=late_by)
+    late_by = 0 if kind is IncidentKind.AT_RISK else 3
+    # At risk: the promise still stands (tomorrow), and the estimate lies beyond it.
+    promised = today + timedelta(days=1) if kind is IncidentKind.AT_RISK else today - timedelta(days=late_by)
     has_code = offer_type in (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
     state = delivery_state or _SAMPLE_STATE.get(kind)
     tracking = state is not None or shipped_now
@@ -385,6 +389,8 @@ def sample_context(
         offer_type=offer_type,
         language=language,
         promised_date=None if shipped_now else promised,
+        new_expectation=today + timedelta(days=3) if kind is IncidentKind.AT_RISK else None,
+        heads_up_on=today - timedelta(days=5) if heads_up and kind is IncidentKind.LATE_DELIVERY else None,
         days_late=late_by,
         currency=s["currency"],
         offer_amount=Decimal(s["gift"]) if offer_type is OfferType.GIFT_CARD else None,
@@ -408,7 +414,9 @@ def sample_context(
             else None
         ),
         carrier_location=s.get("place") if carrier_says and kind is IncidentKind.STALLED else None,
-        carrier_expected_date=today + timedelta(days=4) if expects and kind is not IncidentKind.STALLED else None,
+        carrier_expected_date=(
+            today + timedelta(days=4) if expects and kind not in (IncidentKind.STALLED, IncidentKind.AT_RISK) else None
+        ),
         reply_to="care@northwind.example",
         support_url=support_url,
         shipped_now=shipped_now,

@@ -16,8 +16,8 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "shop_name": "The shop's name as customers know it.",
     "customer_first_name": "The customer's first name, or empty (None) when unknown.",
     "order_number": "The order number, e.g. 1042.",
-    "kind": "What went wrong: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, stalled, lost, "
-    "returned or wrong_item.",
+    "kind": "What went wrong: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, stalled, at_risk, "
+    "lost, returned or wrong_item.",
     "offer_type": "What the shop gives: apology_only, gift_card, free_shipping_voucher, gift_product, "
     "reship or partial_refund.",
     "language": "Two-letter language of the message: en, fi, pl, lt, de, sv, fr, es, it, nl, et or lv.",
@@ -28,6 +28,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "promised_date_iso": "The promised date as YYYY-MM-DD; or None.",
     "new_expectation": "Our honest new estimate, formatted for the language; or None.",
     "new_expectation_iso": "The new estimate as YYYY-MM-DD; or None.",
+    "heads_up_date": "A late delivery we warned about: the day of that heads-up, formatted for the language; or None.",
     "days_late": "Whole days past the promise (a number).",
     "currency": "Currency code of the order, e.g. EUR.",
     "offer_amount": "Gift card value (or a voucher's shipping value) with currency, e.g. €15.00; or None.",
@@ -117,6 +118,7 @@ def template_variables(ctx: MessageContext) -> dict[str, object]:
         "promised_date_iso": ctx.promised_date.isoformat() if ctx.promised_date else None,
         "new_expectation": formatting.day(ctx.new_expectation, lang),
         "new_expectation_iso": ctx.new_expectation.isoformat() if ctx.new_expectation else None,
+        "heads_up_date": formatting.day(ctx.heads_up_on, lang),
         "days_late": int(ctx.days_late),
         "currency": ctx.currency,
         "offer_amount": formatting.money(ctx.offer_amount, ctx.currency, lang),
