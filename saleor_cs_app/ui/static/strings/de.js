@@ -69,6 +69,7 @@ export default {
   "title.emailed_shipped": "Versand mitgeteilt",
   "title.email_failed": "E-Mail nicht gesendet",
   "title.no_email": "Keine E-Mail-Adresse",
+  "title.no_heads_up": "Kein Vorabhinweis an den Kunden (Richtlinie)",
   "title.failed": "Angehalten",
   "title.retrying": "Neuer Versuch",
   "title.shipped": "Versendet",

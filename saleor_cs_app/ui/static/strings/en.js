@@ -69,6 +69,7 @@ export default {
   "title.emailed_shipped": "Customer told it shipped",
   "title.email_failed": "E-mail not sent",
   "title.no_email": "No e-mail address",
+  "title.no_heads_up": "No heads-up to the customer (policy)",
   "title.failed": "Stopped",
   "title.retrying": "Retrying",
   "title.shipped": "Shipped",

@@ -69,6 +69,7 @@ export default {
   "title.emailed_shipped": "Asiakkaalle kerrottu lähetyksestä",
   "title.email_failed": "Sähköposti ei lähtenyt",
   "title.no_email": "Ei sähköpostiosoitetta",
+  "title.no_heads_up": "Ei ennakkoviestiä asiakkaalle (käytäntö)",
   "title.failed": "Pysähtyi",
   "title.retrying": "Yritetään uudelleen",
   "title.shipped": "Lähetetty",

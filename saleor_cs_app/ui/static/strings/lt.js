@@ -69,6 +69,7 @@ export default {
   "title.emailed_shipped": "Klientui pranešta apie išsiuntimą",
   "title.email_failed": "El. laiškas neišsiųstas",
   "title.no_email": "Nėra el. pašto adreso",
+  "title.no_heads_up": "Klientas neįspėjamas (politika)",
   "title.failed": "Sustabdyta",
   "title.retrying": "Bandoma dar kartą",
   "title.shipped": "Išsiųsta",

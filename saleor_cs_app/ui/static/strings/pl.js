@@ -69,6 +69,7 @@ export default {
   "title.emailed_shipped": "Poinformowano o wysyłce",
   "title.email_failed": "E-mail nie został wysłany",
   "title.no_email": "Brak adresu e-mail",
+  "title.no_heads_up": "Bez uprzedzenia klienta (zasady)",
   "title.failed": "Zatrzymano",
   "title.retrying": "Ponowna próba",
   "title.shipped": "Wysłano",

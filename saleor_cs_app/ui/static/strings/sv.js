@@ -69,6 +69,7 @@ export default {
   "title.emailed_shipped": "Kunden informerad om utskicket",
   "title.email_failed": "Mejlet skickades inte",
   "title.no_email": "Ingen e-postadress",
+  "title.no_heads_up": "Ingen förvarning till kunden (policy)",
   "title.failed": "Stoppad",
   "title.retrying": "Nytt försök",
   "title.shipped": "Skickad",
