@@ -21,6 +21,8 @@ class IncidentKind(enum.StrEnum):
     ATTEMPT_FAILED = "attempt_failed"  # the carrier tried to deliver and could not
     PICKUP_WAITING = "pickup_waiting"  # waiting at a pickup point, reached after the deliver-by day
     HELD = "held"  # stopped on the way: customs, a damaged label, an exception the carrier reports
+    STALLED = "stalled"  # in transit, but no carrier scan for longer than the carrier's usual longest gap
+    AT_RISK = "at_risk"  # in transit, and unlikely to arrive by the deliver-by day (care/at_risk.py): a heads-up
     LOST = "lost"  # the carrier reports it lost
     RETURNED = "returned"  # on its way back to the shop
     WRONG_ITEM = "wrong_item"
@@ -35,6 +37,8 @@ MESSAGE_KINDS = (
     IncidentKind.ATTEMPT_FAILED,
     IncidentKind.PICKUP_WAITING,
     IncidentKind.HELD,
+    IncidentKind.STALLED,
+    IncidentKind.AT_RISK,
     IncidentKind.LOST,
     IncidentKind.RETURNED,
     IncidentKind.WRONG_ITEM,

@@ -116,10 +116,23 @@ class Promises(_Doc):
     channels: dict[NonEmpty, ChannelPromises] = {}
 
 
+class AtRisk(_Doc):
+    # A parcel whose probability of arriving by its deliver-by day falls under `below_probability` is at
+    # risk: flagged for the merchant, and told to the customer (one heads-up) only with `notify_customer`.
+    notify_customer: bool = False
+    below_probability: Annotated[float, Field(gt=0, lt=1)] = 0.5
+
+
 class Detection(_Doc):
     late_shipment: bool = True
     late_delivery: bool = True
     wrong_item: bool = True
+    # A followed parcel silent for longer than its carrier's learned 99th-percentile gap between scans,
+    # and at least `stall_floor_hours` (hours of the destination's business days), is a situation of its
+    # own (care/stalls.py).
+    stalled: bool = True
+    stall_floor_hours: Annotated[int, Field(ge=12, le=24 * 30)] = 72
+    at_risk: AtRisk = AtRisk()
     delivery_status_key: NonEmpty = "delivery.status"
     scanned_skus_key: NonEmpty = "packing.scanned_skus"
 

@@ -220,7 +220,7 @@ limits:
   manual_approval_above: {EUR: 50, USD: 50, PLN: 200}
 rules:
   - name: Late
-    when: {kinds: [late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned]}
+    when: {kinds: [late_shipment, late_delivery, attempt_failed, pickup_waiting, held, stalled, lost, returned]}
     offer: {free_shipping_voucher: {expires_in_days: 90}}
   - {name: Wrong item, when: {kinds: [wrong_item]}, offer: {reship: {keep_item_discount_percent: 50}}, approval: manual}
 """

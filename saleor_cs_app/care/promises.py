@@ -28,6 +28,8 @@ import holidays
 from saleor_cs_app.care.model import PromiseRules
 
 __all__ = [
+    "add_business_days",
+    "business_days_between",
     "business_days_late",
     "deliver_by",
     "is_business_day",
@@ -109,6 +111,24 @@ def _add_business_days(day: date, days: int, country: str | None) -> date:
     for _ in range(days):
         day = _next_business_day(day, country)
     return day
+
+
+def add_business_days(day: date, days: int, country: str | None) -> date:
+    """The ``days``-th business day after ``day`` (0: ``day`` itself, or the next business day)."""
+    return _add_business_days(day, days, country)
+
+
+def business_days_between(start: date, end: date, country: str | None) -> int:
+    """Business days after ``start`` up to and including ``end``: 0 on the same day, never negative.
+
+    The inverse of :func:`add_business_days` for a business day ``end``: a parcel shipped on
+    Friday and delivered on Monday took 1 business day."""
+    count, day = 0, start
+    while day < end:
+        day += _ONE_DAY
+        if is_business_day(day, country):
+            count += 1
+    return count
 
 
 # --- local time ------------------------------------------------------------------------

@@ -53,9 +53,16 @@ _UNFIT: dict[tuple[IncidentKind, OfferType], str] = {
     (IncidentKind.PICKUP_WAITING, OfferType.RESHIP): (
         "a reship does not fit pickup_waiting: the parcel is waiting for the customer"
     ),
+    (IncidentKind.STALLED, OfferType.RESHIP): (
+        "a reship does not fit stalled: the parcel may still move, and a lost one already owes a new parcel"
+    ),
     (IncidentKind.CUSTOMER_REPORT, OfferType.RESHIP): (
         "a reship does not fit customer_report: the customer proposes their own fix on the support page"
     ),
+    # Not broken yet: the heads-up tells the customer what to expect, and gives nothing.
+    **{(IncidentKind.AT_RISK, offer): (
+        f"{offer} does not fit at_risk: the promise is not broken yet; the heads-up gives nothing"
+    ) for offer in OfferType if offer is not OfferType.APOLOGY_ONLY},
     # The goods owed already are a new parcel or all the money back.
     **{(kind, OfferType.RESHIP): (
         f"a reship does not fit {kind}: the customer already chooses a new parcel or their money back"

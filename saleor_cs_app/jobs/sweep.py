@@ -13,7 +13,7 @@ from saleor_cs_app.saleor.client import SaleorError
 from saleor_cs_app.store import delivery_states, orders, policies, tenants
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.tracking.dhl import poll as dhl_poll
-from saleor_cs_app.watch import deliveries
+from saleor_cs_app.watch import at_risk, deliveries, stalls
 from saleor_cs_app.watch.opening import hand_over, open_broken_promise, rules_for
 from saleor_cs_app.webhook_context import WebhookContext
 from saleor_cs_app.jobs.order_events import observe_order
@@ -55,9 +55,22 @@ def open_due(runtime: Runtime, *, batch: int = BATCH) -> int:
                 if tracked is not None and tenant is not None and tenant.is_active:
                     if deadline.tenant_id not in policy_by_tenant:
                         policy_by_tenant[deadline.tenant_id] = policies.load(session, deadline.tenant_id)
-                    incident, created = _open_for_deadline(session, tenant, tracked, policy_by_tenant[tenant.id], deadline, now)
-                    if created:
-                        after_commit.append(hand_over(runtime.jobs.enqueue, incident))
+                    if deadline.kind == IncidentKind.AT_RISK.value:
+                        # A check that recurs while the parcel travels: moved on, not removed.
+                        incident, created, next_check = at_risk.recheck(
+                            session, tenant, tracked, policy_by_tenant[tenant.id], deadline.fulfillment_id, now
+                        )
+                        if created:
+                            after_commit.append(hand_over(runtime.jobs.enqueue, incident))
+                        if next_check is not None:
+                            deadline.due_at = next_check
+                            continue
+                    else:
+                        incident, created = _open_for_deadline(
+                            session, tenant, tracked, policy_by_tenant[tenant.id], deadline, now
+                        )
+                        if created:
+                            after_commit.append(hand_over(runtime.jobs.enqueue, incident))
                 orders.remove_deadline(session, deadline)
         for action in after_commit:
             action()
@@ -69,6 +82,8 @@ def open_due(runtime: Runtime, *, batch: int = BATCH) -> int:
 
 def _open_for_deadline(session, tenant: Tenant, tracked, policy, deadline, now) -> tuple[object, bool]:
     rules = rules_for(policy, tracked)
+    if deadline.kind == IncidentKind.STALLED.value:
+        return stalls.open_if_still_stalled(session, tenant, tracked, policy, deadline.fulfillment_id, now)
     if deadline.kind == IncidentKind.LATE_DELIVERY.value:
         # Belt and braces: the row exists only while a source follows the parcel, but a
         # late row (a race with its delivery report) must never turn into an apology.

@@ -26,6 +26,7 @@ class MessageContext:
     customer_first_name: str | None = None  # None → a friendly generic greeting
     promised_date: date | None = None  # what we promised (ship-by or deliver-by)
     new_expectation: date | None = None  # our honest new estimate, if any
+    heads_up_on: date | None = None  # a late delivery: the day we told the customer it might be late
     days_late: int = 0
     offer_amount: Decimal | None = None  # gift card value (or shipping value of a voucher)
     offer_code: str | None = None  # gift card or voucher code
@@ -42,6 +43,7 @@ class MessageContext:
     delivery_state: str | None = None  # tracking's enum: in_transit, attempt_fail, exception, ...
     carrier_status: str | None = None  # the carrier's own words for its latest checkpoint
     carrier_status_at: datetime | None = None
+    carrier_location: str | None = None  # where the carrier last scanned the parcel, in its words
     carrier_expected_date: date | None = None
     reply_to: str | None = None  # the address a reply reaches
     support_url: str | None = None  # the order's support page; None → "reply to this email"
@@ -69,6 +71,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "15",
         "refund": "10",
         "carrier": "Royal Mail",
+        "place": "Birmingham",  # where the carrier last scanned a parcel (stalled)
         "tracking": "RM123456785GB",
         "status": "We've got it and it's on its way",
         "statuses": {
@@ -90,6 +93,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "15",
         "refund": "10",
         "carrier": "Posti",
+        "place": "Vantaa",  # where the carrier last scanned a parcel (stalled)
         "tracking": "JJFI64012345678901234",
         "status": "Lähetys on kuljetuksessa",
         "statuses": {
@@ -111,6 +115,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "60",
         "refund": "40",
         "carrier": "InPost",
+        "place": "Łódź",  # where the carrier last scanned a parcel (stalled)
         "tracking": "620543210987654321012345",
         "status": "Przesyłka w drodze",
         "statuses": {
@@ -132,6 +137,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "15",
         "refund": "10",
         "carrier": "Omniva",
+        "place": "Vilnius",  # where the carrier last scanned a parcel (stalled)
         "tracking": "CC123456785LT",
         "status": "Siunta pakeliui",
         "statuses": {
@@ -153,6 +159,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "15",
         "refund": "10",
         "carrier": "DHL",
+        "place": "Leipzig",  # where the carrier last scanned a parcel (stalled)
         "tracking": "00340434161234567890",
         "status": "Die Sendung wurde im Start-Paketzentrum bearbeitet.",
         "statuses": {
@@ -174,6 +181,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "150",
         "refund": "100",
         "carrier": "PostNord",
+        "place": "Jönköping",  # where the carrier last scanned a parcel (stalled)
         "tracking": "00373500493012345678",
         "status": "Försändelsen är under transport",
         "statuses": {
@@ -195,6 +203,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "15",
         "refund": "10",
         "carrier": "Colissimo",
+        "place": "Lyon",  # where the carrier last scanned a parcel (stalled)
         "tracking": "6A12345678901",
         "status": "Votre colis est en cours d'acheminement",
         "statuses": {
@@ -216,6 +225,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "15",
         "refund": "10",
         "carrier": "Correos",
+        "place": "Zaragoza",  # where the carrier last scanned a parcel (stalled)
         "tracking": "PQ4F6P0703123450108013Q",
         "status": "En tránsito",
         "statuses": {
@@ -237,6 +247,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "15",
         "refund": "10",
         "carrier": "BRT",
+        "place": "Bologna",  # where the carrier last scanned a parcel (stalled)
         "tracking": "084123456789012",
         "status": "Spedizione in transito",
         "statuses": {
@@ -258,6 +269,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "15",
         "refund": "10",
         "carrier": "PostNL",
+        "place": "Utrecht",  # where the carrier last scanned a parcel (stalled)
         "tracking": "3SABCD1234567",
         "status": "Zending is onderweg",
         "statuses": {
@@ -279,6 +291,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "15",
         "refund": "10",
         "carrier": "Omniva",
+        "place": "Tallinn",  # where the carrier last scanned a parcel (stalled)
         "tracking": "CE123456785EE",
         "status": "Saadetis on teel",
         "statuses": {
@@ -300,6 +313,7 @@ _SAMPLES: dict[str, dict] = {
         "gift": "15",
         "refund": "10",
         "carrier": "DPD",
+        "place": "Rīga",  # where the carrier last scanned a parcel (stalled)
         "tracking": "05212345678901",
         "status": "Sūtījums ir ceļā",
         "statuses": {
@@ -331,6 +345,8 @@ _SAMPLE_STATE = {
     IncidentKind.ATTEMPT_FAILED: "attempt_fail",
     IncidentKind.PICKUP_WAITING: "available_for_pickup",
     IncidentKind.HELD: "exception",
+    IncidentKind.STALLED: "in_transit",
+    IncidentKind.AT_RISK: "in_transit",
     IncidentKind.LOST: "lost",
     IncidentKind.RETURNED: "returned",
 }
@@ -347,16 +363,18 @@ def sample_context(
     delivery_state: str | None = None,
     keep_item_discount_percent: int | None = 50,
     support_url: str | None = SAMPLE_SUPPORT_URL,
+    heads_up: bool = False,
 ) -> MessageContext:
     """A believable context for previews; dates are relative to `today` so previews look current.
 
     `delivery_state` overrides the carrier's state the kind implies (e.g. "expired" for a late
-    delivery the carrier went silent on)."""
+    delivery the carrier went silent on). `heads_up`: a late delivery the customer was warned about."""
     kind = IncidentKind(kind)
     offer_type = OfferType(offer_type)
     s = sample_values(language)
-    late_by = 3
-    promised = today - timedelta(days=late_by)
+    late_by = 0 if kind is IncidentKind.AT_RISK else 3
+    # At risk: the promise still stands (tomorrow), and the estimate lies beyond it.
+    promised = today + timedelta(days=1) if kind is IncidentKind.AT_RISK else today - timedelta(days=late_by)
     has_code = offer_type in (OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER)
     state = delivery_state or _SAMPLE_STATE.get(kind)
     tracking = state is not None or shipped_now
@@ -371,6 +389,8 @@ def sample_context(
         offer_type=offer_type,
         language=language,
         promised_date=None if shipped_now else promised,
+        new_expectation=today + timedelta(days=3) if kind is IncidentKind.AT_RISK else None,
+        heads_up_on=today - timedelta(days=5) if heads_up and kind is IncidentKind.LATE_DELIVERY else None,
         days_late=late_by,
         currency=s["currency"],
         offer_amount=Decimal(s["gift"]) if offer_type is OfferType.GIFT_CARD else None,
@@ -387,11 +407,16 @@ def sample_context(
         delivery_state=state if carrier_says or shipped_now else None,
         carrier_status=words if carrier_says else None,
         carrier_status_at=(
-            datetime.combine(today - timedelta(days=1), datetime.min.time(), UTC).replace(hour=9)
+            # A stalled parcel's last scan is days old: that silence is the news.
+            datetime.combine(today - timedelta(days=4 if kind is IncidentKind.STALLED else 1), datetime.min.time(), UTC)
+            .replace(hour=9)
             if carrier_says and words
             else None
         ),
-        carrier_expected_date=today + timedelta(days=4) if expects else None,
+        carrier_location=s.get("place") if carrier_says and kind is IncidentKind.STALLED else None,
+        carrier_expected_date=(
+            today + timedelta(days=4) if expects and kind not in (IncidentKind.STALLED, IncidentKind.AT_RISK) else None
+        ),
         reply_to="care@northwind.example",
         support_url=support_url,
         shipped_now=shipped_now,

@@ -12,7 +12,7 @@ from email.utils import formataddr, parseaddr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from saleor_cs_app.care.model import OfferType
+from saleor_cs_app.care.model import IncidentKind, OfferType
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.goodwill.carry_out import GoodwillResult
 from saleor_cs_app.links import support_url
@@ -26,6 +26,7 @@ from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant, TrackedO
 from saleor_cs_app.watch.snapshot import parse_time
 
 NO_EMAIL = "The order has no e-mail address to write to"  # ui/event_facts.py reads it
+HEADS_UP_OFF = "No heads-up to the customer: the policy's detection.at_risk.notify_customer is off"
 
 
 INITIAL = "initial"
@@ -43,6 +44,10 @@ def reserve_initial_message(
     session: Session, incident: Incident, tracked: TrackedOrder, policy: Policy, settings: Settings, now: datetime
 ) -> OutboxMessage | None:
     """The row for the first message, written in the decision's transaction; its body comes later."""
+    if incident.kind == IncidentKind.AT_RISK.value and not policy.detection.at_risk.notify_customer:
+        # The merchant's flag only: the policy sends a heads-up only when it asks for one.
+        incident_store.add_event(session, incident, now, "no_heads_up", HEADS_UP_OFF)
+        return None
     email = tracked.facts.get("customer_email")
     if not email:
         incident_store.add_event(session, incident, now, "no_email", NO_EMAIL)
@@ -204,6 +209,8 @@ def message_context(
         currency=order.get("currency") or incident.currency or "USD",
         customer_first_name=order.get("customer_first_name"),
         promised_date=date.fromisoformat(facts["promised_date"]) if facts.get("promised_date") else None,
+        new_expectation=date.fromisoformat(facts["new_expectation"]) if facts.get("new_expectation") else None,
+        heads_up_on=date.fromisoformat(facts["heads_up_on"]) if facts.get("heads_up_on") else None,
         days_late=incident.days_late,
         offer_amount=Decimal(str(amount)) if amount not in (None, "") else None,
         offer_code=code or None,
@@ -221,6 +228,7 @@ def message_context(
         delivery_state=facts.get("delivery_state"),
         carrier_status=facts.get("carrier_status"),
         carrier_status_at=parse_time(facts.get("carrier_status_at")),
+        carrier_location=facts.get("carrier_location"),
         carrier_expected_date=date.fromisoformat(facts["carrier_expected_date"])
         if facts.get("carrier_expected_date")
         else None,

@@ -63,6 +63,15 @@ def plan_for(v: dict) -> MessagePlan:
     stated = ["order_number"]
     if v["promised_date"] and situation in _PROMISE_BROKEN:
         stated.append("promised_date")
+    if situation == IncidentKind.STALLED:
+        # The news is the silence: the last scan's day and place, as the carrier gave them; no new date.
+        stated += [name for name in ("carrier_status_date", "carrier_location") if v[name]]
+    if situation == IncidentKind.AT_RISK:
+        # A heads-up: the promised day, and the day the shop's own parcels make likely, called an estimate.
+        stated += [name for name in ("promised_date", "new_expectation") if v[name]]
+    if situation == IncidentKind.LATE_DELIVERY and v["heads_up_date"]:
+        blocks.append(Block("heads_up_recalled"))  # "as we wrote on …": the customer heard it from us first
+        stated.append("heads_up_date")
 
     # The facts: the carrier's own word, the day it expects to deliver, the parcel to follow.
     if situation in _CARRIER_SITUATIONS:
@@ -144,7 +153,9 @@ def _step(situation: str, kind: IncidentKind, offer: OfferType, v: dict) -> str:
         return "rearrange"
     if kind is IncidentKind.PICKUP_WAITING:
         return "collect"
-    if situation == SHIPPED_AT_LAST or kind in (IncidentKind.LATE_DELIVERY, IncidentKind.HELD):
+    if situation == SHIPPED_AT_LAST or kind in (
+        IncidentKind.LATE_DELIVERY, IncidentKind.HELD, IncidentKind.STALLED, IncidentKind.AT_RISK
+    ):
         return "wait"
     return "ask"
 

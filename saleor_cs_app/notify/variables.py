@@ -16,8 +16,8 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "shop_name": "The shop's name as customers know it.",
     "customer_first_name": "The customer's first name, or empty (None) when unknown.",
     "order_number": "The order number, e.g. 1042.",
-    "kind": "What went wrong: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned "
-    "or wrong_item.",
+    "kind": "What went wrong: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, stalled, at_risk, "
+    "lost, returned or wrong_item.",
     "offer_type": "What the shop gives: apology_only, gift_card, free_shipping_voucher, gift_product, "
     "reship or partial_refund.",
     "language": "Two-letter language of the message: en, fi, pl, lt, de, sv, fr, es, it, nl, et or lv.",
@@ -28,6 +28,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "promised_date_iso": "The promised date as YYYY-MM-DD; or None.",
     "new_expectation": "Our honest new estimate, formatted for the language; or None.",
     "new_expectation_iso": "The new estimate as YYYY-MM-DD; or None.",
+    "heads_up_date": "A late delivery we warned about: the day of that heads-up, formatted for the language; or None.",
     "days_late": "Whole days past the promise (a number).",
     "currency": "Currency code of the order, e.g. EUR.",
     "offer_amount": "Gift card value (or a voucher's shipping value) with currency, e.g. €15.00; or None.",
@@ -55,6 +56,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "carrier_status": "The carrier's own words for its latest checkpoint; or None.",
     "carrier_status_date": "The day of that checkpoint, formatted for the language; or None.",
     "carrier_status_date_iso": "The day of that checkpoint as YYYY-MM-DD; or None.",
+    "carrier_location": "Where the carrier last scanned the parcel, in the carrier's words (e.g. Leipzig); or None.",
     "carrier_expected_date": "The day the carrier now expects to deliver, formatted for the language; or None.",
     "carrier_expected_date_iso": "The same day as YYYY-MM-DD; or None.",
     "reply_to": "The e-mail address a reply reaches; or None.",
@@ -116,6 +118,7 @@ def template_variables(ctx: MessageContext) -> dict[str, object]:
         "promised_date_iso": ctx.promised_date.isoformat() if ctx.promised_date else None,
         "new_expectation": formatting.day(ctx.new_expectation, lang),
         "new_expectation_iso": ctx.new_expectation.isoformat() if ctx.new_expectation else None,
+        "heads_up_date": formatting.day(ctx.heads_up_on, lang),
         "days_late": int(ctx.days_late),
         "currency": ctx.currency,
         "offer_amount": formatting.money(ctx.offer_amount, ctx.currency, lang),
@@ -144,6 +147,7 @@ def template_variables(ctx: MessageContext) -> dict[str, object]:
         "carrier_status": (ctx.carrier_status or "").strip() or None,
         "carrier_status_date": formatting.day(_day_of(ctx.carrier_status_at), lang),
         "carrier_status_date_iso": _iso(_day_of(ctx.carrier_status_at)),
+        "carrier_location": (ctx.carrier_location or "").strip() or None,
         "carrier_expected_date": formatting.day(ctx.carrier_expected_date, lang),
         "carrier_expected_date_iso": _iso(ctx.carrier_expected_date),
         "reply_to": ctx.reply_to or None,

@@ -318,6 +318,7 @@ from saleor_cs_app.store.tracking_models import (  # noqa: E402,F401  (one metad
     TrackingConnection,
     TrackingEventSeen,
     TrackingRegistration,
+    TransitCount,
 )
 
 

@@ -38,6 +38,7 @@ class FulfillmentDelivery(Base):
     carrier_name: Mapped[str | None] = mapped_column(String(200))
     carrier_status: Mapped[str | None] = mapped_column(Text)  # the carrier's own words
     carrier_status_at: Mapped[datetime | None]
+    carrier_location: Mapped[str | None] = mapped_column(String(300))  # where the latest scan was, as the carrier says
     carrier_expected_date: Mapped[date | None] = mapped_column(Date)
     tracking_url: Mapped[str | None] = mapped_column(String(1000))
     delivered_at: Mapped[datetime | None]
@@ -110,3 +111,24 @@ class TrackingApiUsage(Base):
     day: Mapped[date] = mapped_column(Date)
     calls: Mapped[int] = mapped_column(Integer, default=0)
     throttled_until: Mapped[datetime | None]
+
+
+class TransitCount(Base):
+    """What the shop's parcels taught: how many took `value` business days shipped → delivered
+    (measure "transit"), or were silent `value` hours between two scans (measure "gap"), per shipping
+    method × carrier × destination country (care/transit.py).
+
+    A compact histogram instead of every scan: the model needs counts only, the table stays a few
+    hundred rows per shop however many parcels it ships, and one parcel's news is one UPDATE.
+    """
+
+    __tablename__ = "transit_counts"
+    __table_args__ = (UniqueConstraint("tenant_id", "measure", "method", "carrier", "country", "value"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    measure: Mapped[str] = mapped_column(String(10))  # transit | gap
+    method: Mapped[str] = mapped_column(String(200))
+    carrier: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    value: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer, default=0)

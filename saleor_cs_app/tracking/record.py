@@ -11,10 +11,13 @@ from saleor_cs_app.care.model import DeliveryState
 from saleor_cs_app.store import delivery_states, incidents, orders, policies
 from saleor_cs_app.store.models import Incident, Tenant
 from saleor_cs_app.store.tracking_models import FulfillmentDelivery
+from saleor_cs_app.tracking import learning
 from saleor_cs_app.tracking.report import DeliveryReport
 from saleor_cs_app.watch import deliveries
 
-_CARRIER_FIELDS = ("carrier_name", "carrier_status", "carrier_status_at", "carrier_expected_date", "tracking_url")
+_CARRIER_FIELDS = (
+    "carrier_name", "carrier_status", "carrier_status_at", "carrier_location", "carrier_expected_date", "tracking_url"
+)
 
 
 def record(session: Session, tenant_id: int, order_id: str, report: DeliveryReport, now: datetime) -> bool:
@@ -54,9 +57,16 @@ def apply(
 ) -> Applied:
     """Record a carrier's news, let the watch judge the order again, and note it in the order's incidents."""
     tracked = orders.find(session, tenant.id, order_id, lock=True)
+    before = delivery_states.find(session, tenant.id, report.fulfillment_id)
+    previous_scan_at, was_delivered = (before.carrier_status_at, before.delivered_at is not None) if before else (None, False)
     changed = record(session, tenant.id, order_id, report, now)
     if not changed:
         return Applied([], None)
+    if tracked is not None:
+        learning.learn(
+            session, tenant.id, tracked, delivery_states.find(session, tenant.id, report.fulfillment_id),
+            previous_scan_at=previous_scan_at, was_delivered=was_delivered,
+        )
     opened = []
     if tracked is not None:
         opened = deliveries.reassess(session, tenant, tracked, policies.load(session, tenant.id), now, observed_at=observed_at)

@@ -27,6 +27,7 @@ class DeliveryReport:
     carrier_expected_date: date | None = None
     tracking_url: str | None = None
     tracking_number: str | None = None
+    carrier_location: str | None = None  # where the latest checkpoint was, in the carrier's words
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from saleor_cs_app.care.model import DeliveryState, IncidentKind, IncidentSource
 from saleor_cs_app.store import delivery_states, incidents, orders
 from saleor_cs_app.store.models import Incident, Tenant, TrackedOrder
 from saleor_cs_app.store.tracking_models import FulfillmentDelivery
-from saleor_cs_app.watch.opening import broke_before_install, open_broken_promise, rules_for
+from saleor_cs_app.watch import at_risk, stalls
+from saleor_cs_app.watch.opening import broke_before_install, delivery_facts, open_broken_promise, rules_for
 from saleor_cs_app.watch.snapshot import parse_time
 
 KIND = IncidentKind.LATE_DELIVERY
@@ -77,7 +78,8 @@ def reassess(
             if created:
                 opened.append(incident)
     orders.sync_deadlines(session, tenant.id, tracked.order_id, KIND.value, wanted)
-    return opened
+    opened += stalls.reassess(session, tenant, tracked, policy, now, observed_at=observed_at)
+    return opened + at_risk.reassess(session, tenant, tracked, policy, now)
 
 
 def still_late(session: Session, tenant_id: int, fulfillment_id: str) -> bool:
@@ -111,24 +113,13 @@ def open_late_delivery(
         fulfillment_id=fulfillment_id,
         due_at=due_at,
         now=now,
-        delivery=delivery_facts(row, tracked, fulfillment_id),
+        delivery={
+            **delivery_facts(row, tracked, fulfillment_id),
+            # A late parcel the customer was warned about: the message refers back to the heads-up.
+            "heads_up_on": _iso(at_risk.heads_up_sent_on(session, tracked.tenant_id, tracked.order_id, fulfillment_id)),
+        },
         before_install=before_install,
     )
-
-
-def delivery_facts(row: FulfillmentDelivery | None, tracked: TrackedOrder, fulfillment_id: str) -> dict:
-    """The incident facts a late-delivery message may state (CONTRACTS.md, tracking → messages)."""
-    fulfilment = (tracked.facts.get("fulfillments") or {}).get(fulfillment_id, {})
-    return {
-        "delivery_state": row.state if row else None,
-        "delivery_source": row.source if row else None,
-        "carrier_name": (row.carrier_name if row else None) or tracked.facts.get("shipping_method_name"),
-        "carrier_status": row.carrier_status if row else None,
-        "carrier_status_at": row.carrier_status_at.isoformat() if row and row.carrier_status_at else None,
-        "carrier_expected_date": row.carrier_expected_date.isoformat() if row and row.carrier_expected_date else None,
-        "tracking_url": (row.tracking_url if row else None) or None,
-        "tracking_number": (row.tracking_number if row else None) or fulfilment.get("tracking_number"),
-    }
 
 
 def _parcel(fulfillment_id: str, shipped_at: datetime | None, row: FulfillmentDelivery | None) -> Parcel:
@@ -141,3 +132,7 @@ def _parcel(fulfillment_id: str, shipped_at: datetime | None, row: FulfillmentDe
         state=DeliveryState(row.state) if row.state else None,
         state_at=row.carrier_status_at,
     )
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day is not None else None

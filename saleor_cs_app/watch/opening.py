@@ -89,3 +89,19 @@ def broke_before_install(broke_at: datetime | None, installed_at: datetime, *, r
     for the merchant. A webhook is news Saleor sent to the installed app, and a deadline the sweep
     finds passed while the app was down is handled as usual."""
     return reconciling and broke_at is not None and broke_at < installed_at
+
+
+def delivery_facts(row, tracked: TrackedOrder, fulfillment_id: str) -> dict:
+    """The incident facts a late-delivery message may state (CONTRACTS.md, tracking → messages)."""
+    fulfilment = (tracked.facts.get("fulfillments") or {}).get(fulfillment_id, {})
+    return {
+        "delivery_state": row.state if row else None,
+        "delivery_source": row.source if row else None,
+        "carrier_name": (row.carrier_name if row else None) or tracked.facts.get("shipping_method_name"),
+        "carrier_status": row.carrier_status if row else None,
+        "carrier_status_at": row.carrier_status_at.isoformat() if row and row.carrier_status_at else None,
+        "carrier_location": row.carrier_location if row else None,
+        "carrier_expected_date": row.carrier_expected_date.isoformat() if row and row.carrier_expected_date else None,
+        "tracking_url": (row.tracking_url if row else None) or None,
+        "tracking_number": (row.tracking_number if row else None) or fulfilment.get("tracking_number"),
+    }

@@ -72,6 +72,8 @@ def order_facts(order: dict) -> dict:
         "channel_id": channel.get("id"),
         "channel_slug": channel.get("slug"),
         "channel_country": (channel.get("defaultCountry") or {}).get("code"),
+        # Where the parcels go: their transit is counted in this country's business days (care/transit.py).
+        "destination_country": (((order.get("shippingAddress") or {}).get("country")) or {}).get("code"),
         "currency": total.get("currency") or channel.get("currencyCode"),
         "total": str(Decimal(str(total.get("amount", 0)))),
         "shipping_price": str(Decimal(str(shipping.get("amount", 0)))),

@@ -119,7 +119,8 @@ def test_the_default_policy_is_valid_and_sensible():
     assert policy == DEFAULT_POLICY
     late, wrong = DEFAULT_POLICY.rules
     # Late, and every carrier situation: a lost or held parcel is as much a broken promise.
-    assert set(late.when.kinds) == set(CARRIER_KINDS) | {IncidentKind.LATE_SHIPMENT}
+    # A heads-up (at_risk) gives nothing: no goodwill offer fits it.
+    assert set(late.when.kinds) == set(CARRIER_KINDS) - {IncidentKind.AT_RISK} | {IncidentKind.LATE_SHIPMENT}
     assert late.offer.type is OfferType.FREE_SHIPPING_VOUCHER and late.approval == "auto"
     assert wrong.when.kinds == (IncidentKind.WRONG_ITEM,)
     assert wrong.offer.reship.keep_item_discount_percent == 50 and wrong.approval == "manual"
@@ -267,7 +268,7 @@ BAD_DOCUMENTS = [
     (
         {"rules": [{"name": "a", "when": {"kinds": ["late"]}, "offer": "apology_only"}]},
         "rules[0].when.kinds[0]",
-        "must be one of: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned, "
+        "must be one of: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, stalled, at_risk, lost, returned, "
         "wrong_item, customer_report",
     ),
     (
@@ -310,7 +311,7 @@ BAD_DOCUMENTS = [
     (
         {"templates": {"late": {"en": {"text": "x"}}}},
         "templates.late",
-        "must be one of: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, lost, returned, "
+        "must be one of: late_shipment, late_delivery, attempt_failed, pickup_waiting, held, stalled, at_risk, lost, returned, "
         "wrong_item, customer_report",
     ),
     (
@@ -514,6 +515,9 @@ def test_a_rule_naming_no_kinds_is_accepted_and_matches_only_the_kinds_its_offer
 
 def test_every_kind_fits_the_apology_and_the_codes():
     for kind in IncidentKind:
+        if kind is IncidentKind.AT_RISK:  # a heads-up before anything is broken gives nothing
+            assert offers_for(kind) == (OfferType.APOLOGY_ONLY,)
+            continue
         assert {OfferType.APOLOGY_ONLY, OfferType.GIFT_CARD, OfferType.FREE_SHIPPING_VOUCHER} <= set(offers_for(kind))
 
 

@@ -33,6 +33,9 @@ EVERY_PLAN = [
 ] + [
     (IncidentKind.WRONG_ITEM, OfferType.RESHIP, {"keep_item_discount_percent": None}),
     (IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, {"delivery_state": "expired"}),
+    # Late after a heads-up: the message refers back to it.
+    (IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, {"heads_up": True}),
+    (IncidentKind.LATE_DELIVERY, OfferType.GIFT_CARD, {"heads_up": True, "support_url": None}),
 ]
 
 
@@ -119,3 +122,13 @@ def test_a_reship_for_a_wrong_item_names_the_keep_discount_when_there_is_one():
 def test_an_offer_that_does_not_fit_the_situation_is_never_rendered():
     with pytest.raises(ValueError, match="a reship needs a parcel that left"):
         render_message(sample_context(IncidentKind.LATE_SHIPMENT, OfferType.RESHIP, "en"))
+
+
+def test_a_heads_up_gives_nothing_states_the_promise_and_the_estimate_and_a_late_message_recalls_it():
+    assert offers_for(IncidentKind.AT_RISK) == (OfferType.APOLOGY_ONLY,)
+    plan = plan_for(template_variables(sample_context(IncidentKind.AT_RISK, OfferType.APOLOGY_ONLY, "en")))
+    assert {"promised_date", "new_expectation"} <= set(plan.stated)
+    assert "heads_up_recalled" not in plan.macros
+    late = plan_for(template_variables(sample_context(IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, "en", heads_up=True)))
+    assert late.macros[:3] == ("greeting", "opening_late_delivery", "heads_up_recalled")
+    assert "heads_up_date" in late.stated

@@ -17,7 +17,7 @@ from saleor_cs_app.store.models import (
 )
 from saleor_cs_app.tracking.connect import connect
 from tests.aftership_stand_in import AfterShipStandIn
-from tests.flows import incidents, mutation_names, rows, tenant_id
+from tests.flows import incidents, mutation_names, rows, tenant_id, use_policy
 
 GOODWILL = {"giftCardCreate", "voucherCreate", "draftOrderComplete", "orderGrantRefundCreate"}
 
@@ -120,6 +120,7 @@ def test_a_parcel_delivered_before_its_deadline_never_gets_an_apology(installed,
 
 
 def test_a_deadline_passing_while_in_transit_opens_one_incident(installed, runtime, clock, aftership, hook_url, mail):
+    use_policy(runtime, installed, {"detection": {"stalled": False}})  # 14 silent days would be a stall too
     ship(installed, runtime)
     body = aftership.webhook("00340434161094042557", "InTransit", at=clock.now, expected_date="2030-03-14")
     aftership.deliver(hook_url, body)

@@ -9,7 +9,7 @@ from saleor_cs_app.store.models import Deadline, FulfillmentDelivery, TrackingAp
 from saleor_cs_app.tracking.connect import check_connection, connect
 from saleor_cs_app.tracking.dhl.reading import next_poll
 from tests.dhl_stand_in import DhlStandIn
-from tests.flows import incidents, rows, tenant_id
+from tests.flows import incidents, rows, tenant_id, use_policy
 
 NUMBER = "00340434161094042557"
 
@@ -32,6 +32,7 @@ def ship(saleor, runtime, number=NUMBER, method="DHL Paket"):
 
 
 def test_a_dhl_parcel_is_polled_followed_and_its_failure_opens_one_incident(installed, runtime, clock, dhl, mail):
+    use_policy(runtime, installed, {"detection": {"stalled": False}})  # about the deadline; stalls: test_stalled_flow.py
     dhl.move(NUMBER, "transit", "The shipment has been loaded onto the delivery vehicle", at=clock.now)
     ship(installed, runtime)
     sweep.run(runtime)

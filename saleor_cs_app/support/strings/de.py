@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "Der Versanddienstleister konnte Ihr Paket nicht zustellen.",
     "event_detected_pickup_waiting": "Ihr Paket liegt an einer Abholstelle für Sie bereit.",
     "event_detected_held": "Ihr Paket hängt unterwegs fest.",
+    "event_detected_stalled": "Der Versanddienstleister hat seit einiger Zeit keine Bewegung Ihres Pakets gemeldet.",
+    "event_detected_at_risk": "Wir haben Sie informiert, dass Ihr Paket später als zugesagt ankommen könnte.",
     "event_detected_lost": "Der Versanddienstleister hat Ihr Paket als verloren gemeldet.",
     "event_detected_returned": "Der Versanddienstleister schickt Ihr Paket an uns zurück.",
     "event_reported": "Sie haben ein Problem gemeldet.",

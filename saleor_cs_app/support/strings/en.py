@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "The carrier couldn't deliver your parcel.",
     "event_detected_pickup_waiting": "Your parcel is waiting for you at a collection point.",
     "event_detected_held": "Your parcel has been held up on its way.",
+    "event_detected_stalled": "The carrier hasn't reported any movement of your parcel for a while.",
+    "event_detected_at_risk": "We let you know your parcel might take longer to arrive than we promised.",
     "event_detected_lost": "The carrier has told us your parcel has been lost.",
     "event_detected_returned": "The carrier is sending your parcel back to us.",
     "event_reported": "You reported a problem.",

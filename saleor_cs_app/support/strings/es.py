@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "El transportista no ha podido entregar tu paquete.",
     "event_detected_pickup_waiting": "Tu paquete te espera en un punto de recogida.",
     "event_detected_held": "Tu paquete se ha quedado retenido durante el envío.",
+    "event_detected_stalled": "La empresa de transporte lleva un tiempo sin registrar movimientos de tu paquete.",
+    "event_detected_at_risk": "Te avisamos de que tu paquete podría llegar más tarde de lo prometido.",
     "event_detected_lost": "El transportista nos ha informado de que tu paquete se ha perdido.",
     "event_detected_returned": "El transportista nos está devolviendo tu paquete.",
     "event_reported": "Has informado de un problema.",

@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "Vedaja ei saanud teie pakki kätte toimetada.",
     "event_detected_pickup_waiting": "Teie pakk ootab teid pakipunktis.",
     "event_detected_held": "Teie pakk on teel kinni jäänud.",
+    "event_detected_stalled": "Vedaja ei ole mõnda aega teie paki liikumisest teatanud.",
+    "event_detected_at_risk": "Andsime teile teada, et pakk võib saabuda lubatust hiljem.",
     "event_detected_lost": "Vedaja teatas meile, et teie pakk on kaduma läinud.",
     "event_detected_returned": "Vedaja saadab teie paki meile tagasi.",
     "event_reported": "Teatasite probleemist.",

@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "Kuljetusyhtiö ei saanut toimitettua pakettiasi.",
     "event_detected_pickup_waiting": "Pakettisi odottaa sinua noutopisteessä.",
     "event_detected_held": "Pakettisi on pysähtynyt matkalla.",
+    "event_detected_stalled": "Kuljetusyhtiö ei ole vähään aikaan ilmoittanut pakettisi liikkeistä.",
+    "event_detected_at_risk": "Kerroimme sinulle, että pakettisi saattaa saapua luvattua myöhemmin.",
     "event_detected_lost": "Kuljetusyhtiö ilmoitti meille, että pakettisi on kadonnut.",
     "event_detected_returned": "Kuljetusyhtiö palauttaa pakettisi meille.",
     "event_reported": "Ilmoitit ongelmasta.",

@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "Le transporteur n’a pas pu livrer votre colis.",
     "event_detected_pickup_waiting": "Votre colis vous attend en point de retrait.",
     "event_detected_held": "Votre colis est bloqué en cours d’acheminement.",
+    "event_detected_stalled": "Le transporteur n’a signalé aucun mouvement de votre colis depuis un moment.",
+    "event_detected_at_risk": "Nous vous avons prévenu que votre colis pourrait arriver plus tard que prévu.",
     "event_detected_lost": "Le transporteur nous a informés que votre colis a été perdu.",
     "event_detected_returned": "Le transporteur nous retourne votre colis.",
     "event_reported": "Vous avez signalé un problème.",

@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "Il corriere non è riuscito a consegnare il tuo pacco.",
     "event_detected_pickup_waiting": "Il tuo pacco ti aspetta in un punto di ritiro.",
     "event_detected_held": "Il tuo pacco è rimasto bloccato durante la spedizione.",
+    "event_detected_stalled": "Da qualche tempo il corriere non segnala movimenti del tuo pacco.",
+    "event_detected_at_risk": "Ti abbiamo avvisato che il pacco potrebbe arrivare più tardi del previsto.",
     "event_detected_lost": "Il corriere ci ha comunicato che il tuo pacco è andato smarrito.",
     "event_detected_returned": "Il corriere ci sta rimandando il tuo pacco.",
     "event_reported": "Hai segnalato un problema.",

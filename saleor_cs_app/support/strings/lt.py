@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "Vežėjui nepavyko pristatyti jūsų siuntos.",
     "event_detected_pickup_waiting": "Jūsų siunta laukia jūsų atsiėmimo punkte.",
     "event_detected_held": "Jūsų siunta sulaikyta pakeliui.",
+    "event_detected_stalled": "Vežėjas jau kurį laiką nepranešė apie Jūsų siuntos judėjimą.",
+    "event_detected_at_risk": "Pranešėme Jums, kad siunta gali atkeliauti vėliau, nei žadėjome.",
     "event_detected_lost": "Vežėjas pranešė mums, kad jūsų siunta pamesta.",
     "event_detected_returned": "Vežėjas grąžina jūsų siuntą mums.",
     "event_reported": "Jūs pranešėte apie problemą.",

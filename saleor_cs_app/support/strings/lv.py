@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "Pārvadātājs nevarēja piegādāt Jūsu sūtījumu.",
     "event_detected_pickup_waiting": "Jūsu sūtījums Jūs gaida saņemšanas punktā.",
     "event_detected_held": "Jūsu sūtījums ir aizturēts ceļā.",
+    "event_detected_stalled": "Pārvadātājs jau kādu laiku nav ziņojis par Jūsu sūtījuma pārvietošanos.",
+    "event_detected_at_risk": "Mēs Jūs brīdinājām, ka sūtījums var pienākt vēlāk, nekā solīts.",
     "event_detected_lost": "Pārvadātājs mums paziņoja, ka Jūsu sūtījums ir pazudis.",
     "event_detected_returned": "Pārvadātājs sūta Jūsu sūtījumu atpakaļ pie mums.",
     "event_reported": "Jūs ziņojāt par problēmu.",

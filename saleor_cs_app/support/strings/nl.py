@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "De vervoerder kon je pakket niet bezorgen.",
     "event_detected_pickup_waiting": "Je pakket ligt voor je klaar bij een afhaalpunt.",
     "event_detected_held": "Je pakket ligt onderweg stil.",
+    "event_detected_stalled": "De vervoerder heeft al een tijdje geen beweging van je pakket gemeld.",
+    "event_detected_at_risk": "We hebben je laten weten dat je pakket later kan aankomen dan beloofd.",
     "event_detected_lost": "De vervoerder heeft ons laten weten dat je pakket zoekgeraakt is.",
     "event_detected_returned": "De vervoerder stuurt je pakket naar ons terug.",
     "event_reported": "Je hebt een probleem gemeld.",

@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "Przewoźnik nie zdołał doręczyć Twojej paczki.",
     "event_detected_pickup_waiting": "Twoja paczka czeka na Ciebie w punkcie odbioru.",
     "event_detected_held": "Twoja paczka została zatrzymana w drodze.",
+    "event_detected_stalled": "Przewoźnik od pewnego czasu nie odnotował ruchu Twojej paczki.",
+    "event_detected_at_risk": "Uprzedziliśmy Cię, że paczka może dotrzeć później, niż obiecaliśmy.",
     "event_detected_lost": "Przewoźnik poinformował nas, że Twoja paczka zaginęła.",
     "event_detected_returned": "Przewoźnik odsyła Twoją paczkę do nas.",
     "event_reported": "Zgłoszenie problemu.",

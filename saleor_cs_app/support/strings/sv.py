@@ -58,6 +58,8 @@ STRINGS = {
     "event_detected_attempt_failed": "Transportören kunde inte leverera ditt paket.",
     "event_detected_pickup_waiting": "Ditt paket väntar på dig på ett utlämningsställe.",
     "event_detected_held": "Ditt paket har fastnat på vägen.",
+    "event_detected_stalled": "Transportören har inte rapporterat någon förflyttning av ditt paket på ett tag.",
+    "event_detected_at_risk": "Vi förvarnade dig om att paketet kan komma senare än utlovat.",
     "event_detected_lost": "Transportören har meddelat oss att ditt paket har kommit bort.",
     "event_detected_returned": "Transportören skickar tillbaka ditt paket till oss.",
     "event_reported": "Du anmälde ett problem.",

@@ -83,6 +83,7 @@ def parse(body: bytes) -> AfterShipEvent:
         "carrier_name": _carrier_name(msg.get("slug")),
         "carrier_status": _text(checkpoint.get("message")) or _text(msg.get("subtag_message")),
         "carrier_status_at": _time(checkpoint.get("checkpoint_time")) or sent_at,
+        "carrier_location": _place(checkpoint),
         "carrier_expected_date": _expected_date(msg),
         "tracking_url": _text(msg.get("courier_tracking_link")) or _text(msg.get("aftership_tracking_url")),
     }
@@ -100,6 +101,14 @@ def report_for(event: AfterShipEvent, fulfillment_id: str) -> DeliveryReport:
     if not event.state_reported:
         fields = {"carrier_expected_date": fields["carrier_expected_date"], "state": None}
     return DeliveryReport(source=NAME, fulfillment_id=fulfillment_id, tracking_number=event.tracking_number, **fields)
+
+
+def _place(checkpoint: dict) -> str | None:
+    """Where a checkpoint was: AfterShip's `location`, else the city and country it names."""
+    place = _text(checkpoint.get("location"))
+    if not place:
+        place = ", ".join(filter(None, (_text(checkpoint.get("city")), _text(checkpoint.get("country_name")))))
+    return place[:300] if place else None
 
 
 def _latest_checkpoint(checkpoints) -> dict:

@@ -38,8 +38,16 @@ def report_from(shipment: dict, fulfillment_id: str, tracking_number: str) -> De
         carrier_status=str(words).strip()[:500] if words else None,
         carrier_status_at=_time(status.get("timestamp")),
         carrier_expected_date=_date(shipment.get("estimatedTimeOfDelivery")),
+        carrier_location=_place(status),
         tracking_number=tracking_number,
     )
+
+
+def _place(status: dict) -> str | None:
+    """The event's place: DHL's `location.address.addressLocality` (a city, sometimes with its country)."""
+    address = ((status.get("location") or {}).get("address") or {}) if isinstance(status.get("location"), dict) else {}
+    place = address.get("addressLocality") if isinstance(address, dict) else None
+    return str(place).strip()[:300] if isinstance(place, str) and place.strip() else None
 
 
 def next_poll(now: datetime, deadline: datetime | None) -> datetime:

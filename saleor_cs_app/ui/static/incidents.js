@@ -13,7 +13,7 @@ const LIST = `query Incidents($state: String, $kind: IncidentKind, $channel: Str
     totalCount hasNextPage endCursor channelChoices { slug name } items { id orderNumber kind state channel detectedAt offerType offerValue currency } } }`;
 const DETAIL = `query Incident($id: ID!) { incident(id: $id) { ${INCIDENT_FIELDS} } }`;
 const MOVING = new Set(["detected", "deciding", "acting", "notifying"]);
-const KINDS = ["LATE_SHIPMENT", "LATE_DELIVERY", "ATTEMPT_FAILED", "PICKUP_WAITING", "HELD", "LOST", "RETURNED", "WRONG_ITEM",
+const KINDS = ["LATE_SHIPMENT", "LATE_DELIVERY", "ATTEMPT_FAILED", "PICKUP_WAITING", "HELD", "STALLED", "AT_RISK", "LOST", "RETURNED", "WRONG_ITEM",
   "CUSTOMER_REPORT"];  // the API's IncidentKind
 const STATES = ["detected", "pending_approval", "acting", "notifying", "notified", "handled", "declined", "failed"];
 

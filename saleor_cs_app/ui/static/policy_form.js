@@ -5,10 +5,10 @@ import { kindText, offerName } from "./explain.js";
 import { t } from "./i18n.js";
 
 // The kinds a rule may name; a customer's report is matched by its own rules (when.max_proposal_value), not here.
-export const KINDS = ["late_shipment", "late_delivery", "attempt_failed", "pickup_waiting", "held", "lost", "returned", "wrong_item"];
+export const KINDS = ["late_shipment", "late_delivery", "attempt_failed", "pickup_waiting", "held", "stalled", "at_risk", "lost", "returned", "wrong_item"];
 // What detection can switch off: late_delivery stands for every carrier situation (watch/deliveries.py).
-const DETECTED = ["late_shipment", "late_delivery", "wrong_item"];
-const NEW_RULE_KINDS = ["late_shipment", "late_delivery", "attempt_failed", "pickup_waiting", "held", "lost", "returned"];
+const DETECTED = ["late_shipment", "late_delivery", "stalled", "wrong_item"];
+const NEW_RULE_KINDS = ["late_shipment", "late_delivery", "attempt_failed", "pickup_waiting", "held", "stalled", "lost", "returned"];
 const OFFER_DEFAULTS = {
   apology_only: {}, gift_card: { amount: 10, expires_in_days: 365 }, free_shipping_voucher: { expires_in_days: 90 },
   gift_product: { sku: "", quantity: 1 }, partial_refund: { percent: 10 }, reship: { keep_item_discount_percent: 50 },
@@ -120,11 +120,15 @@ export function renderPolicyForm(root, draft, onChange, offerFit) {
   }
 
   function detectionSection() {
-    const label = (key) => (key === "late_delivery" ? t("pf.detect_carrier") : kindText(key));
+    const label = (key) => ({ late_delivery: t("pf.detect_carrier"), stalled: t("pf.detect_stalled") })[key] ?? kindText(key);
     const flag = (key) => checkbox(label(key), getPath(draft, `detection.${key}`) !== false, { dataset: { path: `detection.${key}`, kind: "bool" } });
     return section(t("pf.detection"), t("pf.detection_note"), "detection",
-      h("div", { class: "row", style: "gap:20px;margin-bottom:12px" }, DETECTED.map(flag)),
+      h("div", { class: "row", style: "gap:20px;margin-bottom:12px" }, DETECTED.map(flag),
+        checkbox(t("pf.at_risk_notify"), getPath(draft, "detection.at_risk.notify_customer") === true,
+          { dataset: { path: "detection.at_risk.notify_customer", kind: "bool" } })),
       h("div", { class: "grid wide" },
+        input(t("pf.stall_floor_hours"), "detection.stall_floor_hours", "int", t("pf.stall_floor_hours_hint")),
+        input(t("pf.at_risk_below"), "detection.at_risk.below_probability", "number", t("pf.at_risk_hint")),
         input(t("pf.status_key"), "detection.delivery_status_key", "text", t("pf.status_key_hint")),
         input(t("pf.scanned_key"), "detection.scanned_skus_key", "text", t("pf.scanned_key_hint"))));
   }

@@ -1,0 +1,97 @@
+"""At risk, before late, end to end: the shop's own parcels say a parcel still on its way will probably
+miss its deliver-by day; the merchant sees it flagged, and the customer gets one heads-up only when the
+policy asks. A late message then refers back to it; an arrival on time sends nothing more."""
+
+from datetime import datetime, timedelta, timezone
+
+from saleor_cs_app.jobs import sweep
+from saleor_cs_app.store.models import Deadline, TransitCount
+from tests.flows import incidents, rows, tenant_id, use_policy
+from tests.tracking.test_aftership_flow import aftership, hook_url, ship  # noqa: F401  (fixtures)
+
+NUMBER = "00340434161094042557"
+
+
+def learned_from_earlier_parcels(runtime, saleor):
+    """Earlier parcels: 80 took 2 business days, 20 took 8; the carrier scanned them every 20 hours."""
+    tenant = tenant_id(runtime, saleor)
+    with runtime.db.transaction() as session:
+        for measure, value, count in (("transit", 2, 80), ("transit", 8, 20), ("gap", 20, 300)):
+            session.add(TransitCount(tenant_id=tenant, measure=measure, method="earlier", carrier="dhl", country="FI",
+                                     value=value, count=count))
+
+
+def travel_until_monday(clock, aftership, hook_url):  # noqa: F811
+    """Shipped on Wednesday at noon (the test clock), scanned every morning, still travelling on Monday."""
+    assert clock.now == datetime(2027, 9, 15, 12, tzinfo=timezone.utc)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+    for day in (16, 17, 20):
+        clock.advance(seconds=(datetime(2027, 9, day, 7, tzinfo=timezone.utc) - clock.now).total_seconds())
+        aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now, location="Hub"))
+
+
+def test_a_parcel_slower_than_the_usual_is_flagged_and_the_customer_hears_nothing_by_default(
+    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+):
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+    runtime.jobs.drain()
+    (check,) = [d for d in rows(runtime, Deadline) if d.kind == "at_risk"]
+    assert check.due_at == clock.now + timedelta(hours=12), "80 % arrive in 2 days: not at risk yet, look again"
+    travel_until_monday(clock, aftership, hook_url)
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert incident.kind == "at_risk"
+    assert incident.facts["on_time_probability"] == 0.0  # only the 8-day parcels are still travelling on day 3
+    assert incident.facts["new_expectation"] == "2027-09-27"  # 8 business days after Wednesday the 15th
+    assert incident.facts["estimate_parcels"] == 100
+    assert mail.messages == [], "detection.at_risk.notify_customer is off by default"
+    assert not [d for d in rows(runtime, Deadline) if d.kind == "at_risk"]
+
+
+def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
+    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+):
+    use_policy(runtime, installed, {"detection": {"at_risk": {"notify_customer": True}}})
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    travel_until_monday(clock, aftership, hook_url)
+    runtime.jobs.drain()
+    (heads_up,) = mail.messages
+    text = heads_up.message.get_body(("plain",)).get_content()
+    assert "may arrive later than promised" in heads_up.message["Subject"]
+    assert "27 September 2027" in text and "estimate" in text
+    for day in (21, 22, 23):  # scanned daily: never stalled, and one heads-up is enough
+        clock.advance(seconds=(datetime(2027, 9, day, 7, tzinfo=timezone.utc) - clock.now).total_seconds())
+        aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+        sweep.run(runtime)
+        runtime.jobs.drain()
+    # Friday the 24th: past the deliver-by day (5 business days + 1 of grace after Wednesday the 15th).
+    clock.advance(seconds=(datetime(2027, 9, 24, 7, tzinfo=timezone.utc) - clock.now).total_seconds())
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    assert sorted(i.kind for i in incidents(runtime)) == ["at_risk", "late_delivery"]
+    late = mail.messages[-1]
+    assert len(mail.messages) == 2
+    assert "We let you know on 20 September 2027 that it might be late." in late.message.get_body(("plain",)).get_content()
+
+
+def test_a_parcel_that_arrives_on_time_after_a_heads_up_gets_nothing_more(
+    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+):
+    use_policy(runtime, installed, {"detection": {"at_risk": {"notify_customer": True}}})
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    travel_until_monday(clock, aftership, hook_url)
+    runtime.jobs.drain()
+    assert len(mail.messages) == 1
+    clock.advance(hours=5)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "Delivered", at=clock.now))
+    runtime.jobs.drain()
+    clock.advance(days=30)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    assert len(mail.messages) == 1
+    assert [i.kind for i in incidents(runtime)] == ["at_risk"]

@@ -1,0 +1,76 @@
+"""Stalled parcels end to end: AfterShip's scans teach the carrier's gaps, and a silence longer than
+the usual longest one (at least the policy's floor) becomes a `stalled` incident with the last scan as evidence."""
+
+from datetime import datetime, timedelta, timezone
+
+from saleor_cs_app.jobs import sweep
+from saleor_cs_app.store.models import Deadline, TransitCount
+from tests.flows import incidents, rows, use_policy
+from tests.tracking.test_aftership_flow import aftership, hook_url, ship  # noqa: F401  (fixtures)
+
+NUMBER = "00340434161094042557"
+
+
+def test_a_parcel_silent_past_the_floor_becomes_stalled_with_its_last_scan_as_evidence(
+    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+):
+    ship(installed, runtime)
+    last_scan = clock.now
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=last_scan, message="Arrived at hub", location="Leipzig"))
+    runtime.jobs.drain()
+    (stall,) = [d for d in rows(runtime, Deadline) if d.kind == "stalled"]
+    # No learned gaps yet: the policy's floor, 72 hours of business days. Scanned on Wednesday at noon
+    # (the test clock), so Wednesday's rest, Thursday and Friday, then Monday until noon.
+    assert last_scan == datetime(2027, 9, 15, 12, tzinfo=timezone.utc)
+    assert stall.due_at == datetime(2027, 9, 20, 12, tzinfo=timezone.utc)
+    clock.advance(hours=119)
+    sweep.run(runtime)
+    assert not [i for i in incidents(runtime) if i.kind == "stalled"]
+    clock.advance(hours=2)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    (incident,) = [i for i in incidents(runtime) if i.kind == "stalled"]
+    assert incident.facts["carrier_location"] == "Leipzig"
+    assert incident.facts["carrier_status"] == "Arrived at hub"
+    assert incident.facts["carrier_status_at"] == last_scan.isoformat()
+    (message,) = mail.messages
+    body = message.message.get_body(("plain",)).get_content()
+    assert "Leipzig" in body and "Arrived at hub" in body
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    assert len(mail.messages) == 1, "one stall, one message"
+
+
+def test_a_new_scan_moves_the_stall_and_a_delivery_clears_it_while_the_shop_learns(
+    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+):
+    ship(installed, runtime)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+    clock.advance(hours=24)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now, location="Hamburg"))
+    runtime.jobs.drain()
+    (stall,) = [d for d in rows(runtime, Deadline) if d.kind == "stalled"]
+    # From Thursday noon: 72 business hours end on Tuesday at noon, over the weekend.
+    assert stall.due_at == clock.now + timedelta(days=5)
+    clock.advance(hours=20)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "Delivered", at=clock.now))
+    runtime.jobs.drain()
+    assert not [d for d in rows(runtime, Deadline) if d.kind == "stalled"]
+    clock.advance(days=10)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    assert incidents(runtime) == [] and mail.messages == []
+    learned = sorted((c.measure, c.value, c.count) for c in rows(runtime, TransitCount))
+    # Shipped on Wednesday, delivered on Friday morning: 2 business days; gaps of 24 and 20 hours.
+    assert learned == [("gap", 20, 1), ("gap", 24, 1), ("transit", 2, 1)], learned
+
+
+def test_stall_detection_can_be_switched_off(installed, runtime, clock, aftership, hook_url, mail):  # noqa: F811
+    use_policy(runtime, installed, {"detection": {"stalled": False}})
+    ship(installed, runtime)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+    runtime.jobs.drain()
+    clock.advance(days=5)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    assert not [i for i in incidents(runtime) if i.kind == "stalled"]
