@@ -381,6 +381,24 @@ def test_the_order_page_popup_reports_a_wrong_item(page, host, runtime, installe
     assert to == f"/extensions/app/{quote(installed.app_id, safe='')}?tab=incidents&incident={quote(incident_id)}"
 
 
+def test_the_popup_takes_an_exact_sku_typed_without_picking_and_refuses_other_typed_words(page, host, runtime, installed):
+    use_policy(runtime, installed, GIFT_CARD_POLICY)
+    order = track_order(installed, runtime)
+    frame = app_frame(page, host, path="/dashboard/report", orderId=order["id"])
+    frame.get_by_label("Saleor Mug Default", exact=True).check()
+    sent = frame.get_by_label("What was sent instead?")
+    sent.fill("hoodie")
+    frame.get_by_role("button", name="Report problem").click()
+    expect(frame.get_by_text("Pick the item sent instead from the list: “hoodie” is not an exact SKU.")).to_be_visible()
+    expect(sent).to_be_focused()
+    assert installed_incidents(runtime) == []
+    sent.fill("sku-hoodie-l")
+    frame.get_by_role("button", name="Report problem").click()
+    expect(frame.get_by_text(f"Reported for order #{order['number']}.")).to_be_visible()
+    ((_, facts),) = installed_incidents(runtime)
+    assert facts["sent_skus"] == ["SKU-HOODIE-L"]
+
+
 @pytest.mark.parametrize(
     ("dashboard", "prefix"),
     [("3.23.27", "/extensions/app/"), ("3.22.0", "/extensions/app/"), ("3.20.14", "/apps/"), ("", "/extensions/app/")],
