@@ -127,13 +127,15 @@ class AfterShipStandIn(LoopbackStandIn):
         event: str = "tracking_update",
         expected_date: str | None = None,
         event_id: str | None = None,
+        location: str | None = None,
     ) -> bytes:
         """The body AfterShip would POST when the tracking moves to `tag` at `at`."""
         tracking = self.tracking_for(number)
         tracking["tag"], tracking["subtag"] = tag, subtag or f"{tag}_001"
         tracking["subtag_message"] = message or tag
         tracking["checkpoints"].append(
-            {"checkpoint_time": at.isoformat(), "message": message or tag, "tag": tag, "slug": tracking["slug"]}
+            {"checkpoint_time": at.isoformat(), "message": message or tag, "tag": tag, "slug": tracking["slug"],
+             "location": location}
         )
         if expected_date:
             tracking["latest_estimated_delivery"] = {
