@@ -134,7 +134,7 @@ def queue_shipped_message(
         policy,
         settings,
         initial.language,
-        goodwill=_recorded_goodwill(incident),
+        goodwill=recorded_goodwill(incident),
         shipped_now=True,
         support_url=link,
     )
@@ -230,7 +230,7 @@ def message_context(
     )
 
 
-def _recorded_goodwill(incident: Incident) -> GoodwillResult | None:
+def recorded_goodwill(incident: Incident) -> GoodwillResult | None:
     """The goodwill the first message gave, once created in Saleor."""
     done = (incident.decision or {}).get("goodwill")
     return None if done is None else GoodwillResult.recorded(done, incident.goodwill_code)
