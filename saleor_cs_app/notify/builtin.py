@@ -141,6 +141,8 @@ def render_layout(variables: dict, *, subject: str, blocks: list[dict]) -> str:
         language=variables["language"],
         subject=subject,
         shop_name=variables["shop_name"],
+        brand_accent=variables.get("brand_accent"),
+        brand_logo_url=variables.get("brand_logo_url"),
         reply_to=variables["reply_to"],
         blocks=blocks,
     )

@@ -12,7 +12,7 @@ from flask import Response, make_response, render_template, request
 from saleor_cs_app.http.runtime import current_runtime
 from saleor_cs_app.links import LinkExpired, LinkInvalid, OrderLink, verify_token
 from saleor_cs_app.notify import page_words
-from saleor_cs_app.store import orders, policies
+from saleor_cs_app.store import brands, orders, policies
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.support import csrf, formats, order_view
 from saleor_cs_app.support.i18n import Translator, page_language
@@ -43,6 +43,7 @@ class OrderPage:
     t: Translator
     allowed_fixes: tuple[str, ...]
     locale: Locale
+    brand: brands.Brand
 
     def money(self, value) -> str:
         return formats.money(value, self.view.currency, self.locale)
@@ -105,14 +106,16 @@ def order_page(token: str) -> OrderPage:
             return page_words.incident_words(incident, tracked, policy, runtime.settings, chosen, page_url)
 
         view = order_view.load(session, tracked, rules_for(policy, tracked), words_of)
+        brand = brands.brand(session, link.tenant_id, shop_name(policy, runtime.settings))
     return OrderPage(
         token=token,
         link=link,
-        shop_name=shop_name(policy, runtime.settings),
+        shop_name=brand.name,
         view=view,
         t=Translator(chosen),
         allowed_fixes=policy.support.fixes,
         locale=formats.page_locale(chosen, facts.get("language_code"), facts.get("channel_country")),
+        brand=brand,
     )
 
 

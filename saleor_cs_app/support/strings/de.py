@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "In diesem Paket",
     "price_each": "{price} pro Stück",
     "order_total": "Bestellsumme: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Kontakt: {shop}",
+    "contact_email": "E-Mail",
+    "contact_phone": "Telefon",
+    "contact_help_page": "Hilfeseite",
 }

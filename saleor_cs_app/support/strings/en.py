@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "In this parcel",
     "price_each": "{price} each",
     "order_total": "Order total: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Contact {shop}",
+    "contact_email": "E-mail",
+    "contact_phone": "Phone",
+    "contact_help_page": "Help page",
 }

@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "En este paquete",
     "price_each": "{price} por unidad",
     "order_total": "Total del pedido: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Contacta con {shop}",
+    "contact_email": "Correo electrónico",
+    "contact_phone": "Teléfono",
+    "contact_help_page": "Página de ayuda",
 }

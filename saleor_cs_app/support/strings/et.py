@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "Selles pakis",
     "price_each": "{price}/tk",
     "order_total": "Tellimuse summa: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Võtke ühendust: {shop}",
+    "contact_email": "E-post",
+    "contact_phone": "Telefon",
+    "contact_help_page": "Abileht",
 }

@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "Tässä paketissa",
     "price_each": "{price}/kpl",
     "order_total": "Tilauksen summa: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Ota yhteyttä: {shop}",
+    "contact_email": "Sähköposti",
+    "contact_phone": "Puhelin",
+    "contact_help_page": "Ohjesivu",
 }

@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "Dans ce colis",
     "price_each": "{price} l'unité",
     "order_total": "Total de la commande : {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Contacter {shop}",
+    "contact_email": "E-mail",
+    "contact_phone": "Téléphone",
+    "contact_help_page": "Page d'aide",
 }

@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "In questo pacco",
     "price_each": "{price} cad.",
     "order_total": "Totale dell'ordine: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Contatta {shop}",
+    "contact_email": "E-mail",
+    "contact_phone": "Telefono",
+    "contact_help_page": "Pagina di assistenza",
 }

@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "Šioje siuntoje",
     "price_each": "{price} už vnt.",
     "order_total": "Užsakymo suma: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Susisiekite: {shop}",
+    "contact_email": "El. paštas",
+    "contact_phone": "Telefonas",
+    "contact_help_page": "Pagalbos puslapis",
 }

@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "Šajā sūtījumā",
     "price_each": "{price} par gabalu",
     "order_total": "Pasūtījuma summa: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Sazinieties: {shop}",
+    "contact_email": "E-pasts",
+    "contact_phone": "Tālrunis",
+    "contact_help_page": "Palīdzības lapa",
 }

@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "In dit pakket",
     "price_each": "{price} per stuk",
     "order_total": "Totaal van je bestelling: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Contact met {shop}",
+    "contact_email": "E-mail",
+    "contact_phone": "Telefoon",
+    "contact_help_page": "Hulppagina",
 }

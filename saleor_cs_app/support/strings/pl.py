@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "W tej paczce",
     "price_each": "{price} / szt.",
     "order_total": "Suma zamówienia: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Kontakt: {shop}",
+    "contact_email": "E-mail",
+    "contact_phone": "Telefon",
+    "contact_help_page": "Strona pomocy",
 }

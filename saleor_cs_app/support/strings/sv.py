@@ -152,4 +152,9 @@ STRINGS = {
     "in_this_parcel": "I det här paketet",
     "price_each": "{price}/st.",
     "order_total": "Totalt för ordern: {amount}",
+    # The shop's support contacts at the foot of the page (the merchant's brand settings).
+    "contacts_heading": "Kontakta {shop}",
+    "contact_email": "E-post",
+    "contact_phone": "Telefon",
+    "contact_help_page": "Hjälpsida",
 }

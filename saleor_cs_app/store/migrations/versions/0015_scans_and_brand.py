@@ -1,4 +1,5 @@
-"""Carrier scans: every checkpoint of a parcel a tracking source reported, for the customer's page.
+"""Carrier scans: every checkpoint of a parcel a tracking source reported, for the customer's page; and the
+shop's brand (name, logo, accent colour, support contacts) for the page and the e-mails.
 
 Revision ID: 0015
 Revises: 0011
@@ -29,8 +30,21 @@ def upgrade() -> None:
         sa.UniqueConstraint("tenant_id", "fulfillment_id", "key"),
     )
     op.create_index("ix_carrier_scans_order", "carrier_scans", ["tenant_id", "order_id"])
+    op.create_table(
+        "shop_brands",
+        sa.Column("tenant_id", sa.Integer(), sa.ForeignKey("tenants.id"), primary_key=True),
+        sa.Column("name", sa.String(80), nullable=True),
+        sa.Column("saleor_name", sa.String(200), nullable=True),
+        sa.Column("accent", sa.String(7), nullable=True),
+        sa.Column("logo", sa.LargeBinary(), nullable=True),
+        sa.Column("logo_type", sa.String(20), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("contacts", sa.JSON(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("shop_brands")
     op.drop_index("ix_carrier_scans_order", table_name="carrier_scans")
     op.drop_table("carrier_scans")
