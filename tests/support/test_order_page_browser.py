@@ -169,3 +169,24 @@ def test_an_open_offer_stays_on_top(browser, app_server, axe, installed, runtime
         expect(first.get_by_role("button", name="Accept")).to_be_visible()
 
     check_everywhere(browser, app_server, axe, link, "offer", on_page=offer)
+
+
+def test_the_shops_brand_heads_the_page(browser, app_server, axe, installed, runtime, client):
+    from base64 import b64encode
+
+    from tests.support.conftest import png_bytes
+    from tests.ui.test_api_brand import LOGO, UPDATE
+
+    api = Api(client, installed)
+    assert api(UPDATE, {"name": "Northwind Goods", "accent": "#1a5e3a", "email": "help@northwind.example",
+                        "url": "https://northwind.example/help"})["updateBrand"]["ok"]  # fmt: skip
+    assert api(LOGO, {"image": b64encode(png_bytes((240, 80))).decode()})["setBrandLogo"]["ok"]
+    order = placed(installed, runtime)
+    shipped(installed, runtime, order, "TRK-BRAND")
+
+    def branded(page):
+        expect(page.locator("header .shop")).to_have_text("Northwind Goods")
+        expect(page.locator("header img.logo")).to_be_visible()
+        expect(page.get_by_role("link", name="help@northwind.example")).to_be_visible()
+
+    check_everywhere(browser, app_server, axe, link_path(runtime, installed, order["id"]), "branded", on_page=branded)

@@ -82,3 +82,11 @@ def test_the_brand_heads_the_order_page_and_the_emails(api, installed, runtime, 
     (mail,) = rows(runtime, OutboxMessage)
     assert "Northwind Goods" in mail.html and "border-top:6px solid #1a5e3a" in mail.html
     assert '/logo" alt=""' in mail.html
+
+
+def test_the_message_preview_carries_the_brand(api):
+    preview = """mutation { previewMessage(kind: LATE_SHIPMENT, language: "en", offer: GIFT_CARD) { html } }"""
+    assert "Northwind Goods" not in api(preview)["previewMessage"]["html"]
+    assert api(UPDATE, {"name": "Northwind Goods", "accent": "#1a5e3a"})["updateBrand"]["ok"]
+    html = api(preview)["previewMessage"]["html"]
+    assert "Northwind Goods" in html and "border-top:6px solid #1a5e3a" in html

@@ -467,3 +467,22 @@ def test_the_merchant_sets_their_own_mail_server_and_the_password_is_not_shown(p
     expect(server).to_have_value("")
     assert "hunter2" not in frame.locator("body").inner_text()
     snap(page, "12-messages-mail-server")
+
+
+def test_the_brand_card_previews_the_page_and_refuses_a_light_accent_with_the_reason(page, host, runtime, installed):
+    frame = app_frame(page, host)
+    frame.get_by_role("tab", name="Messages").click()
+    card = frame.get_by_role("region", name="Your brand")
+    expect(card.get_by_label("Shop name")).to_have_attribute("placeholder", "Saleor e-commerce")
+    expect(card.locator(".brand-bar")).to_have_text("Saleor e-commerce")
+    card.get_by_label("Shop name").fill("Northwind Goods")
+    card.get_by_label("Accent colour").fill("#ffcc00")
+    expect(card.locator(".brand-bar")).to_have_text("Northwind Goods")
+    card.get_by_role("button", name="Save brand").click()
+    expect(card.get_by_text("contrast of 1.5:1")).to_be_visible()
+    card.get_by_label("Accent colour").fill("#1a5e3a")
+    expect(card.locator(".brand-button")).to_have_css("background-color", "rgb(26, 94, 58)")
+    card.get_by_role("button", name="Save brand").click()
+    expect(frame.get_by_text("Brand saved.")).to_be_visible()
+    card.scroll_into_view_if_needed()
+    snap(page, "16-brand-card")

@@ -17,8 +17,8 @@ export function brandCard() {
     name: h("input", { type: "text", maxlength: 80, autocomplete: "off" }),
     accent: h("input", { type: "text", maxlength: 7, autocomplete: "off", placeholder: DEFAULT_ACCENT }),
     email: h("input", { type: "email", autocomplete: "off" }),
-    phone: h("input", { type: "tel", autocomplete: "off" }),
-    url: h("input", { type: "url", autocomplete: "off", placeholder: "https://" }),
+    phone: h("input", { type: "text", inputmode: "tel", autocomplete: "off" }),
+    url: h("input", { type: "text", inputmode: "url", autocomplete: "off", placeholder: "https://" }),
   };
   const picker = h("input", { type: "color", value: DEFAULT_ACCENT, "aria-label": t("brand.accent_picker") });
   const logoInput = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp,image/heic" });
