@@ -65,6 +65,7 @@ def _shop_context(info, kind, language, offer, currency, shipped_now) -> Message
         policy = policies.load(session, tenant_id)
         _from, reply_to = sender(policy, runtime.settings)
         brand_row = brands.find(session, tenant_id)
+        own_name = brand_row.name if brand_row is not None else None
         brand = outbox.brand_of(session, policy, runtime.settings, tenant_id) if brand_row is not None else None
     sample = replace(sample, reply_to=reply_to)
     shop = shop_sample.shop_of(runtime, tenant_id)
@@ -74,7 +75,7 @@ def _shop_context(info, kind, language, offer, currency, shipped_now) -> Message
     # The merchant's brand heads the preview as it heads the e-mails (notify/outbox.py).
     return replace(
         ctx,
-        shop_name=brand_row.name or ctx.shop_name,
+        shop_name=own_name or ctx.shop_name,
         brand_accent=brand.accent,
         brand_logo_url=outbox.brand_logo_url(runtime.settings, brand),
     )
