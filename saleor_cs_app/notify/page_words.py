@@ -12,9 +12,16 @@ from saleor_cs_app.notify.render import check_complete
 from saleor_cs_app.notify.variables import template_variables
 
 
+# Once the shop has carried the decision out: before, an offer may still be declined or change, and the
+# page would claim what was not given.
+_SAID = ("notifying", "notified", "handled")
+
+
 def incident_words(incident, tracked, policy, settings, language: str, page_url: str) -> list[dict] | None:
-    """The blocks ({kind: p | box | link, html, href}), or None when the e-mail could not say it yet
-    (an offer waiting for approval has no code to show): the page then names the situation only."""
+    """The blocks ({kind: p | box | link, html, href}), or None while the e-mail cannot say it yet (the
+    decision is not carried out, or waits for approval): the page then names the situation only."""
+    if incident.state not in _SAID:
+        return None
     ctx = message_context(
         incident, tracked, policy, settings, language, goodwill=recorded_goodwill(incident), support_url=page_url
     )

@@ -153,3 +153,19 @@ def test_the_order_page_weighs_under_50_kb_before_images(installed, runtime, clo
     loaded = re.findall(r'<(?:img|script)[^>]* src="([^"]+)"|<link[^>]* href="([^"]+)"', html)
     loaded = [src or href for src, href in loaded]
     assert len(loaded) >= 4 and all(u.startswith(("/support/static/", f"{MEDIA}/", "data:")) for u in loaded), loaded
+
+
+def test_an_offer_waiting_for_approval_is_not_told_on_the_page_before_it_is_given(installed, runtime, client):
+    from saleor_cs_app.store.models import Incident
+
+    order = placed(installed, runtime)
+    fulfilment = installed.add_fulfillment(order["id"], tracking_number="TRK-LOST")
+    fulfilment["metadata"] = [{"key": "delivery.status", "value": "lost"}]
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfilment["id"])
+    runtime.jobs.drain()
+    with runtime.db.transaction() as session:
+        (incident,) = session.query(Incident).all()
+        incident.state = "pending_approval"
+    _, html = page_of(client, runtime, installed, order)
+    assert "The carrier has told us your parcel has been lost." in html, "the situation is named"
+    assert '<div class="box">' not in html, "nothing the shop has not carried out yet"
