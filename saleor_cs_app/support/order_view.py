@@ -58,6 +58,12 @@ class ScanLine:
     at: datetime  # UTC
     words: str | None
     place: str | None
+    state: str | None = None
+
+    @property
+    def step(self) -> str:
+        """The step this scan proves, named when the carrier gave no words of its own."""
+        return progress_line.progress("FULFILLED", self.state).current
 
 
 @dataclass(frozen=True)
@@ -214,7 +220,7 @@ def _with_details(parcel: Parcel, fulfillment_id: str, facts: dict, lines, scans
     return replace(
         parcel,
         progress=line,
-        scans=[ScanLine(s.at, s.words, s.place) for s in scans.get(fulfillment_id, [])],
+        scans=[ScanLine(s.at, s.words, s.place, s.state) for s in scans.get(fulfillment_id, [])],
         items=items,
         promised=promised.isoformat() if promised else None,
     )

@@ -169,3 +169,32 @@ def test_an_offer_waiting_for_approval_is_not_told_on_the_page_before_it_is_give
     _, html = page_of(client, runtime, installed, order)
     assert "The carrier has told us your parcel has been lost." in html, "the situation is named"
     assert '<div class="box">' not in html, "nothing the shop has not carried out yet"
+
+
+def test_the_locale_takes_the_customers_region_else_the_channels_else_the_languages_own():
+    from saleor_cs_app.support.formats import day, page_locale
+
+    assert str(page_locale("en", "EN_GB", "US")) == "en_GB"
+    assert str(page_locale("en", "EN", "US")) == "en_US"
+    assert str(page_locale("en", None, "FI")) == "en_FI", "CLDR's English as written in Finland"
+    assert str(page_locale("en", None, None)) == "en_GB", "no region known: the page's British English"
+    assert str(page_locale("fr", "FR_BE", None)) == "fr_BE"
+    assert day("2027-09-15", page_locale("en", "EN_GB", None)) == "15 September 2027"
+    assert day("2027-09-15", page_locale("de", "DE", "AT")) == "15. September 2027"
+
+
+def test_dhl_events_become_scans_with_their_place():
+    from saleor_cs_app.tracking.dhl.reading import report_from
+
+    shipment = {
+        "status": {"statusCode": "transit", "timestamp": "2027-09-15T08:00:00Z", "description": "Arrived"},
+        "events": [
+            {"statusCode": "transit", "timestamp": "2027-09-15T08:00:00Z", "description": "Arrived",
+             "location": {"address": {"addressLocality": "Leipzig"}}},
+            {"statusCode": "pre-transit", "timestamp": "2027-09-14T18:00:00Z", "description": "Label created"},
+        ],
+    }  # fmt: skip
+    scans = report_from(shipment, "F1", "JJD1").all_scans()
+    assert [(s.words, s.place, getattr(s.state, "value", None)) for s in scans] == [
+        ("Arrived", "Leipzig", "in_transit"), ("Label created", None, "info_received"),
+    ]  # fmt: skip
