@@ -80,3 +80,8 @@ def verify_token(secret_key: str, token: str, saleor_api_url_of, now: datetime) 
     if expires_at <= now:
         raise LinkExpired(tenant_id)
     return OrderLink(tenant_id=tenant_id, order_id=order_id, expires_at=expires_at)
+
+
+def brand_asset_url(settings: Settings, tenant_id: int, version: int, asset: str) -> str:
+    """The shop's logo ("logo") or accent stylesheet ("accent.css"), public; the version renews caches."""
+    return f"{settings.app_url}/support/brand/{tenant_id}/{version}/{asset}"

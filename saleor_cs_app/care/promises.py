@@ -37,6 +37,7 @@ __all__ = [
     "rules_for_channel",
     "ship_by",
     "timezone_for_country",
+    "zone_of",
 ]
 
 _ONE_DAY = timedelta(days=1)
@@ -260,3 +261,8 @@ def rules_for_channel(base: PromiseRules, *, country: str | None, timezone: str 
     zone = timezone or base.timezone or timezone_for_country(resolved_country)
     ZoneInfo(zone)  # fail here, with the zone's name, rather than deep in a sweep
     return dataclasses.replace(base, country=resolved_country, timezone=zone)
+
+
+def zone_of(rules: PromiseRules) -> ZoneInfo:
+    """The time zone the shop's promises are kept in."""
+    return _zone(rules)

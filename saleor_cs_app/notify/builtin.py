@@ -37,7 +37,7 @@ def _lines(paragraph: str) -> list[str]:
     return [wrap(line) for line in lines if line]
 
 
-def _environment(*, html: bool) -> jinja2.Environment:
+def _environment(*, html: bool, page: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=html,
@@ -46,7 +46,10 @@ def _environment(*, html: bool) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["br"] = lambda: _LINE_BREAK
-    if html:
+    if page:  # the customer's order page: its stylesheet styles these (a strict CSP forbids inline styles)
+        env.globals["code"] = lambda value: Markup('<strong class="code">{}</strong>').format(value)
+        env.globals["link"] = lambda url: Markup('<a href="{0}">{0}</a>').format(url)
+    elif html:
         env.globals["code"] = lambda value: Markup('<strong style="{}">{}</strong>').format(_CODE_STYLE, value)
         env.globals["link"] = lambda url: Markup('<a href="{0}" style="color:#1d4ed8;">{0}</a>').format(url)
     else:
@@ -57,6 +60,7 @@ def _environment(*, html: bool) -> jinja2.Environment:
 
 _TEXT_ENV = _environment(html=False)
 _HTML_ENV = _environment(html=True)
+_PAGE_ENV = _environment(html=True, page=True)
 
 
 def _situation_plan(variables: dict) -> tuple[str, list[Block]]:
@@ -112,11 +116,33 @@ def render_builtin(variables: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
+def page_blocks(variables: dict) -> list[dict]:
+    """The e-mail's own words about the situation, what the shop does and the next step, for the order page.
+
+    The same plan and the same macros as the e-mail; left out are what only a letter has (greeting, sign-off)
+    and the button that leads to the page the customer is on. A button to the carrier stays, as a link.
+    """
+    _, steps = _incident_plan(variables)
+    words = _module(_PAGE_ENV, variables)
+    blocks: list[dict] = []
+    for step in steps:
+        if step.macro in ("greeting", "sign_off") or (step.kind == "button" and step.href == variables["support_url"]):
+            continue
+        lines = _lines(getattr(words, step.macro)())
+        if step.kind == "button":
+            blocks.append({"kind": "link", "href": step.href, "html": Markup(" ").join(lines)})
+        elif lines:
+            blocks.append({"kind": step.kind, "html": Markup("<br>\n").join(lines)})
+    return blocks
+
+
 def render_layout(variables: dict, *, subject: str, blocks: list[dict]) -> str:
     return _HTML_ENV.get_template("layout.html.j2").render(
         language=variables["language"],
         subject=subject,
         shop_name=variables["shop_name"],
+        brand_accent=variables.get("brand_accent"),
+        brand_logo_url=variables.get("brand_logo_url"),
         reply_to=variables["reply_to"],
         blocks=blocks,
     )

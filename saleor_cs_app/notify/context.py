@@ -49,6 +49,8 @@ class MessageContext:
     support_url: str | None = None  # the order's support page; None → "reply to this email"
     shipped_now: bool = False  # the follow-up "your late order has shipped now" message
     first_message_on: date | None = None  # the follow-up: the day the first e-mail (with its code) went out
+    brand_accent: str | None = None  # the shop's brand (store/brands.py): heads the HTML e-mail
+    brand_logo_url: str | None = None
 
     def __post_init__(self) -> None:
         # Accept plain strings and lists from callers (JSON, the UI) but keep the value canonical.

@@ -15,13 +15,15 @@ from sqlalchemy.orm import Session
 from saleor_cs_app.care.model import IncidentKind, OfferType
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.goodwill.carry_out import GoodwillResult
-from saleor_cs_app.links import support_url
+from saleor_cs_app.links import brand_asset_url, support_url
 from saleor_cs_app.notify.context import MessageContext
 from saleor_cs_app.notify.language import language_fallback, pick_language
 from saleor_cs_app.notify.render import render_message
 from saleor_cs_app.notify.smtp import make_message_id
 from saleor_cs_app.settings import Settings
+from saleor_cs_app.store import brands
 from saleor_cs_app.store import incidents as incident_store
+from saleor_cs_app.store.brands import Brand
 from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant, TrackedOrder
 from saleor_cs_app.watch.snapshot import parse_time
 
@@ -110,8 +112,9 @@ def compose_initial_message(
     tracked = orders.find(session, incident.tenant_id, incident.order_id)
     link = _support_url(session, settings, incident, now)
     ctx = message_context(
-        incident, tracked, policy, settings, row.language, goodwill=goodwill, support_url=link, item_names=item_names
-    )
+        incident, tracked, policy, settings, row.language, goodwill=goodwill, support_url=link, item_names=item_names,
+        brand=brand_of(session, policy, settings, incident.tenant_id),
+    )  # fmt: skip
     _fill(session, row, incident, policy, ctx, now)
     return row
 
@@ -139,9 +142,10 @@ def queue_shipped_message(
         policy,
         settings,
         initial.language,
-        goodwill=_recorded_goodwill(incident),
+        goodwill=recorded_goodwill(incident),
         shipped_now=True,
         support_url=link,
+        brand=brand_of(session, policy, settings, incident.tenant_id),
     )
     # "Your code from our e-mail of 8 March": the day the customer got it, in the shop's first message.
     sent_on = (initial.sent_at or initial.created_at).date()
@@ -184,6 +188,7 @@ def message_context(
     shipped_now: bool = False,
     support_url: str | None = None,
     item_names: dict[str, str] | None = None,
+    brand: Brand | None = None,
 ) -> MessageContext:
     facts, order = incident.facts or {}, tracked.facts
     decision_offer = (incident.decision or {}).get("offer", {})
@@ -201,7 +206,9 @@ def message_context(
         OfferType.FREE_SHIPPING_VOUCHER: decision_offer.get("value"),
     }.get(offer_type)
     return MessageContext(
-        shop_name=_shop_name(policy, settings),
+        shop_name=brand.name if brand is not None else _shop_name(policy, settings),
+        brand_accent=brand.accent if brand is not None else None,
+        brand_logo_url=brand_logo_url(settings, brand),
         order_number=tracked.number,
         kind=incident.kind,
         offer_type=offer_type,
@@ -238,7 +245,17 @@ def message_context(
     )
 
 
-def _recorded_goodwill(incident: Incident) -> GoodwillResult | None:
+def brand_of(session: Session, policy: Policy, settings: Settings, tenant_id: int) -> Brand:
+    return brands.brand(session, tenant_id, _shop_name(policy, settings))
+
+
+def brand_logo_url(settings: Settings, brand: Brand | None) -> str | None:
+    if brand is None or not brand.has_logo:
+        return None
+    return brand_asset_url(settings, brand.tenant_id, brand.version, "logo")
+
+
+def recorded_goodwill(incident: Incident) -> GoodwillResult | None:
     """The goodwill the first message gave, once created in Saleor."""
     done = (incident.decision or {}).get("goodwill")
     return None if done is None else GoodwillResult.recorded(done, incident.goodwill_code)

@@ -49,7 +49,7 @@ class RenderedMessage:
     override_error: str | None = None  # why the merchant's override was not used, if it was given
 
 
-def _check_complete(ctx: MessageContext) -> None:
+def check_complete(ctx: MessageContext) -> None:
     """Refuse to write a message that would promise something it cannot show."""
     if ctx.language not in SHIPPED_LANGUAGES:
         raise ValueError(f"no messages in language {ctx.language!r}; use notify.language.pick_language")
@@ -65,7 +65,7 @@ def _check_complete(ctx: MessageContext) -> None:
 
 
 def render_message(ctx: MessageContext, override: dict | None = None) -> RenderedMessage:
-    _check_complete(ctx)
+    check_complete(ctx)
     variables = template_variables(ctx)
     override_error = None
     if override is not None:

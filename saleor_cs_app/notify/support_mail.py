@@ -38,8 +38,11 @@ def queue_situation(
     if exists is not None:
         return None
     _, reply_to = outbox.sender(policy, settings)
+    brand = outbox.brand_of(session, policy, settings, incident.tenant_id)
     common = {
-        "shop_name": outbox._shop_name(policy, settings),
+        "shop_name": brand.name,
+        "brand_accent": brand.accent,
+        "brand_logo_url": outbox.brand_logo_url(settings, brand),
         "order_number": tracked.number,
         "customer_first_name": tracked.facts.get("customer_first_name"),
         "reply_to": reply_to,

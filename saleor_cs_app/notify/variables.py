@@ -64,6 +64,8 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "step is to reply to the e-mail.",
     "next_step_url": "The same link as support_url (kept for templates written before it).",
     "situation": "None in incident messages (see SITUATION_VARIABLES for the support conversation).",
+    "brand_accent": "The shop's accent colour (#rrggbb) from its brand settings, or None.",
+    "brand_logo_url": "The web address of the shop's logo from its brand settings, or None.",
 }
 
 # The support conversation (render_situation): the common variables above that make sense without an
@@ -86,7 +88,10 @@ SITUATION_VARIABLES: dict[str, str] = {
     "affected_items": "Names of the products concerned, a list to loop over.",
     "affected_items_text": "The same names joined for a sentence: 'A, B and C'.",
 }
-_COMMON_IN_SITUATIONS = ("shop_name", "customer_first_name", "order_number", "language", "support_url", "reply_to")
+_COMMON_IN_SITUATIONS = (
+    "shop_name", "customer_first_name", "order_number", "language", "support_url", "reply_to", "brand_accent",
+    "brand_logo_url",
+)  # fmt: skip
 
 
 _DELIVERY_PROBLEMS = ("attempt_fail", "exception", "expired", "returned", "lost")
@@ -154,6 +159,8 @@ def template_variables(ctx: MessageContext) -> dict[str, object]:
         "support_url": _web_link(ctx.support_url),
         "next_step_url": _web_link(ctx.support_url),
         "situation": None,
+        "brand_accent": ctx.brand_accent,
+        "brand_logo_url": _web_link(ctx.brand_logo_url),
     }
 
 
@@ -195,6 +202,8 @@ def situation_variables(situation: str, language: str, values: dict) -> dict[str
         "requested_date": formatting.day(values.get("requested_date"), language),
         "affected_items": items,
         "affected_items_text": formatting.items(items, language),
+        "brand_accent": values.get("brand_accent") or None,
+        "brand_logo_url": _web_link(values.get("brand_logo_url")),
     }
 
 

@@ -47,6 +47,29 @@ class FulfillmentDelivery(Base):
     updated_at: Mapped[datetime]
 
 
+class CarrierScan(Base):
+    """One scan of a parcel as its carrier reported it (time, words, place), for the customer's page.
+
+    Sources resend a parcel's whole history with each update: `key` (a hash of time, words and place)
+    keeps each scan once.
+    """
+
+    __tablename__ = "carrier_scans"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "fulfillment_id", "key"),
+        Index("ix_carrier_scans_order", "tenant_id", "order_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    order_id: Mapped[str] = mapped_column(String(200))
+    fulfillment_id: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]  # UTC
+    words: Mapped[str | None] = mapped_column(Text)  # the carrier's own
+    place: Mapped[str | None] = mapped_column(String(300))
+    state: Mapped[str | None] = mapped_column(String(40))  # care.model.DeliveryState value, when named
+
+
 class TrackingConnection(Base):
     """A merchant's account at a tracking service, its secrets encrypted like the Saleor token."""
 

@@ -8,14 +8,18 @@ or the fulfilment, never from a guess. Merchant-only details (rule names, budget
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from saleor_cs_app.care import progress as progress_line
+from saleor_cs_app.care import promises
+from saleor_cs_app.store import carrier_scans, support_reports
 from saleor_cs_app.store import incidents as incident_store
-from saleor_cs_app.store import support_reports
 from saleor_cs_app.store.models import TrackedOrder
 from saleor_cs_app.tracking.status import latest_for_order
+from saleor_cs_app.watch.snapshot import parse_time
 
 # Timeline events a customer is told about, by type; everything else is the merchant's business.
 _EVENT_WORDS = {
@@ -43,6 +47,23 @@ class Line:
     quantity: int
     unit_price: Decimal
     held: bool  # an open report covers it
+    product_name: str = ""
+    variant_name: str | None = None
+    thumbnail: str | None = None  # Saleor's media URL
+    thumbnail_alt: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanLine:
+    at: datetime  # UTC
+    words: str | None
+    place: str | None
+    state: str | None = None
+
+    @property
+    def step(self) -> str:
+        """The step this scan proves, named when the carrier gave no words of its own."""
+        return progress_line.progress("FULFILLED", self.state).current
 
 
 @dataclass(frozen=True)
@@ -52,6 +73,13 @@ class Parcel:
     status: str | None  # the carrier's own words, when a carrier event gave them
     status_at: str | None  # ISO date of that event
     expected: str | None  # ISO date the carrier expects to deliver, when it said so
+    state: str | None = None  # the carrier's state (care.model.DeliveryState value), when known
+    progress: progress_line.Progress | None = None
+    carrier_name: str | None = None
+    scans: list[ScanLine] = field(default_factory=list)  # newest first
+    items: list[tuple[Line, int]] = field(default_factory=list)  # (the order's line, how many in this parcel)
+    promised: str | None = None  # ISO date of the shop's promise (deliver-by), when no carrier date is known
+    delivered_on: str | None = None  # ISO date the carrier delivered it
 
 
 @dataclass(frozen=True)
@@ -68,6 +96,7 @@ class Story:
     merchant_note: str | None = None
     request: str | None = None  # a change asked for before shipping: later_delivery | change_variant
     request_details: str | None = None
+    words: list[dict] | None = None  # what the e-mail said (notify/page_words.py), when it could say it
 
 
 @dataclass(frozen=True)
@@ -81,9 +110,23 @@ class OrderView:
     lines: list[Line]
     parcels: list[Parcel]
     stories: list[Story] = field(default_factory=list)
+    unshipped: list[tuple[Line, int]] = field(default_factory=list)  # what no parcel holds yet
+    ship_by: str | None = None  # ISO date the shop promised to send it by, while something is unshipped
+    time_zone: str = "UTC"  # the shop's (the promise calendar's): scan times are shown in it
+    total: Decimal | None = None  # what the order cost, shipping and taxes included
+
+    @property
+    def all_items(self) -> list[tuple[Line, int]]:
+        return [(line, line.quantity) for line in self.lines]
+
+    @property
+    def unshipped_progress(self) -> progress_line.Progress:
+        return progress_line.progress(None, None)
 
 
-def load(session: Session, tracked: TrackedOrder) -> OrderView:
+def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> OrderView:
+    """`rules`: the order's promise rules (the shop's promise and time zone); `words_of(incident)`: what
+    the e-mail said about it (notify/page_words.py), or None."""
     facts = tracked.facts or {}
     held = support_reports.held_lines(session, tracked.tenant_id, tracked.order_id)
     lines = [
@@ -93,6 +136,10 @@ def load(session: Session, tracked: TrackedOrder) -> OrderView:
             quantity=int(line.get("quantity", 0)),
             unit_price=Decimal(str(line.get("unit_price", "0"))),
             held=str(line.get("line_id")) in held,
+            product_name=str(line.get("product_name") or line.get("name") or line.get("sku") or ""),
+            variant_name=line.get("variant_name") or None,
+            thumbnail=line.get("thumbnail") or None,
+            thumbnail_alt=line.get("thumbnail_alt") or None,
         )
         for line in facts.get("lines", [])
         if line.get("line_id")
@@ -103,6 +150,21 @@ def load(session: Session, tracked: TrackedOrder) -> OrderView:
         if incident.state not in _NOT_FOR_THE_CUSTOMER
     ]
     reports = {r.incident_id: r for r in support_reports.for_order(session, tracked.tenant_id, tracked.order_id)}
+    scans = carrier_scans.for_order(session, tracked.tenant_id, tracked.order_id)
+    parcels = _parcels(facts, latest_for_order(session, tracked.tenant_id, tracked.order_id))
+    parcels = [_with_details(p, fid, facts, lines, scans, tracked, rules) for fid, p in parcels]
+    unshipped = _unshipped(facts, lines)
+    zone = promises.zone_of(rules).key if rules is not None else "UTC"
+    ship_by = None
+    if unshipped and tracked.ship_by is not None and rules is not None:
+        ship_by = promises.promised_local_date(tracked.ship_by, rules).isoformat()
+    stories = [_story(session, incident, reports.get(incident.id)) for incident in found]
+    if words_of is not None:
+        by_id = {incident.id: incident for incident in found}
+        stories = [
+            story if story.report_id else _replace(story, words=words_of(by_id[story.id])) for story in stories
+        ]
+    stories.sort(key=lambda story: story.counter is None)  # an offer to answer stays on top until answered
     return OrderView(
         tenant_id=tracked.tenant_id,
         order_id=tracked.order_id,
@@ -111,12 +173,60 @@ def load(session: Session, tracked: TrackedOrder) -> OrderView:
         language_code=facts.get("language_code"),
         channel_country=facts.get("channel_country"),
         lines=lines,
-        parcels=_parcels(facts, latest_for_order(session, tracked.tenant_id, tracked.order_id)),
-        stories=[_story(session, incident, reports.get(incident.id)) for incident in found],
+        parcels=parcels,
+        stories=stories,
+        unshipped=unshipped,
+        ship_by=ship_by,
+        time_zone=zone,
+        total=Decimal(str(facts["total"])) if facts.get("total") not in (None, "", "0") else None,
     )
 
 
-def _parcels(facts: dict, statuses) -> list[Parcel]:
+def _replace(story, **changes):
+    from dataclasses import replace
+
+    return replace(story, **changes)
+
+
+def _unshipped(facts: dict, lines: list[Line]) -> list[tuple[Line, int]]:
+    """Each line with what no parcel holds yet."""
+    sent: dict[str, int] = {}
+    for fulfilment in (facts.get("fulfillments") or {}).values():
+        for item in fulfilment.get("lines") or ():
+            sent[str(item.get("line_id"))] = sent.get(str(item.get("line_id")), 0) + int(item.get("quantity", 0))
+    return [(line, line.quantity - sent.get(line.line_id, 0)) for line in lines if line.quantity > sent.get(line.line_id, 0)]
+
+
+def _with_details(parcel: Parcel, fulfillment_id: str, facts: dict, lines, scans, tracked, rules) -> Parcel:
+    from dataclasses import replace
+
+    fulfilment = (facts.get("fulfillments") or {}).get(fulfillment_id) or {}
+    by_id = {line.line_id: line for line in lines}
+    items = [
+        (by_id[str(item.get("line_id"))], int(item.get("quantity", 0)))
+        for item in fulfilment.get("lines") or ()
+        if str(item.get("line_id")) in by_id and int(item.get("quantity", 0)) > 0
+    ]
+    line = progress_line.progress(
+        fulfilment.get("status") or "FULFILLED", parcel.state, pickup_point=bool(tracked.click_and_collect)
+    )
+    promised = None
+    shipped_at = parse_time(fulfilment.get("created"))
+    if parcel.expected is None and rules is not None and shipped_at is not None and not tracked.click_and_collect:
+        # The shop's promise for the parcel: the shipping method's delivery days, without the grace days the
+        # app allows itself before it calls a parcel late.
+        strict = _replace(rules, delivery_grace_days=0)
+        promised = promises.promised_local_date(promises.deliver_by(shipped_at, tracked.max_delivery_days, strict), rules)
+    return replace(
+        parcel,
+        progress=line,
+        scans=[ScanLine(s.at, s.words, s.place, s.state) for s in scans.get(fulfillment_id, [])],
+        items=items,
+        promised=promised.isoformat() if promised else None,
+    )
+
+
+def _parcels(facts: dict, statuses) -> list[tuple[str, Parcel]]:
     """Each fulfilment with the tracking engineer's latest carrier facts for it, when there are any."""
     latest = {status.fulfillment_id: status for status in statuses}
     parcels = []
@@ -125,15 +235,18 @@ def _parcels(facts: dict, statuses) -> list[Parcel]:
         number = (seen.tracking_number if seen else None) or fulfilment.get("tracking_number")
         pasted_link = number if number and number.startswith(("https://", "http://")) else None
         url = (seen.tracking_url if seen else None) or pasted_link
-        parcels.append(
+        parcels.append((
+            fulfillment_id,
             Parcel(
                 tracking_number=None if number == pasted_link else number,
                 tracking_url=url,
                 status=seen.carrier_status if seen else None,
                 status_at=seen.carrier_status_at.date().isoformat() if seen and seen.carrier_status_at else None,
                 expected=seen.carrier_expected_date.isoformat() if seen and seen.carrier_expected_date else None,
-            )
-        )
+                state=seen.state if seen else None,
+                carrier_name=seen.carrier_name if seen else None,
+            ),
+        ))
     return parcels
 
 

@@ -49,7 +49,7 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def clean(data: bytes) -> CleanPhoto:
+def clean(data: bytes, *, max_side: int = MAX_SIDE) -> CleanPhoto:
     if len(data) > MAX_BYTES:
         raise PhotoRefused("photo_size")
     kind = sniff(data[:32])
@@ -65,7 +65,7 @@ def clean(data: bytes) -> CleanPhoto:
                 if image.width * image.height > MAX_PIXELS:
                     raise PhotoRefused("photo_pixels")
                 image.load()
-                return _reencode(image)
+                return _reencode(image, max_side)
     except PhotoRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -77,9 +77,9 @@ def clean(data: bytes) -> CleanPhoto:
 _PIL_FORMAT = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "heic": "HEIF"}
 
 
-def _reencode(image: Image.Image) -> CleanPhoto:
+def _reencode(image: Image.Image, max_side: int) -> CleanPhoto:
     image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant, then drop the EXIF
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    image.thumbnail((max_side, max_side))
     out = io.BytesIO()
     if image.mode in ("RGBA", "LA", "P") and _has_alpha(image):
         image = image.convert("RGBA")

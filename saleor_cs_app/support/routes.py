@@ -8,6 +8,7 @@ POST      /support/o/<token>/answer        accept or decline the shop's counter-
 POST      /support/o/<token>/owed          a lost or returned parcel: a new parcel or the money back
 GET|POST  /support/find/<shop key>         find an order by number and e-mail address
 GET       /support/staff/photos/<tenant>/<photo>?e=…&s=…   a photo, for a signed URL from the dashboard API
+GET       /support/brand/<tenant>/<version>/logo|accent.css   the shop's logo and accent colour (public)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import logging
 from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from saleor_cs_app.support import owed, pages
+from saleor_cs_app.support import brand_assets, owed, pages
 from saleor_cs_app.support.i18n import Translator
 from saleor_cs_app.support.web import PageRefused, browser_language, refused_page, render
 
@@ -35,6 +36,11 @@ blueprint.add_url_rule("/support/o/<token>/owed", "owed", owed.choose, methods=[
 blueprint.add_url_rule("/support/find/<key>", "find", pages.find, methods=["GET", "POST"])
 blueprint.add_url_rule(
     "/support/staff/photos/<int:tenant_id>/<photo_id>", "staff_photo", pages.staff_photo, methods=["GET"]
+)
+
+blueprint.add_url_rule("/support/brand/<int:tenant_id>/<int:version>/logo", "brand_logo", brand_assets.logo)
+blueprint.add_url_rule(
+    "/support/brand/<int:tenant_id>/<int:version>/accent.css", "brand_accent", brand_assets.accent_css
 )
 
 

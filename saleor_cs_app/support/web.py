@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import Locale
 
 from flask import Response, make_response, render_template, request
 
 from saleor_cs_app.http.runtime import current_runtime
 from saleor_cs_app.links import LinkExpired, LinkInvalid, OrderLink, verify_token
-from saleor_cs_app.store import orders, policies
+from saleor_cs_app.notify import page_words
+from saleor_cs_app.store import brands, orders, policies
 from saleor_cs_app.store.models import Tenant
-from saleor_cs_app.support import csrf, order_view
+from saleor_cs_app.support import csrf, formats, order_view
 from saleor_cs_app.support.i18n import Translator, page_language
 from saleor_cs_app.support.lookup import shop_key
 from saleor_cs_app.support.photo_store import FilesystemPhotoStore
+from saleor_cs_app.watch.opening import rules_for
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -38,24 +42,39 @@ class OrderPage:
     view: order_view.OrderView
     t: Translator
     allowed_fixes: tuple[str, ...]
+    locale: Locale
+    brand: brands.Brand
 
     def money(self, value) -> str:
-        from babel.numbers import format_currency
-
-        return format_currency(Decimal(str(value)), self.view.currency, locale=self.t.language)
+        return formats.money(value, self.view.currency, self.locale)
 
     def day(self, iso: str) -> str:
-        """An ISO date (or the date part of a timestamp) as the customer's language writes it."""
-        from datetime import date
+        """An ISO date (or the date part of a timestamp) as the customer's locale writes it."""
+        return formats.day(iso, self.locale)
 
-        from babel.dates import format_date
+    def big_day(self, iso: str) -> str:
+        return formats.big_day(iso, self.locale)
 
-        return format_date(date.fromisoformat(iso[:10]), format="medium", locale=self.t.language)
+    def moment(self, at) -> str:
+        """A carrier scan's time, in the shop's time zone (the app does not know the customer's)."""
+        return formats.moment(at, ZoneInfo(self.view.time_zone), self.locale)
+
+    @property
+    def zone_name(self) -> str:
+        return formats.zone_name(ZoneInfo(self.view.time_zone), self.locale)
 
     def percent(self, value) -> str:
-        from babel.numbers import format_percent
+        return formats.percent(value, self.locale)
 
-        return format_percent(Decimal(str(value)) / 100, locale=self.t.language)
+    @property
+    def media_origins(self) -> tuple[str, ...]:
+        """Where the items' pictures come from (Saleor's media): the only others the page may load from."""
+        import re
+        from urllib.parse import urlsplit
+
+        urls = [urlsplit(line.thumbnail) for line in self.view.lines if line.thumbnail]
+        # Only a plain host[:port] goes into the header: nothing Saleor returns can add a directive to it.
+        return tuple(sorted({f"{u.scheme}://{u.netloc}" for u in urls if re.fullmatch(r"[A-Za-z0-9.-]+(:\d+)?", u.netloc)}))
 
 
 def active_api_url(tenant_id: int) -> str | None:
@@ -77,16 +96,26 @@ def order_page(token: str) -> OrderPage:
         tracked = orders.find(session, link.tenant_id, link.order_id)
         if tracked is None:
             raise PageRefused(404, "order_gone", language=browser_language())
-        view = order_view.load(session, tracked)
         policy = policies.load(session, link.tenant_id)
-    language = page_language(view.language_code, view.channel_country)
+        facts = tracked.facts or {}
+        language = page_language(facts.get("language_code"), facts.get("channel_country"))
+        chosen = Translator(request.args.get("lang") or language).language
+        page_url = f"{runtime.settings.app_url}/support/o/{token}"
+
+        def words_of(incident):
+            return page_words.incident_words(incident, tracked, policy, runtime.settings, chosen, page_url)
+
+        view = order_view.load(session, tracked, rules_for(policy, tracked), words_of)
+        brand = brands.brand(session, link.tenant_id, shop_name(policy, runtime.settings))
     return OrderPage(
         token=token,
         link=link,
-        shop_name=shop_name(policy, runtime.settings),
+        shop_name=brand.name,
         view=view,
-        t=Translator(request.args.get("lang") or language),
+        t=Translator(chosen),
         allowed_fixes=policy.support.fixes,
+        locale=formats.page_locale(chosen, facts.get("language_code"), facts.get("channel_country")),
+        brand=brand,
     )
 
 
@@ -105,6 +134,13 @@ def browser_language() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
+def content_security_policy(image_origins=()) -> str:
+    """The page's CSP; `image_origins`: Saleor's media hosts of the items' pictures, the only others allowed."""
+    if not image_origins:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", "img-src 'self' data: " + " ".join(image_origins))
+
+
 def render(template: str, status: int = 200, **values) -> Response:
     """The page with its CSRF cookie (set when new) and headers that keep it private and framed by no one."""
     runtime = current_runtime()
@@ -114,7 +150,8 @@ def render(template: str, status: int = 200, **values) -> Response:
     response = make_response(render_template(template, **values), status)
     if is_new:
         csrf.set_cookie(response, cookie, secure=request.is_secure)
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    page = values.get("page")
+    response.headers["Content-Security-Policy"] = content_security_policy(getattr(page, "media_origins", ()))
     response.headers["Referrer-Policy"] = "no-referrer"  # the link is the customer's key: never leak it
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"

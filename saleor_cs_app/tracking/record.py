@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.care.model import DeliveryState
-from saleor_cs_app.store import delivery_states, incidents, orders, policies
+from saleor_cs_app.store import carrier_scans, delivery_states, incidents, orders, policies
 from saleor_cs_app.store.models import Incident, Tenant
 from saleor_cs_app.store.tracking_models import FulfillmentDelivery
 from saleor_cs_app.tracking import learning
@@ -30,6 +30,8 @@ def record(session: Session, tenant_id: int, order_id: str, report: DeliveryRepo
     changed = delivery_states.follow(row, report.source, now)
     if report.tracking_number and row.tracking_number != report.tracking_number:
         row.tracking_number = report.tracking_number
+    # Every scan is kept for the customer's page, also one older than the latest word.
+    carrier_scans.keep(session, tenant_id, order_id, report.fulfillment_id, report.all_scans())
     if _is_older(report, row):
         row.updated_at = now
         return changed

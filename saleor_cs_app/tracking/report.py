@@ -11,7 +11,17 @@ from datetime import date, datetime, timezone
 
 from saleor_cs_app.care.model import DeliveryState
 
-__all__ = ["DeliveryReport", "DeliveryState", "ParcelStatus"]
+__all__ = ["DeliveryReport", "DeliveryState", "ParcelStatus", "Scan"]
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One checkpoint in a parcel's history, as the carrier reported it."""
+
+    at: datetime  # UTC
+    words: str | None
+    place: str | None = None
+    state: DeliveryState | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,16 @@ class DeliveryReport:
     tracking_url: str | None = None
     tracking_number: str | None = None
     carrier_location: str | None = None  # where the latest checkpoint was, in the carrier's words
+    # The parcel's history as the source sent it, in any order; empty when it sends only the latest word.
+    scans: tuple[Scan, ...] = ()
+
+    def all_scans(self) -> tuple[Scan, ...]:
+        """The history, or the latest word as its one scan when the source sent no history."""
+        if self.scans:
+            return self.scans
+        if self.carrier_status_at is None or not (self.carrier_status or self.state):
+            return ()
+        return (Scan(self.carrier_status_at, self.carrier_status, None, self.state),)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from saleor_cs_app.goodwill import catalogue
 from saleor_cs_app.store import orders, tenants
 from saleor_cs_app.store.models import OutboxMessage
+from saleor_cs_app.ui.types import MailState
 
 
 @strawberry.type
@@ -45,7 +46,7 @@ class CustomerMessage:
     subject: str
     text: str
     language: str
-    state: str = strawberry.field(description="pending | sending | sent | failed | dry_run")
+    state: MailState
     sent_at: datetime | None
     mail_to: str
 

@@ -14,7 +14,7 @@ from saleor_cs_app.ui.event_facts import EventFacts, GoodwillDone, event_facts, 
 from saleor_cs_app.ui import order_page
 from saleor_cs_app.store.models import Incident as IncidentRow
 from saleor_cs_app.ui.proposal_types import CustomerProposal, proposal_of
-from saleor_cs_app.ui.types import IncidentKind, money
+from saleor_cs_app.ui.types import IncidentKind, IncidentSource, IncidentState, money
 
 
 def dashboard_order_url(saleor_api_url: str, order_id: str) -> str:
@@ -59,8 +59,8 @@ class Incident:
     )
     channel: str
     kind: IncidentKind
-    source: str
-    state: str
+    source: IncidentSource
+    state: IncidentState
     days_late: int
     detected_at: datetime
     updated_at: datetime

@@ -10,6 +10,7 @@ import strawberry
 from saleor_cs_app.saleor.client import SaleorError
 from saleor_cs_app.store import orders, tenants
 from saleor_cs_app.ui.errors import ApiError, NotFoundError
+from saleor_cs_app.ui.types import DeliveryState
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ class CatalogueItem:
 class Parcel:
     fulfillment_id: str
     tracking_number: str | None
-    state: str | None = strawberry.field(description="The tracking state (info_received … delivered), when known.")
+    state: DeliveryState | None = strawberry.field(description="The tracking state, when known.")
     carrier_status: str | None
     carrier_status_at: datetime | None
     carrier_expected_date: str | None

@@ -7,6 +7,7 @@ import strawberry
 
 from saleor_cs_app.store import support_reports
 from saleor_cs_app.support.staff_photos import photo_url
+from saleor_cs_app.ui.types import ReportFix, ReportProblem
 
 
 @strawberry.type
@@ -29,8 +30,8 @@ class CounterOffer:
 
 @strawberry.type
 class CustomerProposal:
-    problem: str = strawberry.field(description="wrong_item | damaged | missing_item | not_arrived | other")
-    resolution: str = strawberry.field(description="keep_with_discount | replacement | refund | shop_decides")
+    problem: ReportProblem
+    resolution: ReportFix
     amount: str | None = strawberry.field(description="keep_with_discount: the amount the customer proposed")
     percent: str | None = strawberry.field(description="keep_with_discount: or the percentage")
     value: str | None = strawberry.field(description="What the proposal costs; null when the shop is to decide.")

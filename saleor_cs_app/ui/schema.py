@@ -7,6 +7,7 @@ import logging
 import strawberry
 
 from saleor_cs_app.ui.errors import ApiError
+from saleor_cs_app.ui.resolvers import brand as brand_resolvers
 from saleor_cs_app.ui.resolvers import incidents as incident_resolvers
 from saleor_cs_app.ui.resolvers import insights as insight_resolvers
 from saleor_cs_app.ui.resolvers import mail_server as mail_server_resolvers
@@ -45,6 +46,7 @@ class Query:
         resolver=problem_resolvers.app_problems, description="What the merchant must act on, reviewed now."
     )
     mail_server = strawberry.field(resolver=mail_server_resolvers.mail_server, description="Never shows the password.")
+    brand = strawberry.field(resolver=brand_resolvers.brand_settings, description="What heads the page and e-mails.")
     tracking = strawberry.field(resolver=tracking_resolvers.tracking_overview, description="Never shows the keys.")
     delivery_performance = strawberry.field(resolver=tracking_resolvers.delivery_performance)
     # What the goodwill buys (Insights): read from the daily count (jobs/returns_count.py).
@@ -68,6 +70,8 @@ class Mutation:
     report_incident = strawberry.mutation(resolver=incident_resolvers.report_incident)
     preview_message = strawberry.mutation(resolver=message_resolvers.preview_message)
     update_mail_server = strawberry.mutation(resolver=mail_server_resolvers.update_mail_server)
+    update_brand = strawberry.mutation(resolver=brand_resolvers.update_brand)
+    set_brand_logo = strawberry.mutation(resolver=brand_resolvers.set_brand_logo)
     connect_aftership = strawberry.mutation(resolver=tracking_resolvers.connect_aftership)
     connect_dhl = strawberry.mutation(resolver=tracking_resolvers.connect_dhl)
     test_tracking_connection = strawberry.mutation(resolver=tracking_resolvers.test_tracking_connection)

@@ -89,6 +89,11 @@ def order_facts(order: dict) -> dict:
                 "quantity": line.get("quantity", 0),
                 "unit_price": str(Decimal(str(((line.get("unitPrice") or {}).get("gross") or {}).get("amount", 0)))),
                 "variant_id": (line.get("variant") or {}).get("id"),
+                # For the customer's page: the names in the order's language, and the picture from Saleor's media.
+                "product_name": line.get("translatedProductName") or line.get("productName"),
+                "variant_name": line.get("translatedVariantName") or line.get("variantName") or None,
+                "thumbnail": _web_url((line.get("thumbnail") or {}).get("url")),
+                "thumbnail_alt": (line.get("thumbnail") or {}).get("alt") or None,
             }
             for line in order.get("lines") or []
         ],
@@ -107,6 +112,10 @@ def order_facts(order: dict) -> dict:
             for f in order.get("fulfillments") or []
         },
     }
+
+
+def _web_url(url) -> str | None:
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= 2000 else None
 
 
 def order_state(order: dict, *, paid_at: datetime | None, scanned_skus_key: str) -> OrderState:

@@ -381,6 +381,24 @@ def test_the_order_page_popup_reports_a_wrong_item(page, host, runtime, installe
     assert to == f"/extensions/app/{quote(installed.app_id, safe='')}?tab=incidents&incident={quote(incident_id)}"
 
 
+def test_the_popup_takes_an_exact_sku_typed_without_picking_and_refuses_other_typed_words(page, host, runtime, installed):
+    use_policy(runtime, installed, GIFT_CARD_POLICY)
+    order = track_order(installed, runtime)
+    frame = app_frame(page, host, path="/dashboard/report", orderId=order["id"])
+    frame.get_by_label("Saleor Mug Default", exact=True).check()
+    sent = frame.get_by_label("What was sent instead?")
+    sent.fill("hoodie")
+    frame.get_by_role("button", name="Report problem").click()
+    expect(frame.get_by_text("Pick the item sent instead from the list: “hoodie” is not an exact SKU.")).to_be_visible()
+    expect(sent).to_be_focused()
+    assert installed_incidents(runtime) == []
+    sent.fill("sku-hoodie-l")
+    frame.get_by_role("button", name="Report problem").click()
+    expect(frame.get_by_text(f"Reported for order #{order['number']}.")).to_be_visible()
+    ((_, facts),) = installed_incidents(runtime)
+    assert facts["sent_skus"] == ["SKU-HOODIE-L"]
+
+
 @pytest.mark.parametrize(
     ("dashboard", "prefix"),
     [("3.23.27", "/extensions/app/"), ("3.22.0", "/extensions/app/"), ("3.20.14", "/apps/"), ("", "/extensions/app/")],
@@ -449,3 +467,22 @@ def test_the_merchant_sets_their_own_mail_server_and_the_password_is_not_shown(p
     expect(server).to_have_value("")
     assert "hunter2" not in frame.locator("body").inner_text()
     snap(page, "12-messages-mail-server")
+
+
+def test_the_brand_card_previews_the_page_and_refuses_a_light_accent_with_the_reason(page, host, runtime, installed):
+    frame = app_frame(page, host)
+    frame.get_by_role("tab", name="Messages").click()
+    card = frame.get_by_role("region", name="Your brand")
+    expect(card.get_by_label("Shop name")).to_have_attribute("placeholder", "Saleor e-commerce")
+    expect(card.locator(".brand-bar")).to_have_text("Saleor e-commerce")
+    card.get_by_label("Shop name").fill("Northwind Goods")
+    card.get_by_label("Accent colour").fill("#ffcc00")
+    expect(card.locator(".brand-bar")).to_have_text("Northwind Goods")
+    card.get_by_role("button", name="Save brand").click()
+    expect(card.get_by_text("contrast of 1.5:1")).to_be_visible()
+    card.get_by_label("Accent colour").fill("#1a5e3a")
+    expect(card.locator(".brand-button")).to_have_css("background-color", "rgb(26, 94, 58)")
+    card.get_by_role("button", name="Save brand").click()
+    expect(frame.get_by_text("Brand saved.")).to_be_visible()
+    card.scroll_into_view_if_needed()
+    snap(page, "16-brand-card")

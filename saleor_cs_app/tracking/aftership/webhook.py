@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 
 from saleor_cs_app.care.model import DeliveryState
 from saleor_cs_app.tracking.aftership import NAME
-from saleor_cs_app.tracking.report import DeliveryReport, carrier_time
+from saleor_cs_app.tracking.report import DeliveryReport, Scan, carrier_time
 
 SIGNATURE_HEADER = "aftership-hmac-sha256"
 EVENTS = ("tracking_update", "edd_revise")
@@ -86,6 +86,7 @@ def parse(body: bytes) -> AfterShipEvent:
         "carrier_location": _place(checkpoint),
         "carrier_expected_date": _expected_date(msg),
         "tracking_url": _text(msg.get("courier_tracking_link")) or _text(msg.get("aftership_tracking_url")),
+        "scans": _scans(msg.get("checkpoints")),
     }
     return AfterShipEvent(
         event_id=event_id.strip(),
@@ -99,7 +100,7 @@ def parse(body: bytes) -> AfterShipEvent:
 def report_for(event: AfterShipEvent, fulfillment_id: str) -> DeliveryReport:
     fields = dict(event.report_fields)
     if not event.state_reported:
-        fields = {"carrier_expected_date": fields["carrier_expected_date"], "state": None}
+        fields = {"carrier_expected_date": fields["carrier_expected_date"], "state": None, "scans": fields["scans"]}
     return DeliveryReport(source=NAME, fulfillment_id=fulfillment_id, tracking_number=event.tracking_number, **fields)
 
 
@@ -116,6 +117,23 @@ def _latest_checkpoint(checkpoints) -> dict:
         return {}
     dated = [c for c in checkpoints if isinstance(c, dict) and _time(c.get("checkpoint_time"))]
     return max(dated, key=lambda c: _time(c["checkpoint_time"])) if dated else {}
+
+
+def _scans(checkpoints) -> tuple[Scan, ...]:
+    """Every dated checkpoint: its words, its place (location, else city and country), its tag."""
+    if not isinstance(checkpoints, list):
+        return ()
+    scans = []
+    for c in checkpoints[:200]:
+        at = _time(c.get("checkpoint_time")) if isinstance(c, dict) else None
+        if at is None:
+            continue
+        place = _text(c.get("location")) or ", ".join(
+            filter(None, (_text(c.get("city")), _text(c.get("country_name")) or _text(c.get("country_iso3"))))
+        )
+        state = SUBTAGS.get(c.get("subtag"), TAGS.get(c.get("tag")))
+        scans.append(Scan(at, _text(c.get("message")), (place or None) and place[:300], state))
+    return tuple(scans)
 
 
 def _expected_date(msg: dict) -> date | None:

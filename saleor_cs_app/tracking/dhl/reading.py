@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from saleor_cs_app.care.model import DeliveryState
 from saleor_cs_app.tracking.dhl import NAME
-from saleor_cs_app.tracking.report import DeliveryReport, carrier_time
+from saleor_cs_app.tracking.report import DeliveryReport, Scan, carrier_time
 
 STATUS_CODES = {
     "pre-transit": DeliveryState.INFO_RECEIVED,
@@ -40,6 +40,7 @@ def report_from(shipment: dict, fulfillment_id: str, tracking_number: str) -> De
         carrier_expected_date=_date(shipment.get("estimatedTimeOfDelivery")),
         carrier_location=_place(status),
         tracking_number=tracking_number,
+        scans=_scans(shipment.get("events")),
     )
 
 
@@ -48,6 +49,21 @@ def _place(status: dict) -> str | None:
     address = ((status.get("location") or {}).get("address") or {}) if isinstance(status.get("location"), dict) else {}
     place = address.get("addressLocality") if isinstance(address, dict) else None
     return str(place).strip()[:300] if isinstance(place, str) and place.strip() else None
+def _scans(events) -> tuple[Scan, ...]:
+    """The shipment's events (each like `status`): time, words, the place's locality."""
+    if not isinstance(events, list):
+        return ()
+    scans = []
+    for event in events[:200]:
+        at = _time(event.get("timestamp")) if isinstance(event, dict) else None
+        if at is None:
+            continue
+        words = event.get("description") or event.get("status")
+        address = ((event.get("location") or {}).get("address") or {}) if isinstance(event.get("location"), dict) else {}
+        place = address.get("addressLocality") if isinstance(address, dict) else None
+        state = STATUS_CODES.get(str(event.get("statusCode") or "unknown").lower())
+        scans.append(Scan(at, str(words).strip()[:500] if words else None, str(place)[:300] if place else None, state))
+    return tuple(scans)
 
 
 def next_poll(now: datetime, deadline: datetime | None) -> datetime:

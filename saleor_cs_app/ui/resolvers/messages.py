@@ -11,9 +11,10 @@ from saleor_cs_app.care import situations
 from saleor_cs_app.care.model import MESSAGE_KINDS
 from saleor_cs_app.care.model import OfferType as Offer
 from saleor_cs_app.notify.context import SHIPPED_LANGUAGES, MessageContext, sample_context
+from saleor_cs_app.notify import outbox
 from saleor_cs_app.notify.outbox import sender
 from saleor_cs_app.notify.render import TEMPLATE_VARIABLES, render_message
-from saleor_cs_app.store import policies
+from saleor_cs_app.store import brands, policies
 from saleor_cs_app.ui import shop_sample
 from saleor_cs_app.ui.errors import ApiError
 from saleor_cs_app.ui.message_types import BuiltinMessage, MessageCatalog, MessagePreview, TemplateVariable
@@ -61,10 +62,23 @@ def _shop_context(info, kind, language, offer, currency, shipped_now) -> Message
     runtime, tenant_id = info.context.runtime, info.context.caller.tenant_id
     sample = sample_context(kind, offer, language, shipped_now=shipped_now, today=runtime.clock().date())
     with runtime.db.read() as session:
-        _from, reply_to = sender(policies.load(session, tenant_id), runtime.settings)
+        policy = policies.load(session, tenant_id)
+        _from, reply_to = sender(policy, runtime.settings)
+        brand_row = brands.find(session, tenant_id)
+        own_name = brand_row.name if brand_row is not None else None
+        brand = outbox.brand_of(session, policy, runtime.settings, tenant_id) if brand_row is not None else None
     sample = replace(sample, reply_to=reply_to)
     shop = shop_sample.shop_of(runtime, tenant_id)
-    return shop_sample.from_the_shop(sample, shop, shop_sample.recent_order(runtime, tenant_id), currency)
+    ctx = shop_sample.from_the_shop(sample, shop, shop_sample.recent_order(runtime, tenant_id), currency)
+    if brand is None:
+        return ctx
+    # The merchant's brand heads the preview as it heads the e-mails (notify/outbox.py).
+    return replace(
+        ctx,
+        shop_name=own_name or ctx.shop_name,
+        brand_accent=brand.accent,
+        brand_logo_url=outbox.brand_logo_url(runtime.settings, brand),
+    )
 
 
 def preview_message(

@@ -15,7 +15,7 @@ const DETAIL = `query Incident($id: ID!) { incident(id: $id) { ${INCIDENT_FIELDS
 const MOVING = new Set(["detected", "deciding", "acting", "notifying"]);
 const KINDS = ["LATE_SHIPMENT", "LATE_DELIVERY", "ATTEMPT_FAILED", "PICKUP_WAITING", "HELD", "STALLED", "AT_RISK", "LOST", "RETURNED", "WRONG_ITEM",
   "CUSTOMER_REPORT"];  // the API's IncidentKind
-const STATES = ["detected", "pending_approval", "acting", "notifying", "notified", "handled", "declined", "failed"];
+const STATES = ["backlog", "detected", "pending_approval", "acting", "waiting_customer", "notifying", "notified", "handled", "declined", "failed", "dismissed"];
 
 export function mountIncidents(panel) {
   let selected = null;

@@ -5,6 +5,7 @@ import { context } from "./bridge.js";
 import { banner, busy, clear, field, formatLanguage, h, select, toast } from "./dom.js";
 import { kindText, offerName } from "./explain.js";
 import { t } from "./i18n.js";
+import { brandCard } from "./brand.js";
 import { mailServerCard } from "./mail_server.js";
 
 const CATALOG = `query Catalog { messageCatalog { kinds languages offers variables { name description } shopName currencies sampleOrder sampleCurrency }
@@ -70,6 +71,7 @@ export function mountMessages(panel) {
       h("section", { class: "card", "aria-label": t("msg.preview") },
         h("div", { class: "card-head" }, h("h2", {}, t("msg.preview")), h("div", { class: "row", role: "group", "aria-label": t("msg.show") }, views)),
         overrideError, previewSubject, frame, plain)),
+    brandCard(),
     mailServerCard());
 
   kind.addEventListener("change", fillOffers);  // before the preview below asks for the new pair

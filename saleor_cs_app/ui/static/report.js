@@ -66,6 +66,7 @@ function renderForm(order) {
       expected[0]?.querySelector("input").focus();
       return;
     }
+    if (kind === "WRONG_ITEM" && !(await picker.settle())) return;
     try {
       const { reportIncident: result } = await gql(REPORT, {
         orderId: context.orderId, kind, note: note.value.trim() || null,
@@ -86,6 +87,7 @@ function sentPicker(order) {
   const list = h("ul", { class: "options", role: "listbox", id: uid("options"), hidden: true });
   input.setAttribute("aria-controls", list.id);
   const chips = h("div", { class: "chips", "aria-live": "polite" });
+  const error = h("div", { class: "field-error", role: "alert" });
   let timer = null;
   let sequence = 0;
 
@@ -95,6 +97,7 @@ function sentPicker(order) {
   const pick = (item) => { picked.set(item.sku, item); showChips(); input.value = ""; list.hidden = true; input.setAttribute("aria-expanded", "false"); input.focus(); };
 
   input.addEventListener("input", () => {
+    error.textContent = "";
     clearTimeout(timer);
     timer = setTimeout(async () => {
       const mine = ++sequence;
@@ -116,8 +119,24 @@ function sentPicker(order) {
     }, 250);
   });
   return {
-    element: h("div", { class: "field picker" }, h("label", { for: input.id = uid() }, t("report.sent")), input, list, chips),
+    element: h("div", { class: "field picker" }, h("label", { for: input.id = uid() }, t("report.sent")), input, list, error, chips),
     skus: () => [...picked.keys()],
+    /** Text typed but not picked is never dropped: an exact SKU is taken as picked; anything else must be picked. */
+    settle: async () => {
+      const typed = input.value.trim();
+      if (!typed) return true;
+      clearTimeout(timer);
+      sequence++;
+      const { catalogueSearch: found } = await gql(SEARCH, { order: context.orderId, search: typed });
+      const exact = found.find((item) => item.sku && item.sku.toLowerCase() === typed.toLowerCase());
+      if (exact) {
+        pick(exact);
+        return true;
+      }
+      error.textContent = t("report.pick_sent", { typed });
+      input.focus();
+      return false;
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 orders, and the daily count of returning customers.
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from saleor_cs_app.store.models import UTCDateTime
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

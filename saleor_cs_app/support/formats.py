@@ -1,0 +1,69 @@
+"""Dates, times and money as the customer's own locale writes them (Babel, CLDR).
+
+The locale is the page's language with the customer's region when Saleor gives one (the order's
+languageCode "EN_GB", "FR_BE"), else the channel's country when that is a region of the language, else the
+language's own default region — British for English, the English of the page's words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
+from babel.numbers import format_currency, format_percent
+
+_DEFAULT_REGION = {"en": "GB"}
+
+
+def page_locale(language: str, order_language_enum: str | None, channel_country: str | None) -> Locale:
+    parts = (order_language_enum or "").replace("-", "_").split("_")
+    regions = [parts[1] if len(parts) > 1 and parts[0].lower() == language else None, channel_country]
+    for region in [*regions, _DEFAULT_REGION.get(language)]:
+        if not region:
+            continue
+        try:
+            locale = Locale.parse(f"{language}_{region.upper()}")
+        except (UnknownLocaleError, ValueError):
+            continue
+        if locale.territory == region.upper():
+            return locale
+    return Locale.parse(language)
+
+
+def day(value: date | str, locale: Locale) -> str:
+    """15 September 2027 / 15. syyskuuta 2027 / 15 września 2027."""
+    return format_date(_date(value), format="long", locale=locale)
+
+
+def big_day(value: date | str, locale: Locale) -> str:
+    """With the weekday, for the expected date: Wednesday 15 September."""
+    return format_skeleton("MMMMEEEEd", _date(value), locale=locale)
+
+
+def moment(value: datetime, zone: ZoneInfo, locale: Locale) -> str:
+    """A scan's time in the given zone, the locale's date and short time joined its way: 15 Sept 2027, 14:05."""
+    local = value.astimezone(zone)
+    pattern = str(locale.datetime_formats["medium"])
+    return pattern.replace("{1}", format_date(local, "medium", locale=locale)).replace(
+        "{0}", format_time(local, "short", locale=locale)
+    )
+
+
+def zone_name(zone: ZoneInfo, locale: Locale) -> str:
+    return get_timezone_location(zone, locale=locale, return_city=True)
+
+
+def money(value, currency: str, locale: Locale) -> str:
+    return format_currency(Decimal(str(value)), currency, locale=locale)
+
+
+def percent(value, locale: Locale) -> str:
+    return format_percent(Decimal(str(value)) / 100, locale=locale)
+
+
+def _date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
