@@ -163,9 +163,10 @@ def page_read(runtime: Runtime, tenant_id: int) -> int:
     with runtime.db.read() as session:
         _, report = returns.latest(session, tenant_id)
     months = report["months"]
+    series = ("redemption", "compensated", "apology", "baseline")
     svg = rates_over_time(
         [m["month"] for m in months],
-        [(k, [None if m[k]["too_few"] else m[k]["rate"] for m in months]) for k in ("redemption", "compensated", "apology", "baseline")],
+        [(k, [None if m[k]["too_few"] else m[k]["rate"] for m in months]) for k in series],
     )
     return len(svg) + len(returns_csv(report))
 

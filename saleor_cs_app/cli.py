@@ -256,7 +256,9 @@ def goodwill_backfill(saleor_api_url: str | None, per_second: float, max_calls: 
     throttle = Throttle(per_second, max_calls)
     for tenant_id in _tenant_ids(runtime, saleor_api_url):
         done = backfill(runtime, tenant_id, throttle)
-        click.echo(f"tenant {tenant_id}: {done.asked} codes asked, {done.recorded} uses recorded, {done.calls} requests")
+        click.echo(
+            f"tenant {tenant_id}: {done.asked} codes asked, {done.recorded} uses recorded, {done.calls} requests"
+        )
         if done.stopped:
             click.echo(f"tenant {tenant_id}: {done.stopped}")
 

@@ -41,10 +41,8 @@ def spent_on(order: dict) -> list[Spent]:
         currency = next((m.get("currency") for m in taken if m.get("currency")), None)
         found.append(Spent("voucher", code, None, amount, currency))
     for card in order.get("giftCards") or []:
-        incident_id = next(
-            (t["name"][len(_TAG_PREFIX) :] for t in card.get("tags") or [] if t.get("name", "").startswith(_TAG_PREFIX)),
-            None,
-        )
+        tags = [t.get("name", "") for t in card.get("tags") or []]
+        incident_id = next((tag[len(_TAG_PREFIX) :] for tag in tags if tag.startswith(_TAG_PREFIX)), None)
         if not incident_id:
             continue  # a gift card the app did not give
         used = [e for e in card.get("events") or [] if e.get("orderId") in (None, order.get("id"))]

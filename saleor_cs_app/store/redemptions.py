@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from saleor_cs_app.store.models import GoodwillRedemption, Incident
+from saleor_cs_app.store.models import GoodwillRedemption, Incident, IncidentEvent
 from saleor_cs_app.store.upsert import insert_ignore
 
 
@@ -50,8 +50,8 @@ def record(
     source: str,
     now: datetime,
 ) -> bool:
-    """True when this (incident, order) was not recorded before."""
-    return insert_ignore(
+    """True when this (incident, order) was not recorded before; the incident's timeline then says so, once."""
+    inserted = insert_ignore(
         session,
         GoodwillRedemption,
         {
@@ -67,6 +67,20 @@ def record(
             "recorded_at": now,
         },
     )
+    if inserted:
+        session.add(
+            IncidentEvent(
+                tenant_id=tenant_id, incident_id=incident_id, at=now, type="goodwill_used",
+                message=used_message(order_number, amount, currency),
+            )
+        )
+    return inserted
+
+
+def used_message(order_number: str, amount: Decimal | None, currency: str | None) -> str:
+    """The timeline's line (ui/event_facts.py reads its parts back): "Used on order #1043 (10.00 USD off)"."""
+    off = f" ({amount:.2f} {currency} off)" if amount is not None and currency else ""
+    return f"Used on order #{order_number}{off}"
 
 
 def of_incident(session: Session, tenant_id: int, incident_id: str) -> list[GoodwillRedemption]:

@@ -83,6 +83,7 @@ class EventFacts:
     language: str | None = strawberry.field(default=None, description="language_fallback: the language written in")
     amount: str | None = strawberry.field(default=None, description="proposal_countered: the refund offered")
     currency: str | None = strawberry.field(default=None, description="proposal_countered: its currency")
+    order_number: str | None = strawberry.field(default=None, description="goodwill_used: the order it was spent on")
 
 
 @strawberry.type
@@ -163,8 +164,19 @@ def _outcome(event_type: str, message: str) -> EventFacts | None:
 _OUTCOMES = ("no_email", "language_fallback", "dismissed", "released", "failed", "email_failed")
 
 
+# store/redemptions.used_message: a code the app gave, spent on a later order.
+_GOODWILL_USED = re.compile(r"^Used on order #(?P<number>\S+)(?: \((?P<amount>[\d.]+) (?P<currency>[A-Z]{3}) off\))?$")
+
+
 def event_facts(event_type: str, message: str, facts: dict) -> EventFacts | None:
     """The facts of an entry the server worded; None for those the page words from the incident, or not at all."""
+    if event_type == "goodwill_used":
+        used = _GOODWILL_USED.match(message)
+        return (
+            EventFacts(code=event_type, order_number=used["number"], amount=used["amount"], currency=used["currency"])
+            if used
+            else None
+        )
     if event_type.startswith("proposal_") or event_type == "pending_approval":
         return _proposal_answer(event_type, message)
     if event_type in _OUTCOMES:

@@ -16,6 +16,7 @@ LATE_GETS_FREE_SHIPPING = {
 }
 INCIDENT = "query($id: ID!) { incident(id: $id) { id state offerType } }"
 SPENT = "query($id: ID!) { goodwillRedemptions(incidentId: $id) { kind orderId orderNumber usedAt amount currency source } }"
+TIMELINE = "query($id: ID!) { incident(id: $id) { timeline { type message facts { code orderNumber amount currency } } } }"
 RETURNS = "{ goodwillReturns { computedAt report canProve cannotProve } }"
 CSV = "{ goodwillReturnsCsv }"
 CHART = '{ goodwillReturnsChart(redeemed: "Codes used", compensated: "Compensated", apology: "Apology only", baseline: "No incident") }'
@@ -97,6 +98,10 @@ def test_a_voucher_used_on_the_next_order_shows_as_used_and_the_customer_counts_
     assert spent["kind"] == "voucher" and spent["orderId"] == again["id"] and spent["orderNumber"] == again["number"]
     assert (spent["amount"], spent["currency"], spent["source"]) == ("10.00", "USD", "webhook")
     assert spent["usedAt"].startswith(again["created"][:16])
+    timeline = api(TIMELINE, {"id": item["id"]})["incident"]["timeline"]
+    used = [e for e in timeline if e["type"] == "goodwill_used"]
+    assert len(used) == 1, "one timeline entry for four deliveries of the same order"
+    assert used[0]["facts"] == {"code": "goodwill_used", "orderNumber": again["number"], "amount": "10.00", "currency": "USD"}
 
     # A month after the incident, the daily count sees the customer back within 30 days.
     clock.advance(days=30)

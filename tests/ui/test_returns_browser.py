@@ -101,3 +101,24 @@ def test_the_policy_simulation_expects_the_returns_of_its_offers(page, host, run
     # Both the live gift card and the candidate's are a gift card: the same rate, a count of about one.
     expect(returns_row.get_by_role("cell")).to_have_text([re.compile("Customers back"), re.compile(r"≈ \d"), re.compile(r"≈ \d")])
     snap(page, "returns-simulation")
+
+
+@pytest.mark.parametrize("language", ["en", "fi"])
+def test_the_incident_s_timeline_says_on_which_order_its_voucher_was_used(
+    page, host, installed, runtime, clock, api, language
+):
+    from tests.ui.test_goodwill_returns_flow import late_order_with_voucher, order_using
+
+    first, code = late_order_with_voucher(installed, runtime, clock)
+    again = order_using(installed, voucher_code=code, taken=10)
+    installed.send_webhook("ORDER_CREATED", order_id=again["id"])
+    runtime.jobs.drain()
+    frame = app_frame(page, host, locale=language)
+    frame.get_by_role("tab", name={"en": "Incidents", "fi": "Tapaukset"}[language]).click()
+    frame.locator(".list tbody tr").first.get_by_role("button").first.click()
+    used = {"en": f"Used on order #{again['number']}: $10.00 off.",
+            "fi": f"Käytetty tilauksessa nro {again['number']}: 10,00 $ alennusta."}[language]
+    entry = frame.locator(".timeline li.goodwill_used")
+    expect(entry).to_contain_text({"en": "Code used", "fi": "Koodi käytetty"}[language])
+    expect(entry).to_contain_text(re.compile(re.escape(used).replace(r"\ ", r"\s")))
+    snap(page, f"returns-incident-used-{language}")

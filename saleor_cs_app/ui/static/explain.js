@@ -118,6 +118,9 @@ export function timelineText(incident, event) {
     case "proposal_declined": return event.facts ? declinedText(event.facts) : event.message;
     case "reported": return event.facts ? reportedText(event.facts) : event.message;
     case "goodwill_created": return goodwillText(incident) ? t("event.goodwill_created", { what: goodwillText(incident) }) : event.message;
+    case "goodwill_used": return !event.facts ? event.message : event.facts.amount
+      ? t("event.goodwill_used_off", { order: event.facts.orderNumber, amount: formatMoney(event.facts.amount, event.facts.currency) })
+      : t("event.goodwill_used", { order: event.facts.orderNumber });
     case "declined": return event.facts
       ? declinedText(event.facts) : `${event.message.replace(/\s*→ apology only$/, "")}. ${t("event.declined")}`;
     case "approved": return event.facts ? t("event.approved", { by: event.facts.by }) : event.message;

@@ -12,7 +12,7 @@ export const INCIDENT_FIELDS = `id orderId orderNumber orderUrl dashboardPath ch
   offer { type value currency giftCardAmount expiresInDays sku quantity refundAmount keepItemDiscountPercent reshipSkus keptItemsDiscount }
   items { sku name unitPrice }
   messages { purpose subject state sentAt mailTo language }
-  timeline { at type message facts { code by note problem request notBefore item orderLanguage language amount currency } }`;
+  timeline { at type message facts { code by note problem request notBefore item orderLanguage language amount currency orderNumber } }`;
 const APPROVE = `mutation Approve($id: ID!) { approveIncident(id: $id) { id state } }`;
 const DECLINE = `mutation Decline($id: ID!, $reason: String) { declineIncident(id: $id, reason: $reason) { id state } }`;
 
