@@ -7,8 +7,8 @@ or the fulfilment, never from a guess. Merchant-only details (rule names, budget
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -162,7 +162,7 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> 
     if words_of is not None:
         by_id = {incident.id: incident for incident in found}
         stories = [
-            story if story.report_id else _replace(story, words=words_of(by_id[story.id])) for story in stories
+            story if story.report_id else replace(story, words=words_of(by_id[story.id])) for story in stories
         ]
     stories.sort(key=lambda story: story.counter is None)  # an offer to answer stays on top until answered
     return OrderView(
@@ -182,12 +182,6 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> 
     )
 
 
-def _replace(story, **changes):
-    from dataclasses import replace
-
-    return replace(story, **changes)
-
-
 def _unshipped(facts: dict, lines: list[Line]) -> list[tuple[Line, int]]:
     """Each line with what no parcel holds yet."""
     sent: dict[str, int] = {}
@@ -198,8 +192,6 @@ def _unshipped(facts: dict, lines: list[Line]) -> list[tuple[Line, int]]:
 
 
 def _with_details(parcel: Parcel, fulfillment_id: str, facts: dict, lines, scans, tracked, rules) -> Parcel:
-    from dataclasses import replace
-
     fulfilment = (facts.get("fulfillments") or {}).get(fulfillment_id) or {}
     by_id = {line.line_id: line for line in lines}
     items = [
@@ -215,7 +207,7 @@ def _with_details(parcel: Parcel, fulfillment_id: str, facts: dict, lines, scans
     if parcel.expected is None and rules is not None and shipped_at is not None and not tracked.click_and_collect:
         # The shop's promise for the parcel: the shipping method's delivery days, without the grace days the
         # app allows itself before it calls a parcel late.
-        strict = _replace(rules, delivery_grace_days=0)
+        strict = replace(rules, delivery_grace_days=0)
         promised = promises.promised_local_date(promises.deliver_by(shipped_at, tracked.max_delivery_days, strict), rules)
     return replace(
         parcel,

@@ -51,6 +51,8 @@ class RecentOrder:
 def shop_of(runtime, tenant_id: int) -> Shop:
     cached = _shop_cache.get(tenant_id)
     if cached and time.monotonic() - cached[0] < SHOP_FACTS_SECONDS:
+        if cached[1].name:
+            remember_saleor_name(runtime, tenant_id, cached[1].name)
         return cached[1]
     with runtime.db.read() as session:
         tenant = tenants.get(session, tenant_id)
@@ -64,7 +66,20 @@ def shop_of(runtime, tenant_id: int) -> Shop:
     names = tuple((c["slug"], c["name"]) for c in data.get("channels") or () if c.get("slug") and c.get("name"))
     shop = Shop(name=(data.get("shop") or {}).get("name"), currencies=currencies, channel_names=names)
     _shop_cache[tenant_id] = (time.monotonic(), shop)
+    if shop.name:
+        remember_saleor_name(runtime, tenant_id, shop.name)
     return shop
+
+
+def remember_saleor_name(runtime, tenant_id: int, name: str) -> None:
+    """Saleor's shop name is the brand's default name on the customer's page and in e-mails, which cannot
+    ask Saleor themselves: kept whenever the dashboard reads it."""
+    from saleor_cs_app.store import brands
+
+    with runtime.db.transaction() as session:
+        row = brands.find(session, tenant_id)
+        if row is None or row.saleor_name != name[:200]:
+            brands.for_update(session, tenant_id, runtime.clock()).saleor_name = name[:200]
 
 
 def recent_order(runtime, tenant_id: int) -> RecentOrder | None:

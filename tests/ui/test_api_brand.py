@@ -90,3 +90,12 @@ def test_the_message_preview_carries_the_brand(api):
     assert api(UPDATE, {"name": "Northwind Goods", "accent": "#1a5e3a"})["updateBrand"]["ok"]
     html = api(preview)["previewMessage"]["html"]
     assert "Northwind Goods" in html and "border-top:6px solid #1a5e3a" in html
+
+
+def test_saleors_shop_name_heads_the_page_once_the_dashboard_has_read_it(api, installed, runtime, client):
+    api("query { messageCatalog { shopName } }")
+    order = installed.add_order()
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    html = unescape(client.get(link_path(runtime, installed, order["id"])).get_data(as_text=True))
+    assert '<span class="shop">Saleor e-commerce</span>' in html

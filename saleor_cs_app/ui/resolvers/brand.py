@@ -48,13 +48,9 @@ class UpdateBrandResult:
 
 def brand_settings(info: strawberry.Info) -> BrandSettings:
     runtime, caller = info.context.runtime, info.context.caller
-    saleor_name = shop_sample.shop_of(runtime, caller.tenant_id).name
-    with runtime.db.transaction() as session:
-        row = brands.find(session, caller.tenant_id)
-        if saleor_name and (row is None or row.saleor_name != saleor_name):
-            row = brands.for_update(session, caller.tenant_id, runtime.clock())
-            row.saleor_name = saleor_name[:200]
-        return _settings(runtime, caller.tenant_id, row)
+    shop_sample.shop_of(runtime, caller.tenant_id)  # keeps Saleor's shop name as the default
+    with runtime.db.read() as session:
+        return _settings(runtime, caller.tenant_id, brands.find(session, caller.tenant_id))
 
 
 def update_brand(
