@@ -70,7 +70,7 @@ def app_frame(page, host, path="/dashboard/", **params):
 
 
 # A new rule covers every late or carrier situation, with an offer that fits them all.
-NEW_RULE_KINDS = ("late_shipment", "late_delivery", "attempt_failed", "pickup_waiting", "held", "lost", "returned")
+NEW_RULE_KINDS = ("late_shipment", "late_delivery", "attempt_failed", "pickup_waiting", "held", "stalled", "lost", "returned")
 
 
 KIND_NAMES = (
