@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-
 from flask import Response, make_response, render_template, request
 
 from saleor_cs_app.http.runtime import current_runtime
@@ -120,8 +120,6 @@ def order_page(token: str) -> OrderPage:
 
 
 def shop_name(policy, settings) -> str:
-    from email.utils import parseaddr
-
     if policy.sender is not None:
         return policy.sender.name
     name, address = parseaddr(settings.mail_from)
