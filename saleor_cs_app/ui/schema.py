@@ -46,6 +46,7 @@ class Query:
     mail_server = strawberry.field(resolver=mail_server_resolvers.mail_server, description="Never shows the password.")
     tracking = strawberry.field(resolver=tracking_resolvers.tracking_overview, description="Never shows the keys.")
     delivery_performance = strawberry.field(resolver=tracking_resolvers.delivery_performance)
+    promise_advice = strawberry.field(resolver=tracking_resolvers.promise_advice)
 
 
 @strawberry.type
