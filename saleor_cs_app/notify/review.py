@@ -42,6 +42,8 @@ def incident_samples(language: str) -> list[Sample]:
         sample("wrong_item-reship-keep_free", IncidentKind.WRONG_ITEM, OfferType.RESHIP, keep_item_discount_percent=None),
         sample("late_delivery-carrier_silent", IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, delivery_state="expired"),
         sample("late_delivery-no_carrier_facts", IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, carrier_facts=False),
+        # Late after the heads-up (at_risk): the message recalls the day we warned the customer.
+        sample("late_delivery-after_heads_up", IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, heads_up=True),
     ]
     # Without the order page, the next step is a reply: one sample of each kind of next step.
     samples += [

@@ -56,6 +56,7 @@ class Query:
     goodwill_redemptions = strawberry.field(
         resolver=returns_resolvers.goodwill_redemptions, description="The incident's codes spent on orders."
     )
+    promise_advice = strawberry.field(resolver=tracking_resolvers.promise_advice)
 
 
 @strawberry.type

@@ -3,8 +3,8 @@ when the policy asks) when the probability of arriving by the deliver-by day fal
 threshold (care/at_risk.py).
 
 A parcel on its way gets an `at_risk` check deadline every 12 hours while the shop has data for it (time
-alone moves the probability); every report about it checks again at once. A parcel with an incident open
-already (stalled, held, late …) is past a heads-up.
+alone moves the probability); every report about it checks again at once. A parcel with a carrier incident
+already (stalled, held, late …) is past a heads-up; a wrong item in it is another matter.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from saleor_cs_app.care import promises
 from saleor_cs_app.care.at_risk import Risk, assess
 from saleor_cs_app.care.detection import CLOSED_ORDER, NOT_SHIPPED
 from saleor_cs_app.care.model import DeliveryState, IncidentKind, IncidentSource
+from saleor_cs_app.care.situations import CARRIER_KINDS
 from saleor_cs_app.care.transit import GAP, TRANSIT, distribution
 from saleor_cs_app.store import delivery_states, incidents, orders, transit_counts
 from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant, TrackedOrder
@@ -27,6 +28,7 @@ from saleor_cs_app.watch.stalls import segment_of
 
 KIND = IncidentKind.AT_RISK
 RECHECK = timedelta(hours=12)
+_DELIVERY_KINDS = frozenset(kind.value for kind in CARRIER_KINDS)
 
 
 def _risk(levels, tracked: TrackedOrder, row, policy, now: datetime) -> tuple[Risk | None, date | None]:
@@ -52,7 +54,8 @@ def _risk(levels, tracked: TrackedOrder, row, policy, now: datetime) -> tuple[Ri
 
 def _check(session, tenant, tracked, policy, fulfillment_id, row, levels, now, busy) -> tuple[Incident | None, bool, datetime | None]:
     """(incident, created, next check)."""
-    if (fulfillment_id, KIND.value) in busy or any(f == fulfillment_id for f, _ in busy):
+    # Already flagged, or already in trouble with the carrier (stalled, held, late …): past a heads-up.
+    if any(f == fulfillment_id and kind in _DELIVERY_KINDS for f, kind in busy):
         return None, False, None
     risk, promised = _risk(levels, tracked, row, policy, now)
     if risk is None:

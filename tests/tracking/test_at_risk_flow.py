@@ -95,3 +95,26 @@ def test_a_parcel_that_arrives_on_time_after_a_heads_up_gets_nothing_more(
     runtime.jobs.drain()
     assert len(mail.messages) == 1
     assert [i.kind for i in incidents(runtime)] == ["at_risk"]
+
+
+def test_time_alone_puts_a_silent_parcel_at_risk_at_the_twelve_hourly_check(
+    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+):
+    use_policy(runtime, installed, {"detection": {"stall_floor_hours": 240}})  # not stalled within this test
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))  # Wednesday noon, then silence
+    runtime.jobs.drain()
+    for _ in range(2 * 6):  # twelve-hourly checks until Tuesday noon: days lost to silence, still likely on time
+        clock.advance(hours=12)
+        sweep.run(runtime)
+    runtime.jobs.drain()
+    assert incidents(runtime) == []
+    (check,) = [d for d in rows(runtime, Deadline) if d.kind == "at_risk"]
+    assert check.due_at == clock.now + timedelta(hours=12)
+    clock.advance(hours=24)  # Wednesday noon: five business days lost, one left before the promise
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert incident.kind == "at_risk" and incident.facts["on_time_probability"] < 0.5
+    assert not [d for d in rows(runtime, Deadline) if d.kind == "at_risk"]

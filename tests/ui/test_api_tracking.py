@@ -97,3 +97,28 @@ def test_on_time_delivery_rate_per_carrier_and_shipping_method_from_tracked_deli
     found = [row for m in sorted(months) for row in api(query, {"m": m})["deliveryPerformance"]]
     assert sum(r["delivered"] for r in found) == 2 and sum(r["onTime"] for r in found) == 1
     assert {(r["carrier"], r["shippingMethod"]) for r in found} == {("DHL", "Standard")}
+
+
+def test_promise_advice_names_the_share_kept_and_the_promise_kept_95_percent_with_its_sample(
+    api, installed, runtime, clock, aftership
+):
+    hook = api(CONNECT, {"key": aftership.api_key, "secret": aftership.webhook_secret})["connectAftership"]["webhookUrl"]
+    delivered = {"00340434000000000001": timedelta(days=1), "00340434000000000002": timedelta(days=20)}
+    for number in delivered:
+        order = installed.add_order()
+        installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+        fulfillment = installed.add_fulfillment(order["id"], tracking_number=number)
+        installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+        runtime.jobs.drain()
+    for number, after in delivered.items():
+        aftership.deliver(hook, aftership.webhook(number, "InTransit", at=clock.now))
+        assert aftership.deliver(hook, aftership.webhook(number, "Delivered", at=clock.now + after)).status_code == 200
+    clock.advance(days=21)
+    query = """{ promiseAdvice { shippingMethod delivered kept keptShare
+      maximumDeliveryDays { days sample low high sure } handlingDays { days sample sure } } }"""
+    (advice,) = api(query)["promiseAdvice"]
+    assert (advice["shippingMethod"], advice["delivered"], advice["kept"], advice["keptShare"]) == ("standard", 2, 1, 0.5)
+    # Wednesday → Thursday is 1 business day, three weeks minus a day 14: 95 % needs 14, less 1 day of grace.
+    # Two parcels cannot bound the 95th percentile from above: no upper end, not sure.
+    assert advice["maximumDeliveryDays"] == {"days": 13, "sample": 2, "low": 0, "high": None, "sure": False}
+    assert advice["handlingDays"]["sample"] == 2 and advice["handlingDays"]["days"] == 0

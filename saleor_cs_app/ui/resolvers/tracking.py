@@ -11,6 +11,7 @@ from saleor_cs_app.store import budget, insights, tracking_connections
 from saleor_cs_app.tracking import aftership, connect, dhl, performance, status
 from saleor_cs_app.tracking.dhl import poll
 from saleor_cs_app.tracking.dhl.reading import DAILY_CALLS
+from saleor_cs_app.tracking.promise_advice import advice as promise_advice_of
 from saleor_cs_app.ui.errors import ApiError, NotFoundError
 
 RECENT_DAYS = 30
@@ -43,6 +44,25 @@ class OnTimeDelivery:
     delivered: int  # parcels a tracking source saw delivered in the month
     on_time: int  # of those, delivered before the deliver-by promised at checkout
     rate: float  # on_time / delivered
+
+
+@strawberry.type
+class PromiseEstimate:
+    days: int | None  # kept 95 % of the time; None without data
+    sample: int
+    low: int | None  # 90 % band of that value; None when the sample is too small to bound it
+    high: int | None
+    sure: bool  # the band is at most one day wide
+
+
+@strawberry.type
+class ShippingMethodAdvice:
+    shipping_method: str
+    delivered: int  # parcels seen delivered in the last 90 days
+    kept: int  # of those, by the deliver-by day
+    kept_share: float | None
+    maximum_delivery_days: PromiseEstimate  # Saleor's shipping method setting
+    handling_days: PromiseEstimate  # the policy's promises.handling_days
 
 
 @strawberry.type
@@ -111,6 +131,25 @@ def delivery_performance(info: strawberry.Info, month: str | None = None) -> lis
             carrier=r.carrier, shipping_method=r.shipping_method, delivered=r.delivered, on_time=r.on_time, rate=r.rate
         )
         for r in rates
+    ]
+
+
+def promise_advice(info: strawberry.Info) -> list[ShippingMethodAdvice]:
+    """Per shipping method: promises kept in the last 90 days, and the promise that would have been kept 95 %."""
+    runtime, caller = info.context.runtime, info.context.caller
+    with runtime.db.read() as session:
+        found = promise_advice_of(session, caller.tenant_id, runtime.clock())
+    estimate = lambda a: PromiseEstimate(days=a.days, sample=a.sample, low=a.low, high=a.high, sure=a.sure)  # noqa: E731
+    return [
+        ShippingMethodAdvice(
+            shipping_method=m.shipping_method,
+            delivered=m.delivered,
+            kept=m.kept,
+            kept_share=m.kept / m.delivered if m.delivered else None,
+            maximum_delivery_days=estimate(m.max_delivery_days),
+            handling_days=estimate(m.handling_days),
+        )
+        for m in found
     ]
 
 
