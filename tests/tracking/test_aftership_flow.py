@@ -230,3 +230,30 @@ def test_connecting_aftership_follows_parcels_already_shipped_and_only_carrier_n
     runtime.jobs.drain()
     (incident,) = incidents(runtime)
     assert incident.order_id == recent["id"] and len(mail.messages) == 1
+
+
+def test_finishing_a_registration_locks_the_order_before_the_registration(
+    installed, runtime, aftership, hook_url, monkeypatch
+):
+    """The order's deliveries lock the order, then reserve its registration; finishing a registration
+    takes the same order, so the two never deadlock on PostgreSQL (seen once workers woke at once)."""
+    from saleor_cs_app.tracking.aftership import registration
+
+    taken = []
+    lock_registration, find_order = registration.tracking_registrations.lock, registration.orders.find
+
+    def lock(session, registration_id):
+        taken.append("registration")
+        return lock_registration(session, registration_id)
+
+    def find(session, tenant_id, order_id, *, lock=False):
+        if lock:
+            taken.append("order")
+        return find_order(session, tenant_id, order_id, lock=lock)
+
+    monkeypatch.setattr(registration.tracking_registrations, "lock", lock)
+    monkeypatch.setattr(registration.orders, "find", find)
+    ship(installed, runtime)
+    (done,) = rows(runtime, TrackingRegistration)
+    assert done.state == "done"
+    assert taken[-2:] == ["order", "registration"], taken
