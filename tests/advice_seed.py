@@ -1,7 +1,7 @@
 """Three months of parcels a tracking source saw delivered, for the promise advice and the on-time trend.
 
 Standard (DHL, to Finland) promises 3 days and keeps three in four; Express (UPS, to Germany) promises 2 and
-keeps nine in ten. Weekdays only, shipped at 10:00 UTC; each month's parcels are delivered in that month.
+keeps nine in ten; Economy (Posti, to Sweden) has too few parcels to tell. Weekdays only, shipped at 10:00 UTC; each month's parcels are delivered in that month.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from saleor_cs_app.store.tracking_models import FulfillmentDelivery, TransitCoun
 METHODS = (  # (method, carrier, country, promised days, parcels a month, every n-th is late)
     ("Standard", "DHL", "FI", 3, 16, 4),
     ("Express", "UPS", "DE", 2, 12, 10),
+    ("Economy", "Posti", "SE", 5, 2, 100),  # two parcels a month: too few to tell
 )
 
 

@@ -105,8 +105,8 @@ def test_the_trend_gives_the_on_time_rate_per_month_per_carrier_method_and_count
     # A month with fewer parcels than the minimum shows its count, not a rate.
     assert all(p["rate"] is None for p in by_carrier["points"] if p["delivered"] < by_carrier["minSample"])
     assert sum(p["delivered"] for p in by_carrier["points"]) == sum(seeded.values())
-    assert {p["group"] for p in api(TREND, {"by": "method"})["deliveryTrend"]["points"]} == {"Standard", "Express"}
-    assert {p["group"] for p in api(TREND, {"by": "country"})["deliveryTrend"]["points"]} == {"FI", "DE"}
+    assert {p["group"] for p in api(TREND, {"by": "method"})["deliveryTrend"]["points"]} == {"Standard", "Express", "Economy"}
+    assert {p["group"] for p in api(TREND, {"by": "country"})["deliveryTrend"]["points"]} == {"FI", "DE", "SE"}
 
 
 def test_the_trend_csv_has_every_month_and_group_with_its_base(api, seeded):

@@ -72,7 +72,7 @@ export function mountAdvice(section) {
     const headers = [t("advice.col.method"), t("advice.col.kept"), t("advice.col.max_days"), t("advice.col.handling"), t("advice.col.dashboard")];
     clear(table,
       access.appGranted ? null : h("p", { class: "hint advice-permission" }, t("advice.no_permission")),
-      access.appGranted && !access.userMay ? h("p", { class: "hint advice-permission" }, t("advice.user_cannot")),
+      access.appGranted && !access.userMay ? h("p", { class: "hint advice-permission" }, t("advice.user_cannot")) : null,
       h("div", { class: "table-scroll" }, h("table", { class: "advice-table" },
         h("thead", {}, h("tr", {}, headers.map((text) => h("th", { scope: "col" }, text)))),
         h("tbody", {}, advice.map((a) => row(a, access, minSample))))));
@@ -84,12 +84,12 @@ export function mountAdvice(section) {
     return h("tr", { dataset: { method: a.shippingMethod } },
       h("th", { scope: "row" }, name),
       h("td", {}, kept(a, minSample)),
-      h("td", {}, estimate(a.maximumDeliveryDays), matches.map((m) => current(m))),
-      h("td", {}, estimate(a.handlingDays), h("div", { class: "hint" }, t("advice.handling_hint"))),
-      h("td", { class: "advice-actions" }, actions(a, matches, access)));
+      h("td", {}, estimate(a.maximumDeliveryDays, minSample), matches.map((m) => current(m))),
+      h("td", {}, estimate(a.handlingDays, minSample), h("div", { class: "hint" }, t("advice.handling_hint"))),
+      h("td", { class: "advice-actions" }, actions(a, matches, access, minSample)));
   }
 
-  function actions(a, matches, access) {
+  function actions(a, matches, access, minSample) {
     if (!matches.length) {
       return h("button", { type: "button", class: "secondary", onclick: () => redirect(shippingZonesPath(a.shippingMethod)) },
         t("advice.find"));
@@ -98,7 +98,8 @@ export function mountAdvice(section) {
       const open = h("button", { type: "button", class: "secondary", onclick: () => redirect(shippingMethodPath(m.zoneId, m.methodId)) },
         matches.length > 1 ? t("advice.open_in", { zone: m.zoneName }) : t("advice.open"));
       const days = a.maximumDeliveryDays.days;
-      const canApply = access.canApply && days !== null && days !== m.maximumDeliveryDays;
+      // Below the minimum sample there is no advice to apply, only a count.
+      const canApply = access.canApply && days !== null && a.maximumDeliveryDays.sample >= minSample && days !== m.maximumDeliveryDays;
       return h("div", { class: "advice-action" }, open, canApply ? applyControl(m, days) : null);
     });
   }
@@ -145,9 +146,9 @@ function kept(a, minSample) {
   return h("div", {}, h("strong", {}, pct(a.keptShare)), base);
 }
 
-/** "7 days" over "from 120 parcels · sure (6–7)"; without a value "too few to tell" over its sample. */
-function estimate(e) {
-  if (e.days === null) return h("div", {}, h("span", { class: "too-few" }, t("advice.too_few")), h("div", { class: "hint" }, t("advice.sample", { count: e.sample })));
+/** "7 business days" over "sample: 120" and "sure · 90% range 6–7"; below the minimum sample "too few to tell". */
+function estimate(e, minSample) {
+  if (e.days === null || e.sample < minSample) return h("div", {}, h("span", { class: "too-few" }, t("advice.too_few")), h("div", { class: "hint" }, t("advice.sample", { count: e.sample })));
   const band = e.low !== null && e.high !== null ? t("advice.band", { low: e.low, high: e.high }) : t("advice.no_band");
   return h("div", {},
     h("strong", {}, tn("detail.days", e.days)),
