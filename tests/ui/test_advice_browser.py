@@ -76,7 +76,7 @@ def test_without_manage_shipping_the_button_opens_the_shipping_zones_searched_by
     expect(section.get_by_role("button", name=re.compile("Set the maximum"))).to_have_count(0)
     section.locator('tr[data-method="express"]').get_by_role("button", name="Find in shipping zones").click()
     page.wait_for_function("window.actions.some(a => a.type === 'redirect')")
-    assert redirects(page) == ["/shipping/?query=express"]
+    assert redirects(page) == ["/shipping/?query=Express"]
 
 
 def test_with_manage_shipping_one_click_opens_the_method_and_a_confirmed_click_applies_the_advice(

@@ -126,3 +126,9 @@ def test_the_trend_chart_is_an_svg_with_a_line_per_carrier_and_no_script(api, se
 
 def test_before_any_delivery_there_is_no_chart(api):
     assert api('{ deliveryTrendChart(by: "country") }')["deliveryTrendChart"] is None
+
+
+def test_the_advice_names_each_method_as_the_shop_spells_it(api, seeded):
+    advice = api("{ promiseAdvice { shippingMethod name delivered } }")["promiseAdvice"]
+    assert {(a["shippingMethod"], a["name"]) for a in advice} == {
+        ("standard", "Standard"), ("express", "Express"), ("economy", "Economy")}

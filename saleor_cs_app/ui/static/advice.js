@@ -8,7 +8,7 @@ import { banner, busy, clear, field, h, select, toast } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
 const ADVICE = `query Advice($by: String!) {
-  promiseAdvice { shippingMethod delivered kept keptShare
+  promiseAdvice { shippingMethod name delivered kept keptShare
     maximumDeliveryDays { days sample low high sure } handlingDays { days sample low high sure } }
   shippingAccess { appGranted userMay canApply methods { key zoneId zoneName methodId name minimumDeliveryDays maximumDeliveryDays } }
   deliveryTrend(by: $by) { minSample months }
@@ -80,7 +80,7 @@ export function mountAdvice(section) {
 
   function row(a, access, minSample) {
     const matches = access.methods.filter((m) => m.key === a.shippingMethod);
-    const name = matches.length ? matches[0].name : a.shippingMethod;
+    const name = matches.length ? matches[0].name : a.name;
     return h("tr", { dataset: { method: a.shippingMethod } },
       h("th", { scope: "row" }, name),
       h("td", {}, kept(a, minSample)),
@@ -91,7 +91,7 @@ export function mountAdvice(section) {
 
   function actions(a, matches, access, minSample) {
     if (!matches.length) {
-      return h("button", { type: "button", class: "secondary", onclick: () => redirect(shippingZonesPath(a.shippingMethod)) },
+      return h("button", { type: "button", class: "secondary", onclick: () => redirect(shippingZonesPath(a.name)) },
         t("advice.find"));
     }
     return matches.map((m) => {
