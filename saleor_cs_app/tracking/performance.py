@@ -29,7 +29,17 @@ class OnTimeRate:
         return self.on_time / self.delivered if self.delivered else 0.0
 
 
-def on_time_rates(session: Session, tenant_id: int, start: datetime, end: datetime) -> list[OnTimeRate]:
+@dataclass(frozen=True)
+class JudgedDelivery:
+    """One parcel seen delivered, and whether it came by the deliver-by promised at checkout."""
+
+    carrier: str
+    shipping_method: str
+    country: str  # where it went (the order's shipping address), "??" when unknown
+    on_time: bool
+
+
+def judged_deliveries(session: Session, tenant_id: int, start: datetime, end: datetime) -> list[JudgedDelivery]:
     """Parcels delivered in [start, end), on time when delivered before the deliver-by promised at checkout."""
     delivered = list(
         session.scalars(
@@ -48,16 +58,31 @@ def on_time_rates(session: Session, tenant_id: int, start: datetime, end: dateti
         )
     } if order_ids else {}
     policy = policies.load(session, tenant_id)
-    totals, kept = Counter(), Counter()
+    judged = []
     for row in delivered:
         order = tracked.get(row.order_id)
         shipped_at = parse_time(((order.facts.get("fulfillments") or {}).get(row.fulfillment_id) or {}).get("created")) if order else None
         if order is None or shipped_at is None:
             continue
         deadline = promises.deliver_by(shipped_at, order.max_delivery_days, rules_for(policy, order))
-        key = (row.carrier_name or "unknown", order.facts.get("shipping_method_name") or "unknown")
+        judged.append(
+            JudgedDelivery(
+                carrier=row.carrier_name or "unknown",
+                shipping_method=order.facts.get("shipping_method_name") or "unknown",
+                country=(order.facts.get("destination_country") or "??").upper(),
+                on_time=row.delivered_at < deadline,
+            )
+        )
+    return judged
+
+
+def on_time_rates(session: Session, tenant_id: int, start: datetime, end: datetime) -> list[OnTimeRate]:
+    """On-time deliveries in [start, end) per carrier and shipping method."""
+    totals, kept = Counter(), Counter()
+    for parcel in judged_deliveries(session, tenant_id, start, end):
+        key = (parcel.carrier, parcel.shipping_method)
         totals[key] += 1
-        kept[key] += row.delivered_at < deadline
+        kept[key] += parcel.on_time
     return [
         OnTimeRate(carrier=carrier, shipping_method=method, delivered=totals[(carrier, method)], on_time=kept[(carrier, method)])
         for carrier, method in sorted(totals)

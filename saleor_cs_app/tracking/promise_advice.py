@@ -28,6 +28,7 @@ WINDOW = timedelta(days=90)
 @dataclass(frozen=True)
 class MethodAdvice:
     shipping_method: str  # as the transit histograms key it (care.transit.Segment: lower case)
+    name: str  # as the shop spells it on its orders (the most frequent spelling), for the page
     delivered: int  # parcels a source saw delivered in the window
     kept: int  # of those, by the deliver-by day
     max_delivery_days: Advice
@@ -42,9 +43,11 @@ def advice(session: Session, tenant_id: int, now: datetime) -> list[MethodAdvice
     policy = policies.load(session, tenant_id)
     kept: Counter = Counter()
     delivered: Counter = Counter()
+    spellings: dict[str, Counter] = defaultdict(Counter)
     for rate in performance.on_time_rates(session, tenant_id, now - WINDOW, now):
         delivered[_method(rate.shipping_method)] += rate.delivered
         kept[_method(rate.shipping_method)] += rate.on_time
+        spellings[_method(rate.shipping_method)][rate.shipping_method] += rate.delivered
     transit: dict[str, Counter] = defaultdict(Counter)
     for method, value, count in session.execute(
         select(TransitCount.method, TransitCount.value, TransitCount.count).where(
@@ -59,10 +62,12 @@ def advice(session: Session, tenant_id: int, now: datetime) -> list[MethodAdvice
         days = _handling_days(tracked, policy)
         if days is not None:
             handling[_method(tracked.facts.get("shipping_method_name"))][days] += 1
+            spellings[_method(tracked.facts.get("shipping_method_name"))][tracked.facts.get("shipping_method_name") or "unknown"] += 1
     grace = policy.promises.delivery_grace_days
     return [
         MethodAdvice(
             shipping_method=method,
+            name=spellings[method].most_common(1)[0][0] if spellings[method] else method,
             delivered=delivered[method],
             kept=kept[method],
             max_delivery_days=max_delivery_days(transit[method], grace_days=grace),

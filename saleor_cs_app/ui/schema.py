@@ -7,6 +7,7 @@ import logging
 import strawberry
 
 from saleor_cs_app.ui.errors import ApiError
+from saleor_cs_app.ui.resolvers import advice as advice_resolvers
 from saleor_cs_app.ui.resolvers import brand as brand_resolvers
 from saleor_cs_app.ui.resolvers import incidents as incident_resolvers
 from saleor_cs_app.ui.resolvers import insights as insight_resolvers
@@ -57,6 +58,12 @@ class Query:
         resolver=returns_resolvers.goodwill_redemptions, description="The incident's codes spent on orders."
     )
     promise_advice = strawberry.field(resolver=tracking_resolvers.promise_advice)
+    shipping_access = strawberry.field(
+        resolver=advice_resolvers.shipping_access, description="The shop's shipping methods, where the app may read them."
+    )
+    delivery_trend = strawberry.field(resolver=advice_resolvers.delivery_trend)
+    delivery_trend_csv = strawberry.field(resolver=advice_resolvers.delivery_trend_csv)
+    delivery_trend_chart = strawberry.field(resolver=advice_resolvers.delivery_trend_chart)
 
 
 @strawberry.type
@@ -79,6 +86,9 @@ class Mutation:
     disconnect_tracking = strawberry.mutation(resolver=tracking_resolvers.disconnect_tracking)
     release_backlog = strawberry.mutation(resolver=tracking_resolvers.release_backlog)
     dismiss_incident = strawberry.mutation(resolver=tracking_resolvers.dismiss_incident)
+    apply_maximum_delivery_days = strawberry.mutation(
+        resolver=advice_resolvers.apply_maximum_delivery_days, description="Needs MANAGE_SHIPPING (app and user)."
+    )
     accept_proposal = strawberry.mutation(resolver=proposal_resolvers.accept_proposal)
     counter_proposal = strawberry.mutation(
         resolver=proposal_resolvers.counter_proposal, description="Offer money off instead: amount or percent."

@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from . import catalog, data, order_mutations, problems, queries  # noqa: F401  (registers resolvers)
+from . import catalog, data, order_mutations, problems, queries, shipping  # noqa: F401  (registers resolvers)
 from .engine import SALEOR_VERSION, SCHEMA_VERSION, gid, get_schema
 from .manifest import ManifestInvalid, clean_manifest
 from .mutations import MutationCall

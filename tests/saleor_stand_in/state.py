@@ -9,6 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from . import data
+from .engine import gid as engine_gid
 from .engine import meta_list
 from .webhooks import WebhookMixin
 
@@ -44,6 +45,10 @@ class StateMixin(WebhookMixin):
         for n, (name, price, lo, hi) in enumerate((("Standard", 10, 3, 5), ("Express", 25, 1, 2)), 1):
             method = data.shipping_method(n, name, price, "USD", lo, hi)
             self.shipping_methods[method["id"]] = method
+        zone_id = engine_gid("ShippingZone", 1)
+        self.shipping_zones = {zone_id: {"__typename": "ShippingZone", "id": zone_id, "name": "Americas", "default": False,
+                                         "description": None, "countries": [], "metadata": [], "privateMetadata": [],
+                                         "_methods": list(self.shipping_methods)}}
         self.variants: dict[str, dict] = {}
         for sku, product, name, price, shipping in DEFAULT_VARIANTS:
             self.add_variant(sku, price, product_name=product, name=name, shipping=shipping)

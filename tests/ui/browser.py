@@ -68,9 +68,10 @@ class DashboardHost:
         if request.args.get("orderId"):
             query["orderId"] = request.args["orderId"]
         src = f"{self.app_url}{request.args.get('path', '/dashboard/')}?{urlencode(query)}"
-        token = self.saleor.dashboard_token(
-            **({"user_permissions": ("MANAGE_PRODUCTS",)} if request.args.get("weak") else {})
-        )
+        staff = {"user_permissions": ("MANAGE_PRODUCTS",)} if request.args.get("weak") else {}
+        if request.args.get("staff"):  # the staff member's permissions, comma-separated
+            staff = {"user_permissions": tuple(request.args["staff"].split(","))}
+        token = self.saleor.dashboard_token(**staff)
         html = (
             HOST_PAGE.replace("__SRC__", src.replace("&", "&amp;"))
             .replace("__TOKEN__", json.dumps(token))

@@ -57,7 +57,8 @@ class PromiseEstimate:
 
 @strawberry.type
 class ShippingMethodAdvice:
-    shipping_method: str
+    shipping_method: str  # the key: the name in lower case, as shippingAccess.methods' `key`
+    name: str  # as the shop spells it on its orders
     delivered: int  # parcels seen delivered in the last 90 days
     kept: int  # of those, by the deliver-by day
     kept_share: float | None
@@ -143,6 +144,7 @@ def promise_advice(info: strawberry.Info) -> list[ShippingMethodAdvice]:
     return [
         ShippingMethodAdvice(
             shipping_method=m.shipping_method,
+            name=m.name,
             delivered=m.delivered,
             kept=m.kept,
             kept_share=m.kept / m.delivered if m.delivered else None,

@@ -4,6 +4,7 @@ import { banner, clear, field, formatMinutes, formatMoney, h, select } from "./d
 import { kindText, stateText } from "./explain.js";
 import { t } from "./i18n.js";
 import { monthOptions } from "./periods.js";
+import { mountAdvice } from "./advice.js";
 import { mountReturns } from "./returns.js";
 
 const INSIGHTS = `query Insights($month: String) { insights(month: $month) {
@@ -14,12 +15,14 @@ export function mountInsights(panel) {
   const month = select(monthOptions(), "");
   const notices = h("div");
   const body = h("div", { "aria-live": "polite" });
+  const promises = h("div", { class: "advice-section" });  // promises you can keep (advice.js)
   const goodwill = h("div", { class: "returns-section" });  // what the goodwill buys (returns.js)
   month.addEventListener("change", () => load());
   clear(panel,
     h("div", { class: "card spread" }, h("div", {}, h("h2", {}, t("insights.title")), h("p", { class: "muted" }, t("insights.lead"))),
       h("div", { style: "width:200px" }, field(t("insights.month"), month))),
-    notices, body, goodwill);
+    notices, body, promises, goodwill);
+  const advice = mountAdvice(promises);
   const returns = mountReturns(goodwill);
 
   async function load() {
@@ -53,7 +56,7 @@ export function mountInsights(panel) {
   }
 
   load();
-  return { refresh: () => { load(); returns.refresh(); } };
+  return { refresh: () => { load(); advice.refresh(); returns.refresh(); } };
 }
 
 function chart(title, content) {
