@@ -205,10 +205,8 @@ def _with_details(parcel: Parcel, fulfillment_id: str, facts: dict, lines, scans
     promised = None
     shipped_at = parse_time(fulfilment.get("created"))
     if parcel.expected is None and rules is not None and shipped_at is not None and not tracked.click_and_collect:
-        # The shop's promise for the parcel: the shipping method's delivery days, without the grace days the
-        # app allows itself before it calls a parcel late.
-        strict = replace(rules, delivery_grace_days=0)
-        promised = promises.promised_local_date(promises.deliver_by(shipped_at, tracked.max_delivery_days, strict), rules)
+        # The shop's promise for the parcel, the same date the e-mails state.
+        promised = promises.customer_delivery_date(shipped_at, tracked.max_delivery_days, rules)
     return replace(
         parcel,
         progress=line,

@@ -35,7 +35,8 @@ def _risk(levels, tracked: TrackedOrder, row, policy, now: datetime) -> tuple[Ri
     if shipped_at is None or row.state is None or not row.followed_by:
         return None, None
     rules = rules_for(policy, tracked)
-    promised = promises.promised_local_date(promises.deliver_by(shipped_at, tracked.max_delivery_days, rules), rules)
+    # The promise the heads-up names and the page shows: the shop's own, without the app's grace days.
+    promised = promises.customer_delivery_date(shipped_at, tracked.max_delivery_days, rules)
     segment = segment_of(tracked, row)
     risk = assess(
         distribution(levels, TRANSIT, segment),
