@@ -74,7 +74,7 @@ def test_a_parcel_in_transit_shows_every_scan_newest_first_with_its_place_and_th
     assert "Tampere, FI" in html and "Vantaa, FI" in html
     # The stand-in's channel is in the US: American English, the shop's time zone (New York) named.
     assert "Fri, September 17" in html and "The carrier's estimate" in html
-    assert "Time zone: New York." in html
+    assert "Times shown are New York time." in html
     assert "Sep 14, 2027, 10:00\u202fPM" in html or "Sep 14, 2027, 10:00 PM" in html
     replay = in_transit_scans_count(runtime)
     scan(runtime, aftership, hook, "JJD000111222333", "OutForDelivery", "Out for delivery", "Tampere, FI",
@@ -98,13 +98,22 @@ def test_a_split_order_shows_each_parcel_with_its_items_and_what_is_not_sent_yet
     shipped(installed, runtime, order, "TRK-B", [(mug["id"], 1)])
     _, html = page_of(client, runtime, installed, order)
     first, second = html.index("Parcel 1"), html.index("Parcel 2")
-    unsent = html.index("Not dispatched yet.")
+    # Other parcels have left: the heading speaks of these items, not of the whole order.
+    unsent = html.index("<h3>These items haven't been dispatched yet</h3>")
+    assert "Not dispatched yet" not in html
     assert "TRK-A" in html[first:second] and "Saleor T-shirt" in html[first:second]
     assert "Saleor Mug" in html[second:unsent] and "Saleor T-shirt" not in html[second:unsent]
     assert "Saleor T-shirt" in html[unsent:html.index('id="order-h"')], "the second T-shirt is not sent yet"
     assert current_step(html) == ["Dispatched", "Dispatched", "Ordered"]
     # No carrier date: the shop's own promise for the parcel, said as such.
-    assert "Delivery by" in html and "Our promise for your delivery method" in html
+    assert "Delivery by" in html and "The date we promised for your delivery option" in html
+
+
+def test_an_order_with_nothing_sent_yet_is_headed_as_a_whole(installed, runtime, client):
+    order = placed(installed, runtime)
+    _, html = page_of(client, runtime, installed, order)
+    assert "<h3>Not dispatched yet</h3>" in html, "a heading, without a full stop"
+    assert "These items" not in html
 
 
 def test_items_show_saleors_pictures_variant_names_and_prices_in_the_customers_locale(installed, runtime, client):

@@ -3,10 +3,12 @@ miss its deliver-by day; the merchant sees it flagged, and the customer gets one
 policy asks. A late message then refers back to it; an arrival on time sends nothing more."""
 
 from datetime import datetime, timedelta, timezone
+from html import unescape
 
 from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store.models import Deadline, TransitCount
 from tests.flows import incidents, rows, tenant_id, use_policy
+from tests.support.conftest import link_path
 from tests.tracking.test_aftership_flow import aftership, hook_url, ship  # noqa: F401  (fixtures)
 
 NUMBER = "00340434161094042557"
@@ -31,7 +33,7 @@ def travel_until_monday(clock, aftership, hook_url):  # noqa: F811
 
 
 def test_a_parcel_slower_than_the_usual_is_flagged_and_the_customer_hears_nothing_by_default(
-    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+    installed, runtime, clock, aftership, hook_url, mail, client  # noqa: F811
 ):
     learned_from_earlier_parcels(runtime, installed)
     ship(installed, runtime)
@@ -48,6 +50,10 @@ def test_a_parcel_slower_than_the_usual_is_flagged_and_the_customer_hears_nothin
     assert incident.facts["estimate_parcels"] == 100
     assert mail.messages == [], "detection.at_risk.notify_customer is off by default"
     assert not [d for d in rows(runtime, Deadline) if d.kind == "at_risk"]
+    # The order page states what is so, and claims no heads-up that was never sent.
+    page = unescape(client.get(link_path(runtime, installed, incident.order_id)).get_data(as_text=True))
+    assert "Your parcel may arrive later than we promised." in page
+    assert "We let you know" not in page and "We emailed you" not in page
 
 
 def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
