@@ -56,6 +56,8 @@ def test_the_progress_line_reaches_a_step_only_on_evidence():
     assert progress("FULFILLED", "delivered").current == "delivered"
     line = progress("FULFILLED", "available_for_pickup")
     assert line.steps[-1] == "pickup" and line.current == "pickup"
+    assert line.steps == ("ordered", "packed", "shipped", "in_transit", "pickup"), "no 'out for delivery' without a scan"
+    assert not progress("FULFILLED", "in_transit", pickup_point=True).done("pickup")
     assert progress("FULFILLED", None, pickup_point=True).steps[-1] == "pickup"
     assert progress("FULFILLED", "lost").current == "shipped", "a lost parcel is not shown further on its way"
     assert progress("FULFILLED", "out_for_delivery").done("in_transit")
