@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from saleor_cs_app.notify.formatting import single_full_stops
 from saleor_cs_app.notify.plan import Block, plan_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -33,7 +34,8 @@ def _lines(paragraph: str) -> list[str]:
 
     Markup (HTML) stays Markup, so it is not escaped twice."""
     wrap = Markup if isinstance(paragraph, Markup) else str
-    lines = (_RUNS_OF_SPACE.sub(" ", piece).strip() for piece in str(paragraph).split(_LINE_BREAK))
+    text = single_full_stops(str(paragraph))  # "5 marca 2025 r." at the end of a sentence: one dot
+    lines = (_RUNS_OF_SPACE.sub(" ", piece).strip() for piece in text.split(_LINE_BREAK))
     return [wrap(line) for line in lines if line]
 
 

@@ -72,3 +72,13 @@ def percent(value: int | Decimal | None, language: str) -> str | None:
 def items(names: tuple[str, ...], language: str) -> str:
     """ "A, B and C" with the language's own conjunction."""
     return format_list(list(names), locale=locale_for(language)) if names else ""
+
+
+# A full stop after a word that already ends with its abbreviation's dot ("5 marca 2025 r.", "2025 m.
+# kovo 5 d."): the sentence ends on that dot. Three dots (an ellipsis) stay.
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
+def single_full_stops(text: str) -> str:
+    """The text without a second full stop where a date (or any abbreviation) already ends with one."""
+    return _DOUBLE_STOP.sub(".", text)

@@ -132,3 +132,25 @@ def test_a_heads_up_gives_nothing_states_the_promise_and_the_estimate_and_a_late
     late = plan_for(template_variables(sample_context(IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, "en", heads_up=True)))
     assert late.macros[:3] == ("greeting", "opening_late_delivery", "heads_up_recalled")
     assert "heads_up_date" in late.stated
+
+
+def test_a_date_ending_with_its_abbreviation_dot_is_never_followed_by_a_second_full_stop():
+    from saleor_cs_app.notify.formatting import single_full_stops
+
+    assert single_full_stops("z 5 marca 2025 r..") == "z 5 marca 2025 r."
+    assert single_full_stops("Wait... and see.") == "Wait... and see.", "an ellipsis stays"
+    # Polish and Lithuanian dates end with "r." / "d.": a sentence ending on one has one dot, in every message.
+    double = re.compile(r"(?<!\.)\.\.(?!\.)")
+    for language in ("pl", "lt"):
+        for kind, offer, changes in EVERY_PLAN:
+            message = render_message(sample_context(kind, offer, language, **changes))
+            assert not double.search(message.text) and not double.search(message.html), (language, kind, changes)
+    heads_up = render_message(sample_context(IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, "pl", heads_up=True))
+    assert re.search(r"\d{4}\sr\.(\s|$)", heads_up.text), "the date keeps its own dot"
+
+
+def test_a_page_string_ending_on_a_date_with_its_own_dot_has_one_full_stop():
+    from saleor_cs_app.support.i18n import Translator
+
+    assert Translator("en")("event_emailed") == "We emailed you."
+    assert Translator("pl")("owed_done_new_parcel", number="5 marca 2025 r.").count("r..") == 0
