@@ -103,7 +103,7 @@ def order_page(token: str) -> OrderPage:
         page_url = f"{runtime.settings.app_url}/support/o/{token}"
 
         def words_of(incident):
-            return page_words.incident_words(incident, tracked, policy, runtime.settings, chosen, page_url)
+            return page_words.incident_words(incident, tracked, policy, runtime.settings, chosen, page_url, now)
 
         view = order_view.load(session, tracked, rules_for(policy, tracked), words_of)
         brand = brands.brand(session, link.tenant_id, shop_name(policy, runtime.settings))

@@ -60,6 +60,11 @@ def _check(session, tenant, tracked, policy, fulfillment_id, row, levels, now, b
         return None, False, None
     if risk.probability >= policy.detection.at_risk.below_probability:
         return None, False, now + RECHECK
+    carrier_day = row.carrier_expected_date
+    today = now.astimezone(promises.zone_of(rules_for(policy, tracked))).date()
+    if carrier_day is not None and today <= carrier_day <= promised:
+        # The carrier itself still expects it in time: a heads-up would contradict it. Look again later.
+        return None, False, now + RECHECK
     facts = {
         **delivery_facts(row, tracked, fulfillment_id),
         "promised_date": promised.isoformat(),

@@ -154,3 +154,18 @@ def test_a_page_string_ending_on_a_date_with_its_own_dot_has_one_full_stop():
 
     assert Translator("en")("event_emailed") == "We emailed you."
     assert Translator("pl")("owed_done_new_parcel", number="5 marca 2025 r.").count("r..") == 0
+
+
+def test_a_carrier_date_is_stated_only_while_it_is_ahead_and_never_beside_a_contradicting_one():
+    from datetime import date
+
+    from saleor_cs_app.notify.plan import carrier_date_to_state
+
+    today, promised = date(2025, 3, 10), date(2025, 3, 11)
+    late, stalled, at_risk = IncidentKind.LATE_DELIVERY, IncidentKind.STALLED, IncidentKind.AT_RISK
+    assert carrier_date_to_state(late, date(2025, 3, 12), None, today) == date(2025, 3, 12)
+    assert carrier_date_to_state(late, today, None, today) == today, "today is still ahead"
+    assert carrier_date_to_state(late, date(2025, 3, 8), None, today) is None, "a day gone is no expectation"
+    assert carrier_date_to_state(stalled, date(2025, 3, 12), None, today) is None, "set before the silence"
+    assert carrier_date_to_state(at_risk, date(2025, 3, 14), promised, today) == date(2025, 3, 14)
+    assert carrier_date_to_state(at_risk, promised, promised, today) is None, "in time: no contradicting date"

@@ -101,3 +101,21 @@ def test_a_parcel_that_arrives_on_time_after_a_heads_up_gets_nothing_more(
     runtime.jobs.drain()
     assert len(mail.messages) == 1
     assert [i.kind for i in incidents(runtime)] == ["at_risk"]
+
+
+def test_no_heads_up_while_the_carrier_itself_expects_the_parcel_by_the_promised_day(
+    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+):
+    use_policy(runtime, installed, {"detection": {"at_risk": {"notify_customer": True}}})
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+    for day in (16, 17, 20):  # as travel_until_monday, with the carrier's date from Thursday on
+        clock.advance(seconds=(datetime(2027, 9, day, 7, tzinfo=timezone.utc) - clock.now).total_seconds())
+        # The carrier says Tuesday the 21st: before the promised Wednesday the 22nd.
+        expected = "2027-09-21" if day > 16 else None
+        aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now, location="Hub",
+                                                      expected_date=expected))  # fmt: skip
+    runtime.jobs.drain()
+    assert [i.kind for i in incidents(runtime)] == []
+    assert mail.messages == [], "a heads-up would contradict the carrier's own date"
