@@ -169,3 +169,21 @@ def test_a_carrier_date_is_stated_only_while_it_is_ahead_and_never_beside_a_cont
     assert carrier_date_to_state(stalled, date(2025, 3, 12), None, today) is None, "set before the silence"
     assert carrier_date_to_state(at_risk, date(2025, 3, 14), promised, today) == date(2025, 3, 14)
     assert carrier_date_to_state(at_risk, promised, promised, today) is None, "in time: no contradicting date"
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_the_page_words_its_next_step_for_the_page_and_opens_with_a_capital(language):
+    from saleor_cs_app.notify.builtin import page_blocks
+
+    for kind, offer, changes in EVERY_PLAN:
+        if changes.get("support_url", "") is None or changes.get("shipped_now"):
+            continue  # the page always has its own address; the shipped follow-up is not shown there
+        blocks = page_blocks(template_variables(sample_context(kind, offer, language, **changes)))
+        where = f"{language} {kind} {offer} {changes}"
+        first = re.sub(r"<[^>]+>", "", str(blocks[0]["html"])).lstrip("«„“”‘ ")
+        assert first[:1].isupper() or first[:1].isdigit(), f"{where}: {first[:40]!r}"
+        for block, after in zip(blocks, [*blocks[1:], None]):
+            if block["kind"] != "link" and str(block["html"]).rstrip().endswith(":"):
+                assert after is not None and after["kind"] == "link", f"{where}: a colon before nothing"
+        if language == "en":
+            assert not any("order page" in str(b["html"]) for b in blocks), f"{where}: the page it is on"
