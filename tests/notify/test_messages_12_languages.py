@@ -167,7 +167,7 @@ def test_request_answered_says_yes_or_no_and_a_no_keeps_the_order():
 
 def test_a_situation_in_a_language_we_do_not_ship_falls_back_to_english_and_says_so():
     msg = render_situation("report_received", "NB_NO", situation_values("en", problem="not_arrived"))
-    assert msg.language == "en" and "Problem: parcel not arrived" in msg.text
+    assert msg.language == "en" and "Problem: parcel hasn't arrived" in msg.text
     assert render_situation("report_received", "FI_FI", situation_values("fi")).language == "fi"
 
 

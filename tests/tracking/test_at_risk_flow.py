@@ -81,7 +81,7 @@ def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
     assert sorted(i.kind for i in incidents(runtime)) == ["at_risk", "late_delivery"]
     late = mail.messages[-1]
     assert len(mail.messages) == 2
-    assert "We let you know on 20 September 2027 that it might be late." in late.message.get_body(("plain",)).get_content()
+    assert "We emailed you on 20 September 2027 to say it might be late." in late.message.get_body(("plain",)).get_content()
 
 
 def test_a_parcel_that_arrives_on_time_after_a_heads_up_gets_nothing_more(
