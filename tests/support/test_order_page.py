@@ -209,3 +209,12 @@ def test_dhl_events_become_scans_with_their_place():
     assert [(s.words, s.place, getattr(s.state, "value", None)) for s in scans] == [
         ("Arrived", "Leipzig", "in_transit"), ("Label created", None, "info_received"),
     ]  # fmt: skip
+
+
+def test_the_page_names_the_shop_by_its_saleor_name_never_by_an_english_placeholder(installed, runtime, client):
+    order = placed(installed, runtime, languageCodeEnum="PL_PL")
+    _, html = page_of(client, runtime, installed, order)
+    assert "Customer care" not in html
+    runtime.jobs.drain()  # the install's reconciliation has read shop { name }
+    _, html = page_of(client, runtime, installed, order)
+    assert '<span class="shop">Saleor e-commerce</span>' in html
