@@ -119,7 +119,7 @@ def heads_up_sent_on(session: Session, tenant_id: int, order_id: str, fulfillmen
             Incident.order_id == order_id,
             Incident.fulfillment_id == fulfillment_id,
             Incident.kind == KIND.value,
-            OutboxMessage.state.in_(("sent", "dry_run")),
+            OutboxMessage.state == "sent",  # a dry run never reached the customer
         )
         .order_by(OutboxMessage.sent_at)
         .limit(1)
