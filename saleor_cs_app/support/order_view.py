@@ -33,6 +33,9 @@ _EVENT_WORDS = {
 # Broken before the install and not released by the merchant, or dismissed: nothing was said or given.
 _NOT_FOR_THE_CUSTOMER = ("backlog", "dismissed")
 
+# Carrier situations a delivery ends: once the parcel is delivered, their words are history.
+_OVER_ON_DELIVERY = frozenset({"late_delivery", "at_risk", "stalled", "held", "attempt_failed", "pickup_waiting"})
+
 _REQUEST_WORDS = {
     "event_reported": "event_requested",
     "event_accepted": "event_request_approved",
@@ -152,6 +155,7 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> 
     reports = {r.incident_id: r for r in support_reports.for_order(session, tracked.tenant_id, tracked.order_id)}
     scans = carrier_scans.for_order(session, tracked.tenant_id, tracked.order_id)
     parcels = _parcels(facts, latest_for_order(session, tracked.tenant_id, tracked.order_id))
+    delivered = {fid for fid, p in parcels if p.state == "delivered"}
     parcels = [_with_details(p, fid, facts, lines, scans, tracked, rules) for fid, p in parcels]
     unshipped = _unshipped(facts, lines)
     zone = promises.zone_of(rules).key if rules is not None else "UTC"
@@ -159,11 +163,16 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> 
     if unshipped and tracked.ship_by is not None and rules is not None:
         ship_by = promises.promised_local_date(tracked.ship_by, rules).isoformat()
     stories = [_story(session, incident, reports.get(incident.id)) for incident in found]
+    over = {i.id for i in found if i.kind in _OVER_ON_DELIVERY and i.fulfillment_id in delivered}
     if words_of is not None:
         by_id = {incident.id: incident for incident in found}
         stories = [
-            story if story.report_id else replace(story, words=words_of(by_id[story.id])) for story in stories
+            story if story.report_id or story.id in over else replace(story, words=words_of(by_id[story.id]))
+            for story in stories
         ]
+    # The parcel has arrived since: the e-mail's words ("it hasn't been delivered yet", "if it doesn't arrive")
+    # are no longer true; the story says so, with what was done (the timeline).
+    stories = [replace(story, heading_key="event_delivered_since") if story.id in over else story for story in stories]
     stories.sort(key=lambda story: story.counter is None)  # an offer to answer stays on top until answered
     return OrderView(
         tenant_id=tracked.tenant_id,

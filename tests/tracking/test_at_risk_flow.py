@@ -119,3 +119,24 @@ def test_no_heads_up_while_the_carrier_itself_expects_the_parcel_by_the_promised
     runtime.jobs.drain()
     assert [i.kind for i in incidents(runtime)] == []
     assert mail.messages == [], "a heads-up would contradict the carrier's own date"
+
+
+def test_once_the_parcel_is_delivered_the_page_no_longer_repeats_the_heads_up(
+    installed, runtime, clock, aftership, hook_url, mail, client  # noqa: F811
+):
+    use_policy(runtime, installed, {"detection": {"at_risk": {"notify_customer": True}}})
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    travel_until_monday(clock, aftership, hook_url)
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    path = link_path(runtime, installed, incident.order_id)
+    before = unescape(client.get(path).get_data(as_text=True))
+    assert "Your parcel may arrive later than we promised." in before and "best estimate" in before
+    clock.advance(hours=5)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "Delivered", at=clock.now))
+    runtime.jobs.drain()
+    after = unescape(client.get(path).get_data(as_text=True))
+    assert "Your parcel has now been delivered." in after
+    assert "may arrive later" not in after and "best estimate" not in after
+    assert "We emailed you." in after, "what was done stays in the story"

@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Ihr Paket könnte später als zugesagt ankommen.",
     "event_detected_lost": "Der Versanddienstleister hat Ihr Paket als verloren gemeldet.",
     "event_detected_returned": "Der Versanddienstleister schickt Ihr Paket an uns zurück.",
+    "event_delivered_since": "Ihr Paket wurde inzwischen zugestellt.",
     "event_reported": "Sie haben ein Problem gemeldet.",
     "event_goodwill": "Wir haben umgesetzt, was wir Ihnen zugesagt haben.",
     "event_emailed": "Wir haben Ihnen eine E-Mail geschrieben.",

@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Your parcel may arrive later than we promised.",
     "event_detected_lost": "The carrier has told us your parcel has been lost.",
     "event_detected_returned": "The carrier is sending your parcel back to us.",
+    "event_delivered_since": "Your parcel has now been delivered.",
     "event_reported": "You reported a problem.",
     "event_goodwill": "We've sent what we offered you.",
     "event_emailed": "We emailed you.",

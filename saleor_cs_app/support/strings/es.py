@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Es posible que tu paquete llegue más tarde de lo prometido.",
     "event_detected_lost": "El transportista nos ha informado de que tu paquete se ha perdido.",
     "event_detected_returned": "El transportista nos está devolviendo tu paquete.",
+    "event_delivered_since": "Tu paquete ya se ha entregado.",
     "event_reported": "Has informado de un problema.",
     "event_goodwill": "Hemos preparado tu compensación.",
     "event_emailed": "Te hemos escrito un correo.",

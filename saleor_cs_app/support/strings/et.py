@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Teie pakk võib saabuda lubatust hiljem.",
     "event_detected_lost": "Vedaja teatas meile, et teie pakk on kaduma läinud.",
     "event_detected_returned": "Vedaja saadab teie paki meile tagasi.",
+    "event_delivered_since": "Teie pakk on nüüdseks kohale toimetatud.",
     "event_reported": "Teatasite probleemist.",
     "event_goodwill": "Korraldasime selle, mida teile pakkusime.",
     "event_emailed": "Saatsime teile e-kirja.",

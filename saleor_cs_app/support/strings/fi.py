@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Pakettisi saattaa saapua luvattua myöhemmin.",
     "event_detected_lost": "Kuljetusyhtiö ilmoitti meille, että pakettisi on kadonnut.",
     "event_detected_returned": "Kuljetusyhtiö palauttaa pakettisi meille.",
+    "event_delivered_since": "Pakettisi on nyt toimitettu perille.",
     "event_reported": "Ilmoitit ongelmasta.",
     "event_goodwill": "Hoidimme sen, mitä tarjosimme sinulle.",
     "event_emailed": "Lähetimme sinulle sähköpostia.",

@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Votre colis pourrait arriver après la date promise.",
     "event_detected_lost": "Le transporteur nous a informés que votre colis a été perdu.",
     "event_detected_returned": "Le transporteur nous retourne votre colis.",
+    "event_delivered_since": "Votre colis a depuis été livré.",
     "event_reported": "Vous avez signalé un problème.",
     "event_goodwill": "Nous vous avons envoyé ce que nous avions promis.",
     "event_emailed": "Nous vous avons écrit par e-mail.",

@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Il pacco potrebbe arrivare dopo la data promessa.",
     "event_detected_lost": "Il corriere ci ha comunicato che il tuo pacco è andato smarrito.",
     "event_detected_returned": "Il corriere ci sta rimandando il tuo pacco.",
+    "event_delivered_since": "Il tuo pacco è stato consegnato.",
     "event_reported": "Hai segnalato un problema.",
     "event_goodwill": "Abbiamo preparato quanto ti abbiamo promesso.",
     "event_emailed": "Ti abbiamo scritto un’email.",

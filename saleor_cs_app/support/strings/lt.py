@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Siunta gali atkeliauti vėliau, nei žadėjome.",
     "event_detected_lost": "Vežėjas pranešė mums, kad jūsų siunta pamesta.",
     "event_detected_returned": "Vežėjas grąžina jūsų siuntą mums.",
+    "event_delivered_since": "Jūsų siunta jau pristatyta.",
     "event_reported": "Jūs pranešėte apie problemą.",
     "event_goodwill": "Išsiuntėme tai, ką pažadėjome.",
     "event_emailed": "Parašėme jums el. laišką.",

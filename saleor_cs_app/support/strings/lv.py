@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Sūtījums var pienākt vēlāk, nekā solīts.",
     "event_detected_lost": "Pārvadātājs mums paziņoja, ka Jūsu sūtījums ir pazudis.",
     "event_detected_returned": "Pārvadātājs sūta Jūsu sūtījumu atpakaļ pie mums.",
+    "event_delivered_since": "Jūsu sūtījums jau ir piegādāts.",
     "event_reported": "Jūs ziņojāt par problēmu.",
     "event_goodwill": "Nosūtījām to, ko solījām.",
     "event_emailed": "Nosūtījām Jums e-pastu.",

@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Je pakket kan later aankomen dan beloofd.",
     "event_detected_lost": "De vervoerder heeft ons laten weten dat je pakket zoekgeraakt is.",
     "event_detected_returned": "De vervoerder stuurt je pakket naar ons terug.",
+    "event_delivered_since": "Je pakket is inmiddels bezorgd.",
     "event_reported": "Je hebt een probleem gemeld.",
     "event_goodwill": "We hebben geregeld wat we je hadden aangeboden.",
     "event_emailed": "We hebben je gemaild.",

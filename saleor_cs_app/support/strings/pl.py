@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Paczka może dotrzeć później, niż obiecaliśmy.",
     "event_detected_lost": "Przewoźnik poinformował nas, że Twoja paczka zaginęła.",
     "event_detected_returned": "Przewoźnik odsyła Twoją paczkę do nas.",
+    "event_delivered_since": "Paczka została już doręczona.",
     "event_reported": "Zgłoszenie problemu.",
     "event_goodwill": "Przekazaliśmy Ci to, co obiecaliśmy.",
     "event_emailed": "Wysłaliśmy Ci e-mail.",

@@ -63,6 +63,7 @@ STRINGS = {
     "event_detected_at_risk": "Paketet kan komma senare än utlovat.",
     "event_detected_lost": "Transportören har meddelat oss att ditt paket har kommit bort.",
     "event_detected_returned": "Transportören skickar tillbaka ditt paket till oss.",
+    "event_delivered_since": "Ditt paket har nu levererats.",
     "event_reported": "Du anmälde ett problem.",
     "event_goodwill": "Vi har ordnat det vi erbjöd dig.",
     "event_emailed": "Vi mejlade dig.",
