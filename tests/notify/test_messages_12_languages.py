@@ -326,3 +326,11 @@ def test_the_carrier_facts_of_the_tracking_contract_reach_the_message():
     assert "Shipment delayed in transit" in msg.text
     assert ctx.tracking_url in msg.text
     assert msg.html.count('class="button"') == 1 and f'href="{SUPPORT}" target="_blank"' in msg.html
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "pl"])
+def test_a_declined_report_left_to_the_shop_still_names_the_items(language):
+    values = situation_values(language, resolution="shop_decides", merchant_note="Not covered")
+    msg = render_situation("proposal_declined", language, values)
+    assert values["affected_items"] and all(item in msg.text for item in values["affected_items"])
+    assert "Not covered" in msg.text
