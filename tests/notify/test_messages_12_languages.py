@@ -334,3 +334,48 @@ def test_a_declined_report_left_to_the_shop_still_names_the_items(language):
     msg = render_situation("proposal_declined", language, values)
     assert values["affected_items"] and all(item in msg.text for item in values["affected_items"])
     assert "Not covered" in msg.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected", "states_carrier_date", "states_our_estimate"),
+    [
+        ("at_risk", "2025-03-14", True, False),  # after the promise: the carrier's date is the one estimate
+        ("at_risk", None, False, True),  # no carrier date: ours, called an estimate
+        ("stalled", "2025-03-14", False, False),  # set before the silence: never stated
+        ("late_delivery", "2025-03-08", False, False),  # already past on the 10th
+        ("late_delivery", "2025-03-14", True, False),
+    ],
+)
+def test_a_message_states_one_estimate_and_no_carrier_date_that_has_passed(
+    kind, expected, states_carrier_date, states_our_estimate
+):
+    from datetime import date
+    from types import SimpleNamespace
+
+    from saleor_cs_app.notify import outbox
+
+    incident = SimpleNamespace(
+        facts={
+            "promised_date": "2025-03-11",
+            "new_expectation": "2025-03-13" if kind == "at_risk" else None,
+            "carrier_name": "Royal Mail",
+            "delivery_state": "in_transit",
+            "carrier_status_at": "2025-03-06T07:30:00Z",
+            "carrier_expected_date": expected,
+        },
+        decision={}, offer_type="apology_only", fulfillment_id=None, kind=kind, currency="GBP", days_late=0,
+    )  # fmt: skip
+    tracked = SimpleNamespace(facts={"currency": "GBP"}, number="1042")
+    policy = SimpleNamespace(sender=None)
+    settings = SimpleNamespace(mail_from="Northwind Goods <care@northwind.example>")
+    ctx = outbox.message_context(
+        incident, tracked, policy, settings, "en", goodwill=None, support_url=SUPPORT, today=date(2025, 3, 10)
+    )
+    text = render_message(ctx).text
+    assert ("expects to deliver it on" in text) == states_carrier_date, text
+    assert ("best estimate" in text) == states_our_estimate, text
+    if kind == "at_risk" and expected:
+        assert "13 March 2025" not in text, "not our estimate beside the carrier's"
+        assert "If it hasn't arrived by 14 March 2025" in text
+    if expected == "2025-03-08":
+        assert "8 March" not in text
