@@ -32,7 +32,8 @@ _DATE_FORMATS = {"et": "dd.MM.yyyy", "lv": "dd.MM.yyyy", "fi": "d.M.yyyy", "pl":
 # French and Italian write the first of the month as an ordinal.
 _FIRST_OF_MONTH = {"fr": "d'er' MMMM y", "it": "d'º' MMMM y"}
 # Swedish shops write whole kronor without öre ("150 kr", not "150,00 kr").
-_WHOLE_AMOUNT_FORMATS = {"sv": "#,##0\u00a0¤"}
+# Languages that write a whole amount without its cents ("150 kr"): e-mails and the order page alike.
+WHOLE_AMOUNT_FORMATS = {"sv": "#,##0\u00a0¤"}
 
 
 def locale_for(language: str) -> str:
@@ -57,7 +58,7 @@ _CODE_AGAINST_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 def money(amount: Decimal | None, currency: str, language: str) -> str | None:
     if amount is None:
         return None
-    whole = _WHOLE_AMOUNT_FORMATS.get(language)
+    whole = WHOLE_AMOUNT_FORMATS.get(language)
     if whole and amount == amount.to_integral_value():
         written = format_currency(amount, currency, format=whole, locale=locale_for(language), currency_digits=False)
     else:

@@ -15,6 +15,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
 from babel.numbers import format_currency, format_percent
 
+from saleor_cs_app.notify.formatting import WHOLE_AMOUNT_FORMATS
+
 _DEFAULT_REGION = {"en": "GB"}
 
 
@@ -57,7 +59,11 @@ def zone_name(zone: ZoneInfo, locale: Locale) -> str:
 
 
 def money(value, currency: str, locale: Locale) -> str:
-    return format_currency(Decimal(str(value)), currency, locale=locale)
+    amount = Decimal(str(value))
+    whole = WHOLE_AMOUNT_FORMATS.get(locale.language)  # as the e-mails write it: "199 kr", not "199,00 kr"
+    if whole and amount == amount.to_integral_value():
+        return format_currency(amount, currency, format=whole, locale=locale, currency_digits=False)
+    return format_currency(amount, currency, locale=locale)
 
 
 def percent(value, locale: Locale) -> str:

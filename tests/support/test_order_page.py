@@ -218,3 +218,16 @@ def test_the_page_names_the_shop_by_its_saleor_name_never_by_an_english_placehol
     runtime.jobs.drain()  # the install's reconciliation has read shop { name }
     _, html = page_of(client, runtime, installed, order)
     assert '<span class="shop">Saleor e-commerce</span>' in html
+
+
+def test_page_money_is_written_as_the_emails_write_it():
+    from decimal import Decimal
+
+    from babel import Locale
+
+    from saleor_cs_app.notify.formatting import money as email_money
+    from saleor_cs_app.support.formats import money
+
+    assert money("199", "SEK", Locale.parse("sv_SE")) == email_money(Decimal("199"), "SEK", "sv") == "199\xa0kr"
+    assert money("199.50", "SEK", Locale.parse("sv_SE")) == "199,50\xa0kr"
+    assert money("20", "EUR", Locale.parse("fi_FI")) == "20,00\xa0€"
