@@ -231,3 +231,11 @@ def test_page_money_is_written_as_the_emails_write_it():
     assert money("199", "SEK", Locale.parse("sv_SE")) == email_money(Decimal("199"), "SEK", "sv") == "199\xa0kr"
     assert money("199.50", "SEK", Locale.parse("sv_SE")) == "199,50\xa0kr"
     assert money("20", "EUR", Locale.parse("fi_FI")) == "20,00\xa0€"
+
+
+def test_a_label_and_its_value_are_joined_as_the_language_writes_it(installed, runtime, client):
+    order = placed(installed, runtime, languageCodeEnum="FR")
+    (line, *_) = order["lines"]
+    shipped(installed, runtime, order, "TRK-FR", [(line["id"], 1)])
+    _, html = page_of(client, runtime, installed, order)
+    assert "Numéro de suivi\xa0: " in html, "French: a no-break space before the colon"

@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Diese Artikel wurden noch nicht versandt",
     "parcel": "Paket {n}",
     "tracking_number": "Sendungsnummer",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Sendung verfolgen",
     "latest_status": "Neueste Meldung",
     "status_none": "Noch keine Meldung des Versanddienstleisters.",

@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "These items haven't been dispatched yet",
     "parcel": "Parcel {n}",
     "tracking_number": "Tracking number",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Track your parcel",
     "latest_status": "Latest status",
     "status_none": "No carrier update yet.",

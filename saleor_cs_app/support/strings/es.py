@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Estos artículos todavía no se han enviado",
     "parcel": "Paquete {n}",
     "tracking_number": "Número de seguimiento",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Seguir el paquete",
     "latest_status": "Último estado",
     "status_none": "Todavía no hay noticias del transportista.",

@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Need tooted on veel välja saatmata",
     "parcel": "Pakk {n}",
     "tracking_number": "Jälgimisnumber",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Jälgi pakki",
     "latest_status": "Värskeim info vedajalt",
     "status_none": "Vedaja pole veel infot andnud.",

@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Näitä tuotteita ei ole vielä lähetetty",
     "parcel": "Paketti {n}",
     "tracking_number": "Seurantatunnus",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Seuraa pakettia",
     "latest_status": "Viimeisin seurantatieto",
     "status_none": "Kuljetusyhtiöltä ei ole vielä tietoa.",

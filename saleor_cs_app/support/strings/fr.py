@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Ces articles n’ont pas encore été expédiés",
     "parcel": "Colis {n}",
     "tracking_number": "Numéro de suivi",
+    "colon": "\u00a0: ",  # after a label, before its value ("Tracking number: …")
     "track": "Suivre le colis",
     "latest_status": "Dernier statut",
     "status_none": "Pas encore de nouvelles du transporteur.",

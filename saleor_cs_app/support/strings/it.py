@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Questi articoli non sono ancora stati spediti",
     "parcel": "Pacco {n}",
     "tracking_number": "Numero di tracking",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Segui il tuo pacco",
     "latest_status": "Ultimo aggiornamento",
     "status_none": "Ancora nessun aggiornamento dal corriere.",

@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Šios prekės dar neišsiųstos",
     "parcel": "Siunta {n}",
     "tracking_number": "Siuntos numeris",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Sekti siuntą",
     "latest_status": "Naujausia būsena",
     "status_none": "Vežėjas dar nepateikė informacijos.",

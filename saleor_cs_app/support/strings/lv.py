@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Šīs preces vēl nav nosūtītas",
     "parcel": "Sūtījums {n}",
     "tracking_number": "Izsekošanas numurs",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Izsekot sūtījumu",
     "latest_status": "Jaunākais statuss",
     "status_none": "Pārvadātājs vēl nav sniedzis ziņas.",

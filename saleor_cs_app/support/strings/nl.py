@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Deze artikelen zijn nog niet verzonden",
     "parcel": "Pakket {n}",
     "tracking_number": "Track-and-tracecode",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Volg je pakket",
     "latest_status": "Laatste status",
     "status_none": "Nog geen bericht van de vervoerder.",

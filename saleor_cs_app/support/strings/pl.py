@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Te produkty nie zostały jeszcze wysłane",
     "parcel": "Paczka {n}",
     "tracking_number": "Numer przesyłki",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Śledź przesyłkę",
     "latest_status": "Ostatni status",
     "status_none": "Przewoźnik nie przekazał jeszcze informacji.",

@@ -10,6 +10,7 @@ STRINGS = {
     "not_shipped_rest": "Dessa varor har inte skickats ännu",
     "parcel": "Paket {n}",
     "tracking_number": "Spårningsnummer",
+    "colon": ": ",  # after a label, before its value ("Tracking number: …")
     "track": "Spåra paketet",
     "latest_status": "Senaste status",
     "status_none": "Ingen uppdatering från transportören ännu.",
