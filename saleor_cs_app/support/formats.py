@@ -7,6 +7,8 @@ language's own default region — British for English, the English of the page's
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -41,8 +43,19 @@ def day(value: date | str, locale: Locale) -> str:
 
 
 def big_day(value: date | str, locale: Locale) -> str:
-    """With the weekday, for the expected date: Wednesday 15 September."""
-    return format_skeleton("MMMMEEEEd", _date(value), locale=locale)
+    """With the weekday in full, for the expected date: Wednesday 15 September, środa, 22 września.
+
+    The locale's own order for a day with its weekday (CLDR's MMMMEd), with the weekday spelled out: a date
+    in large type on its own is written in full, not as a form field's "śr., 22 września"."""
+    skeleton = locale.datetime_skeletons.get("MMMMEd")
+    if skeleton is None:
+        return format_skeleton("MMMMEEEEd", _date(value), locale=locale)
+    pattern = _SHORT_WEEKDAY.sub(lambda m: m.group(1)[0] * 4, str(skeleton.pattern))
+    return format_date(_date(value), pattern, locale=locale)
+
+
+# A weekday field of 1-3 letters (E, EEE, ccc) outside quotes: its full form has four.
+_SHORT_WEEKDAY = re.compile(r"(?<![Ec'])(E{1,3}|c{1,3})(?![Ec])")
 
 
 def moment(value: datetime, zone: ZoneInfo, locale: Locale) -> str:

@@ -75,7 +75,7 @@ def test_a_parcel_in_transit_shows_every_scan_newest_first_with_its_place_and_th
     assert positions == sorted(positions), "newest first"
     assert "Tampere, FI" in html and "Vantaa, FI" in html
     # The stand-in's channel is in the US: American English, the shop's time zone (New York) named.
-    assert "Fri, September 17" in html and "The carrier's estimate" in html
+    assert "Friday, September 17" in html and "The carrier's estimate" in html
     assert "Times shown are New York time." in html
     assert "Sep 14, 2027, 10:00\u202fPM" in html or "Sep 14, 2027, 10:00 PM" in html
     replay = in_transit_scans_count(runtime)
@@ -131,7 +131,8 @@ def test_dates_follow_the_customers_locale(installed, runtime, client):
     order = placed(installed, runtime, languageCodeEnum="FI")
     _, html = page_of(client, runtime, installed, order)
     assert "Lähetys viimeistään" in html
-    assert re.search(r"\b(ma|ti|ke|to|pe) \d{1,2}\. \w+kuuta\b", html), "Finnish weekday and month"
+    weekday = r"(maanantai|tiistai|keskiviikko|torstai|perjantai)"
+    assert re.search(weekday + r" \d{1,2}\. \w+kuuta\b", html), "Finnish weekday in full, and month"
 
 
 def test_the_page_says_the_situation_in_the_emails_own_words(installed, runtime, client):
@@ -218,6 +219,20 @@ def test_the_page_names_the_shop_by_its_saleor_name_never_by_an_english_placehol
     runtime.jobs.drain()  # the install's reconciliation has read shop { name }
     _, html = page_of(client, runtime, installed, order)
     assert '<span class="shop">Saleor e-commerce</span>' in html
+
+
+def test_a_big_date_spells_its_weekday_out_in_the_locales_own_order():
+    from datetime import date
+
+    from babel import Locale
+
+    from saleor_cs_app.support.formats import big_day
+
+    day = date(2027, 9, 22)
+    assert big_day(day, Locale.parse("pl_PL")) == "środa, 22 września"
+    assert big_day(day, Locale.parse("es_ES")) == "miércoles, 22 de septiembre"
+    assert big_day(day, Locale.parse("en_GB")) == "Wednesday 22 September"
+    assert big_day(day, Locale.parse("lt_LT")) == "rugsėjo 22 d., trečiadienis"
 
 
 def test_page_money_is_written_as_the_emails_write_it():
