@@ -19,6 +19,7 @@ from saleor_cs_app.store import carrier_scans, support_reports
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import TrackedOrder
 from saleor_cs_app.tracking.status import latest_for_order
+from saleor_cs_app.watch import at_risk
 from saleor_cs_app.watch.snapshot import parse_time
 
 # Timeline events a customer is told about, by type; everything else is the merchant's business.
@@ -152,6 +153,11 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> 
         for incident in incident_store.open_for_order(session, tracked.tenant_id, tracked.order_id)
         if incident.state not in _NOT_FOR_THE_CUSTOMER
     ]
+    # A parcel at risk is a forecast, the merchant's to share: the page tells it only when the shop sent the
+    # customer the heads-up (policy detection.at_risk.notify_customer), never by itself.
+    forecasts = [i.id for i in found if i.kind == at_risk.KIND.value]
+    shared = at_risk.told(session, forecasts)
+    found = [i for i in found if i.id not in forecasts or i.id in shared]
     reports = {r.incident_id: r for r in support_reports.for_order(session, tracked.tenant_id, tracked.order_id)}
     scans = carrier_scans.for_order(session, tracked.tenant_id, tracked.order_id)
     parcels = _parcels(facts, latest_for_order(session, tracked.tenant_id, tracked.order_id))

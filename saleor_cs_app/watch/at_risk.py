@@ -109,6 +109,19 @@ def recheck(session: Session, tenant: Tenant, tracked: TrackedOrder, policy, ful
     return _check(session, tenant, tracked, policy, fulfillment_id, row, transit_counts.levels(session, tenant.id), now, busy)
 
 
+def told(session: Session, incident_ids: list[str]) -> set[str]:
+    """Which of these at-risk incidents reached the customer as a heads-up (a dry run did not)."""
+    if not incident_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(OutboxMessage.incident_id).where(
+                OutboxMessage.incident_id.in_(incident_ids), OutboxMessage.state == "sent"
+            )
+        )
+    )
+
+
 def heads_up_sent_on(session: Session, tenant_id: int, order_id: str, fulfillment_id: str) -> date | None:
     """The day the customer was sent a heads-up about this parcel, if they were."""
     sent = session.scalar(
