@@ -28,7 +28,14 @@ LOCALES = {
 # CLDR's long dates in Estonian and Latvian are nominative ("14. märts 2025", "2025. gada 14. marts"),
 # which no sentence can take after "by"; shops there write the numeric date, which fits every case.
 # Finnish shops write "7.3.2025" in transactional mail; Polish business letters add "r." after the year.
-_DATE_FORMATS = {"et": "dd.MM.yyyy", "lv": "dd.MM.yyyy", "fi": "d.M.yyyy", "pl": "d MMMM y\u00a0'r.'"}
+# Lithuanian keeps a date on one line (no-break spaces), as Polish keeps "r." with its year.
+_DATE_FORMATS = {
+    "et": "dd.MM.yyyy",
+    "lv": "dd.MM.yyyy",
+    "fi": "d.M.yyyy",
+    "pl": "d MMMM y\u00a0'r.'",
+    "lt": "y'\u00a0m.\u00a0'MMMM'\u00a0'd'\u00a0d.'",
+}
 # French and Italian write the first of the month as an ordinal.
 _FIRST_OF_MONTH = {"fr": "d'er' MMMM y", "it": "d'º' MMMM y"}
 # Swedish shops write whole kronor without öre ("150 kr", not "150,00 kr").

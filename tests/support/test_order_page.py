@@ -5,7 +5,7 @@ and prices in the customer's locale, the e-mail's own words, and the page's weig
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
@@ -233,6 +233,31 @@ def test_a_big_date_spells_its_weekday_out_in_the_locales_own_order():
     assert big_day(day, Locale.parse("es_ES")) == "miércoles, 22 de septiembre"
     assert big_day(day, Locale.parse("en_GB")) == "Wednesday 22 September"
     assert big_day(day, Locale.parse("lt_LT")) == "rugsėjo 22 d., trečiadienis"
+
+
+def test_french_and_italian_pages_write_the_first_of_the_month_as_an_ordinal():
+    from babel import Locale
+
+    from saleor_cs_app.support.formats import big_day, day
+
+    first, second = date(2027, 9, 1), date(2027, 9, 2)
+    assert big_day(first, Locale.parse("fr_FR")) == "mercredi 1er septembre"
+    assert day(first, Locale.parse("it_IT")) == "1º settembre 2027"
+    assert big_day(second, Locale.parse("fr_FR")) == "jeudi 2 septembre"  # only the first
+    assert day(first, Locale.parse("de_DE")) == "1. September 2027"  # only French and Italian
+
+
+def test_a_finnish_scan_time_reads_date_klo_time():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from babel import Locale
+
+    from saleor_cs_app.support.formats import moment
+
+    at = datetime(2027, 9, 20, 7, 0, tzinfo=timezone.utc)
+    assert moment(at, ZoneInfo("Europe/Helsinki"), Locale.parse("fi_FI")) == "20.9.2027 klo 10.00"
+    assert "klo" not in moment(at, ZoneInfo("Europe/Helsinki"), Locale.parse("sv_FI"))
 
 
 def test_page_money_is_written_as_the_emails_write_it():
