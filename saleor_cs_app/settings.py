@@ -32,6 +32,9 @@ def allowed_entry_problem(pattern: str) -> str | None:
     return None
 
 
+# The sender when MAIL_FROM is not set: its name is a placeholder, never a shop's name for a customer.
+DEFAULT_MAIL_FROM = "Customer care <care@localhost>"
+
 class SettingsError(ValueError):
     """A configuration value that cannot be used; the message is for the operator."""
 
@@ -56,7 +59,7 @@ class Settings:
     # Empty: only a Saleor on APP_URL's loopback host (local trial); "*": any. See saleor/admission.py.
     allowed_saleor_urls: tuple[str, ...] = ()
     smtp: SmtpSettings | None = None
-    mail_from: str = "Customer care <care@localhost>"
+    mail_from: str = DEFAULT_MAIL_FROM
     log_level: str = "INFO"
     # Limits and intervals an operator rarely changes; kept here so tests can shrink them.
     max_webhook_body_bytes: int = 1_000_000
@@ -105,7 +108,7 @@ def load_settings(environ: dict[str, str] | None = None, *, dotenv: bool = True)
         raise SettingsError(f"LOG_LEVEL: {log_level!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
     allowed = _parse_allowed_saleor_urls(env.get("ALLOWED_SALEOR_URLS", ""))
     smtp = parse_smtp_url(env["SMTP_URL"]) if "SMTP_URL" in env else None
-    mail_from = env.get("MAIL_FROM", "Customer care <care@localhost>")
+    mail_from = env.get("MAIL_FROM", DEFAULT_MAIL_FROM)
     if "@" not in mail_from:
         raise SettingsError(f"MAIL_FROM: {mail_from!r} has no e-mail address")
     support_link_days = _parse_positive_int("SUPPORT_LINK_DAYS", env.get("SUPPORT_LINK_DAYS", "60"))

@@ -2,7 +2,7 @@
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -49,7 +49,9 @@ def test_a_followed_parcel_not_delivered_by_its_promise_becomes_a_late_delivery(
     assert sweep.run(runtime) == 1
     (incident,) = incidents(runtime)
     assert (incident.kind, incident.fulfillment_id, incident.source) == ("late_delivery", fulfillment["id"], "deadline")
-    assert incident.facts["promised_date"] is not None
+    # The customer is told the shop's own promise, not the grace day the app waits before calling it late:
+    # the deadline ends the grace day, the promise is at least one business day before it.
+    assert date.fromisoformat(incident.facts["promised_date"]) <= deadline.due_at.date() - timedelta(days=2)
 
 
 def test_a_parcel_no_source_follows_is_never_called_late(installed, runtime, clock):

@@ -108,3 +108,13 @@ def _post_register(app_url, api_url, token):
         headers={"Saleor-Api-Url": api_url, "Saleor-Domain": api_url.split("/")[2]},
         timeout=10,
     )
+
+
+def test_the_install_reads_the_shops_name_from_saleor_for_the_customers_page_and_emails(installed, runtime):
+    from saleor_cs_app.store import brands
+
+    runtime.jobs.drain()  # the install's first reconciliation
+    with runtime.db.read() as session:
+        (tenant,) = session.scalars(select(Tenant)).all()
+        assert brands.find(session, tenant.id).saleor_name == "Saleor e-commerce"
+        assert brands.brand(session, tenant.id, "Customer care").name == "Saleor e-commerce"

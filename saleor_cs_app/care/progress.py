@@ -1,7 +1,7 @@
 """Where a parcel is on its way, as the steps of a progress line: pure, from what Saleor and the carrier said.
 
 ordered → packed → shipped → in transit → out for delivery → delivered, the last step being "waiting at a
-pickup point" when the carrier says so. A step is reached only on evidence: a fulfilment (shipped), the
+pickup point" when the carrier says so (then without "out for delivery", unless a scan said that). A step is reached only on evidence: a fulfilment (shipped), the
 carrier's label (packed), its scans. A parcel in trouble (a failed attempt, held up, lost, on its way
 back) stays at the last step it reached; the page says the trouble in words.
 """
@@ -50,5 +50,9 @@ def progress(fulfilment_status: str | None, delivery_state: str | None, *, picku
     else:
         current = _REACHED.get(delivery_state or "", SHIPPED)
     last = PICKUP if pickup_point or current == PICKUP else DELIVERED
-    return Progress((*_ROAD, last), current)
+    road = _ROAD
+    if last == PICKUP and current != OUT_FOR_DELIVERY:
+        # A parcel for a pickup point is not out for delivery unless the carrier said so: no step without a scan.
+        road = tuple(step for step in _ROAD if step != OUT_FOR_DELIVERY)
+    return Progress((*road, last), current)
 

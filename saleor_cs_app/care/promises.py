@@ -201,6 +201,17 @@ def deliver_by(fulfilled_at: datetime, max_delivery_days: int | None, rules: Pro
     return _end_of_local_day(last_day, zone)
 
 
+def customer_delivery_date(fulfilled_at: datetime, max_delivery_days: int | None, rules: PromiseRules) -> date:
+    """The delivery date the customer was promised: the shipping method's days, without the
+    ``delivery_grace_days`` the app allows itself before it calls a parcel late.
+
+    The one promised date the customer reads, in every e-mail and on the order page; the grace days only
+    decide when the app writes.
+    """
+    strict = dataclasses.replace(rules, delivery_grace_days=0)
+    return promised_local_date(deliver_by(fulfilled_at, max_delivery_days, strict), rules)
+
+
 def business_days_late(deadline: datetime, now: datetime, rules: PromiseRules) -> int:
     """How many business days a promise is overdue at ``now``.
 

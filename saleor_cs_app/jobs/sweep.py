@@ -10,7 +10,7 @@ from saleor_cs_app.jobs import lost_work
 from saleor_cs_app.notify.send import mark_uncertain_sends
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
-from saleor_cs_app.store import delivery_states, orders, policies, tenants
+from saleor_cs_app.store import brands, delivery_states, orders, policies, tenants
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.tracking.dhl import poll as dhl_poll
 from saleor_cs_app.watch import at_risk, deliveries, stalls
@@ -125,6 +125,7 @@ def reconcile(runtime: Runtime, tenant_id: int) -> int:
             return 0
         session.expunge(tenant)
     client = runtime.saleor_client(tenant)
+    _remember_shop_name(runtime, tenant_id, client)
     since = (runtime.clock() - RECONCILE_WINDOW).isoformat()
     seen, after = 0, None
     while True:
@@ -147,6 +148,19 @@ def reconcile(runtime: Runtime, tenant_id: int) -> int:
         if not page.get("hasNextPage") or not page.get("endCursor"):
             return seen
         after = page["endCursor"]
+
+
+def _remember_shop_name(runtime: Runtime, tenant_id: int, client) -> None:
+    """Saleor's shop name, read at install (the first reconciliation) and daily: the customer's page and the
+    e-mails name the shop by it until the merchant sets a brand name, never by a placeholder."""
+    try:
+        name = ((client.execute("ShopChannels") or {}).get("shop") or {}).get("name")
+    except (SaleorError, OSError) as exc:
+        log.info("shop name unavailable", extra={"tenant": tenant_id, "error": type(exc).__name__})
+        return
+    if name:
+        with runtime.db.transaction() as session:
+            brands.remember_saleor_name(session, tenant_id, name, runtime.clock())
 
 
 def _observe_one(runtime: Runtime, tenant_id: int, order: dict) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from saleor_cs_app.notify.formatting import single_full_stops
 from saleor_cs_app.notify.plan import Block, plan_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -33,7 +34,8 @@ def _lines(paragraph: str) -> list[str]:
 
     Markup (HTML) stays Markup, so it is not escaped twice."""
     wrap = Markup if isinstance(paragraph, Markup) else str
-    lines = (_RUNS_OF_SPACE.sub(" ", piece).strip() for piece in str(paragraph).split(_LINE_BREAK))
+    text = single_full_stops(str(paragraph))  # "5 marca 2025 r." at the end of a sentence: one dot
+    lines = (_RUNS_OF_SPACE.sub(" ", piece).strip() for piece in text.split(_LINE_BREAK))
     return [wrap(line) for line in lines if line]
 
 
@@ -126,14 +128,39 @@ def page_blocks(variables: dict) -> list[dict]:
     words = _module(_PAGE_ENV, variables)
     blocks: list[dict] = []
     for step in steps:
-        if step.macro in ("greeting", "sign_off") or (step.kind == "button" and step.href == variables["support_url"]):
-            continue
-        lines = _lines(getattr(words, step.macro)())
+        if step.macro in ("greeting", "sign_off", "next_ask_page") or (
+            step.kind == "button" and step.href == variables["support_url"]
+        ):
+            continue  # "See your order here": the customer is on it, its "Report a problem" button below
+        lines = _lines(getattr(words, _ON_THE_PAGE.get(step.macro, step.macro))())
         if step.kind == "button":
             blocks.append({"kind": "link", "href": step.href, "html": Markup(" ").join(lines)})
         elif lines:
             blocks.append({"kind": step.kind, "html": Markup("<br>\n").join(lines)})
+    if blocks and blocks[0]["kind"] != "link":
+        # In the e-mail the first paragraph follows the greeting ("Dzień dobry, niestety …"); here it opens.
+        blocks[0]["html"] = _capitalised(blocks[0]["html"])
     return blocks
+
+
+# The next steps that lead to the order page, worded for the page itself: what to choose there, no colon
+# before a button that is not there.
+_ON_THE_PAGE = {
+    "next_wait_page": "page_next_wait",
+    "next_choose_page": "page_next_choose",
+    "next_rearrange_page": "page_next_rearrange",
+    "next_collect_page": "page_next_collect",
+}
+
+
+def _capitalised(html: Markup) -> Markup:
+    """The first letter of the text upper-cased (markup before it left as it is)."""
+    text = str(html)
+    match = re.search(r"(?:^|>)([^<\w]*)(\w)", text)
+    if match is None or not match.group(2).islower():
+        return html
+    at = match.start(2)
+    return Markup(text[:at] + match.group(2).upper() + text[at + 1 :])
 
 
 def render_layout(variables: dict, *, subject: str, blocks: list[dict]) -> str:

@@ -28,11 +28,19 @@ LOCALES = {
 # CLDR's long dates in Estonian and Latvian are nominative ("14. märts 2025", "2025. gada 14. marts"),
 # which no sentence can take after "by"; shops there write the numeric date, which fits every case.
 # Finnish shops write "7.3.2025" in transactional mail; Polish business letters add "r." after the year.
-_DATE_FORMATS = {"et": "dd.MM.yyyy", "lv": "dd.MM.yyyy", "fi": "d.M.yyyy", "pl": "d MMMM y\u00a0'r.'"}
+# Lithuanian keeps a date on one line (no-break spaces), as Polish keeps "r." with its year.
+_DATE_FORMATS = {
+    "et": "dd.MM.yyyy",
+    "lv": "dd.MM.yyyy",
+    "fi": "d.M.yyyy",
+    "pl": "d MMMM y\u00a0'r.'",
+    "lt": "y'\u00a0m.\u00a0'MMMM'\u00a0'd'\u00a0d.'",
+}
 # French and Italian write the first of the month as an ordinal.
 _FIRST_OF_MONTH = {"fr": "d'er' MMMM y", "it": "d'º' MMMM y"}
 # Swedish shops write whole kronor without öre ("150 kr", not "150,00 kr").
-_WHOLE_AMOUNT_FORMATS = {"sv": "#,##0\u00a0¤"}
+# Languages that write a whole amount without its cents ("150 kr"): e-mails and the order page alike.
+WHOLE_AMOUNT_FORMATS = {"sv": "#,##0\u00a0¤"}
 
 
 def locale_for(language: str) -> str:
@@ -57,7 +65,7 @@ _CODE_AGAINST_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 def money(amount: Decimal | None, currency: str, language: str) -> str | None:
     if amount is None:
         return None
-    whole = _WHOLE_AMOUNT_FORMATS.get(language)
+    whole = WHOLE_AMOUNT_FORMATS.get(language)
     if whole and amount == amount.to_integral_value():
         written = format_currency(amount, currency, format=whole, locale=locale_for(language), currency_digits=False)
     else:
@@ -72,3 +80,13 @@ def percent(value: int | Decimal | None, language: str) -> str | None:
 def items(names: tuple[str, ...], language: str) -> str:
     """ "A, B and C" with the language's own conjunction."""
     return format_list(list(names), locale=locale_for(language)) if names else ""
+
+
+# A full stop after a word that already ends with its abbreviation's dot ("5 marca 2025 r.", "2025 m.
+# kovo 5 d."): the sentence ends on that dot. Three dots (an ellipsis) stay.
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
+def single_full_stops(text: str) -> str:
+    """The text without a second full stop where a date (or any abbreviation) already ends with one."""
+    return _DOUBLE_STOP.sub(".", text)

@@ -12,12 +12,14 @@ from email.utils import formataddr, parseaddr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from saleor_cs_app.care import promises
 from saleor_cs_app.care.model import IncidentKind, OfferType
 from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.goodwill.carry_out import GoodwillResult
 from saleor_cs_app.links import brand_asset_url, support_url
 from saleor_cs_app.notify.context import MessageContext
 from saleor_cs_app.notify.language import language_fallback, pick_language
+from saleor_cs_app.notify.plan import carrier_date_to_state
 from saleor_cs_app.notify.render import render_message
 from saleor_cs_app.notify.smtp import make_message_id
 from saleor_cs_app.settings import Settings
@@ -25,6 +27,7 @@ from saleor_cs_app.store import brands
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.brands import Brand
 from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant, TrackedOrder
+from saleor_cs_app.watch.opening import rules_for
 from saleor_cs_app.watch.snapshot import parse_time
 
 NO_EMAIL = "The order has no e-mail address to write to"  # ui/event_facts.py reads it
@@ -113,7 +116,7 @@ def compose_initial_message(
     link = _support_url(session, settings, incident, now)
     ctx = message_context(
         incident, tracked, policy, settings, row.language, goodwill=goodwill, support_url=link, item_names=item_names,
-        brand=brand_of(session, policy, settings, incident.tenant_id),
+        brand=brand_of(session, policy, settings, incident.tenant_id), today=shop_day(policy, tracked, now),
     )  # fmt: skip
     _fill(session, row, incident, policy, ctx, now)
     return row
@@ -146,6 +149,7 @@ def queue_shipped_message(
         shipped_now=True,
         support_url=link,
         brand=brand_of(session, policy, settings, incident.tenant_id),
+        today=shop_day(policy, tracked, now),
     )
     # "Your code from our e-mail of 8 March": the day the customer got it, in the shop's first message.
     sent_on = (initial.sent_at or initial.created_at).date()
@@ -189,8 +193,21 @@ def message_context(
     support_url: str | None = None,
     item_names: dict[str, str] | None = None,
     brand: Brand | None = None,
+    today: date | None = None,
 ) -> MessageContext:
+    """`today`: the shop's local day the words are for; a carrier date before it is not stated."""
     facts, order = incident.facts or {}, tracked.facts
+    promised = date.fromisoformat(facts["promised_date"]) if facts.get("promised_date") else None
+    carrier_expected = carrier_date_to_state(
+        incident.kind,
+        date.fromisoformat(facts["carrier_expected_date"]) if facts.get("carrier_expected_date") else None,
+        promised,
+        today or date.min,
+    )
+    # One estimate in a heads-up: the carrier's own date, when it is stated, instead of ours.
+    estimate = date.fromisoformat(facts["new_expectation"]) if facts.get("new_expectation") else None
+    if carrier_expected is not None and incident.kind == IncidentKind.AT_RISK:
+        estimate = None
     decision_offer = (incident.decision or {}).get("offer", {})
     offer_type = OfferType(incident.offer_type or OfferType.APOLOGY_ONLY.value)
     names = {**(item_names or {}), **{l.get("sku"): l.get("name") for l in order.get("lines", []) if l.get("name")}}
@@ -215,8 +232,8 @@ def message_context(
         language=language,
         currency=order.get("currency") or incident.currency or "USD",
         customer_first_name=order.get("customer_first_name"),
-        promised_date=date.fromisoformat(facts["promised_date"]) if facts.get("promised_date") else None,
-        new_expectation=date.fromisoformat(facts["new_expectation"]) if facts.get("new_expectation") else None,
+        promised_date=promised,
+        new_expectation=estimate,
         heads_up_on=date.fromisoformat(facts["heads_up_on"]) if facts.get("heads_up_on") else None,
         days_late=incident.days_late,
         offer_amount=Decimal(str(amount)) if amount not in (None, "") else None,
@@ -236,13 +253,16 @@ def message_context(
         carrier_status=facts.get("carrier_status"),
         carrier_status_at=parse_time(facts.get("carrier_status_at")),
         carrier_location=facts.get("carrier_location"),
-        carrier_expected_date=date.fromisoformat(facts["carrier_expected_date"])
-        if facts.get("carrier_expected_date")
-        else None,
+        carrier_expected_date=carrier_expected,
         reply_to=reply_to,
         support_url=support_url,
         shipped_now=shipped_now,
     )
+
+
+def shop_day(policy: Policy, tracked: TrackedOrder, now: datetime) -> date:
+    """The day it is where the shop keeps its promises."""
+    return now.astimezone(promises.zone_of(rules_for(policy, tracked))).date()
 
 
 def brand_of(session: Session, policy: Policy, settings: Settings, tenant_id: int) -> Brand:

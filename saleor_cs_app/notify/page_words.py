@@ -7,7 +7,7 @@ worded by the same plan and language file (notify/builtin.py page_blocks).
 from __future__ import annotations
 
 from saleor_cs_app.notify.builtin import page_blocks
-from saleor_cs_app.notify.outbox import message_context, recorded_goodwill
+from saleor_cs_app.notify.outbox import message_context, recorded_goodwill, shop_day
 from saleor_cs_app.notify.render import check_complete
 from saleor_cs_app.notify.variables import template_variables
 
@@ -17,13 +17,14 @@ from saleor_cs_app.notify.variables import template_variables
 _SAID = ("notifying", "notified", "handled")
 
 
-def incident_words(incident, tracked, policy, settings, language: str, page_url: str) -> list[dict] | None:
+def incident_words(incident, tracked, policy, settings, language: str, page_url: str, now) -> list[dict] | None:
     """The blocks ({kind: p | box | link, html, href}), or None while the e-mail cannot say it yet (the
     decision is not carried out, or waits for approval): the page then names the situation only."""
     if incident.state not in _SAID:
         return None
     ctx = message_context(
-        incident, tracked, policy, settings, language, goodwill=recorded_goodwill(incident), support_url=page_url
+        incident, tracked, policy, settings, language, goodwill=recorded_goodwill(incident), support_url=page_url,
+        today=shop_day(policy, tracked, now),
     )
     try:
         check_complete(ctx)

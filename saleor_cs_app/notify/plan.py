@@ -17,6 +17,7 @@ and checks each one appears.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from saleor_cs_app.care.model import IncidentKind, OfferType
 from saleor_cs_app.care.situations import CARRIER_KINDS, GOODS_OWED
@@ -30,6 +31,22 @@ _CARRIER_SITUATIONS = frozenset({*CARRIER_KINDS, SHIPPED_AT_LAST})
 
 # Situations whose news is the broken date itself; the others are about what the carrier reports.
 _PROMISE_BROKEN = frozenset({IncidentKind.LATE_SHIPMENT, IncidentKind.LATE_DELIVERY, IncidentKind.PICKUP_WAITING})
+
+
+def carrier_date_to_state(kind: str, expected: date | None, promised: date | None, today: date) -> date | None:
+    """The carrier's expected delivery day a message may state ("… now expects to deliver it on …", "If it
+    hasn't arrived by …"), or None.
+
+    - Never a day already past: it is no longer what the carrier expects, and no day to wait for.
+    - Never for a stalled parcel: its carrier date was set before it went silent, and the silence is the news.
+    - In a heads-up only a carrier date after the promise: one estimate, not ours and the carrier's side by
+      side (watch/at_risk.py opens no heads-up when the carrier still expects it in time).
+    """
+    if expected is None or expected < today or kind == IncidentKind.STALLED:
+        return None
+    if kind == IncidentKind.AT_RISK and (promised is None or expected <= promised):
+        return None
+    return expected
 
 
 @dataclass(frozen=True)
@@ -67,8 +84,9 @@ def plan_for(v: dict) -> MessagePlan:
         # The news is the silence: the last scan's day and place, as the carrier gave them; no new date.
         stated += [name for name in ("carrier_status_date", "carrier_location") if v[name]]
     if situation == IncidentKind.AT_RISK:
-        # A heads-up: the promised day, and the day the shop's own parcels make likely, called an estimate.
-        stated += [name for name in ("promised_date", "new_expectation") if v[name]]
+        # A heads-up: the promised day, and one estimate: the carrier's own date when it has one (then stated
+        # with the carrier's facts below), else the day the shop's own parcels make likely, called an estimate.
+        stated += [name for name in ("promised_date", "new_expectation") if v[name] and not v["carrier_expected_date"]]
     if situation == IncidentKind.LATE_DELIVERY and v["heads_up_date"]:
         blocks.append(Block("heads_up_recalled"))  # "as we wrote on …": the customer heard it from us first
         stated.append("heads_up_date")

@@ -61,3 +61,10 @@ def for_update(session: Session, tenant_id: int, now: datetime) -> ShopBrand:
 def changed(row: ShopBrand, now: datetime) -> None:
     row.version = (row.version or 0) + 1
     row.updated_at = now
+
+
+def remember_saleor_name(session: Session, tenant_id: int, name: str, now: datetime) -> None:
+    """Saleor's shop name (shop { name }), the brand's default name on the customer's page and in e-mails."""
+    row = find(session, tenant_id)
+    if name and (row is None or row.saleor_name != name[:200]):
+        for_update(session, tenant_id, now).saleor_name = name[:200]

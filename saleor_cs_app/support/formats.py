@@ -7,6 +7,8 @@ language's own default region — British for English, the English of the page's
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -14,6 +16,8 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
 from babel.numbers import format_currency, format_percent
+
+from saleor_cs_app.notify.formatting import WHOLE_AMOUNT_FORMATS
 
 _DEFAULT_REGION = {"en": "GB"}
 
@@ -35,18 +39,46 @@ def page_locale(language: str, order_language_enum: str | None, channel_country:
 
 def day(value: date | str, locale: Locale) -> str:
     """15 September 2027 / 15. syyskuuta 2027 / 15 września 2027."""
-    return format_date(_date(value), format="long", locale=locale)
+    value = _date(value)
+    return format_date(value, _first_of_month(str(locale.date_formats["long"].pattern), value, locale), locale=locale)
 
 
 def big_day(value: date | str, locale: Locale) -> str:
-    """With the weekday, for the expected date: Wednesday 15 September."""
-    return format_skeleton("MMMMEEEEd", _date(value), locale=locale)
+    """With the weekday in full, for the expected date: Wednesday 15 September, środa, 22 września.
+
+    The locale's own order for a day with its weekday (CLDR's MMMMEd), with the weekday spelled out: a date
+    in large type on its own is written in full, not as a form field's "śr., 22 września"."""
+    value = _date(value)
+    skeleton = locale.datetime_skeletons.get("MMMMEd")
+    if skeleton is None:
+        return format_skeleton("MMMMEEEEd", value, locale=locale)
+    pattern = _SHORT_WEEKDAY.sub(lambda m: m.group(1)[0] * 4, str(skeleton.pattern))
+    return format_date(value, _first_of_month(pattern, value, locale), locale=locale)
+
+
+# French and Italian write the first of the month as an ordinal ("1er octobre", "1º ottobre"), as the
+# e-mails do (notify/formatting.py).
+_ORDINAL_FIRST = {"fr": "d'er'", "it": "d'º'"}
+_DAY_FIELD = re.compile(r"(?<![d'])d(?![d'])")
+
+
+def _first_of_month(pattern: str, value: date, locale: Locale) -> str:
+    ordinal = _ORDINAL_FIRST.get(locale.language)
+    return _DAY_FIELD.sub(ordinal, pattern) if ordinal and value.day == 1 else pattern
+
+
+# A weekday field of 1-3 letters (E, EEE, ccc) outside quotes: its full form has four.
+_SHORT_WEEKDAY = re.compile(r"(?<![Ec'])(E{1,3}|c{1,3})(?![Ec])")
+
+
+# Finnish joins a date and a time with "klo" (20.9.2027 klo 10.00); Babel's CLDR data has no such form.
+_DATE_AT_TIME = {"fi": "{1} klo {0}"}
 
 
 def moment(value: datetime, zone: ZoneInfo, locale: Locale) -> str:
     """A scan's time in the given zone, the locale's date and short time joined its way: 15 Sept 2027, 14:05."""
     local = value.astimezone(zone)
-    pattern = str(locale.datetime_formats["medium"])
+    pattern = _DATE_AT_TIME.get(locale.language) or str(locale.datetime_formats["medium"])
     return pattern.replace("{1}", format_date(local, "medium", locale=locale)).replace(
         "{0}", format_time(local, "short", locale=locale)
     )
@@ -57,7 +89,11 @@ def zone_name(zone: ZoneInfo, locale: Locale) -> str:
 
 
 def money(value, currency: str, locale: Locale) -> str:
-    return format_currency(Decimal(str(value)), currency, locale=locale)
+    amount = Decimal(str(value))
+    whole = WHOLE_AMOUNT_FORMATS.get(locale.language)  # as the e-mails write it: "199 kr", not "199,00 kr"
+    if whole and amount == amount.to_integral_value():
+        return format_currency(amount, currency, format=whole, locale=locale, currency_digits=False)
+    return format_currency(amount, currency, locale=locale)
 
 
 def percent(value, locale: Locale) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
+from saleor_cs_app.notify.formatting import single_full_stops
+
 LANGUAGES = ("en", "fi", "pl", "lt", "de", "sv", "fr", "es", "it", "nl", "et", "lv")
 FALLBACK = "en"
 
@@ -38,4 +40,5 @@ class Translator:
 
     def __call__(self, key: str, **values) -> str:
         text = self._strings[key]
-        return text.format(**values) if values else text
+        # A date that ends with its abbreviation's dot, before the string's own full stop: one dot.
+        return single_full_stops(text.format(**values)) if values else text

@@ -19,6 +19,7 @@ from saleor_cs_app.store import carrier_scans, support_reports
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import TrackedOrder
 from saleor_cs_app.tracking.status import latest_for_order
+from saleor_cs_app.watch import at_risk
 from saleor_cs_app.watch.snapshot import parse_time
 
 # Timeline events a customer is told about, by type; everything else is the merchant's business.
@@ -32,6 +33,9 @@ _EVENT_WORDS = {
 
 # Broken before the install and not released by the merchant, or dismissed: nothing was said or given.
 _NOT_FOR_THE_CUSTOMER = ("backlog", "dismissed")
+
+# Carrier situations a delivery ends: once the parcel is delivered, their words are history.
+_OVER_ON_DELIVERY = frozenset({"late_delivery", "at_risk", "stalled", "held", "attempt_failed", "pickup_waiting"})
 
 _REQUEST_WORDS = {
     "event_reported": "event_requested",
@@ -149,9 +153,15 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> 
         for incident in incident_store.open_for_order(session, tracked.tenant_id, tracked.order_id)
         if incident.state not in _NOT_FOR_THE_CUSTOMER
     ]
+    # A parcel at risk is a forecast, the merchant's to share: the page tells it only when the shop sent the
+    # customer the heads-up (policy detection.at_risk.notify_customer), never by itself.
+    forecasts = [i.id for i in found if i.kind == at_risk.KIND.value]
+    shared = at_risk.told(session, forecasts)
+    found = [i for i in found if i.id not in forecasts or i.id in shared]
     reports = {r.incident_id: r for r in support_reports.for_order(session, tracked.tenant_id, tracked.order_id)}
     scans = carrier_scans.for_order(session, tracked.tenant_id, tracked.order_id)
     parcels = _parcels(facts, latest_for_order(session, tracked.tenant_id, tracked.order_id))
+    delivered = {fid for fid, p in parcels if p.state == "delivered"}
     parcels = [_with_details(p, fid, facts, lines, scans, tracked, rules) for fid, p in parcels]
     unshipped = _unshipped(facts, lines)
     zone = promises.zone_of(rules).key if rules is not None else "UTC"
@@ -159,11 +169,16 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> 
     if unshipped and tracked.ship_by is not None and rules is not None:
         ship_by = promises.promised_local_date(tracked.ship_by, rules).isoformat()
     stories = [_story(session, incident, reports.get(incident.id)) for incident in found]
+    over = {i.id for i in found if i.kind in _OVER_ON_DELIVERY and i.fulfillment_id in delivered}
     if words_of is not None:
         by_id = {incident.id: incident for incident in found}
         stories = [
-            story if story.report_id else replace(story, words=words_of(by_id[story.id])) for story in stories
+            story if story.report_id or story.id in over else replace(story, words=words_of(by_id[story.id]))
+            for story in stories
         ]
+    # The parcel has arrived since: the e-mail's words ("it hasn't been delivered yet", "if it doesn't arrive")
+    # are no longer true; the story says so, with what was done (the timeline).
+    stories = [replace(story, heading_key="event_delivered_since") if story.id in over else story for story in stories]
     stories.sort(key=lambda story: story.counter is None)  # an offer to answer stays on top until answered
     return OrderView(
         tenant_id=tracked.tenant_id,
@@ -205,10 +220,8 @@ def _with_details(parcel: Parcel, fulfillment_id: str, facts: dict, lines, scans
     promised = None
     shipped_at = parse_time(fulfilment.get("created"))
     if parcel.expected is None and rules is not None and shipped_at is not None and not tracked.click_and_collect:
-        # The shop's promise for the parcel: the shipping method's delivery days, without the grace days the
-        # app allows itself before it calls a parcel late.
-        strict = replace(rules, delivery_grace_days=0)
-        promised = promises.promised_local_date(promises.deliver_by(shipped_at, tracked.max_delivery_days, strict), rules)
+        # The shop's promise for the parcel, the same date the e-mails state.
+        promised = promises.customer_delivery_date(shipped_at, tracked.max_delivery_days, rules)
     return replace(
         parcel,
         progress=line,

@@ -12,6 +12,7 @@ from flask import Response, make_response, render_template, request
 from saleor_cs_app.http.runtime import current_runtime
 from saleor_cs_app.links import LinkExpired, LinkInvalid, OrderLink, verify_token
 from saleor_cs_app.notify import page_words
+from saleor_cs_app.settings import DEFAULT_MAIL_FROM
 from saleor_cs_app.store import brands, orders, policies
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.support import csrf, formats, order_view
@@ -103,7 +104,7 @@ def order_page(token: str) -> OrderPage:
         page_url = f"{runtime.settings.app_url}/support/o/{token}"
 
         def words_of(incident):
-            return page_words.incident_words(incident, tracked, policy, runtime.settings, chosen, page_url)
+            return page_words.incident_words(incident, tracked, policy, runtime.settings, chosen, page_url, now)
 
         view = order_view.load(session, tracked, rules_for(policy, tracked), words_of)
         brand = brands.brand(session, link.tenant_id, shop_name(policy, runtime.settings))
@@ -120,8 +121,12 @@ def order_page(token: str) -> OrderPage:
 
 
 def shop_name(policy, settings) -> str:
+    """The page's name for the shop when the brand has none (neither the merchant's nor Saleor's shop name,
+    read at install): the sender's name; never the unset MAIL_FROM's English placeholder ("" then)."""
     if policy.sender is not None:
         return policy.sender.name
+    if settings.mail_from == DEFAULT_MAIL_FROM:
+        return ""
     name, address = parseaddr(settings.mail_from)
     return name or address
 

@@ -77,9 +77,7 @@ def remember_saleor_name(runtime, tenant_id: int, name: str) -> None:
     from saleor_cs_app.store import brands
 
     with runtime.db.transaction() as session:
-        row = brands.find(session, tenant_id)
-        if row is None or row.saleor_name != name[:200]:
-            brands.for_update(session, tenant_id, runtime.clock()).saleor_name = name[:200]
+        brands.remember_saleor_name(session, tenant_id, name, runtime.clock())
 
 
 def recent_order(runtime, tenant_id: int) -> RecentOrder | None:

@@ -37,7 +37,8 @@ def _risk(levels, tracked: TrackedOrder, row, policy, now: datetime) -> tuple[Ri
     if shipped_at is None or row.state is None or not row.followed_by:
         return None, None
     rules = rules_for(policy, tracked)
-    promised = promises.promised_local_date(promises.deliver_by(shipped_at, tracked.max_delivery_days, rules), rules)
+    # The promise the heads-up names and the page shows: the shop's own, without the app's grace days.
+    promised = promises.customer_delivery_date(shipped_at, tracked.max_delivery_days, rules)
     segment = segment_of(tracked, row)
     risk = assess(
         distribution(levels, TRANSIT, segment),
@@ -61,6 +62,11 @@ def _check(session, tenant, tracked, policy, fulfillment_id, row, levels, now, b
     if risk is None:
         return None, False, None
     if risk.probability >= policy.detection.at_risk.below_probability:
+        return None, False, now + RECHECK
+    carrier_day = row.carrier_expected_date
+    today = now.astimezone(promises.zone_of(rules_for(policy, tracked))).date()
+    if carrier_day is not None and today <= carrier_day <= promised:
+        # The carrier itself still expects it in time: a heads-up would contradict it. Look again later.
         return None, False, now + RECHECK
     facts = {
         **delivery_facts(row, tracked, fulfillment_id),
@@ -106,6 +112,19 @@ def recheck(session: Session, tenant: Tenant, tracked: TrackedOrder, policy, ful
     return _check(session, tenant, tracked, policy, fulfillment_id, row, transit_counts.levels(session, tenant.id), now, busy)
 
 
+def told(session: Session, incident_ids: list[str]) -> set[str]:
+    """Which of these at-risk incidents reached the customer as a heads-up (a dry run did not)."""
+    if not incident_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(OutboxMessage.incident_id).where(
+                OutboxMessage.incident_id.in_(incident_ids), OutboxMessage.state == "sent"
+            )
+        )
+    )
+
+
 def heads_up_sent_on(session: Session, tenant_id: int, order_id: str, fulfillment_id: str) -> date | None:
     """The day the customer was sent a heads-up about this parcel, if they were."""
     sent = session.scalar(
@@ -116,7 +135,7 @@ def heads_up_sent_on(session: Session, tenant_id: int, order_id: str, fulfillmen
             Incident.order_id == order_id,
             Incident.fulfillment_id == fulfillment_id,
             Incident.kind == KIND.value,
-            OutboxMessage.state.in_(("sent", "dry_run")),
+            OutboxMessage.state == "sent",  # a dry run never reached the customer
         )
         .order_by(OutboxMessage.sent_at)
         .limit(1)

@@ -11,6 +11,7 @@ from saleor_cs_app.care import promises
 from saleor_cs_app.care.model import IncidentKind, IncidentSource, PromiseRules
 from saleor_cs_app.store import incidents
 from saleor_cs_app.store.models import Incident, TrackedOrder
+from saleor_cs_app.watch.snapshot import parse_time
 
 # Broke before the app was installed: nothing is decided, sent or given until the merchant releases it.
 BACKLOG = "backlog"
@@ -49,7 +50,7 @@ def open_broken_promise(
         "kind": kind.value,
         "source": source.value,
         "days_late": promises.business_days_late(due_at, now, rules) if due_at is not None else 0,
-        "promised_date": promises.promised_local_date(due_at, rules).isoformat() if due_at else None,
+        "promised_date": _customer_promise(due_at, fulfilment, tracked, rules),
         "new_expectation": None,  # never guess: the message promises an e-mail when it moves
         "expected_skus": list(expected_skus),
         "sent_skus": list(sent_skus),
@@ -76,6 +77,17 @@ def open_broken_promise(
         warehouse=facts["warehouse"],
         state=BACKLOG if before_install else "detected",
     )
+
+
+def _customer_promise(due_at: datetime | None, fulfilment: dict, tracked: TrackedOrder, rules: PromiseRules):
+    """The promised date a message states (ISO): for a deliver-by deadline the shop's own promise without
+    the app's grace days, the same date the order page shows; any other deadline as it is."""
+    if due_at is None:
+        return None
+    shipped_at = parse_time(fulfilment.get("created"))
+    if shipped_at is not None and due_at == promises.deliver_by(shipped_at, tracked.max_delivery_days, rules):
+        return promises.customer_delivery_date(shipped_at, tracked.max_delivery_days, rules).isoformat()
+    return promises.promised_local_date(due_at, rules).isoformat()
 
 
 def hand_over(enqueue: Callable[[str, object], None], incident: Incident) -> Callable[[], None]:

@@ -15,6 +15,7 @@ from saleor_cs_app.care.model import PromiseRules
 from saleor_cs_app.care.promises import (
     _COUNTRY_TIMEZONES,
     business_days_late,
+    customer_delivery_date,
     deliver_by,
     is_business_day,
     promised_local_date,
@@ -408,3 +409,12 @@ def test_business_days_late_starts_at_one_and_never_decreases(rules, order_time,
     earlier = business_days_late(deadline, deadline + after, rules)
     later = business_days_late(deadline, deadline + after + more, rules)
     assert 1 <= earlier <= later <= earlier + more.days + 1
+
+
+def test_the_customer_is_told_the_delivery_promise_without_the_apps_grace_days():
+    # Dispatched Monday 3 March 2025 with 3 delivery days: the promise is Thursday 6 March; the app waits
+    # one grace day (Friday 7 March) before it calls the parcel late, but never tells the customer that day.
+    rules = PromiseRules(delivery_grace_days=1, timezone="Europe/London")
+    shipped = datetime(2025, 3, 3, 10, 0, tzinfo=timezone.utc)
+    assert promised_local_date(deliver_by(shipped, 3, rules), rules) == date(2025, 3, 7)
+    assert customer_delivery_date(shipped, 3, rules) == date(2025, 3, 6)

@@ -132,3 +132,58 @@ def test_a_heads_up_gives_nothing_states_the_promise_and_the_estimate_and_a_late
     late = plan_for(template_variables(sample_context(IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, "en", heads_up=True)))
     assert late.macros[:3] == ("greeting", "opening_late_delivery", "heads_up_recalled")
     assert "heads_up_date" in late.stated
+
+
+def test_a_date_ending_with_its_abbreviation_dot_is_never_followed_by_a_second_full_stop():
+    from saleor_cs_app.notify.formatting import single_full_stops
+
+    assert single_full_stops("z 5 marca 2025 r..") == "z 5 marca 2025 r."
+    assert single_full_stops("Wait... and see.") == "Wait... and see.", "an ellipsis stays"
+    # Polish and Lithuanian dates end with "r." / "d.": a sentence ending on one has one dot, in every message.
+    double = re.compile(r"(?<!\.)\.\.(?!\.)")
+    for language in ("pl", "lt"):
+        for kind, offer, changes in EVERY_PLAN:
+            message = render_message(sample_context(kind, offer, language, **changes))
+            assert not double.search(message.text) and not double.search(message.html), (language, kind, changes)
+    heads_up = render_message(sample_context(IncidentKind.LATE_DELIVERY, OfferType.APOLOGY_ONLY, "pl", heads_up=True))
+    assert re.search(r"\d{4}\sr\.(\s|$)", heads_up.text), "the date keeps its own dot"
+
+
+def test_a_page_string_ending_on_a_date_with_its_own_dot_has_one_full_stop():
+    from saleor_cs_app.support.i18n import Translator
+
+    assert Translator("en")("event_emailed") == "We emailed you."
+    assert Translator("pl")("owed_done_new_parcel", number="5 marca 2025 r.").count("r..") == 0
+
+
+def test_a_carrier_date_is_stated_only_while_it_is_ahead_and_never_beside_a_contradicting_one():
+    from datetime import date
+
+    from saleor_cs_app.notify.plan import carrier_date_to_state
+
+    today, promised = date(2025, 3, 10), date(2025, 3, 11)
+    late, stalled, at_risk = IncidentKind.LATE_DELIVERY, IncidentKind.STALLED, IncidentKind.AT_RISK
+    assert carrier_date_to_state(late, date(2025, 3, 12), None, today) == date(2025, 3, 12)
+    assert carrier_date_to_state(late, today, None, today) == today, "today is still ahead"
+    assert carrier_date_to_state(late, date(2025, 3, 8), None, today) is None, "a day gone is no expectation"
+    assert carrier_date_to_state(stalled, date(2025, 3, 12), None, today) is None, "set before the silence"
+    assert carrier_date_to_state(at_risk, date(2025, 3, 14), promised, today) == date(2025, 3, 14)
+    assert carrier_date_to_state(at_risk, promised, promised, today) is None, "in time: no contradicting date"
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_the_page_words_its_next_step_for_the_page_and_opens_with_a_capital(language):
+    from saleor_cs_app.notify.builtin import page_blocks
+
+    for kind, offer, changes in EVERY_PLAN:
+        if changes.get("support_url", "") is None or changes.get("shipped_now"):
+            continue  # the page always has its own address; the shipped follow-up is not shown there
+        blocks = page_blocks(template_variables(sample_context(kind, offer, language, **changes)))
+        where = f"{language} {kind} {offer} {changes}"
+        first = re.sub(r"<[^>]+>", "", str(blocks[0]["html"])).lstrip("«„“”‘ ")
+        assert first[:1].isupper() or first[:1].isdigit(), f"{where}: {first[:40]!r}"
+        for block, after in zip(blocks, [*blocks[1:], None]):
+            if block["kind"] != "link" and str(block["html"]).rstrip().endswith(":"):
+                assert after is not None and after["kind"] == "link", f"{where}: a colon before nothing"
+        if language == "en":
+            assert not any("order page" in str(b["html"]) for b in blocks), f"{where}: the page it is on"

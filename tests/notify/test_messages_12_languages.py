@@ -167,7 +167,7 @@ def test_request_answered_says_yes_or_no_and_a_no_keeps_the_order():
 
 def test_a_situation_in_a_language_we_do_not_ship_falls_back_to_english_and_says_so():
     msg = render_situation("report_received", "NB_NO", situation_values("en", problem="not_arrived"))
-    assert msg.language == "en" and "Problem: parcel not arrived" in msg.text
+    assert msg.language == "en" and "Problem: parcel hasn't arrived" in msg.text
     assert render_situation("report_received", "FI_FI", situation_values("fi")).language == "fi"
 
 
@@ -326,3 +326,56 @@ def test_the_carrier_facts_of_the_tracking_contract_reach_the_message():
     assert "Shipment delayed in transit" in msg.text
     assert ctx.tracking_url in msg.text
     assert msg.html.count('class="button"') == 1 and f'href="{SUPPORT}" target="_blank"' in msg.html
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "pl"])
+def test_a_declined_report_left_to_the_shop_still_names_the_items(language):
+    values = situation_values(language, resolution="shop_decides", merchant_note="Not covered")
+    msg = render_situation("proposal_declined", language, values)
+    assert values["affected_items"] and all(item in msg.text for item in values["affected_items"])
+    assert "Not covered" in msg.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected", "states_carrier_date", "states_our_estimate"),
+    [
+        ("at_risk", "2025-03-14", True, False),  # after the promise: the carrier's date is the one estimate
+        ("at_risk", None, False, True),  # no carrier date: ours, called an estimate
+        ("stalled", "2025-03-14", False, False),  # set before the silence: never stated
+        ("late_delivery", "2025-03-08", False, False),  # already past on the 10th
+        ("late_delivery", "2025-03-14", True, False),
+    ],
+)
+def test_a_message_states_one_estimate_and_no_carrier_date_that_has_passed(
+    kind, expected, states_carrier_date, states_our_estimate
+):
+    from datetime import date
+    from types import SimpleNamespace
+
+    from saleor_cs_app.notify import outbox
+
+    incident = SimpleNamespace(
+        facts={
+            "promised_date": "2025-03-11",
+            "new_expectation": "2025-03-13" if kind == "at_risk" else None,
+            "carrier_name": "Royal Mail",
+            "delivery_state": "in_transit",
+            "carrier_status_at": "2025-03-06T07:30:00Z",
+            "carrier_expected_date": expected,
+        },
+        decision={}, offer_type="apology_only", fulfillment_id=None, kind=kind, currency="GBP", days_late=0,
+    )  # fmt: skip
+    tracked = SimpleNamespace(facts={"currency": "GBP"}, number="1042")
+    policy = SimpleNamespace(sender=None)
+    settings = SimpleNamespace(mail_from="Northwind Goods <care@northwind.example>")
+    ctx = outbox.message_context(
+        incident, tracked, policy, settings, "en", goodwill=None, support_url=SUPPORT, today=date(2025, 3, 10)
+    )
+    text = render_message(ctx).text
+    assert ("expects to deliver it on" in text) == states_carrier_date, text
+    assert ("best estimate" in text) == states_our_estimate, text
+    if kind == "at_risk" and expected:
+        assert "13 March 2025" not in text, "not our estimate beside the carrier's"
+        assert "If it hasn't arrived by 14 March 2025" in text
+    if expected == "2025-03-08":
+        assert "8 March" not in text

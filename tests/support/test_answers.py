@@ -120,7 +120,7 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
     assert incidents(runtime)[0].state == "notified"
     (accepted,) = [m for m in outbox(runtime) if m.purpose == "proposal_accepted"]
     assert "Agreed: keep the item for 25% off" in accepted.text, "what they accepted, not what they asked for"
-    assert "thank you for accepting our proposal" in accepted.subject and "Thank you for accepting our proposal" in accepted.text
+    assert "thank you for accepting our offer" in accepted.subject and "Thank you for accepting our offer" in accepted.text
 
 
 def test_declining_answers_the_customer_with_the_reason_and_frees_the_lines(pending, installed, client, link, runtime):

@@ -5,7 +5,7 @@ and prices in the customer's locale, the e-mail's own words, and the page's weig
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
@@ -56,6 +56,8 @@ def test_the_progress_line_reaches_a_step_only_on_evidence():
     assert progress("FULFILLED", "delivered").current == "delivered"
     line = progress("FULFILLED", "available_for_pickup")
     assert line.steps[-1] == "pickup" and line.current == "pickup"
+    assert line.steps == ("ordered", "packed", "shipped", "in_transit", "pickup"), "no 'out for delivery' without a scan"
+    assert not progress("FULFILLED", "in_transit", pickup_point=True).done("pickup")
     assert progress("FULFILLED", None, pickup_point=True).steps[-1] == "pickup"
     assert progress("FULFILLED", "lost").current == "shipped", "a lost parcel is not shown further on its way"
     assert progress("FULFILLED", "out_for_delivery").done("in_transit")
@@ -73,8 +75,8 @@ def test_a_parcel_in_transit_shows_every_scan_newest_first_with_its_place_and_th
     assert positions == sorted(positions), "newest first"
     assert "Tampere, FI" in html and "Vantaa, FI" in html
     # The stand-in's channel is in the US: American English, the shop's time zone (New York) named.
-    assert "Fri, September 17" in html and "The carrier's estimate" in html
-    assert "Time zone: New York." in html
+    assert "Friday, September 17" in html and "The carrier's estimate" in html
+    assert "Times shown are New York time." in html
     assert "Sep 14, 2027, 10:00\u202fPM" in html or "Sep 14, 2027, 10:00 PM" in html
     replay = in_transit_scans_count(runtime)
     scan(runtime, aftership, hook, "JJD000111222333", "OutForDelivery", "Out for delivery", "Tampere, FI",
@@ -98,13 +100,22 @@ def test_a_split_order_shows_each_parcel_with_its_items_and_what_is_not_sent_yet
     shipped(installed, runtime, order, "TRK-B", [(mug["id"], 1)])
     _, html = page_of(client, runtime, installed, order)
     first, second = html.index("Parcel 1"), html.index("Parcel 2")
-    unsent = html.index("Not dispatched yet.")
+    # Other parcels have left: the heading speaks of these items, not of the whole order.
+    unsent = html.index("<h3>These items haven't been dispatched yet</h3>")
+    assert "Not dispatched yet" not in html
     assert "TRK-A" in html[first:second] and "Saleor T-shirt" in html[first:second]
     assert "Saleor Mug" in html[second:unsent] and "Saleor T-shirt" not in html[second:unsent]
     assert "Saleor T-shirt" in html[unsent:html.index('id="order-h"')], "the second T-shirt is not sent yet"
     assert current_step(html) == ["Dispatched", "Dispatched", "Ordered"]
     # No carrier date: the shop's own promise for the parcel, said as such.
-    assert "Delivery by" in html and "Our promise for your delivery method" in html
+    assert "Delivery by" in html and "The date we promised for your delivery option" in html
+
+
+def test_an_order_with_nothing_sent_yet_is_headed_as_a_whole(installed, runtime, client):
+    order = placed(installed, runtime)
+    _, html = page_of(client, runtime, installed, order)
+    assert "<h3>Not dispatched yet</h3>" in html, "a heading, without a full stop"
+    assert "These items" not in html
 
 
 def test_items_show_saleors_pictures_variant_names_and_prices_in_the_customers_locale(installed, runtime, client):
@@ -120,7 +131,8 @@ def test_dates_follow_the_customers_locale(installed, runtime, client):
     order = placed(installed, runtime, languageCodeEnum="FI")
     _, html = page_of(client, runtime, installed, order)
     assert "Lähetys viimeistään" in html
-    assert re.search(r"\b(ma|ti|ke|to|pe) \d{1,2}\. \w+kuuta\b", html), "Finnish weekday and month"
+    weekday = r"(maanantai|tiistai|keskiviikko|torstai|perjantai)"
+    assert re.search(weekday + r" \d{1,2}\. \w+kuuta\b", html), "Finnish weekday in full, and month"
 
 
 def test_the_page_says_the_situation_in_the_emails_own_words(installed, runtime, client):
@@ -198,3 +210,72 @@ def test_dhl_events_become_scans_with_their_place():
     assert [(s.words, s.place, getattr(s.state, "value", None)) for s in scans] == [
         ("Arrived", "Leipzig", "in_transit"), ("Label created", None, "info_received"),
     ]  # fmt: skip
+
+
+def test_the_page_names_the_shop_by_its_saleor_name_never_by_an_english_placeholder(installed, runtime, client):
+    order = placed(installed, runtime, languageCodeEnum="PL_PL")
+    _, html = page_of(client, runtime, installed, order)
+    assert "Customer care" not in html
+    runtime.jobs.drain()  # the install's reconciliation has read shop { name }
+    _, html = page_of(client, runtime, installed, order)
+    assert '<span class="shop">Saleor e-commerce</span>' in html
+
+
+def test_a_big_date_spells_its_weekday_out_in_the_locales_own_order():
+    from datetime import date
+
+    from babel import Locale
+
+    from saleor_cs_app.support.formats import big_day
+
+    day = date(2027, 9, 22)
+    assert big_day(day, Locale.parse("pl_PL")) == "środa, 22 września"
+    assert big_day(day, Locale.parse("es_ES")) == "miércoles, 22 de septiembre"
+    assert big_day(day, Locale.parse("en_GB")) == "Wednesday 22 September"
+    assert big_day(day, Locale.parse("lt_LT")) == "rugsėjo 22 d., trečiadienis"
+
+
+def test_french_and_italian_pages_write_the_first_of_the_month_as_an_ordinal():
+    from babel import Locale
+
+    from saleor_cs_app.support.formats import big_day, day
+
+    first, second = date(2027, 9, 1), date(2027, 9, 2)
+    assert big_day(first, Locale.parse("fr_FR")) == "mercredi 1er septembre"
+    assert day(first, Locale.parse("it_IT")) == "1º settembre 2027"
+    assert big_day(second, Locale.parse("fr_FR")) == "jeudi 2 septembre"  # only the first
+    assert day(first, Locale.parse("de_DE")) == "1. September 2027"  # only French and Italian
+
+
+def test_a_finnish_scan_time_reads_date_klo_time():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from babel import Locale
+
+    from saleor_cs_app.support.formats import moment
+
+    at = datetime(2027, 9, 20, 7, 0, tzinfo=timezone.utc)
+    assert moment(at, ZoneInfo("Europe/Helsinki"), Locale.parse("fi_FI")) == "20.9.2027 klo 10.00"
+    assert "klo" not in moment(at, ZoneInfo("Europe/Helsinki"), Locale.parse("sv_FI"))
+
+
+def test_page_money_is_written_as_the_emails_write_it():
+    from decimal import Decimal
+
+    from babel import Locale
+
+    from saleor_cs_app.notify.formatting import money as email_money
+    from saleor_cs_app.support.formats import money
+
+    assert money("199", "SEK", Locale.parse("sv_SE")) == email_money(Decimal("199"), "SEK", "sv") == "199\xa0kr"
+    assert money("199.50", "SEK", Locale.parse("sv_SE")) == "199,50\xa0kr"
+    assert money("20", "EUR", Locale.parse("fi_FI")) == "20,00\xa0€"
+
+
+def test_a_label_and_its_value_are_joined_as_the_language_writes_it(installed, runtime, client):
+    order = placed(installed, runtime, languageCodeEnum="FR")
+    (line, *_) = order["lines"]
+    shipped(installed, runtime, order, "TRK-FR", [(line["id"], 1)])
+    _, html = page_of(client, runtime, installed, order)
+    assert "Numéro de suivi\xa0: " in html, "French: a no-break space before the colon"

@@ -55,4 +55,6 @@ def test_only_a_late_parcel_is_called_late_in_english():
     english = strings("en")
     for kind in CARRIER_KINDS:
         said = english[f"event_detected_{kind.value}"].lower()
-        assert ("late" in said or "delay" in said) == (kind is IncidentKind.LATE_DELIVERY), (kind, said)
+        # "may arrive later than we promised" (at risk) is a possibility, not a parcel called late.
+        called_late = re.search(r"\blate\b|delay", said) is not None
+        assert called_late == (kind is IncidentKind.LATE_DELIVERY), (kind, said)

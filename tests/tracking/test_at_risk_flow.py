@@ -3,10 +3,12 @@ miss its deliver-by day; the merchant sees it flagged, and the customer gets one
 policy asks. A late message then refers back to it; an arrival on time sends nothing more."""
 
 from datetime import datetime, timedelta, timezone
+from html import unescape
 
 from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store.models import Deadline, TransitCount
 from tests.flows import incidents, rows, tenant_id, use_policy
+from tests.support.conftest import link_path
 from tests.tracking.test_aftership_flow import aftership, hook_url, ship  # noqa: F401  (fixtures)
 
 NUMBER = "00340434161094042557"
@@ -31,7 +33,7 @@ def travel_until_monday(clock, aftership, hook_url):  # noqa: F811
 
 
 def test_a_parcel_slower_than_the_usual_is_flagged_and_the_customer_hears_nothing_by_default(
-    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+    installed, runtime, clock, aftership, hook_url, mail, client  # noqa: F811
 ):
     learned_from_earlier_parcels(runtime, installed)
     ship(installed, runtime)
@@ -48,6 +50,10 @@ def test_a_parcel_slower_than_the_usual_is_flagged_and_the_customer_hears_nothin
     assert incident.facts["estimate_parcels"] == 100
     assert mail.messages == [], "detection.at_risk.notify_customer is off by default"
     assert not [d for d in rows(runtime, Deadline) if d.kind == "at_risk"]
+    # A forecast the shop chose not to send stays the merchant's: the order page does not tell it either.
+    page = unescape(client.get(link_path(runtime, installed, incident.order_id)).get_data(as_text=True))
+    assert "may arrive later" not in page and "estimate" not in page
+    assert "We let you know" not in page and "We emailed you" not in page
 
 
 def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
@@ -75,7 +81,7 @@ def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
     assert sorted(i.kind for i in incidents(runtime)) == ["at_risk", "late_delivery"]
     late = mail.messages[-1]
     assert len(mail.messages) == 2
-    assert "We let you know on 20 September 2027 that it might be late." in late.message.get_body(("plain",)).get_content()
+    assert "We emailed you on 20 September 2027 to say it might be late." in late.message.get_body(("plain",)).get_content()
 
 
 def test_a_parcel_that_arrives_on_time_after_a_heads_up_gets_nothing_more(
@@ -118,3 +124,42 @@ def test_time_alone_puts_a_silent_parcel_at_risk_at_the_twelve_hourly_check(
     (incident,) = incidents(runtime)
     assert incident.kind == "at_risk" and incident.facts["on_time_probability"] < 0.5
     assert not [d for d in rows(runtime, Deadline) if d.kind == "at_risk"]
+
+
+def test_no_heads_up_while_the_carrier_itself_expects_the_parcel_by_the_promised_day(
+    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+):
+    use_policy(runtime, installed, {"detection": {"at_risk": {"notify_customer": True}}})
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+    for day in (16, 17, 20):  # as travel_until_monday, with the carrier's date from Thursday on
+        clock.advance(seconds=(datetime(2027, 9, day, 7, tzinfo=timezone.utc) - clock.now).total_seconds())
+        # The carrier says Tuesday the 21st: before the promised Wednesday the 22nd.
+        expected = "2027-09-21" if day > 16 else None
+        aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now, location="Hub",
+                                                      expected_date=expected))  # fmt: skip
+    runtime.jobs.drain()
+    assert [i.kind for i in incidents(runtime)] == []
+    assert mail.messages == [], "a heads-up would contradict the carrier's own date"
+
+
+def test_once_the_parcel_is_delivered_the_page_no_longer_repeats_the_heads_up(
+    installed, runtime, clock, aftership, hook_url, mail, client  # noqa: F811
+):
+    use_policy(runtime, installed, {"detection": {"at_risk": {"notify_customer": True}}})
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    travel_until_monday(clock, aftership, hook_url)
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    path = link_path(runtime, installed, incident.order_id)
+    before = unescape(client.get(path).get_data(as_text=True))
+    assert "Your parcel may arrive later than we promised." in before and "best estimate" in before
+    clock.advance(hours=5)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "Delivered", at=clock.now))
+    runtime.jobs.drain()
+    after = unescape(client.get(path).get_data(as_text=True))
+    assert "Your parcel has now been delivered." in after
+    assert "may arrive later" not in after and "best estimate" not in after
+    assert "We emailed you." in after, "what was done stays in the story"
