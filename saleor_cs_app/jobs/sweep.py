@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 RECONCILE_WINDOW = timedelta(days=30)
-TURN = 0.05  # seconds of orders one reconciliation transaction applies (see _observe_some)
+TURN = 0.025  # seconds of orders one reconciliation transaction applies (see _observe_some)
+YIELD = 0.002  # seconds the writer's turn is left to others between two of them (SQLite)
 
 
 def run(runtime: Runtime, *, batch: int = BATCH) -> int:
@@ -161,6 +162,10 @@ def _observe_page(runtime: Runtime, tenant_id: int, page: list[dict]) -> None:
     rest = page
     while rest:
         rest = _observe_some(runtime, tenant_id, rest)
+        if runtime.db.is_sqlite:
+            # SQLite's one writer turn is a lock this thread would take straight back (it holds the
+            # interpreter when it lets go): a webhook's acknowledgement waiting for it goes first.
+            time.sleep(YIELD)
 
 
 def _observe_some(runtime: Runtime, tenant_id: int, orders_: list[dict]) -> list[dict]:
