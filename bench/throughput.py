@@ -8,6 +8,8 @@ UPDATES ORDER_UPDATED deliveries of those orders stored as the acknowledgement s
 (store.deliveries.insert_received). Then `saleor-cs-app worker` processes (default 4 threads each) are
 started and the rate is the deliveries over the span of their own processed_at stamps (first to last).
 
+Before them, the floor: round trips per delivery (counted) × PostgreSQL's round trip (measured).
+
 --profile: cProfile of one process applying PROFILE deliveries in one thread (jobs.deliveries.process_oldest),
 the top functions by their own time and by cumulative time.
 
@@ -229,6 +231,54 @@ def profile(args, env, saleor, token) -> str:
     return f"one thread, under cProfile: {n} ORDER_UPDATED in {elapsed:.1f} s ({n / elapsed:.0f}/s)\n" + out.getvalue()
 
 
+def floor(args, env, saleor, token) -> str:
+    """The same run's floor: statements per delivery (counted) × PostgreSQL's round trip (measured).
+
+    One thread applies FLOOR_N deliveries unprofiled, counting the statements the driver sends (and a
+    BEGIN and a COMMIT per delivery, each its own round trip); the round trip is the median of
+    `SELECT 1` on an idle connection, measured right after."""
+    from sqlalchemy import event, text
+
+    from saleor_cs_app.jobs import deliveries
+    from saleor_cs_app.jobs.queue import Jobs
+
+    runtime, tenant_id = reset(args, env, saleor, token)
+    Jobs(runtime)
+    store(runtime, tenant_id, "ORDER_CREATED", bodies(saleor, "ORDER_CREATED", args.floor_n, 0))
+    while deliveries.process_oldest(runtime):
+        pass
+    store(runtime, tenant_id, "ORDER_UPDATED", bodies(saleor, "ORDER_UPDATED", args.floor_n, 0))
+    sent = [0]
+
+    def count(*_):
+        sent[0] += 1
+
+    event.listen(runtime.db.engine, "before_cursor_execute", count)
+    started, n = time.perf_counter(), 0
+    while deliveries.process_oldest(runtime):
+        n += 1
+    elapsed = time.perf_counter() - started
+    event.remove(runtime.db.engine, "before_cursor_execute", count)
+    # process_oldest's last call found nothing: its one statement is not a delivery's.
+    statements = (sent[0] - 1) / n + 2
+    trips = []
+    with runtime.db.engine.connect() as conn:
+        for _ in range(2000):
+            t = time.perf_counter()
+            conn.execute(text("SELECT 1"))
+            trips.append(time.perf_counter() - t)
+    trips.sort()
+    rtt = trips[len(trips) // 2]
+    runtime.db.dispose()
+    floor_ms = statements * rtt * 1000
+    return (
+        f"floor: {statements:.1f} round trips per ORDER_UPDATED (statements + BEGIN + COMMIT) x "
+        f"{rtt * 1000:.2f} ms (median SELECT 1) = {floor_ms:.1f} ms: at most {1000 / floor_ms:.0f}/s per thread "
+        f"waiting on nothing else; one thread unprofiled: {n / elapsed:.0f}/s ({elapsed / n * 1000:.1f} ms each)"
+        f"  load {os.getloadavg()[0]:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=2000)
@@ -236,6 +286,7 @@ def main() -> None:
     parser.add_argument("--processes", default="1,2")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--profile-n", type=int, default=1000)
+    parser.add_argument("--floor-n", type=int, default=500)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_latency")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--app-path", help="measure the saleor_cs_app found in this directory")
@@ -252,6 +303,7 @@ def main() -> None:
     token = saleor.create_app(build_manifest(Settings(app_url="http://127.0.0.1:1", database_url="sqlite://", secret_key="x" * 32)))
     saleor.templates = [saleor.add_order()["id"] for _ in range(20)]
     env = settings_env(args, saleor)
+    print(floor(args, env, saleor, token), flush=True)
     if args.profile:
         print(profile(args, env, saleor, token))
     rates = {}

@@ -22,7 +22,8 @@ from saleor_cs_app.watch.observe import observe_order_snapshot
 from saleor_cs_app.webhook_context import WebhookContext
 
 
-def observe_order(ctx: WebhookContext, payload: dict) -> None:
+def observe_order(ctx: WebhookContext, payload: dict, *, policy=None) -> None:
+    """`policy`: the tenant's live policy when the caller has it (a reconciliation's page loads it once)."""
     order = payload.get("order")
     if not order or order.get("status") == "DRAFT" or snapshot.is_created_by_app(order):
         return  # no access to the order any more, not a customer's order yet, or one the app made
@@ -30,7 +31,7 @@ def observe_order(ctx: WebhookContext, payload: dict) -> None:
     tracked, _ = orders.lock_or_create(session, tenant_id, order["id"], snapshot.first_seen_fields(order, now))
     # The app's vouchers and gift cards this order used (a reconciliation has no event time).
     record_spent(session, tenant_id, order, now, source="webhook" if ctx.issued_at else "reconciliation")
-    policy = policies.load(session, tenant_id)
+    policy = policy or policies.load(session, tenant_id)
     for report in metadata.reports_from_order(order, policy.detection.delivery_status_key):
         record(session, tenant_id, order["id"], report, now)
     for registration_id in reserve_for_order(session, tenant_id, order, now):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from saleor_cs_app.care.model import IncidentKind, IncidentSource
@@ -22,6 +25,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 RECONCILE_WINDOW = timedelta(days=30)
+TURN = 0.025  # seconds of orders one reconciliation transaction applies (see _observe_some)
+YIELD = 0.002  # seconds the writer's turn is left to others between two of them (SQLite)
 
 
 def run(runtime: Runtime, *, batch: int = BATCH) -> int:
@@ -118,7 +123,11 @@ def active_tenant_ids(runtime: Runtime) -> list[int]:
 
 
 def reconcile(runtime: Runtime, tenant_id: int) -> int:
-    """Page through the tenant's recently changed orders and observe each. Returns orders seen."""
+    """Page through the tenant's recently changed orders and observe each. Returns orders seen.
+
+    A big shop installs with 100,000 such orders: they stream, a page at a time, and only the next
+    page is asked for while one is applied (Saleor's answer overlaps our work; two pages at most
+    are held). A transaction applies orders for at most TURN, a savepoint each."""
     with runtime.db.read() as session:
         tenant = session.get(Tenant, tenant_id)
         if tenant is None or not tenant.is_active:
@@ -127,8 +136,18 @@ def reconcile(runtime: Runtime, tenant_id: int) -> int:
     client = runtime.saleor_client(tenant)
     _remember_shop_name(runtime, tenant_id, client)
     since = (runtime.clock() - RECONCILE_WINDOW).isoformat()
-    seen, after = 0, None
-    while True:
+    seen = 0
+    for page in _pages(client, since, tenant.saleor_api_url):
+        orders_ = [n for n in (((edge or {}).get("node")) for edge in page) if n and n.get("id") and n.get("channel")]
+        _observe_page(runtime, tenant_id, orders_)
+        seen += len(orders_)
+    return seen
+
+
+def _pages(client, since: str, tenant_url: str) -> Iterator[list]:
+    """`OpenOrders` page by page (each a list of edges); the next is fetched while the caller applies one."""
+
+    def fetch(after):
         try:
             data = client.execute("OpenOrders", {"after": after, "updatedSince": since})
         except SaleorError as exc:
@@ -136,18 +155,71 @@ def reconcile(runtime: Runtime, tenant_id: int) -> int:
             # rest of the page as data: keep what came through.
             data = getattr(exc, "data", None)
             if not data:
-                log.warning("reconcile failed", extra={"tenant": tenant.saleor_api_url, "error": str(exc)})
-                return seen
-        connection = (data or {}).get("orders") or {}
-        for edge in connection.get("edges") or []:
-            node = (edge or {}).get("node")
-            if node and node.get("id") and node.get("channel"):
-                _observe_one(runtime, tenant_id, node)
-                seen += 1
-        page = connection.get("pageInfo") or {}
-        if not page.get("hasNextPage") or not page.get("endCursor"):
-            return seen
-        after = page["endCursor"]
+                log.warning("reconcile failed", extra={"tenant": tenant_url, "error": str(exc)})
+                return None
+        return (data or {}).get("orders") or {}
+
+    with ThreadPoolExecutor(1, thread_name_prefix="reconcile-page") as ahead:
+        coming = ahead.submit(fetch, None)
+        while True:
+            connection = coming.result()
+            if connection is None:
+                return
+            page = connection.get("pageInfo") or {}
+            more = page.get("hasNextPage") and page.get("endCursor")
+            if more:
+                coming = ahead.submit(fetch, page["endCursor"])
+            yield connection.get("edges") or []
+            if not more:
+                return
+
+
+def _observe_page(runtime: Runtime, tenant_id: int, page: list[dict]) -> None:
+    rest = page
+    while rest:
+        rest = _observe_some(runtime, tenant_id, rest)
+        if runtime.db.is_sqlite:
+            # SQLite's one writer turn is a lock this thread would take straight back (it holds the
+            # interpreter when it lets go): a webhook's acknowledgement waiting for it goes first.
+            time.sleep(YIELD)
+
+
+def _observe_some(runtime: Runtime, tenant_id: int, orders_: list[dict]) -> list[dict]:
+    """Apply orders in one transaction, a savepoint each, for at most TURN; returns those left.
+
+    A commit per order cost more than the order; a whole page's transaction held SQLite's one
+    writer turn (and so new webhooks' acknowledgements) for a quarter of a second. An order that
+    fails is skipped alone; what an order queues waits for the commit, as a delivery's does. If
+    the transaction cannot commit (e.g. a deadlock with a webhook of one of its orders), its
+    orders are applied again one transaction each."""
+    after_commit: list = []
+    done = 0
+    try:
+        with runtime.db.transaction() as session:
+            began = time.monotonic()
+            tenant = session.get_one(Tenant, tenant_id)
+            now = runtime.clock()
+            policy = policies.load(session, tenant_id)
+            for order in orders_:
+                done += 1
+                ctx = WebhookContext(runtime=runtime, session=session, tenant=tenant, now=now, issued_at=None)
+                try:
+                    with session.begin_nested():
+                        observe_order(ctx, {"order": order}, policy=policy)
+                except Exception:
+                    log.exception("reconcile: order skipped", extra={"order": order.get("id")})
+                    continue
+                after_commit.extend(ctx.after_commit)
+                if time.monotonic() - began >= TURN:
+                    break
+    except Exception:
+        log.warning("reconcile: a batch failed; its orders one by one", exc_info=True)
+        for order in orders_[:done]:
+            _observe_one(runtime, tenant_id, order)
+        return orders_[done:]
+    for action in after_commit:
+        action()
+    return orders_[done:]
 
 
 def _remember_shop_name(runtime: Runtime, tenant_id: int, client) -> None:

@@ -43,10 +43,20 @@ def deadlines_of(session: Session, tenant_id: int, order_id: str) -> list[Deadli
 
 
 def sync_deadlines(
-    session: Session, tenant_id: int, order_id: str, kind: str, wanted: dict[tuple[str, str], datetime]
+    session: Session,
+    tenant_id: int,
+    order_id: str,
+    kind: str,
+    wanted: dict[tuple[str, str], datetime],
+    *,
+    rows: list[Deadline] | None = None,
 ) -> None:
-    """Make the order's deadline rows of one kind equal `wanted` ((kind, fulfillment id) → due)."""
-    existing = {(d.kind, d.fulfillment_id): d for d in deadlines_of(session, tenant_id, order_id) if d.kind == kind}
+    """Make the order's deadline rows of one kind equal `wanted` ((kind, fulfillment id) → due).
+
+    `rows`: the order's deadline rows (any kind) when the caller read them in this transaction; a
+    sync of one kind leaves the other kind's rows as they were, so one read serves both kinds."""
+    rows = deadlines_of(session, tenant_id, order_id) if rows is None else rows
+    existing = {(d.kind, d.fulfillment_id): d for d in rows if d.kind == kind}
     for key, row in existing.items():
         if key not in wanted:
             session.delete(row)

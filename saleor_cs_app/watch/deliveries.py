@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from saleor_cs_app.care.detection import CLOSED_ORDER, NOT_SHIPPED
 from saleor_cs_app.care.late_delivery import Parcel, judge
 from saleor_cs_app.care.model import DeliveryState, IncidentKind, IncidentSource, PromiseRules
-from saleor_cs_app.store import delivery_states, incidents, orders
+from saleor_cs_app.store import delivery_states, orders
+from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import Incident, Tenant, TrackedOrder
 from saleor_cs_app.store.tracking_models import FulfillmentDelivery
 from saleor_cs_app.watch import at_risk, stalls
@@ -26,18 +27,33 @@ KIND = IncidentKind.LATE_DELIVERY
 
 
 def reassess(
-    session: Session, tenant: Tenant, tracked: TrackedOrder, policy, now: datetime, *, observed_at: datetime | None
+    session: Session,
+    tenant: Tenant,
+    tracked: TrackedOrder,
+    policy,
+    now: datetime,
+    *,
+    observed_at: datetime | None,
+    incidents: list[Incident] | None = None,
+    deadline_rows: list | None = None,
 ) -> list[Incident]:
     """Returns the incidents this call opened. `observed_at`: when the news happened (an event's
-    time), None for a reconciliation, where a failure without a carrier time is as old as its parcel."""
+    time), None for a reconciliation, where a failure without a carrier time is as old as its parcel.
+
+    `incidents`, `deadline_rows`: the order's incidents and deadline rows when the caller has read
+    them in this transaction (with those it opened since), so they are not read again."""
     rules = rules_for(policy, tracked)
     wanted: dict[tuple[str, str], datetime] = {}
     opened: list[Incident] = []
-    if policy.detection.late_delivery and tracked.status not in CLOSED_ORDER:
+    fulfillments = tracked.facts.get("fulfillments") or {}
+    # Nothing shipped, no parcel to judge: the order's parcels and incidents need no reading.
+    if policy.detection.late_delivery and tracked.status not in CLOSED_ORDER and fulfillments:
         parcels = delivery_states.for_order(session, tenant.id, tracked.order_id)
+        if incidents is None:
+            incidents = incident_store.open_for_order(session, tenant.id, tracked.order_id)
         # One incident per parcel and situation: a parcel late in transit and then lost gets both.
-        already = {(i.fulfillment_id, i.kind) for i in incidents.open_for_order(session, tenant.id, tracked.order_id)}
-        for fulfillment_id, fulfillment in (tracked.facts.get("fulfillments") or {}).items():
+        already = {(i.fulfillment_id, i.kind) for i in incidents}
+        for fulfillment_id, fulfillment in fulfillments.items():
             if fulfillment.get("status") in NOT_SHIPPED:
                 continue
             row = parcels.get(fulfillment_id)
@@ -77,7 +93,7 @@ def reassess(
             )
             if created:
                 opened.append(incident)
-    orders.sync_deadlines(session, tenant.id, tracked.order_id, KIND.value, wanted)
+    orders.sync_deadlines(session, tenant.id, tracked.order_id, KIND.value, wanted, rows=deadline_rows)
     opened += stalls.reassess(session, tenant, tracked, policy, now, observed_at=observed_at)
     return opened + at_risk.reassess(session, tenant, tracked, policy, now)
 

@@ -41,6 +41,9 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict, tracked: TrackedOrd
     tracked.ship_by = assessment.ship_by
 
     open_incidents = incidents.open_for_order(session, tenant_id, tracked.order_id)
+    # Read once for both kinds of deadline (late shipment here, late delivery in reassess).
+    deadline_rows = orders.deadlines_of(session, tenant_id, tracked.order_id)
+    known = list(open_incidents)  # and those opened below: reassess needs them all, without reading again
     record_warehouses(open_incidents, tracked.facts)
     already = {(i.kind, i.fulfillment_id) for i in open_incidents}
     wanted = {}
@@ -61,11 +64,14 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict, tracked: TrackedOrd
                 now=now,
                 before_install=broke_before_install(due, ctx.tenant.installed_at, reconciling=ctx.issued_at is None),
             )
+            known.append(incident)
             if created:
                 ctx.after_commit.append(hand_over(ctx.runtime.jobs.enqueue, incident))
             continue
         wanted[(kind.value, fulfillment_id)] = due
-    orders.sync_deadlines(session, tenant_id, tracked.order_id, IncidentKind.LATE_SHIPMENT.value, wanted)
+    orders.sync_deadlines(
+        session, tenant_id, tracked.order_id, IncidentKind.LATE_SHIPMENT.value, wanted, rows=deadline_rows
+    )
 
     shipped_at = {f.id: f.created for f in state.fulfillments}
     for signal in assessment.signals:
@@ -84,10 +90,14 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict, tracked: TrackedOrd
             sent_skus=signal.sent_skus,
             before_install=broke_before_install(broke_at, ctx.tenant.installed_at, reconciling=ctx.issued_at is None),
         )
+        known.append(incident)
         if created:
             ctx.after_commit.append(hand_over(ctx.runtime.jobs.enqueue, incident))
 
-    for incident in deliveries.reassess(session, ctx.tenant, tracked, policy, now, observed_at=ctx.issued_at):
+    opened = deliveries.reassess(
+        session, ctx.tenant, tracked, policy, now, observed_at=ctx.issued_at, incidents=known, deadline_rows=deadline_rows
+    )
+    for incident in opened:
         ctx.after_commit.append(hand_over(ctx.runtime.jobs.enqueue, incident))
 
     shipped = state.fully_shipped and (IncidentKind.LATE_SHIPMENT.value, "") in already

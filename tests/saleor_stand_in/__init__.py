@@ -16,6 +16,7 @@ GraphQL: POST /graphql/ validated against tests/saleor_schema.graphql and execut
 State: orders, gift_cards, vouchers, channels, variants, shipping_methods, warehouses, users,
   notes, mutations (MutationCall: field, variables, .args), events (what Saleor would fire),
   deliveries, completed_drafts; add_order(**), add_fulfillment(), add_variant(), add_customer().
+Big shop: generate_orders(count, created=...) — orders made one at a time as `orders` pages onto them.
 Failures: fail_next(field, times, status), fail_after_next(field, times, status); "jwks" = JWKS.
 Webhooks: render_subscription(query, event, ...), webhook_payload(event, ...), send_webhook(...),
   deliver_events() (sends the recorded echoes the installed webhooks subscribe to).

@@ -7,7 +7,10 @@ from decimal import Decimal
 
 from graphql import GraphQLError
 
-from .engine import check_gid, computed, connection, meta_dict
+import heapq
+from itertools import islice
+
+from .engine import _cursor, _uncursor, check_gid, computed, connection, meta_dict
 
 
 class NotImplementedInStandIn(GraphQLError):
@@ -213,9 +216,44 @@ def _orders(ctx, info, drafts, sortBy=None, filter=None, where=None, channel=Non
     if field not in _ORDER_SORT:
         _unsupported("OrderSortField", field)
     descending = sortBy is None or sortBy.get("direction") == "DESC"
+    if ctx.saleor.generated is not None and not drafts:
+        if sortBy is not None or where or channel or search or page.get("last") or page.get("before"):
+            _unsupported("orders over generated orders", "anything but filter, first and after")
+        return _with_generated(ctx.saleor.generated, items, filter, **page)
     sort_key = _ORDER_SORT[field]
     items.sort(key=lambda o: (sort_key(o), int(o["number"])), reverse=descending)
     return connection(items, info, key=lambda o: (sort_key(o), o["number"]), **page)
+
+
+def _with_generated(generated, stored, flt, *, first=None, after=None, **_):
+    """The default order (number, highest first) over the stored and the generated orders; a page's
+    generated orders are made as it is answered and the rest are never made."""
+    if not first or first > 100 or first < 0:
+        raise GraphQLError(f"Requesting {first} records on the `orders` connection exceeds the `first` limit of 100 records.")
+    bound = int(_uncursor(after)[1]) if after else None
+    stored = sorted((o for o in stored if bound is None or int(o["number"]) < bound), key=lambda o: -int(o["number"]))
+    numbers = heapq.merge(
+        ((int(o["number"]), o) for o in stored),
+        ((n, None) for n in generated.numbers_below(bound)),
+        key=lambda pair: -pair[0],
+    )
+    chosen = (o if o is not None else generated.order(n) for n, o in numbers)
+    window = list(islice((o for o in chosen if not flt or order_filter(o, flt)), first + 1))
+    has_next, window = len(window) > first, window[:first]
+    generated.pages.append(len(window))
+    if generated.on_page is not None:
+        generated.on_page(len(window))
+    edges = [{"__typename": "Edge", "node": o, "cursor": _cursor([o["number"], o["number"]])} for o in window]
+    return {
+        "edges": edges,
+        "totalCount": len(stored) + generated.count,
+        "pageInfo": {
+            "hasNextPage": has_next,
+            "hasPreviousPage": bound is not None,
+            "startCursor": edges[0]["cursor"] if edges else None,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+    }
 
 
 @computed("Query", "orders")
@@ -235,4 +273,7 @@ def q_order(ctx, _root, info, id=None, externalReference=None):
         ctx.require(("MANAGE_ORDERS",))
         return next((o for o in ctx.saleor.orders.values() if o.get("externalReference") == externalReference), None)
     check_gid(id, "Order")
-    return ctx.saleor.orders.get(id)
+    found = ctx.saleor.orders.get(id)
+    if found is None and ctx.saleor.generated is not None:
+        found = ctx.saleor.generated.by_id(id)
+    return found

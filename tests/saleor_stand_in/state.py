@@ -11,6 +11,7 @@ from decimal import Decimal
 from . import data
 from .engine import gid as engine_gid
 from .engine import meta_list
+from .generated import GeneratedOrders
 from .webhooks import WebhookMixin
 
 DEFAULT_VARIANTS = (
@@ -61,6 +62,7 @@ class StateMixin(WebhookMixin):
         self.notes: dict[str, list[str]] = defaultdict(list)
         self.completed_drafts: list[str] = []
         self._order_number = 0
+        self.generated: GeneratedOrders | None = None
 
     # --------------------------------------------------------------- lookups
 
@@ -198,6 +200,16 @@ class StateMixin(WebhookMixin):
             elif "status" not in overrides:
                 data.set_fulfillment_status(order)
             return order
+
+    def generate_orders(self, count: int, *, created: Callable[[int], dt.datetime], **overrides) -> GeneratedOrders:
+        """A big shop: `count` more orders like add_order(**overrides), each made only when a query pages
+        onto it (tests/saleor_stand_in/generated.py). `created(number)`: when that order was placed."""
+        with self._lock:
+            template = self.add_order(**overrides)
+            del self.orders[template["id"]]
+            self.generated = GeneratedOrders(template, self._order_number + 1, count, created)
+            self._order_number += count
+            return self.generated
 
     def _set_delivery(self, order, method, ch):
         currency = ch["currencyCode"]

@@ -41,9 +41,7 @@ COURIER_SLUGS = {"dhl": "dhl", "ups": "ups", "fedex": "fedex", "usps": "usps", "
 
 def reserve_for_order(session: Session, tenant_id: int, order: dict, now: datetime) -> list[int]:
     """Reserve a registration for each shipped parcel with a new tracking number; returns their ids."""
-    if tracking_connections.find(session, tenant_id, NAME) is None:
-        return []
-    reserved = []
+    parcels = []
     for fulfillment in order.get("fulfillments") or []:
         number = (fulfillment.get("trackingNumber") or "").strip()
         shipped_at = parse_time(fulfillment.get("created"))
@@ -51,6 +49,12 @@ def reserve_for_order(session: Session, tenant_id: int, order: dict, now: dateti
             continue
         if shipped_at is None or shipped_at < now - RECENT:
             continue
+        parcels.append((fulfillment, number))
+    # The account is looked up only for a parcel to follow: most order events have none.
+    if not parcels or tracking_connections.find(session, tenant_id, NAME) is None:
+        return []
+    reserved = []
+    for fulfillment, number in parcels:
         registration_id = tracking_registrations.reserve(
             session, tenant_id, NAME, order["id"], fulfillment["id"], number, now
         )

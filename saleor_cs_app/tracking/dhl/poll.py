@@ -35,12 +35,16 @@ KEY_REFUSED_RETRY = timedelta(hours=6)
 
 def schedule_for_order(session: Session, tenant_id: int, order: dict, now: datetime) -> None:
     """DHL parcels of this order get polled, from now on, when the merchant connected DHL."""
-    if tracking_connections.find(session, tenant_id, NAME) is None:
-        return
+    parcels = []
     for fulfillment in order.get("fulfillments") or []:
         number = (fulfillment.get("trackingNumber") or "").strip()
         if fulfillment.get("status") in NOT_SHIPPED or not is_dhl(order.get("shippingMethodName"), number):
             continue
+        parcels.append((fulfillment, number))
+    # The account is looked up only for a DHL parcel: most order events have none.
+    if not parcels or tracking_connections.find(session, tenant_id, NAME) is None:
+        return
+    for fulfillment, number in parcels:
         row = delivery_states.lock_or_create(session, tenant_id, order["id"], fulfillment["id"], now)
         finished = row.state is not None and (DeliveryState(row.state).has_arrived or DeliveryState(row.state).is_failure)
         if row.tracking_number != number:
