@@ -75,7 +75,7 @@ NEW_RULE_KINDS = ("late_shipment", "late_delivery", "attempt_failed", "pickup_wa
 
 KIND_NAMES = (
     "Late shipment", "Late in transit", "Delivery attempt failed", "Waiting at pickup point (late)",
-    "Held (customs or carrier)", "Lost", "Returned to sender", "Wrong item",
+    "Held (customs or carrier)", "Lost", "Returned to sender", "No scans (stalled)", "Wrong item",
 )  # fmt: skip
 
 
