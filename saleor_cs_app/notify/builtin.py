@@ -118,7 +118,7 @@ def render_builtin(variables: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def page_blocks(variables: dict) -> list[dict]:
+def page_blocks(variables: dict, *, choice_made: bool = False) -> list[dict]:
     """The e-mail's own words about the situation, what the shop does and the next step, for the order page.
 
     The same plan and the same macros as the e-mail; left out are what only a letter has (greeting, sign-off)
@@ -132,6 +132,8 @@ def page_blocks(variables: dict) -> list[dict]:
             step.kind == "button" and step.href == variables["support_url"]
         ):
             continue  # "See your order here": the customer is on it, its "Report a problem" button below
+        if choice_made and step.macro == "next_choose_page":
+            continue  # "Choose above …": the customer has chosen; the card above says what happens
         lines = _lines(getattr(words, _ON_THE_PAGE.get(step.macro, step.macro))())
         if step.kind == "button":
             blocks.append({"kind": "link", "href": step.href, "html": Markup(" ").join(lines)})

@@ -17,9 +17,12 @@ from saleor_cs_app.notify.variables import template_variables
 _SAID = ("notifying", "notified", "handled")
 
 
-def incident_words(incident, tracked, policy, settings, language: str, page_url: str, now) -> list[dict] | None:
+def incident_words(
+    incident, tracked, policy, settings, language: str, page_url: str, now, *, choice_made: bool = False
+) -> list[dict] | None:
     """The blocks ({kind: p | box | link, html, href}), or None while the e-mail cannot say it yet (the
-    decision is not carried out, or waits for approval): the page then names the situation only."""
+    decision is not carried out, or waits for approval): the page then names the situation only.
+    `choice_made`: the customer has answered the goods owed for a lost or returned parcel."""
     if incident.state not in _SAID:
         return None
     ctx = message_context(
@@ -30,4 +33,4 @@ def incident_words(incident, tracked, policy, settings, language: str, page_url:
         check_complete(ctx)
     except ValueError:
         return None
-    return page_blocks(template_variables(ctx))
+    return page_blocks(template_variables(ctx), choice_made=choice_made)

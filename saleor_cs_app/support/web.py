@@ -13,7 +13,7 @@ from saleor_cs_app.http.runtime import current_runtime
 from saleor_cs_app.links import LinkExpired, LinkInvalid, OrderLink, verify_token
 from saleor_cs_app.notify import page_words
 from saleor_cs_app.settings import DEFAULT_MAIL_FROM
-from saleor_cs_app.store import brands, orders, policies
+from saleor_cs_app.store import brands, orders, owed_remedies, policies
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.support import csrf, formats, order_view
 from saleor_cs_app.support.i18n import Translator, page_language
@@ -103,8 +103,12 @@ def order_page(token: str) -> OrderPage:
         chosen = Translator(request.args.get("lang") or language).language
         page_url = f"{runtime.settings.app_url}/support/o/{token}"
 
+        answered = owed_remedies.for_order(session, link.tenant_id, link.order_id)
+
         def words_of(incident):
-            return page_words.incident_words(incident, tracked, policy, runtime.settings, chosen, page_url, now)
+            return page_words.incident_words(
+                incident, tracked, policy, runtime.settings, chosen, page_url, now, choice_made=incident.id in answered
+            )
 
         view = order_view.load(session, tracked, rules_for(policy, tracked), words_of)
         brand = brands.brand(session, link.tenant_id, shop_name(policy, runtime.settings))

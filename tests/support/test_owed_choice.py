@@ -73,6 +73,7 @@ def test_the_page_shows_a_lost_parcels_items_and_both_choices(lost, client, link
     assert "Your parcel has been lost" in html and "it's your choice" in html
     assert NEW_PARCEL in html and "Refund me $62.00" in html  # 2 × 20 + 12 + the shipping of 10: the whole order
     assert f'name="incident" value="{incident.id}"' in html
+    assert "Choose how we put it right above" in html  # the e-mail's next step, worded for the page
 
 
 def test_a_returned_parcel_gets_the_same_choice_in_its_own_words(installed, runtime, client):
@@ -119,6 +120,7 @@ def test_choosing_a_new_parcel_creates_one_completed_zero_priced_order_of_the_pa
     html = page_of(client, f"{link}?done=owed")
     assert "Thank you – your choice has been saved." in html and "You chose a new parcel." in html
     assert f"Your new parcel is order #{made['number']}" in html and NEW_PARCEL not in html
+    assert "Choose how we put it right above" not in html, "chosen: no step left to take"
 
 
 def test_choosing_the_money_back_grants_one_refund_of_what_was_paid(lost, installed, runtime, client, link):
