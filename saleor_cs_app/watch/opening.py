@@ -109,7 +109,9 @@ def delivery_facts(row, tracked: TrackedOrder, fulfillment_id: str) -> dict:
     return {
         "delivery_state": row.state if row else None,
         "delivery_source": row.source if row else None,
-        "carrier_name": (row.carrier_name if row else None) or tracked.facts.get("shipping_method_name"),
+        # Only a tracking source names the carrier: a shipping method ("Standard") is not one, and a message
+        # must not say "Standard told us your parcel is lost" (the templates say "the carrier" then).
+        "carrier_name": row.carrier_name if row else None,
         "carrier_status": row.carrier_status if row else None,
         "carrier_status_at": row.carrier_status_at.isoformat() if row and row.carrier_status_at else None,
         "carrier_location": row.carrier_location if row else None,
