@@ -152,6 +152,23 @@ def test_a_tracking_link_pasted_as_the_number_is_one_click_away_on_the_support_p
     assert 'href="https://track.example/JJ123"' in client.get(support_link).get_data(as_text=True)
 
 
+
+def test_once_the_late_order_ships_its_page_no_longer_says_it_has_not_left(installed, runtime, clock, mail, client):
+    import re
+    from html import unescape
+
+    order = late_order(installed, runtime, clock)
+    html = mail.messages[0].message.get_body(("html",)).get_content()
+    support_link = re.search(r'href="' + re.escape(runtime.settings.app_url) + r'(/support/o/[^"]+)"', html).group(1)
+    assert "hasn't left our warehouse" in unescape(client.get(support_link).get_data(as_text=True))
+    fulfillment = installed.add_fulfillment(order["id"], tracking_number="JJFI123456789")
+    installed.send_webhook("FULFILLMENT_CREATED", fulfillment_id=fulfillment["id"])
+    runtime.jobs.drain()
+    page = unescape(client.get(support_link).get_data(as_text=True))
+    assert "hasn't left our warehouse" not in page
+    assert "We noticed your order wasn't dispatched on time." in page and "JJFI123456789" in page
+
+
 def test_a_message_sending_now_is_not_marked_uncertain_because_it_was_due_long_ago(
     installed, runtime, clock, mail, monkeypatch
 ):

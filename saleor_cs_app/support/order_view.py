@@ -8,7 +8,7 @@ or the fulfilment, never from a guess. Merchant-only details (rule names, budget
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -128,9 +128,9 @@ class OrderView:
         return progress_line.progress(None, None)
 
 
-def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> OrderView:
+def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now: datetime | None = None) -> OrderView:
     """`rules`: the order's promise rules (the shop's promise and time zone); `words_of(incident)`: what
-    the e-mail said about it (notify/page_words.py), or None."""
+    the e-mail said about it (notify/page_words.py), or None; `now`: the page's time."""
     facts = tracked.facts or {}
     held = support_reports.held_lines(session, tracked.tenant_id, tracked.order_id)
     lines = [
@@ -160,7 +160,8 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> 
     found = [i for i in found if i.id not in forecasts or i.id in shared]
     reports = {r.incident_id: r for r in support_reports.for_order(session, tracked.tenant_id, tracked.order_id)}
     scans = carrier_scans.for_order(session, tracked.tenant_id, tracked.order_id)
-    parcels = _parcels(facts, latest_for_order(session, tracked.tenant_id, tracked.order_id))
+    statuses = latest_for_order(session, tracked.tenant_id, tracked.order_id)
+    parcels = _parcels(facts, statuses)
     delivered = {fid for fid, p in parcels if p.state == "delivered"}
     parcels = [_with_details(p, fid, facts, lines, scans, tracked, rules) for fid, p in parcels]
     unshipped = _unshipped(facts, lines)
@@ -168,12 +169,18 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None) -> 
     ship_by = None
     if unshipped and tracked.ship_by is not None and rules is not None:
         ship_by = promises.promised_local_date(tracked.ship_by, rules).isoformat()
+    heard = {status.fulfillment_id: status.carrier_status_at for status in statuses if status.carrier_status_at}
+    today = now.date() if now is not None else None
+    found = [i for i in found if i.id in reports or not _superseded(i, found, heard, today)]
     stories = [_story(session, incident, reports.get(incident.id)) for incident in found]
     over = {i.id for i in found if i.kind in _OVER_ON_DELIVERY and i.fulfillment_id in delivered}
+    # The e-mail's words hold as long as what they said does: not once the order has left (a late dispatch)
+    # or the carrier has spoken since ("Latest update from DHL (20 September)" would no longer be the latest).
+    outdated = over | {i.id for i in found if _words_outdated(i, facts, heard)}
     if words_of is not None:
         by_id = {incident.id: incident for incident in found}
         stories = [
-            story if story.report_id or story.id in over else replace(story, words=words_of(by_id[story.id]))
+            story if story.report_id or story.id in outdated else replace(story, words=words_of(by_id[story.id]))
             for story in stories
         ]
     # The parcel has arrived since: the e-mail's words ("it hasn't been delivered yet", "if it doesn't arrive")
@@ -229,6 +236,46 @@ def _with_details(parcel: Parcel, fulfillment_id: str, facts: dict, lines, scans
         items=items,
         promised=promised.isoformat() if promised else None,
     )
+
+
+# Carrier situations whose e-mail quotes the carrier's latest word.
+_QUOTES_THE_CARRIER = frozenset({"late_delivery", "held", "attempt_failed", "pickup_waiting"})
+
+
+def _evidence_at(incident) -> datetime | None:
+    return parse_time((incident.facts or {}).get("carrier_status_at"))
+
+
+def _spoken_since(incident, heard: dict) -> bool:
+    """The carrier reported something about this parcel after the word the incident was opened on."""
+    latest, evidence = heard.get(incident.fulfillment_id), _evidence_at(incident)
+    return latest is not None and evidence is not None and _utc(latest) > _utc(evidence)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def _superseded(incident, found, heard: dict, today) -> bool:
+    """A story no longer true in any words: a forecast overtaken by what happened (the parcel is late now, or
+    its estimated day has passed), or a silence the carrier has broken."""
+    if incident.kind == "at_risk":
+        later = any(
+            other.id != incident.id and other.fulfillment_id == incident.fulfillment_id
+            and other.kind in _OVER_ON_DELIVERY and other.kind != "at_risk"
+            for other in found
+        )  # fmt: skip
+        estimate = (incident.facts or {}).get("new_expectation")
+        return later or (today is not None and estimate is not None and date.fromisoformat(estimate) < today)
+    if incident.kind == "stalled":
+        return _spoken_since(incident, heard)
+    return False
+
+
+def _words_outdated(incident, facts: dict, heard: dict) -> bool:
+    if incident.kind == "late_shipment":
+        return bool(facts.get("fulfillments"))  # "it hasn't left our warehouse yet": it has now
+    return incident.kind in _QUOTES_THE_CARRIER and _spoken_since(incident, heard)
 
 
 def _parcels(facts: dict, statuses) -> list[tuple[str, Parcel]]:

@@ -110,7 +110,7 @@ def order_page(token: str) -> OrderPage:
                 incident, tracked, policy, runtime.settings, chosen, page_url, now, choice_made=incident.id in answered
             )
 
-        view = order_view.load(session, tracked, rules_for(policy, tracked), words_of)
+        view = order_view.load(session, tracked, rules_for(policy, tracked), words_of, now)
         brand = brands.brand(session, link.tenant_id, shop_name(policy, runtime.settings))
     return OrderPage(
         token=token,

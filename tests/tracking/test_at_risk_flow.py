@@ -23,6 +23,11 @@ def learned_from_earlier_parcels(runtime, saleor):
                                      value=value, count=count))
 
 
+def late_incident_order(runtime) -> str:
+    (late,) = [i for i in incidents(runtime) if i.kind == "late_delivery"]
+    return late.order_id
+
+
 def travel_until_monday(clock, aftership, hook_url):  # noqa: F811
     """Shipped on Wednesday at noon (the test clock), scanned every morning, still travelling on Monday."""
     assert clock.now == datetime(2027, 9, 15, 12, tzinfo=timezone.utc)
@@ -57,7 +62,7 @@ def test_a_parcel_slower_than_the_usual_is_flagged_and_the_customer_hears_nothin
 
 
 def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
-    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+    installed, runtime, clock, aftership, hook_url, mail, client  # noqa: F811
 ):
     use_policy(runtime, installed, {"detection": {"at_risk": {"notify_customer": True}}})
     learned_from_earlier_parcels(runtime, installed)
@@ -82,6 +87,9 @@ def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
     late = mail.messages[-1]
     assert len(mail.messages) == 2
     assert "We emailed you on 20 September 2027 to say it might be late." in late.message.get_body(("plain",)).get_content()
+    # The forecast came true: the page tells the late parcel, not the heads-up beside it ("we expect it around …").
+    page = unescape(client.get(link_path(runtime, installed, late_incident_order(runtime))).get_data(as_text=True))
+    assert "may arrive later than we promised" not in page and "We noticed your parcel is late." in page
 
 
 def test_a_parcel_that_arrives_on_time_after_a_heads_up_gets_nothing_more(

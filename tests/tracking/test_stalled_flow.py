@@ -2,10 +2,12 @@
 the usual longest one (at least the policy's floor) becomes a `stalled` incident with the last scan as evidence."""
 
 from datetime import datetime, timedelta, timezone
+from html import unescape
 
 from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store.models import Deadline, TransitCount
 from tests.flows import incidents, rows, use_policy
+from tests.support.conftest import link_path
 from tests.tracking.test_aftership_flow import aftership, hook_url, ship  # noqa: F401  (fixtures)
 
 NUMBER = "00340434161094042557"
@@ -74,3 +76,22 @@ def test_stall_detection_can_be_switched_off(installed, runtime, clock, aftershi
     sweep.run(runtime)
     runtime.jobs.drain()
     assert not [i for i in incidents(runtime) if i.kind == "stalled"]
+
+
+def test_once_the_carrier_scans_the_parcel_again_the_page_no_longer_says_it_is_silent(
+    installed, runtime, clock, aftership, hook_url, mail, client  # noqa: F811
+):
+    ship(installed, runtime)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now, location="Leipzig"))
+    runtime.jobs.drain()
+    clock.advance(hours=121)  # past Monday noon: stalled (see above)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    (incident,) = [i for i in incidents(runtime) if i.kind == "stalled"]
+    path = link_path(runtime, installed, incident.order_id)
+    assert "hasn't reported any movement" in unescape(client.get(path).get_data(as_text=True))
+    clock.advance(hours=3)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now, location="Hamburg"))
+    runtime.jobs.drain()
+    page = unescape(client.get(path).get_data(as_text=True))
+    assert "hasn't reported any movement" not in page and "Hamburg" in page  # the scans say where it is now
