@@ -71,7 +71,10 @@ def _check(session, tenant, tracked, policy, fulfillment_id, row, levels, now, b
     facts = {
         **delivery_facts(row, tracked, fulfillment_id),
         "promised_date": promised.isoformat(),
-        "new_expectation": risk.likely_date.isoformat() if risk.likely_date else None,
+        # The likely day is stated only when it falls after the promise: a threshold above one half can flag
+        # a parcel whose middle estimate is still on time, and "may be late … we expect it on the 17th (before
+        # the 22nd we promised)" would contradict itself. The message then gives no estimate.
+        "new_expectation": risk.likely_date.isoformat() if risk.likely_date and risk.likely_date > promised else None,
         "on_time_probability": round(risk.probability, 3),
         "estimate_parcels": int(risk.parcels),
     }

@@ -171,3 +171,20 @@ def test_once_the_parcel_is_delivered_the_page_no_longer_repeats_the_heads_up(
     assert "Your parcel has now been delivered." in after
     assert "may arrive later" not in after and "best estimate" not in after
     assert "We emailed you." in after, "what was done stays in the story"
+
+
+def test_a_heads_up_never_estimates_a_day_before_the_promise(
+    installed, runtime, clock, aftership, hook_url, mail  # noqa: F811
+):
+    # A cautious shop: a heads-up below 95 %. Most parcels of this kind arrive in 2 days, so the likely day
+    # (Friday the 17th) is before the promise (Wednesday the 22nd): the message must not name it.
+    use_policy(runtime, installed, {"detection": {"at_risk": {"notify_customer": True, "below_probability": 0.95}}})
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert incident.kind == "at_risk" and incident.facts["new_expectation"] is None
+    (heads_up,) = mail.messages
+    text = heads_up.message.get_body(("plain",)).get_content()
+    assert "22 September 2027" in text and "17 September" not in text and "estimate" not in text
