@@ -22,6 +22,10 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP, SMTPUTF8
 from email.policy import default as default_policy
+
+# Headers are folded only past RFC 5322's hard limit: Python 3.11's folder can drop the space between two
+# encoded words when it folds a non-ASCII subject at 78 ("var pienākt" arrived as "varpienākt").
+_LONGEST_LINE = 998
 from email.utils import format_datetime
 
 from saleor_cs_app.settings import SmtpSettings
@@ -154,7 +158,7 @@ class SmtpSender:
         except ValueError as exc:
             raise PermanentFailure(f"The message cannot be sent: {exc}") from None
         utf8 = not (sender + recipient).isascii()
-        data = payload.as_bytes(policy=SMTPUTF8 if utf8 else SMTP)
+        data = payload.as_bytes(policy=(SMTPUTF8 if utf8 else SMTP).clone(max_line_length=_LONGEST_LINE))
         smtp = self._connect()
         try:
             self._hand_over(smtp, sender, recipient, data, utf8, before_final_dot)

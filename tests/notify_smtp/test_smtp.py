@@ -69,6 +69,14 @@ def test_a_real_smtp_conversation_delivers_both_parts_with_message_id_and_utf8_s
     assert received.raw.isascii(), "headers and bodies are 7-bit encoded for any server"
 
 
+def test_a_long_non_ascii_subject_keeps_every_space(smtp_server):
+    # Folded at 78 characters, Python 3.11 joined these encoded words without their space ("10900)kavējas").
+    subject = "Jūsu sūtījums (pasūtījums Nr.\u00a010900) kavējas – atvainojamies"
+    sender_for(smtp_server).send(an_email(subject=subject))
+    [received] = smtp_server.messages
+    assert received.message["Subject"] == subject
+
+
 def test_server_down_is_a_temporary_failure():
     with refused_port() as port:
         sender = SmtpSender(SmtpTestServer(port=port).smtp_settings, timeout=2, local_hostname="app.test")
