@@ -27,13 +27,13 @@ from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
 from saleor_cs_app.store import redemptions
 from saleor_cs_app.store.models import GoodwillRedemption, Incident, Tenant
+from saleor_cs_app.store.returns import CODED, REACHED
 from saleor_cs_app.watch.snapshot import parse_time
 
 log = logging.getLogger(__name__)
 
 RECHECK_AFTER = timedelta(days=1)
 CODES_PER_QUERY = 25
-REACHED = ("notifying", "notified", "handled")
 
 
 @dataclass
@@ -153,7 +153,7 @@ def _unspent(session, tenant_id: int, checked_before):
         select(Incident.id, Incident.offer_type, Incident.goodwill_code).where(
             Incident.tenant_id == tenant_id,
             Incident.state.in_(REACHED),
-            Incident.offer_type.in_(("gift_card", "free_shipping_voucher")),
+            Incident.offer_type.in_(CODED),
             Incident.id.not_in(spent),
             or_(Incident.redemption_checked_at.is_(None), Incident.redemption_checked_at < checked_before),
         )

@@ -38,7 +38,6 @@ _DATE_FORMATS = {
 }
 # French and Italian write the first of the month as an ordinal.
 _FIRST_OF_MONTH = {"fr": "d'er' MMMM y", "it": "d'º' MMMM y"}
-# Swedish shops write whole kronor without öre ("150 kr", not "150,00 kr").
 # Languages that write a whole amount without its cents ("150 kr"): e-mails and the order page alike.
 WHOLE_AMOUNT_FORMATS = {"sv": "#,##0\u00a0¤"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.store.models import GoodwillRedemption, Incident, IncidentEvent
@@ -102,6 +102,3 @@ def redeemed_incidents(session: Session, tenant_id: int) -> set[str]:
         )
     )
 
-
-def count(session: Session, tenant_id: int) -> int:
-    return session.scalar(select(func.count()).where(GoodwillRedemption.tenant_id == tenant_id)) or 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -86,5 +85,5 @@ def _handling_days(tracked: TrackedOrder, policy) -> int | None:
     shipped = [s for s in shipped if s is not None]
     if start is None or not shipped:
         return None
-    zone = ZoneInfo(rules.timezone or promises.timezone_for_country(rules.country))
+    zone = promises.zone_of(rules)
     return promises.business_days_between(start.astimezone(zone).date(), min(shipped).astimezone(zone).date(), rules.country)

@@ -64,15 +64,11 @@ def apply(
     changed = record(session, tenant.id, order_id, report, now)
     if not changed:
         return Applied([], None)
-    if tracked is not None:
-        learning.learn(
-            session, tenant.id, tracked, delivery_states.find(session, tenant.id, report.fulfillment_id),
-            previous_scan_at=previous_scan_at, was_delivered=was_delivered,
-        )
+    row = delivery_states.find(session, tenant.id, report.fulfillment_id)
     opened = []
     if tracked is not None:
+        learning.learn(session, tenant.id, tracked, row, previous_scan_at=previous_scan_at, was_delivered=was_delivered)
         opened = deliveries.reassess(session, tenant, tracked, policies.load(session, tenant.id), now, observed_at=observed_at)
-    row = delivery_states.find(session, tenant.id, report.fulfillment_id)
     for incident in incidents.open_for_order(session, tenant.id, order_id):
         if incident.fulfillment_id in (report.fulfillment_id, ""):
             incidents.add_event(session, incident, now, "carrier", timeline_line(row))

@@ -10,6 +10,7 @@ from saleor_cs_app.ui.charts import rates_over_time
 from saleor_cs_app.ui.errors import ApiError
 from saleor_cs_app.ui.returns_export import returns_csv
 from saleor_cs_app.ui.returns_types import GoodwillRedemption, GoodwillReturns
+from saleor_cs_app.ui.types import money
 
 
 def _stored(info: strawberry.Info):
@@ -70,7 +71,7 @@ def goodwill_redemptions(info: strawberry.Info, incident_id: strawberry.ID) -> l
                 order_id=r.order_id,
                 order_number=r.order_number,
                 used_at=r.used_at,
-                amount=None if r.amount is None else str(r.amount),
+                amount=money(r.amount),
                 currency=r.currency,
                 source=r.source,
             )
