@@ -88,11 +88,13 @@ def _check(session, tenant, tracked, policy, fulfillment_id, row, levels, now, b
 def reassess(session: Session, tenant: Tenant, tracked: TrackedOrder, policy, now: datetime) -> list[Incident]:
     wanted: dict[tuple[str, str], datetime] = {}
     opened: list[Incident] = []
-    if tracked.status not in CLOSED_ORDER and not tracked.click_and_collect:
+    fulfillments = tracked.facts.get("fulfillments") or {}
+    # Nothing shipped: no parcel to read (most order events), only the deadlines to keep in step.
+    if tracked.status not in CLOSED_ORDER and not tracked.click_and_collect and fulfillments:
         parcels = delivery_states.for_order(session, tenant.id, tracked.order_id)
         busy = {(i.fulfillment_id, i.kind) for i in incidents.open_for_order(session, tenant.id, tracked.order_id)}
         levels = None
-        for fulfillment_id, fulfillment in (tracked.facts.get("fulfillments") or {}).items():
+        for fulfillment_id, fulfillment in fulfillments.items():
             row = parcels.get(fulfillment_id)
             if fulfillment.get("status") in NOT_SHIPPED or row is None:
                 continue

@@ -47,11 +47,14 @@ def reassess(
     """Keep the order's stalled deadlines; open the stalls already due. Returns the incidents opened."""
     wanted: dict[tuple[str, str], datetime] = {}
     opened: list[Incident] = []
-    if policy.detection.stalled and tracked.status not in CLOSED_ORDER and not tracked.click_and_collect:
+    fulfillments = tracked.facts.get("fulfillments") or {}
+    # Nothing shipped: no parcel to read (most order events), only the deadlines to keep in step.
+    watched = policy.detection.stalled and tracked.status not in CLOSED_ORDER and not tracked.click_and_collect
+    if watched and fulfillments:
         parcels = delivery_states.for_order(session, tenant.id, tracked.order_id)
         already = {(i.fulfillment_id, i.kind) for i in incidents.open_for_order(session, tenant.id, tracked.order_id)}
         levels = None
-        for fulfillment_id, fulfillment in (tracked.facts.get("fulfillments") or {}).items():
+        for fulfillment_id, fulfillment in fulfillments.items():
             row = parcels.get(fulfillment_id)
             if fulfillment.get("status") in NOT_SHIPPED or row is None or (fulfillment_id, KIND.value) in already:
                 continue
