@@ -16,9 +16,17 @@ from saleor_cs_app.goodwill.errors import GoodwillFailed, raise_for_errors
 from saleor_cs_app.saleor.client import SaleorClient
 
 
+CODE_PREFIX = "SORRY-"
+
+
 def voucher_code(secret_key: str, incident_id: str) -> str:
     digest = hmac.new(secret_key.encode(), f"voucher:{incident_id}".encode(), hashlib.sha256).digest()
-    return "SORRY-" + base64.b32encode(digest).decode()[:10]
+    return CODE_PREFIX + base64.b32encode(digest).decode()[:10]
+
+
+def may_be_ours(code: str) -> bool:
+    """Whether a code typed at checkout can be one the app gave (the shop's own codes never are)."""
+    return code.upper().startswith(CODE_PREFIX)
 
 
 def find(client: SaleorClient, code: str) -> dict | None:

@@ -17,12 +17,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 
 from sqlalchemy import or_, select
 
 from saleor_cs_app.goodwill.gift_card import incident_tag
-from saleor_cs_app.jobs.redemptions import record_spent
+from saleor_cs_app.jobs.redemptions import balance_taken, card_incident_id, record_spent
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.saleor.client import SaleorError
 from saleor_cs_app.store import redemptions
@@ -115,22 +114,14 @@ def _pages(client, throttle: Throttle, done: Backfilled, operation: str, variabl
 
 
 def _record_card_uses(session, tenant_id: int, card: dict, now) -> int:
-    prefix = incident_tag("")
-    tag = next((t["name"] for t in card.get("tags") or [] if t.get("name", "").startswith(prefix)), None)
-    incident_id = redemptions.gift_card_incident(session, tenant_id, tag[len(prefix) :] if tag else None)
+    incident_id = redemptions.gift_card_incident(session, tenant_id, card_incident_id(card))
     if incident_id is None:
         return 0
     recorded = 0
     for event in card.get("events") or []:
         if not event.get("orderId"):
             continue
-        balance = event.get("balance") or {}
-        after, before = balance.get("currentBalance") or {}, balance.get("oldCurrentBalance") or {}
-        amount = (
-            Decimal(str(before["amount"])) - Decimal(str(after["amount"]))
-            if "amount" in after and "amount" in before
-            else None
-        )
+        amount, currency = balance_taken(event)
         recorded += redemptions.record(
             session,
             tenant_id,
@@ -140,7 +131,7 @@ def _record_card_uses(session, tenant_id: int, card: dict, now) -> int:
             order_number=str(event.get("orderNumber") or ""),
             used_at=parse_time(event.get("date")) or now,
             amount=amount,
-            currency=after.get("currency"),
+            currency=currency,
             source="backfill",
             now=now,
         )

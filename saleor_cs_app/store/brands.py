@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.store.brand_models import ShopBrand
@@ -33,8 +34,18 @@ def find(session: Session, tenant_id: int) -> ShopBrand | None:
 
 
 def brand(session: Session, tenant_id: int, fallback_name: str) -> Brand:
-    """The merchant's brand; the name defaults to Saleor's shop name, else `fallback_name` (the sender's)."""
-    row = find(session, tenant_id)
+    """The merchant's brand; the name defaults to Saleor's shop name, else `fallback_name` (the sender's).
+    Read on every page and e-mail: the logo's bytes stay in the database (brand_assets serves them)."""
+    row = session.execute(
+        select(
+            ShopBrand.name,
+            ShopBrand.saleor_name,
+            ShopBrand.accent,
+            ShopBrand.logo.is_not(None).label("has_logo"),
+            ShopBrand.version,
+            ShopBrand.contacts,
+        ).where(ShopBrand.tenant_id == tenant_id)
+    ).one_or_none()
     if row is None:
         return Brand(tenant_id=tenant_id, name=fallback_name, accent=None, has_logo=False, version=0)
     contacts = row.contacts or {}
@@ -42,7 +53,7 @@ def brand(session: Session, tenant_id: int, fallback_name: str) -> Brand:
         tenant_id=tenant_id,
         name=row.name or row.saleor_name or fallback_name,
         accent=row.accent,
-        has_logo=row.logo is not None,
+        has_logo=bool(row.has_logo),
         version=row.version,
         email=contacts.get("email"),
         phone=contacts.get("phone"),
@@ -63,8 +74,11 @@ def changed(row: ShopBrand, now: datetime) -> None:
     row.updated_at = now
 
 
+def saleor_name(session: Session, tenant_id: int) -> str | None:
+    return session.scalar(select(ShopBrand.saleor_name).where(ShopBrand.tenant_id == tenant_id))
+
+
 def remember_saleor_name(session: Session, tenant_id: int, name: str, now: datetime) -> None:
     """Saleor's shop name (shop { name }), the brand's default name on the customer's page and in e-mails."""
-    row = find(session, tenant_id)
-    if name and (row is None or row.saleor_name != name[:200]):
+    if name and saleor_name(session, tenant_id) != name[:200]:
         for_update(session, tenant_id, now).saleor_name = name[:200]

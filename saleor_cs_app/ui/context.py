@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from saleor_cs_app.runtime import Runtime
 from saleor_cs_app.ui.auth import Caller
@@ -12,3 +12,5 @@ class Context:
 
     runtime: Runtime
     caller: Caller
+    # Facts one request's resolvers share (a query asking for a trend and its chart computes it once).
+    memo: dict = field(default_factory=dict, compare=False)

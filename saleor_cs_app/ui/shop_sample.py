@@ -76,6 +76,9 @@ def remember_saleor_name(runtime, tenant_id: int, name: str) -> None:
     ask Saleor themselves: kept whenever the dashboard reads it."""
     from saleor_cs_app.store import brands
 
+    with runtime.db.read() as session:
+        if brands.saleor_name(session, tenant_id) == name[:200]:
+            return  # the usual case, read on every preview: no write transaction
     with runtime.db.transaction() as session:
         brands.remember_saleor_name(session, tenant_id, name, runtime.clock())
 

@@ -124,6 +124,18 @@ def test_the_trend_chart_is_an_svg_with_a_line_per_carrier_and_no_script(api, se
     assert "var(--chart-text" in svg  # the theme's colours, so one drawing serves light and dark
 
 
+def test_one_request_for_the_trend_and_its_chart_counts_the_deliveries_once(api, seeded, monkeypatch):
+    from saleor_cs_app.ui.resolvers import advice
+
+    counted, real = [], advice.trend_of
+    monkeypatch.setattr(advice, "trend_of", lambda *args: counted.append(args) or real(*args))
+    data = api('{ deliveryTrend(by: "carrier") { months } deliveryTrendChart(by: "carrier") }')
+    assert data["deliveryTrend"]["months"] and data["deliveryTrendChart"].startswith("<svg")
+    assert len(counted) == 1
+    api('{ deliveryTrendChart(by: "carrier") }')  # the next request counts afresh
+    assert len(counted) == 2
+
+
 def test_before_any_delivery_there_is_no_chart(api):
     assert api('{ deliveryTrendChart(by: "country") }')["deliveryTrendChart"] is None
 

@@ -130,9 +130,12 @@ def apply_maximum_delivery_days(info: strawberry.Info, shipping_method_id: straw
 def _trend(info: strawberry.Info, by: str):
     if by not in GROUPINGS:
         raise ApiError(f"by must be one of {', '.join(GROUPINGS)}")
-    runtime, caller = info.context.runtime, info.context.caller
-    with runtime.db.read() as session:
-        return trend_of(session, caller.tenant_id, runtime.clock(), by)
+    memo = info.context.memo
+    if ("trend", by) not in memo:
+        runtime, caller = info.context.runtime, info.context.caller
+        with runtime.db.read() as session:
+            memo[("trend", by)] = trend_of(session, caller.tenant_id, runtime.clock(), by)
+    return memo[("trend", by)]
 
 
 def delivery_trend(info: strawberry.Info, by: str = "carrier") -> DeliveryTrend:

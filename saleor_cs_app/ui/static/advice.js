@@ -5,6 +5,7 @@
 import { gql } from "./api.js";
 import { redirect } from "./bridge.js";
 import { banner, busy, clear, field, h, select, toast } from "./dom.js";
+import { pct, saveCsv, svgFigure } from "./figures.js";
 import { t, tn } from "./i18n.js";
 
 const ADVICE = `query Advice($by: String!) {
@@ -60,11 +61,7 @@ export function mountAdvice(section) {
   }
 
   async function download() {
-    const text = (await gql(CSV, { by: by.value })).deliveryTrendCsv;
-    const link = h("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv" })), download: `on-time-by-${by.value}.csv` });
-    document.body.append(link);
-    link.click();
-    link.remove();
+    saveCsv((await gql(CSV, { by: by.value })).deliveryTrendCsv, `on-time-by-${by.value}.csv`);
   }
 
   function renderTable(advice, access, minSample) {
@@ -130,7 +127,7 @@ export function mountAdvice(section) {
   }
 
   function renderChart(trend, svg) {
-    clear(chart, svg ? chartFigure(svg) : h("p", { class: "empty" }, t("advice.no_trend")),
+    clear(chart, svg ? svgFigure(svg, "returns-chart advice-chart", t("advice.trend_title")) : h("p", { class: "empty" }, t("advice.no_trend")),
       h("p", { class: "hint" }, t("advice.trend_note", { min: trend.minSample, months: trend.months.length })));
   }
 
@@ -138,7 +135,6 @@ export function mountAdvice(section) {
   return { refresh: load };
 }
 
-const pct = (x) => `${Math.round(x * 100)} %`;
 
 function kept(a, minSample) {
   const base = h("div", { class: "hint" }, t("advice.kept_of", { kept: a.kept, count: a.delivered }));
@@ -158,12 +154,4 @@ function estimate(e, minSample) {
 
 function current(m) {
   return h("div", { class: "hint advice-current" }, t("advice.now", { zone: m.zoneName, days: m.maximumDeliveryDays ?? "—" }));
-}
-
-/** The server's pygal SVG (no script), parsed as SVG, never as HTML. */
-function chartFigure(svg) {
-  const parsed = new DOMParser().parseFromString(svg, "image/svg+xml").documentElement;
-  const figure = h("figure", { class: "returns-chart advice-chart", role: "img", "aria-label": t("advice.trend_title") });
-  if (parsed.nodeName === "svg") figure.append(document.importNode(parsed, true));
-  return figure;
 }

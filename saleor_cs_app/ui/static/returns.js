@@ -2,6 +2,7 @@
 // Reads the daily count (jobs/returns_count.py); the page never counts. Every rate is shown with its base.
 import { gql } from "./api.js";
 import { banner, busy, clear, formatDate, formatMoney, h } from "./dom.js";
+import { pct, saveCsv, svgFigure } from "./figures.js";
 import { t } from "./i18n.js";
 
 const RETURNS = `query GoodwillReturns($redeemed: String!, $compensated: String!, $apology: String!, $baseline: String!) {
@@ -35,7 +36,7 @@ export function mountReturns(section) {
     clear(section, h("section", { class: "card returns" }, head,
       h("p", { class: "muted" }, t("returns.counted", { when: formatDate(found.computedAt), min: r.min_sample })),
       h("h3", {}, t("returns.chart_title")),
-      svg ? chartFigure(svg) : h("p", { class: "empty" }, t("returns.no_months")),
+      svg ? svgFigure(svg, "returns-chart", t("returns.chart_title")) : h("p", { class: "empty" }, t("returns.no_months")),
       h("h3", {}, t("returns.table_title")),
       table(r),
       h("div", { class: "returns-proof" },
@@ -45,25 +46,13 @@ export function mountReturns(section) {
 
   function csvButton() {
     const button = h("button", { type: "button", class: "secondary" }, t("returns.csv"));
-    button.addEventListener("click", () => busy(button, gql(CSV).then(({ goodwillReturnsCsv }) => {
-      const link = h("a", { href: URL.createObjectURL(new Blob([goodwillReturnsCsv], { type: "text/csv" })), download: "goodwill-returns.csv" });
-      document.body.append(link);
-      link.click();
-      link.remove();
-    })));
+    button.addEventListener("click", () => busy(button, gql(CSV).then(({ goodwillReturnsCsv }) =>
+      saveCsv(goodwillReturnsCsv, "goodwill-returns.csv"))));
     return button;
   }
 
   load();
   return { refresh: load };
-}
-
-/** The server's pygal SVG (no script), parsed as SVG, never as HTML. */
-function chartFigure(svg) {
-  const parsed = new DOMParser().parseFromString(svg, "image/svg+xml").documentElement;
-  const figure = h("figure", { class: "returns-chart", role: "img", "aria-label": t("returns.chart_title") });
-  if (parsed.nodeName === "svg") figure.append(document.importNode(parsed, true));
-  return figure;
 }
 
 function table(r) {
@@ -93,7 +82,6 @@ function line(row, name, note = null) {
     h("td", {}, revenue(row.revenue)));
 }
 
-const pct = (x) => `${Math.round(x * 100)} %`;
 
 /** "42 % (31–55 %)" over "13 of 31"; below the minimum sample "too few to tell" over its base. */
 function rate(x) {
