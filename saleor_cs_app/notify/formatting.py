@@ -28,8 +28,10 @@ LOCALES = {
 # CLDR's long dates in Estonian and Latvian are nominative ("14. märts 2025", "2025. gada 14. marts"),
 # which no sentence can take after "by"; shops there write the numeric date, which fits every case.
 # Finnish shops write "7.3.2025" in transactional mail; Polish business letters add "r." after the year.
-# Lithuanian keeps a date on one line (no-break spaces), as Polish keeps "r." with its year.
+# Lithuanian keeps a date on one line (no-break spaces), as Polish keeps "r." with its year; German keeps
+# the day with its month ("22. September", never "22." at a line's end).
 _DATE_FORMATS = {
+    "de": "d.\u00a0MMMM y",
     "et": "dd.MM.yyyy",
     "lv": "dd.MM.yyyy",
     "fi": "d.M.yyyy",

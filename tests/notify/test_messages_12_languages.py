@@ -322,7 +322,7 @@ def test_the_carrier_facts_of_the_tracking_contract_reach_the_message():
     ctx = outbox.message_context(incident, tracked, policy, settings, "de", goodwill=None, support_url=SUPPORT)
     assert ctx.tracking_url == "https://www.dhl.de/track?piececode=00340434161234567890"
     msg = render_message(ctx)
-    assert "14. März 2025" in msg.text and "9. März 2025" in msg.text and "DHL" in msg.text
+    assert "14.\u00a0März 2025" in msg.text and "9.\u00a0März 2025" in msg.text and "DHL" in msg.text
     assert "Shipment delayed in transit" in msg.text
     assert ctx.tracking_url in msg.text
     assert msg.html.count('class="button"') == 1 and f'href="{SUPPORT}" target="_blank"' in msg.html

@@ -192,7 +192,7 @@ def test_the_locale_takes_the_customers_region_else_the_channels_else_the_langua
     assert str(page_locale("en", None, None)) == "en_GB", "no region known: the page's British English"
     assert str(page_locale("fr", "FR_BE", None)) == "fr_BE"
     assert day("2027-09-15", page_locale("en", "EN_GB", None)) == "15 September 2027"
-    assert day("2027-09-15", page_locale("de", "DE", "AT")) == "15. September 2027"
+    assert day("2027-09-15", page_locale("de", "DE", "AT")) == "15.\u00a0September 2027"  # the day kept with its month
 
 
 def test_dhl_events_become_scans_with_their_place():
@@ -244,7 +244,7 @@ def test_french_and_italian_pages_write_the_first_of_the_month_as_an_ordinal():
     assert big_day(first, Locale.parse("fr_FR")) == "mercredi 1er septembre"
     assert day(first, Locale.parse("it_IT")) == "1º settembre 2027"
     assert big_day(second, Locale.parse("fr_FR")) == "jeudi 2 septembre"  # only the first
-    assert day(first, Locale.parse("de_DE")) == "1. September 2027"  # only French and Italian
+    assert day(first, Locale.parse("de_DE")) == "1.\u00a0September 2027"  # only French and Italian
 
 
 def test_a_finnish_scan_time_reads_date_klo_time():

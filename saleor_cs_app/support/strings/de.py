@@ -1,7 +1,7 @@
 """Deutsche Texte der Kundenservice-Seiten."""
 
 STRINGS = {
-    "title": "Bestellung Nr. {number}",
+    "title": "Bestellung Nr. {number}",
     "skip": "Zum Inhalt springen",
     "order_heading": "Ihre Bestellung",
     "quantity": "Menge: {n}",
@@ -66,7 +66,7 @@ STRINGS = {
     "event_detected_returned": "Der Versanddienstleister schickt Ihr Paket an uns zurück.",
     "event_delivered_since": "Ihr Paket wurde inzwischen zugestellt.",
     "event_reported": "Sie haben ein Problem gemeldet.",
-    "event_goodwill": "Wir haben umgesetzt, was wir Ihnen zugesagt haben.",
+    "event_goodwill": "Wir haben veranlasst, was wir Ihnen angeboten haben.",
     "event_emailed": "Wir haben Ihnen eine E-Mail geschrieben.",
     "event_accepted": "Die Lösung ist bestätigt.",
     "event_countered": "Wir haben Ihnen einen Vorschlag gemacht.",
@@ -82,7 +82,7 @@ STRINGS = {
     "link_invalid": "Der Link ist unvollständig oder wurde verändert. Öffnen Sie ihn noch einmal über unsere E-Mail oder suchen Sie Ihre Bestellung unten.",
     "link_expired": "Der Link ist abgelaufen. Suchen Sie Ihre Bestellung unten, um sie wieder aufzurufen.",
     "order_gone": "Wir können diese Bestellung nicht mehr anzeigen. Antworten Sie einfach auf unsere E-Mail – dann hilft Ihnen jemand aus unserem Team persönlich weiter.",
-    "form_expired": "Das Formular ist abgelaufen. Bitte öffnen Sie Ihre Bestellseite noch einmal über den Link in unserer E-Mail und versuchen Sie es erneut.",
+    "form_expired": "Das Formular ist abgelaufen. Bitte senden Sie es noch einmal ab.",
     "err_problem": "Bitte wählen Sie aus, worum es geht.",
     "err_lines": "Bitte wählen Sie mindestens einen Artikel aus.",
     "err_line_taken": "Zu einem dieser Artikel gibt es schon eine offene Meldung.",
@@ -153,7 +153,7 @@ STRINGS = {
     "ship_by_heading": "Versand zugesagt bis",
     "source_shop_dispatch": "Unsere Zusage für den Versand Ihrer Bestellung",
     "scans_heading": "Sendungsverlauf",
-    "times_zone": "Zeitzone: {zone}.",
+    "times_zone": "Alle Uhrzeiten in Ortszeit {zone}.",
     "in_this_parcel": "In diesem Paket",
     "price_each": "{price} pro Stück",
     "order_total": "Bestellsumme: {amount}",
