@@ -37,10 +37,14 @@ def page_locale(language: str, order_language_enum: str | None, channel_country:
     return Locale.parse(language)
 
 
+# Polish writes "r." after a year, as the e-mails do (notify/formatting.py): the page's dates sit beside theirs.
+_AFTER_YEAR = {"pl": "\u00a0'r.'"}
+
+
 def day(value: date | str, locale: Locale) -> str:
-    """15 September 2027 / 15. syyskuuta 2027 / 15 września 2027."""
+    """15 September 2027 / 15. syyskuuta 2027 / 15 września 2027 r."""
     value = _date(value)
-    pattern = _day_with_month(str(locale.date_formats["long"].pattern), locale)
+    pattern = _day_with_month(str(locale.date_formats["long"].pattern), locale) + _AFTER_YEAR.get(locale.language, "")
     return format_date(value, _first_of_month(pattern, value, locale), locale=locale)
 
 

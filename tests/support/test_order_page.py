@@ -235,6 +235,17 @@ def test_a_big_date_spells_its_weekday_out_in_the_locales_own_order():
     assert big_day(day, Locale.parse("lt_LT")) == "rugsėjo 22 d., trečiadienis"
 
 
+def test_a_polish_page_writes_r_after_the_year_as_its_emails_do():
+    from babel import Locale
+
+    from saleor_cs_app.notify.formatting import day as email_day
+    from saleor_cs_app.support.formats import day
+
+    value = date(2027, 9, 15)
+    assert day(value, Locale.parse("pl_PL")) == "15 września 2027\u00a0r." == email_day(value, "pl")
+    assert day(value, Locale.parse("en_GB")) == "15 September 2027"
+
+
 def test_french_and_italian_pages_write_the_first_of_the_month_as_an_ordinal():
     from babel import Locale
 
