@@ -37,9 +37,10 @@ _DATE_FORMATS = {
     "fi": "d.M.yyyy",
     "pl": "d MMMM y\u00a0'r.'",
     "lt": "y'\u00a0m.\u00a0'MMMM'\u00a0'd'\u00a0d.'",
+    "fr": "d\u00a0MMMM\u00a0y",  # on one line at phone width too ("13 mars 2025"), as Lithuanian
 }
 # French and Italian write the first of the month as an ordinal.
-_FIRST_OF_MONTH = {"fr": "d'er' MMMM y", "it": "d'º' MMMM y"}
+_FIRST_OF_MONTH = {"fr": "d'er'\u00a0MMMM\u00a0y", "it": "d'º' MMMM y"}
 # Languages that write a whole amount without its cents ("150 kr"): e-mails and the order page alike.
 WHOLE_AMOUNT_FORMATS = {"sv": "#,##0\u00a0¤"}
 

@@ -89,9 +89,8 @@ def moment(value: datetime, zone: ZoneInfo, locale: Locale) -> str:
     """A scan's time in the given zone, the locale's date and short time joined its way: 15 Sept 2027, 14:05."""
     local = value.astimezone(zone)
     pattern = _DATE_AT_TIME.get(locale.language) or str(locale.datetime_formats["medium"])
-    return pattern.replace("{1}", format_date(local, "medium", locale=locale)).replace(
-        "{0}", format_time(local, "short", locale=locale)
-    )
+    on = format_date(local, _first_of_month(str(locale.date_formats["medium"].pattern), local, locale), locale=locale)
+    return pattern.replace("{1}", on).replace("{0}", format_time(local, "short", locale=locale))
 
 
 def zone_name(zone: ZoneInfo, locale: Locale) -> str:

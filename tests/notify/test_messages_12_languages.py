@@ -221,6 +221,11 @@ def test_french_puts_a_no_break_space_before_a_colon():
     assert "Code\u00a0: GC-7Q4M-2XKD" in text and " :" not in text
 
 
+def test_a_french_date_stays_on_one_line_in_an_e_mail():
+    assert day(date(2025, 3, 13), "fr") == "13\u00a0mars\u00a02025"
+    assert day(date(2025, 10, 1), "fr") == "1er\u00a0octobre\u00a02025"
+
+
 def test_each_market_has_its_own_currency_and_tracking_number_format():
     assert {sample_values(lang)["currency"] for lang in ("pl", "sv", "en")} == {"PLN", "SEK", "GBP"}
     numbers = [sample_values(lang)["tracking"] for lang in SHIPPED_LANGUAGES]

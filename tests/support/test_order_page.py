@@ -258,6 +258,19 @@ def test_french_and_italian_pages_write_the_first_of_the_month_as_an_ordinal():
     assert day(first, Locale.parse("de_DE")) == "1.\u00a0September 2027"  # only French and Italian
 
 
+def test_a_french_scan_time_on_the_first_of_the_month_reads_1er():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from babel import Locale
+
+    from saleor_cs_app.support.formats import moment
+
+    paris, french = ZoneInfo("Europe/Paris"), Locale.parse("fr_FR")
+    assert moment(datetime(2027, 10, 1, 8, 5, tzinfo=timezone.utc), paris, french) == "1er oct. 2027, 10:05"
+    assert moment(datetime(2027, 10, 2, 8, 5, tzinfo=timezone.utc), paris, french) == "2 oct. 2027, 10:05"
+
+
 def test_a_finnish_scan_time_reads_date_klo_time():
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
