@@ -40,7 +40,8 @@ def page_locale(language: str, order_language_enum: str | None, channel_country:
 def day(value: date | str, locale: Locale) -> str:
     """15 September 2027 / 15. syyskuuta 2027 / 15 września 2027."""
     value = _date(value)
-    return format_date(value, _first_of_month(str(locale.date_formats["long"].pattern), value, locale), locale=locale)
+    pattern = _keep_day_with_month(str(locale.date_formats["long"].pattern), locale)
+    return format_date(value, _first_of_month(pattern, value, locale), locale=locale)
 
 
 def big_day(value: date | str, locale: Locale) -> str:
@@ -52,7 +53,7 @@ def big_day(value: date | str, locale: Locale) -> str:
     skeleton = locale.datetime_skeletons.get("MMMMEd")
     if skeleton is None:
         return format_skeleton("MMMMEEEEd", value, locale=locale)
-    pattern = _SHORT_WEEKDAY.sub(lambda m: m.group(1)[0] * 4, str(skeleton.pattern))
+    pattern = _keep_day_with_month(_SHORT_WEEKDAY.sub(lambda m: m.group(1)[0] * 4, str(skeleton.pattern)), locale)
     return format_date(value, _first_of_month(pattern, value, locale), locale=locale)
 
 
@@ -65,6 +66,11 @@ _DAY_FIELD = re.compile(r"(?<![d'])d(?![d'])")
 def _first_of_month(pattern: str, value: date, locale: Locale) -> str:
     ordinal = _ORDINAL_FIRST.get(locale.language)
     return _DAY_FIELD.sub(ordinal, pattern) if ordinal and value.day == 1 else pattern
+
+
+# Finnish keeps the day's number with its month ("22.\u00a0syyskuuta"): a line never ends on a lone "22.".
+def _keep_day_with_month(pattern: str, locale: Locale) -> str:
+    return pattern.replace("d. MMMM", "d.\u00a0MMMM") if locale.language == "fi" else pattern
 
 
 # A weekday field of 1-3 letters (E, EEE, ccc) outside quotes: its full form has four.
