@@ -72,9 +72,15 @@ def _first_of_month(pattern: str, value: date, locale: Locale) -> str:
     return _DAY_FIELD.sub(ordinal, pattern) if ordinal and value.day == 1 else pattern
 
 
+_DAY_BEFORE_MONTH = {"de": ("d. M", "d.\u00a0M"), "fi": ("d. MMMM", "d.\u00a0MMMM")}
+
+
 def _day_with_month(pattern: str, locale: Locale) -> str:
-    """German keeps the day with its month, as the e-mails do: "22. September" never breaks after "22."."""
-    return pattern.replace("d. M", "d.\u00a0M") if locale.language == "de" else pattern
+    """German and Finnish keep the day with its month, as their e-mails do: "22.\u00a0September",
+    "22.\u00a0syyskuuta"; a line never ends on a lone "22."."""
+    if locale.language not in _DAY_BEFORE_MONTH:
+        return pattern
+    return pattern.replace(*_DAY_BEFORE_MONTH[locale.language])
 
 
 # A weekday field of 1-3 letters (E, EEE, ccc) outside quotes: its full form has four.

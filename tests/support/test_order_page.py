@@ -132,7 +132,7 @@ def test_dates_follow_the_customers_locale(installed, runtime, client):
     _, html = page_of(client, runtime, installed, order)
     assert "Lähetys viimeistään" in html
     weekday = r"(maanantai|tiistai|keskiviikko|torstai|perjantai)"
-    assert re.search(weekday + r" \d{1,2}\. \w+kuuta\b", html), "Finnish weekday in full, and month"
+    assert re.search(weekday + r" \d{1,2}\.\xa0\w+kuuta\b", html), "Finnish weekday in full, and month"
 
 
 def test_the_page_says_the_situation_in_the_emails_own_words(installed, runtime, client):
@@ -233,6 +233,7 @@ def test_a_big_date_spells_its_weekday_out_in_the_locales_own_order():
     assert big_day(day, Locale.parse("es_ES")) == "miércoles, 22 de septiembre"
     assert big_day(day, Locale.parse("en_GB")) == "Wednesday 22 September"
     assert big_day(day, Locale.parse("lt_LT")) == "rugsėjo 22 d., trečiadienis"
+    assert big_day(day, Locale.parse("fi_FI")) == "keskiviikko 22.\u00a0syyskuuta", "no line break after '22.'"
 
 
 def test_a_polish_page_writes_r_after_the_year_as_its_emails_do():
