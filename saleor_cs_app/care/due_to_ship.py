@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from saleor_cs_app.care import promises
@@ -66,6 +66,7 @@ def still_to_ship(line_id: str, quantity: int, fulfilled: int, allocations: Iter
 class Item:
     name: str
     quantity: int
+    sku: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ class OpenShipment:
     ship_by: datetime  # exclusive deadline, as promises.ship_by makes it
     rules: PromiseRules  # the channel's: its time zone says which day is today
     items: tuple[Item, ...]
-    customer: str | None = None
+    customer_name: str | None = None
+    customer_email: str | None = None
     shipping_method: str | None = None
     late_incident_id: str | None = None  # the late-shipment incident already opened for it, if any
 
@@ -88,7 +90,7 @@ class OpenShipment:
 class DueOrder:
     shipment: OpenShipment
     due: Due
-    ship_by_date: str  # ISO: the local day the order must ship by
+    ship_by_date: date  # the local day the order must ship by
     minutes_left: int  # until the ship-by; 0 once it passed
     business_days_late: int  # 0 unless late
 
@@ -126,7 +128,7 @@ def due_to_ship(shipments: Iterable[OpenShipment], now: datetime) -> list[Wareho
             DueOrder(
                 shipment=shipment,
                 due=due,
-                ship_by_date=promises.promised_local_date(shipment.ship_by, shipment.rules).isoformat(),
+                ship_by_date=promises.promised_local_date(shipment.ship_by, shipment.rules),
                 minutes_left=max(int((shipment.ship_by - now).total_seconds() // 60), 0),
                 business_days_late=promises.business_days_late(shipment.ship_by, now, shipment.rules),
             )
