@@ -32,11 +32,8 @@ export function dueToShipCard(openIncident) {
   }
 
   function group(g) {
-    const [name, hint] = {
-      ALLOCATED: [g.name, null],
-      NOT_ALLOCATED: [t("due.no_warehouse"), t("due.no_warehouse_hint")],
-      NOT_KNOWN_YET: [t("due.not_known"), t("due.not_known_hint")],
-    }[g.assignment];
+    const name = (g.assignment === "ALLOCATED" && g.name) || t(`warehouse.${g.assignment.toLowerCase()}`);
+    const hint = { NOT_ALLOCATED: t("due.no_warehouse_hint"), NOT_KNOWN_YET: t("due.not_known_hint") }[g.assignment];
     return h("details", { class: "due-warehouse", open: true, dataset: { assignment: g.assignment } },
       h("summary", {}, h("strong", {}, name), " ", h("span", { class: "badge" }, g.count),
         g.late ? [" ", h("span", { class: "badge failed" }, t("due.late_count", { count: g.late }))] : null),
