@@ -389,3 +389,4 @@ class SupportAttempt(Base):
 from saleor_cs_app.store.owed_models import OwedRemedy  # noqa: E402,F401  (one metadata for every table)
 from saleor_cs_app.store.returns_models import GoodwillRedemption, ReturnsReport  # noqa: E402,F401
 from saleor_cs_app.store.brand_models import ShopBrand  # noqa: E402,F401  (one metadata for every table)
+from saleor_cs_app.store.to_ship_models import UnshippedLine  # noqa: E402,F401  (one metadata for every table)

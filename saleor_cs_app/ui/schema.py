@@ -9,6 +9,7 @@ import strawberry
 from saleor_cs_app.ui.errors import ApiError
 from saleor_cs_app.ui.resolvers import advice as advice_resolvers
 from saleor_cs_app.ui.resolvers import brand as brand_resolvers
+from saleor_cs_app.ui.resolvers import due_to_ship as due_to_ship_resolvers
 from saleor_cs_app.ui.resolvers import incidents as incident_resolvers
 from saleor_cs_app.ui.resolvers import insights as insight_resolvers
 from saleor_cs_app.ui.resolvers import mail_server as mail_server_resolvers
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 class Query:
     incidents = strawberry.field(resolver=incident_resolvers.incidents, description="Newest first.")
     incident = strawberry.field(resolver=incident_resolvers.incident)
+    due_to_ship = strawberry.field(
+        resolver=due_to_ship_resolvers.due_to_ship,
+        description="Per warehouse: unshipped orders due today or tomorrow, and those already late.",
+    )
     tracked_order = strawberry.field(resolver=incident_resolvers.tracked_order, description="An order the app watches.")
     catalogue_search = strawberry.field(
         resolver=order_page_resolvers.catalogue_search, description="Variants in the order's channel by name or SKU."

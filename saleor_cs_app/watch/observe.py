@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from saleor_cs_app.care.detection import Detection, assess
 from saleor_cs_app.care.model import IncidentKind, IncidentSource
 from saleor_cs_app.care.policy import Policy
-from saleor_cs_app.store import incidents, orders
+from saleor_cs_app.store import incidents, orders, to_ship
 from saleor_cs_app.store.models import TrackedOrder
 from saleor_cs_app.watch import deliveries, snapshot
 from saleor_cs_app.watch.opening import broke_before_install, hand_over, open_broken_promise, rules_for
@@ -28,6 +28,7 @@ def observe_order_snapshot(ctx: WebhookContext, order: dict, tracked: TrackedOrd
     for column, value in snapshot.customer_fields(order).items():
         setattr(tracked, column, value)
     tracked.updated_at = now
+    to_ship.replace(session, tenant_id, tracked.order_id, snapshot.lines_to_ship(order))
     if order.get("isPaid") and tracked.paid_at is None:
         # The first event that shows the order paid carries the time of the
         # request that paid it (issuedAt). Reconciliation has no event time:

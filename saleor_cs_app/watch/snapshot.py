@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from saleor_cs_app.care.detection import FulfillmentState, OrderState, fully_shipped, parse_sku_list
+from saleor_cs_app.care.detection import CLOSED_ORDER, FulfillmentState, OrderState, fully_shipped, parse_sku_list
+from saleor_cs_app.care.due_to_ship import Allocation, LineToShip, still_to_ship
 from saleor_cs_app.care.returns import customer_key
 
 # Private metadata on orders the app itself created (reships, gift orders), so
@@ -116,6 +117,28 @@ def order_facts(order: dict) -> dict:
 
 def _web_url(url) -> str | None:
     return url if isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= 2000 else None
+
+
+def lines_to_ship(order: dict) -> list[LineToShip]:
+    """What the order still has to ship, per line and the warehouse its stock is allocated in
+    (`OrderLine.allocations`); nothing for a cancelled (or otherwise closed) order."""
+    if order.get("status") in CLOSED_ORDER:
+        return []
+    parts: list[LineToShip] = []
+    for line in order.get("lines") or []:
+        allocations = [
+            Allocation(
+                warehouse_id=str((a.get("warehouse") or {}).get("id") or ""),
+                warehouse_name=str((a.get("warehouse") or {}).get("name") or ""),
+                quantity=int(a.get("quantity") or 0),
+            )
+            for a in line.get("allocations") or []
+            if (a.get("warehouse") or {}).get("id")
+        ]
+        parts += still_to_ship(
+            str(line.get("id") or ""), int(line.get("quantity") or 0), int(line.get("quantityFulfilled") or 0), allocations
+        )
+    return parts
 
 
 def order_state(order: dict, *, paid_at: datetime | None, scanned_skus_key: str) -> OrderState:

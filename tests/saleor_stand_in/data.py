@@ -178,6 +178,7 @@ def order_line(var: dict, quantity: int, price, currency: str, fulfilled: int = 
         "variant": var,
         "quantity": quantity,
         "quantityFulfilled": fulfilled,
+        "allocations": [],  # state.allocate: where the units left are reserved, as Saleor's checkout does
         "unitPrice": taxed(price, currency),
         "undiscountedUnitPrice": taxed(price, currency),
         "unitDiscount": money(0, currency),
@@ -200,6 +201,10 @@ def order_line(var: dict, quantity: int, price, currency: str, fulfilled: int = 
     }
     line.update(overrides)
     return line
+
+
+def allocation(wh: dict, quantity: int) -> dict:
+    return {"__typename": "Allocation", "id": gid("Allocation", uuid.uuid4()), "quantity": quantity, "warehouse": wh}
 
 
 def recompute_totals(order: dict) -> None:

@@ -139,7 +139,40 @@ class StateMixin(WebhookMixin):
             price = spec.pop("unitPrice")
         if price is None:
             price = spec.get("unitPrice", {}).get("gross", {}).get("amount") or data.variant_price(var, ch)
-        return data.order_line(var, quantity, price, currency, fulfilled, **spec)
+        # [(warehouse, quantity)]: where Saleor reserved the units; [] for stock it does not track.
+        allocations = spec.pop("allocations", None)
+        line = data.order_line(var, quantity, price, currency, fulfilled, **spec)
+        line["_allocated"] = allocations is not None
+        line["allocations"] = [data.allocation(wh, qty) for wh, qty in allocations or []]
+        return line
+
+    def add_warehouse(self, name: str, slug: str) -> dict:
+        with self._lock:
+            wh = data.warehouse(name, slug)
+            self.warehouses[wh["id"]] = wh
+            return wh
+
+    def _allocate(self, order: dict) -> None:
+        """Saleor allocates each line's units in one warehouse when the order is placed: the pickup point for
+        click and collect, else the first shipping warehouse; a variant without tracked stock gets none."""
+        collect = (order.get("deliveryMethod") or {}).get("__typename") == "Warehouse"
+        wh = order["deliveryMethod"] if collect else next(iter(self.warehouses.values()))
+        for line in order["lines"]:
+            if line.pop("_allocated"):
+                continue
+            left = line["quantity"] - line["quantityFulfilled"]
+            if left > 0 and line["variant"]["trackInventory"] and line["isShippingRequired"]:
+                line["allocations"] = [data.allocation(self.warehouses[wh["id"]], left)]
+
+    def cancel_order(self, order_id: str) -> dict:
+        """orderCancel: the order is cancelled and its stock deallocated."""
+        with self._lock:
+            order = self.orders[order_id]
+            order["status"] = "CANCELED"
+            for line in order["lines"]:
+                line["allocations"] = []
+            order["updatedAt"] = self.now_iso()
+            return order
 
     def add_order(self, **overrides) -> dict:
         """A realistic checkout order (paid, unfulfilled, Standard shipping 3-5 days, 2 lines).
@@ -175,6 +208,7 @@ class StateMixin(WebhookMixin):
             order["lines"] = [self._line_from_spec(s, ch) for s in specs]
             order["isShippingRequired"] = any(l["isShippingRequired"] for l in order["lines"])
             self._set_delivery(order, overrides.pop("deliveryMethod", "standard"), ch)
+            self._allocate(order)
             code = ch["defaultCountry"]["code"]
             order["shippingAddress"] = data.address(code) if order["isShippingRequired"] else None
             order["billingAddress"] = data.address(code)
@@ -263,9 +297,10 @@ class StateMixin(WebhookMixin):
                 for ref, qty in lines:
                     line = next(l for l in order["lines"] if ref in (l["id"], l["productSku"]))
                     chosen.append((line, qty))
+            wh = warehouse or next(iter(self.warehouses.values()))
             for line, qty in chosen:
                 line["quantityFulfilled"] += qty
-            wh = warehouse or next(iter(self.warehouses.values()))
+                _deallocate(line, qty, wh)
             f = data.fulfillment(
                 order, chosen, len(order["fulfillments"]) + 1, tracking_number=tracking_number, status=status, wh=wh,
                 created=created or self.clock(),
@@ -274,3 +309,13 @@ class StateMixin(WebhookMixin):
             order["updatedAt"] = self.now_iso()
             data.set_fulfillment_status(order)
             return f
+
+
+def _deallocate(line: dict, quantity: int, wh: dict) -> None:
+    """Fulfilling takes the units out of their allocations, the fulfilling warehouse's first (Saleor's
+    decrease_stock); an allocation with nothing left goes."""
+    for allocation in sorted(line["allocations"], key=lambda a: a["warehouse"]["id"] != wh["id"]):
+        taken = min(allocation["quantity"], quantity)
+        allocation["quantity"] -= taken
+        quantity -= taken
+    line["allocations"] = [a for a in line["allocations"] if a["quantity"] > 0]

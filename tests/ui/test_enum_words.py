@@ -23,6 +23,8 @@ WORDED_BY = {
     "DeliveryState": "delivery.",
     "ReportProblem": "proposal.problem.",
     "ReportFix": "proposal.fix.",
+    "ShipDue": "due.",  # due_to_ship.js
+    "WarehouseAssignment": "warehouse.",
 }
 
 

@@ -2,6 +2,7 @@
 import { gql } from "./api.js";
 import { notify, redirect } from "./bridge.js";
 import { banner, clear, field, formatDate, h, select } from "./dom.js";
+import { dueToShipCard } from "./due_to_ship.js";
 import { decisionBlock, eventTitle, goodwillText, kindText, offerShort, stateText, timelineText } from "./explain.js";
 import { t, tn } from "./i18n.js";
 import { decideButtons, INCIDENT_FIELDS, toldList } from "./incident_parts.js";
@@ -48,7 +49,9 @@ export function mountIncidents(panel) {
         .map((k) => h("th", { scope: "col", class: k.slice(4) }, t(k))), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("col.decide"))))), body),
       h("div", { style: "margin-top:12px" }, more)),
     detail);
-  clear(panel, h("div", { class: "toolbar" }, h("h2", { class: "visually-hidden" }, t("incidents.title")), filters), notices, layout);
+  // Orders due to ship lead the tab: acting on them keeps the next late shipment from happening.
+  const due = dueToShipCard((id) => open(id));
+  clear(panel, due.element, h("div", { class: "toolbar" }, h("h2", { class: "visually-hidden" }, t("incidents.title")), filters), notices, layout);
 
   async function load(append) {
     try {
@@ -150,5 +153,5 @@ export function mountIncidents(panel) {
   load(false);
   const asked = new URLSearchParams(location.search).get("incident");  // the report popup's link
   if (asked) open(asked);
-  return { refresh() { load(false); if (selected) open(selected, true); } };
+  return { refresh() { due.refresh(); load(false); if (selected) open(selected, true); } };
 }
