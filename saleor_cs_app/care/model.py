@@ -84,6 +84,19 @@ _FAILURES = frozenset(
 )
 
 
+class Stage(enum.StrEnum):
+    """How far along its journey a moving parcel is, as the carrier's checkpoints tell (care/stages.py).
+
+    The time a parcel still needs depends mostly on the leg it is in: one at the delivery depot is usually
+    out the next morning, one still between hubs has the line-haul and the depot ahead of it. In order.
+    """
+
+    ORIGIN = "origin"  # announced, picked up or accepted, not yet moving between hubs
+    LINE_HAUL = "line_haul"  # between hubs, across the border, through customs
+    DESTINATION = "destination"  # at the delivery depot that serves the address
+    OUT_FOR_DELIVERY = "out_for_delivery"  # on the van
+
+
 class IncidentSource(enum.StrEnum):
     """Who or what noticed the problem."""
 

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from saleor_cs_app.care import promises
+from saleor_cs_app.care.model import Stage
 
 TRANSIT = "transit"
 GAP = "gap"
@@ -84,6 +85,27 @@ def transit_observation(segment: Segment, business_days: int) -> Observation:
 
 def gap_observation(segment: Segment, hours: float) -> Observation:
     return Observation(GAP, segment, max(0, min(int(hours), MAX_GAP_HOURS)))
+
+
+def stay_measure(stage: Stage) -> str:
+    """Business days from the day a parcel entered `stage` to the day it left it (entered the next, or arrived)."""
+    return f"stay_{stage.value}"
+
+
+def after_measure(stage: Stage) -> str:
+    """Business days from the day a parcel left `stage` to the day it was delivered."""
+    return f"after_{stage.value}"
+
+
+def stage_observations(segment: Segment, runs: list[tuple[Stage, int]], delivered_day: int) -> list[Observation]:
+    """What a delivered parcel teaches about its stages: `runs` are (stage, the business day it was entered,
+    counted from any fixed day), oldest first; `delivered_day` on the same count."""
+    found = []
+    for i, (stage, entered) in enumerate(runs):
+        left = runs[i + 1][1] if i + 1 < len(runs) else delivered_day
+        found.append(Observation(stay_measure(stage), segment, max(0, min(left - entered, MAX_TRANSIT_DAYS))))
+        found.append(Observation(after_measure(stage), segment, max(0, min(delivered_day - left, MAX_TRANSIT_DAYS))))
+    return found
 
 
 def _country(segment_country: str | None) -> str | None:
@@ -247,6 +269,63 @@ def p_by_deadline(transit: Distribution, *, elapsed_days: int, deadline_days: in
         # Slower than every parcel seen: the data says nothing more than "late so far".
         return 0.0 if elapsed > deadline else None
     return max(0.0, min(1.0, (transit.cdf(deadline) - before) / alive))
+
+
+def _by_day_in_stage(stay: Distribution, after: Distribution, spent: int, day: int) -> float | None:
+    """P(delivered by business day `day` | still in the stage on day `spent`), both counted from the day it
+    entered the stage: the rest of its stay (the stay's distribution beyond the days spent) followed by the
+    time from leaving it to delivery, taken as independent. None when no parcel stayed that long."""
+    before = stay.cdf(spent - 1)  # left the stage before today: ruled out, it is still there
+    alive = 1.0 - before
+    if alive <= 1e-9:
+        return None
+    total, below = 0.0, before
+    for value, cumulative in zip(stay.values, stay.cumulative):
+        if value >= spent:
+            total += (cumulative - below) * after.cdf(day - value)
+        below = cumulative
+    return max(0.0, min(1.0, total / alive))
+
+
+def p_by_deadline_in_stage(stay: Distribution, after: Distribution, *, days_in_stage: int,
+                           deadline_days: int) -> float | None:
+    """P(delivered by the end of business day `deadline_days` | still in its stage on day `days_in_stage`),
+    days counted from the day it entered the stage. None without data. (No days lost to silence here: the
+    time in the stage already tells it, and on the benchmark the shift cost precision.)"""
+    if stay.empty or after.empty:
+        return None
+    value = _by_day_in_stage(stay, after, days_in_stage, deadline_days)
+    if value is None:  # longer in the stage than every parcel seen: late so far, or the data cannot say
+        return 0.0 if days_in_stage > deadline_days else None
+    return value
+
+
+def likely_day_in_stage(stay: Distribution, after: Distribution, *, days_in_stage: int, q: float = 0.5) -> int | None:
+    """The business day (after the day it entered its stage) by which the parcel arrives with probability `q`."""
+    if stay.empty or after.empty:
+        return None
+    for day in range(days_in_stage, days_in_stage + 2 * MAX_TRANSIT_DAYS + 1):
+        value = _by_day_in_stage(stay, after, days_in_stage, day)
+        if value is None:
+            return None
+        if value >= q - 1e-12:
+            return day
+    return None
+
+
+def learned_from_stages(segment: Segment, runs: list[tuple[Stage, datetime]], delivered_at: datetime) -> list[Observation]:
+    """What a delivered parcel's stages teach (stage_observations), in the destination's business days."""
+    if not runs:
+        return []
+    country = _country(segment.country)
+    zone = ZoneInfo(promises.timezone_for_country(country))
+    first = runs[0][1].astimezone(zone).date()
+
+    def number(at: datetime) -> int:
+        day = at.astimezone(zone).date()
+        return promises.business_days_between(first, day, country) if day > first else 0
+
+    return stage_observations(segment, [(stage, number(at)) for stage, at in runs], number(delivered_at))
 
 
 def likely_day(transit: Distribution, *, elapsed_days: int, lost: int = 0, q: float = 0.5) -> int | None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from saleor_cs_app.care.model import Stage
+from saleor_cs_app.care.stages import runs
 from saleor_cs_app.store.tracking_models import CarrierScan
 
 
@@ -28,6 +31,7 @@ def keep(session: Session, tenant_id: int, order_id: str, fulfillment_id: str, s
             continue
         known.add(key)
         state = getattr(scan.state, "value", scan.state)
+        stage = getattr(scan.stage, "value", scan.stage)
         session.add(
             CarrierScan(
                 tenant_id=tenant_id,
@@ -38,6 +42,7 @@ def keep(session: Session, tenant_id: int, order_id: str, fulfillment_id: str, s
                 words=scan.words,
                 place=scan.place,
                 state=state,
+                stage=stage,
             )
         )
         added += 1
@@ -55,3 +60,20 @@ def for_order(session: Session, tenant_id: int, order_id: str) -> dict[str, list
     for row in rows:
         found.setdefault(row.fulfillment_id, []).append(row)
     return found
+
+
+def stage_runs(session: Session, tenant_id: int, fulfillment_id: str) -> list[tuple[Stage, datetime]]:
+    """The parcel's stages as runs (care.stages.runs): (stage, entered at), oldest first."""
+    rows = session.execute(
+        select(CarrierScan.at, CarrierScan.stage).where(
+            CarrierScan.tenant_id == tenant_id, CarrierScan.fulfillment_id == fulfillment_id, CarrierScan.stage.is_not(None)
+        )
+    )
+    return runs((at, _stage(stage)) for at, stage in rows)
+
+
+def _stage(value: str | None) -> Stage | None:
+    try:
+        return Stage(value) if value else None
+    except ValueError:  # a stage a later version wrote and this one does not know
+        return None

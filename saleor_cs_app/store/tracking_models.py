@@ -68,6 +68,7 @@ class CarrierScan(Base):
     words: Mapped[str | None] = mapped_column(Text)  # the carrier's own
     place: Mapped[str | None] = mapped_column(String(300))
     state: Mapped[str | None] = mapped_column(String(40))  # care.model.DeliveryState value, when named
+    stage: Mapped[str | None] = mapped_column(String(20))  # care.model.Stage value, when the carrier names the leg
 
 
 class TrackingConnection(Base):
@@ -138,7 +139,8 @@ class TrackingApiUsage(Base):
 
 class TransitCount(Base):
     """What the shop's parcels taught: how many took `value` business days shipped → delivered
-    (measure "transit"), or were silent `value` hours between two scans (measure "gap"), per shipping
+    (measure "transit"), or were silent `value` hours between two scans (measure "gap"), or spent in a stage
+and after it (measures "stay_<stage>", "after_<stage>"), per shipping
     method × carrier × destination country (care/transit.py).
 
     A compact histogram instead of every scan: the model needs counts only, the table stays a few
@@ -149,7 +151,7 @@ class TransitCount(Base):
     __table_args__ = (UniqueConstraint("tenant_id", "measure", "method", "carrier", "country", "value"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
-    measure: Mapped[str] = mapped_column(String(10))  # transit | gap
+    measure: Mapped[str] = mapped_column(String(40))  # transit | gap | stay_<stage> | after_<stage>
     method: Mapped[str] = mapped_column(String(200))
     carrier: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))

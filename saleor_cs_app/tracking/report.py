@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from saleor_cs_app.care.model import DeliveryState
+from saleor_cs_app.care.model import DeliveryState, Stage
 
-__all__ = ["DeliveryReport", "DeliveryState", "ParcelStatus", "Scan"]
+__all__ = ["DeliveryReport", "DeliveryState", "ParcelStatus", "Scan", "Stage"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Scan:
     words: str | None
     place: str | None = None
     state: DeliveryState | None = None
+    stage: Stage | None = None  # the leg the carrier names (line-haul, depot, out for delivery), when it does
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from saleor_cs_app.care.at_risk import Risk, assess
 from saleor_cs_app.care.detection import CLOSED_ORDER, NOT_SHIPPED
 from saleor_cs_app.care.model import DeliveryState, IncidentKind, IncidentSource
 from saleor_cs_app.care.situations import CARRIER_KINDS
-from saleor_cs_app.care.transit import GAP, TRANSIT, distribution
-from saleor_cs_app.store import delivery_states, incidents, orders, transit_counts
+from saleor_cs_app.care.transit import GAP, TRANSIT, after_measure, distribution, stay_measure
+from saleor_cs_app.store import carrier_scans, delivery_states, incidents, orders, transit_counts
 from saleor_cs_app.store.models import Incident, OutboxMessage, Tenant, TrackedOrder
 from saleor_cs_app.watch.opening import delivery_facts, open_broken_promise, rules_for
 from saleor_cs_app.watch.snapshot import parse_time
@@ -31,7 +31,7 @@ RECHECK = timedelta(hours=12)
 _DELIVERY_KINDS = frozenset(kind.value for kind in CARRIER_KINDS)
 
 
-def _risk(levels, tracked: TrackedOrder, row, policy, now: datetime) -> tuple[Risk | None, date | None]:
+def _risk(session, levels, tracked: TrackedOrder, row, policy, now: datetime) -> tuple[Risk | None, date | None]:
     fulfilment = (tracked.facts.get("fulfillments") or {}).get(row.fulfillment_id) or {}
     shipped_at = parse_time(fulfilment.get("created"))
     if shipped_at is None or row.state is None or not row.followed_by:
@@ -40,6 +40,12 @@ def _risk(levels, tracked: TrackedOrder, row, policy, now: datetime) -> tuple[Ri
     # The promise the heads-up names and the page shows: the shop's own, without the app's grace days.
     promised = promises.customer_delivery_date(shipped_at, tracked.max_delivery_days, rules)
     segment = segment_of(tracked, row)
+    runs = carrier_scans.stage_runs(session, row.tenant_id, row.fulfillment_id)
+    stage = runs[-1] if runs else None
+    in_stage = (
+        (distribution(levels, stay_measure(stage[0]), segment), distribution(levels, after_measure(stage[0]), segment))
+        if stage is not None else None
+    )
     risk = assess(
         distribution(levels, TRANSIT, segment),
         distribution(levels, GAP, segment),
@@ -49,6 +55,8 @@ def _risk(levels, tracked: TrackedOrder, row, policy, now: datetime) -> tuple[Ri
         last_scan_at=row.carrier_status_at,
         now=now,
         country=None if segment.country == "??" else segment.country,
+        stage=stage,
+        in_stage=in_stage,
     )
     return risk, promised
 
@@ -58,7 +66,7 @@ def _check(session, tenant, tracked, policy, fulfillment_id, row, levels, now, b
     # Already flagged, or already in trouble with the carrier (stalled, held, late …): past a heads-up.
     if any(f == fulfillment_id and kind in _DELIVERY_KINDS for f, kind in busy):
         return None, False, None
-    risk, promised = _risk(levels, tracked, row, policy, now)
+    risk, promised = _risk(session, levels, tracked, row, policy, now)
     if risk is None:
         return None, False, None
     if risk.probability >= policy.detection.at_risk.below_probability:

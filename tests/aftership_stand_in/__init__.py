@@ -134,7 +134,8 @@ class AfterShipStandIn(LoopbackStandIn):
         tracking["tag"], tracking["subtag"] = tag, subtag or f"{tag}_001"
         tracking["subtag_message"] = message or tag
         tracking["checkpoints"].append(
-            {"checkpoint_time": at.isoformat(), "message": message or tag, "tag": tag, "slug": tracking["slug"],
+            {"checkpoint_time": at.isoformat(), "message": message or tag, "tag": tag, "subtag": tracking["subtag"],
+             "slug": tracking["slug"],
              "location": location}
         )
         if expected_date:

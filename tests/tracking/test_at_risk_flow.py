@@ -7,6 +7,7 @@ from html import unescape
 
 from saleor_cs_app.jobs import sweep
 from saleor_cs_app.store.models import Deadline, TransitCount
+from saleor_cs_app.store.tracking_models import CarrierScan
 from tests.flows import incidents, rows, tenant_id, use_policy
 from tests.support.conftest import link_path
 from tests.tracking.test_aftership_flow import aftership, hook_url, ship  # noqa: F401  (fixtures)
@@ -188,3 +189,61 @@ def test_a_heads_up_never_estimates_a_day_before_the_promise(
     (heads_up,) = mail.messages
     text = heads_up.message.get_body(("plain",)).get_content()
     assert "22 September 2027" in text and "17 September" not in text and "estimate" not in text
+
+
+def learned_stages_too(runtime, saleor):
+    """Besides learned_from_earlier_parcels: 80 of those parcels left the line-haul after 1 business day, 20
+    after 6; from the depot to the door took 1 day; at the depot they stayed 1 day."""
+    tenant = tenant_id(runtime, saleor)
+    with runtime.db.transaction() as session:
+        for measure, value, count in (("stay_line_haul", 1, 80), ("stay_line_haul", 6, 20), ("after_line_haul", 1, 100),
+                                      ("stay_destination", 1, 100), ("after_destination", 0, 100)):
+            session.add(TransitCount(tenant_id=tenant, measure=measure, method="earlier", carrier="dhl", country="FI",
+                                     value=value, count=count))
+
+
+def shipped_with_stages_learned(installed, runtime, clock, aftership, hook_url):  # noqa: F811
+    """Stages learned from earlier parcels; this one shipped on Wednesday noon, into the line-haul at once."""
+    learned_from_earlier_parcels(runtime, installed)
+    learned_stages_too(runtime, installed)
+    ship(installed, runtime)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", subtag="InTransit_001", at=clock.now))
+
+
+def test_a_parcel_still_between_hubs_is_flagged_days_before_its_transit_time_alone_would(
+    installed, runtime, clock, aftership, hook_url  # noqa: F811
+):
+    shipped_with_stages_learned(installed, runtime, clock, aftership, hook_url)
+    clock.advance(hours=19)  # Thursday 07:00: one day in the line-haul, as most parcels
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", subtag="InTransit_002", at=clock.now, location="Hub"))
+    runtime.jobs.drain()
+    assert incidents(runtime) == []
+    clock.advance(hours=24)  # Friday 07:00, still at a hub: only the slow fifth stays two days
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", subtag="InTransit_002", at=clock.now, location="Hub"))
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    assert incident.kind == "at_risk" and incident.facts["on_time_probability"] == 0.0
+    # Without the stage the transit times alone said 80 % on Friday; flagged on Monday (the test above).
+    assert incident.facts["new_expectation"] == "2027-09-24"  # 6 days between hubs from Wednesday, then 1 to the door
+    stages = sorted((s.at, s.stage) for s in rows(runtime, CarrierScan))
+    assert [stage for _, stage in stages] == ["line_haul"] * 3
+
+
+def test_a_parcel_at_the_delivery_depot_on_the_same_day_is_not_flagged_and_teaches_its_stages_on_delivery(
+    installed, runtime, clock, aftership, hook_url  # noqa: F811
+):
+    shipped_with_stages_learned(installed, runtime, clock, aftership, hook_url)
+    clock.advance(hours=43)  # Friday 07:00, arrived at the delivery facility: out the next business day
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", subtag="InTransit_003", at=clock.now))
+    runtime.jobs.drain()
+    assert incidents(runtime) == []
+    (check,) = [d for d in rows(runtime, Deadline) if d.kind == "at_risk"]
+    assert check.due_at == clock.now + timedelta(hours=12)
+    clock.advance(days=3)  # Monday 07:00: out for delivery, delivered at noon
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "OutForDelivery", at=clock.now))
+    clock.advance(hours=5)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "Delivered", at=clock.now))
+    runtime.jobs.drain()
+    learned = {(c.measure, c.value): c.count for c in rows(runtime, TransitCount) if c.method != "earlier"}
+    assert learned[("stay_line_haul", 2)] == 1 and learned[("after_line_haul", 1)] == 1  # Wednesday → Friday → Monday
+    assert learned[("stay_destination", 1)] == 1 and learned[("stay_out_for_delivery", 0)] == 1

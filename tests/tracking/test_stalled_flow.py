@@ -63,8 +63,11 @@ def test_a_new_scan_moves_the_stall_and_a_delivery_clears_it_while_the_shop_lear
     runtime.jobs.drain()
     assert incidents(runtime) == [] and mail.messages == []
     learned = sorted((c.measure, c.value, c.count) for c in rows(runtime, TransitCount))
-    # Shipped on Wednesday, delivered on Friday morning: 2 business days; gaps of 24 and 20 hours.
-    assert learned == [("gap", 20, 1), ("gap", 24, 1), ("transit", 2, 1)], learned
+    # Shipped on Wednesday, delivered on Friday morning: 2 business days; gaps of 24 and 20 hours; in the
+    # line-haul (InTransit) from Wednesday until delivered: 2 days there, none after it.
+    assert learned == [
+        ("after_line_haul", 0, 1), ("gap", 20, 1), ("gap", 24, 1), ("stay_line_haul", 2, 1), ("transit", 2, 1)
+    ], learned
 
 
 def test_stall_detection_can_be_switched_off(installed, runtime, clock, aftership, hook_url, mail):  # noqa: F811

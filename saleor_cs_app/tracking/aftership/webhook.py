@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from saleor_cs_app.care.model import DeliveryState
+from saleor_cs_app.care.model import DeliveryState, Stage
 from saleor_cs_app.tracking.aftership import NAME
 from saleor_cs_app.tracking.report import DeliveryReport, Scan, carrier_time
 
@@ -34,6 +34,11 @@ TAGS = {
 }
 # Exception subtags that say more than "exception" (…/tracking/enum/delivery_sub_statuses).
 SUBTAGS = {"Exception_011": DeliveryState.RETURNED, "Exception_013": DeliveryState.LOST}
+# The leg a checkpoint names (care.model.Stage), from its tag, or its subtag where that says more
+# (…/tracking/enum/delivery-sub-statuses). "Arrived at the destination country" (InTransit_004) and customs
+# (InTransit_005) are still line-haul: the domestic trunk to the depot lies ahead.
+STAGE_TAGS = {"InfoReceived": Stage.ORIGIN, "InTransit": Stage.LINE_HAUL, "OutForDelivery": Stage.OUT_FOR_DELIVERY}
+STAGE_SUBTAGS = {"InTransit_003": Stage.DESTINATION}  # arrived at the delivery facility
 CARRIER_NAMES = {"dhl": "DHL", "ups": "UPS", "fedex": "FedEx", "usps": "USPS", "gls": "GLS", "dpd": "DPD"}
 
 
@@ -132,8 +137,15 @@ def _scans(checkpoints) -> tuple[Scan, ...]:
             filter(None, (_text(c.get("city")), _text(c.get("country_name")) or _text(c.get("country_iso3"))))
         )
         state = SUBTAGS.get(c.get("subtag"), TAGS.get(c.get("tag")))
-        scans.append(Scan(at, _text(c.get("message")), (place or None) and place[:300], state))
+        stage = stage_of(c.get("tag"), c.get("subtag"))
+        scans.append(Scan(at, _text(c.get("message")), (place or None) and place[:300], state, stage))
     return tuple(scans)
+
+
+def stage_of(tag, subtag) -> Stage | None:
+    if not isinstance(tag, str):
+        return None
+    return STAGE_SUBTAGS.get(subtag) if isinstance(subtag, str) and subtag in STAGE_SUBTAGS else STAGE_TAGS.get(tag)
 
 
 def _expected_date(msg: dict) -> date | None:

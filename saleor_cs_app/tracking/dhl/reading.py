@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from saleor_cs_app.care.model import DeliveryState
+from saleor_cs_app.care.model import DeliveryState, Stage
 from saleor_cs_app.tracking.dhl import NAME
 from saleor_cs_app.tracking.report import DeliveryReport, Scan, carrier_time
 
@@ -15,6 +15,17 @@ STATUS_CODES = {
     "failure": DeliveryState.EXCEPTION,
     "unknown": None,
 }
+# DHL's status codes name no leg beyond "pre-transit" and "transit"; its event descriptions do, in words
+# that repeat across its parcel and express networks ("Arrived at Delivery Facility", "With delivery
+# courier", "The shipment has been loaded onto the delivery vehicle"). Lower-case fragments, checked in order.
+STAGE_CODES = {"pre-transit": Stage.ORIGIN, "transit": Stage.LINE_HAUL}
+STAGE_WORDS = (
+    ("with delivery courier", Stage.OUT_FOR_DELIVERY),
+    ("out for delivery", Stage.OUT_FOR_DELIVERY),
+    ("loaded onto the delivery vehicle", Stage.OUT_FOR_DELIVERY),
+    ("delivery facility", Stage.DESTINATION),
+    ("delivery base", Stage.DESTINATION),
+)
 DAILY_CALLS = 250  # the free tier's daily allowance; the poller never plans beyond it
 
 
@@ -61,9 +72,19 @@ def _scans(events) -> tuple[Scan, ...]:
         words = event.get("description") or event.get("status")
         address = ((event.get("location") or {}).get("address") or {}) if isinstance(event.get("location"), dict) else {}
         place = address.get("addressLocality") if isinstance(address, dict) else None
-        state = STATUS_CODES.get(str(event.get("statusCode") or "unknown").lower())
-        scans.append(Scan(at, str(words).strip()[:500] if words else None, str(place)[:300] if place else None, state))
+        code = str(event.get("statusCode") or "unknown").lower()
+        text = str(words).strip()[:500] if words else None
+        scans.append(Scan(at, text, str(place)[:300] if place else None, STATUS_CODES.get(code), stage_of(code, text)))
     return tuple(scans)
+
+
+def stage_of(status_code: str, words: str | None) -> Stage | None:
+    """The leg a DHL event names: its words where they name one, else its status code's."""
+    stage = STAGE_CODES.get(status_code)
+    if stage is Stage.LINE_HAUL and words:
+        lowered = words.lower()
+        stage = next((named for fragment, named in STAGE_WORDS if fragment in lowered), stage)
+    return stage
 
 
 def next_poll(now: datetime, deadline: datetime | None) -> datetime:
