@@ -167,7 +167,7 @@ def find(key: str):
     t = Translator(request.args.get("lang") or browser_language())
     if tenant_id is None:
         raise PageRefused(404, "link_invalid", language=t.language)
-    scope = f"find:{key}"
+    scope = lookup.form_scope(key)
     if request.method == "GET":
         return render("support/find.html", t=t, csrf_scope=scope, error=None, form={})
     if not check_csrf(scope):

@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "Wir haben keine Bestellung mit dieser Nummer und E-Mail-Adresse gefunden. Prüfen Sie beides und versuchen Sie es noch einmal.",
     "too_many": "Zu viele Versuche. Bitte warten Sie eine Viertelstunde und versuchen Sie es dann erneut.",
     "error_heading": "Dieser Link funktioniert nicht",
-    "link_invalid": "Der Link ist unvollständig oder wurde verändert. Öffnen Sie ihn noch einmal über unsere E-Mail oder suchen Sie Ihre Bestellung unten.",
+    "link_invalid": "Der Link ist unvollständig oder wurde verändert. Bitte öffnen Sie ihn noch einmal direkt aus unserer E-Mail.",
     "link_expired": "Der Link ist abgelaufen. Suchen Sie Ihre Bestellung unten, um sie wieder aufzurufen.",
     "order_gone": "Wir können diese Bestellung nicht mehr anzeigen. Antworten Sie einfach auf unsere E-Mail – dann hilft Ihnen jemand aus unserem Team persönlich weiter.",
     "form_expired": "Das Formular ist abgelaufen. Bitte öffnen Sie Ihre Bestellseite noch einmal über den Link in unserer E-Mail und versuchen Sie es erneut.",

@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "We couldn't find an order with that number and email address. Please check both and try again.",
     "too_many": "Too many attempts. Please wait 15 minutes and try again.",
     "error_heading": "This link doesn't work",
-    "link_invalid": "This link is incomplete or has been changed. Open it again from our email, or find your order below.",
+    "link_invalid": "This link is incomplete or has been changed. Please open it again from our email.",
     "link_expired": "This link has expired. Find your order below to open it again.",
     "order_gone": "We can't show this order any more. Reply to our email and someone from our team will help.",
     "form_expired": "This form has expired. Please fill it in and send it again.",

@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "No hemos encontrado ningún pedido con ese número y ese correo. Revisa ambos e inténtalo de nuevo.",
     "too_many": "Demasiados intentos. Espera un cuarto de hora y vuelve a intentarlo.",
     "error_heading": "Este enlace no funciona",
-    "link_invalid": "El enlace está incompleto o se ha modificado. Ábrelo de nuevo desde el correo o busca tu pedido abajo.",
+    "link_invalid": "El enlace está incompleto o se ha modificado. Ábrelo de nuevo desde nuestro correo.",
     "link_expired": "El enlace ha caducado. Busca tu pedido abajo para volver a entrar.",
     "order_gone": "Ya no podemos mostrar este pedido. Responde a nuestro correo y una persona de nuestro equipo te ayudará.",
     "form_expired": "El formulario ha caducado. Vuelve a enviarlo.",

@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "Sellise numbri ja e-posti aadressiga tellimust ei leitud. Kontrollige mõlemat ja proovige uuesti.",
     "too_many": "Liiga palju katseid. Oodake veerand tundi ja proovige siis uuesti.",
     "error_heading": "See link ei tööta",
-    "link_invalid": "Link on poolik või seda on muudetud. Avage see uuesti meie e-kirjast või leidke oma tellimus allpool.",
+    "link_invalid": "Link on poolik või seda on muudetud. Palun avage see uuesti meie e-kirjast.",
     "link_expired": "Link on aegunud. Leidke oma tellimus allpool, et see uuesti avada.",
     "order_gone": "Me ei saa seda tellimust enam näidata. Vastake meie e-kirjale ja keegi meie meeskonnast aitab teid.",
     "form_expired": "Vorm on aegunud. Palun saatke see uuesti.",

@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "Emme löytäneet tilausta tällä numerolla ja sähköpostiosoitteella. Tarkista molemmat ja yritä uudelleen.",
     "too_many": "Liian monta yritystä. Odota 15 minuuttia ja yritä sitten uudelleen.",
     "error_heading": "Linkki ei toimi",
-    "link_invalid": "Linkki on vajaa tai sitä on muutettu. Avaa se uudelleen sähköpostista tai etsi tilauksesi alta.",
+    "link_invalid": "Linkki on vajaa tai sitä on muutettu. Avaa se uudelleen lähettämästämme sähköpostista.",
     "link_expired": "Linkki on vanhentunut. Etsi tilauksesi alta päästäksesi siihen uudelleen.",
     "order_gone": "Emme voi enää näyttää tätä tilausta. Vastaa sähköpostiimme, niin joku tiimistämme auttaa sinua.",
     "form_expired": "Lomake oli vanhentunut. Lähetä se uudelleen.",

@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "Aucune commande ne correspond à ce numéro et à cette adresse e-mail. Vérifiez les deux et réessayez.",
     "too_many": "Trop de tentatives. Attendez un quart d’heure, puis réessayez.",
     "error_heading": "Ce lien ne fonctionne pas",
-    "link_invalid": "Le lien est incomplet ou a été modifié. Ouvrez-le de nouveau depuis l’e-mail, ou retrouvez votre commande ci-dessous.",
+    "link_invalid": "Le lien est incomplet ou a été modifié. Veuillez l’ouvrir de nouveau depuis notre e-mail.",
     "link_expired": "Le lien a expiré. Retrouvez votre commande ci-dessous pour y accéder de nouveau.",
     "order_gone": "Nous ne pouvons plus afficher cette commande. Répondez à notre e-mail\u00a0: un membre de notre équipe vous aidera.",
     "form_expired": "Le formulaire avait expiré. Merci de l’envoyer de nouveau.",

@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "Non abbiamo trovato un ordine con quel numero e quell’indirizzo email. Controlla entrambi e riprova.",
     "too_many": "Troppi tentativi. Attendi un quarto d’ora e riprova.",
     "error_heading": "Questo link non funziona",
-    "link_invalid": "Il link è incompleto o è stato modificato. Aprilo di nuovo dall’email oppure trova il tuo ordine qui sotto.",
+    "link_invalid": "Il link è incompleto o è stato modificato. Aprilo di nuovo dalla nostra email.",
     "link_expired": "Il link è scaduto. Cerca il tuo ordine qui sotto per riaprirlo.",
     "order_gone": "Non possiamo più mostrare questo ordine. Rispondi alla nostra email e qualcuno del nostro team ti aiuterà.",
     "form_expired": "Il modulo è scaduto. Invialo di nuovo.",

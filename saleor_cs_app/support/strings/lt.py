@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "Neradome užsakymo su šiuo numeriu ir el. pašto adresu. Patikrinkite abu ir bandykite dar kartą.",
     "too_many": "Per daug bandymų. Palaukite penkiolika minučių ir bandykite dar kartą.",
     "error_heading": "Ši nuoroda neveikia",
-    "link_invalid": "Nuoroda nepilna arba pakeista. Atidarykite ją dar kartą iš el. laiško arba raskite užsakymą žemiau.",
+    "link_invalid": "Nuoroda nepilna arba pakeista. Atidarykite ją dar kartą iš mūsų el. laiško.",
     "link_expired": "Nuorodos galiojimas baigėsi. Užsakymą vėl rasite naudodamiesi žemiau esančia forma.",
     "order_gone": "Šio užsakymo nebegalime parodyti. Atsakykite į mūsų el. laišką – Jums padės mūsų komandos narys.",
     "form_expired": "Formos galiojimas baigėsi. Išsiųskite ją dar kartą.",

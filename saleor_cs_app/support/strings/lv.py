@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "Neatradām pasūtījumu ar šo numuru un e-pasta adresi. Pārbaudiet abus un mēģiniet vēlreiz.",
     "too_many": "Pārāk daudz mēģinājumu. Pagaidiet 15 minūtes un mēģiniet vēlreiz.",
     "error_heading": "Šī saite nedarbojas",
-    "link_invalid": "Saite ir nepilnīga vai mainīta. Atveriet to vēlreiz no e-pasta vai atrodiet pasūtījumu zemāk.",
+    "link_invalid": "Saite ir nepilnīga vai mainīta. Lūdzu, atveriet to vēlreiz no mūsu e-pasta.",
     "link_expired": "Saites derīguma termiņš ir beidzies. Atrodiet pasūtījumu zemāk, lai tajā atgrieztos.",
     "order_gone": "Šo pasūtījumu vairs nevaram parādīt. Atbildiet uz mūsu e-pastu, un Jums palīdzēs kāds no mūsu komandas.",
     "form_expired": "Veidlapas derīguma termiņš ir beidzies. Nosūtiet to vēlreiz.",

@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "We vonden geen bestelling met dat nummer en dat e-mailadres. Controleer beide en probeer het opnieuw.",
     "too_many": "Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw.",
     "error_heading": "Deze link werkt niet",
-    "link_invalid": "De link is onvolledig of gewijzigd. Open hem opnieuw vanuit de e-mail, of zoek je bestelling hieronder.",
+    "link_invalid": "De link is onvolledig of gewijzigd. Open hem opnieuw vanuit onze e-mail.",
     "link_expired": "De link is verlopen. Vul hieronder je gegevens in om je bestelling weer te openen.",
     "order_gone": "We kunnen deze bestelling niet meer tonen. Beantwoord onze e-mail, dan helpt iemand van ons team je verder.",
     "form_expired": "Het formulier was verlopen. Verstuur het opnieuw.",

@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "Nie znaleźliśmy zamówienia o tym numerze i adresie e-mail. Sprawdź oba i spróbuj ponownie.",
     "too_many": "Zbyt wiele prób. Odczekaj 15 minut i spróbuj ponownie.",
     "error_heading": "Ten link nie działa",
-    "link_invalid": "Link jest niepełny albo został zmieniony. Otwórz go ponownie z e-maila lub znajdź zamówienie poniżej.",
+    "link_invalid": "Link jest niepełny albo został zmieniony. Otwórz go ponownie z naszego e-maila.",
     "link_expired": "Link wygasł. Znajdź zamówienie poniżej, aby do niego wrócić.",
     "order_gone": "Nie możemy już pokazać tego zamówienia. Odpowiedz na e-mail od nas – ktoś z naszego zespołu Ci pomoże.",
     "form_expired": "Formularz wygasł. Wyślij go ponownie.",

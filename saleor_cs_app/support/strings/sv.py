@@ -79,7 +79,7 @@ STRINGS = {
     "find_failed": "Vi hittade ingen order med det numret och den e-postadressen. Kontrollera båda och försök igen.",
     "too_many": "För många försök. Vänta en kvart och försök sedan igen.",
     "error_heading": "Länken fungerar inte",
-    "link_invalid": "Länken är ofullständig eller har ändrats. Öppna den igen från vårt mejl, eller hitta din order nedan.",
+    "link_invalid": "Länken är ofullständig eller har ändrats. Öppna den igen från vårt mejl.",
     "link_expired": "Länken har gått ut. Hitta din order nedan för att öppna den igen.",
     "order_gone": "Vi kan inte visa den här ordern längre. Svara på vårt mejl, så hjälper någon i vårt team dig.",
     "form_expired": "Formuläret har gått ut. Fyll i det och skicka det igen.",
