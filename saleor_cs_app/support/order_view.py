@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from saleor_cs_app.care import progress as progress_line
 from saleor_cs_app.care import promises
+from saleor_cs_app.care.model import OfferType
 from saleor_cs_app.store import carrier_scans, support_reports
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import TrackedOrder
@@ -24,7 +25,6 @@ from saleor_cs_app.watch.snapshot import parse_time
 
 # Timeline events a customer is told about, by type; everything else is the merchant's business.
 _EVENT_WORDS = {
-    "goodwill_created": "event_goodwill",
     "reported": "event_reported",
     "proposal_accepted": "event_accepted",
     "proposal_countered": "event_countered",
@@ -307,7 +307,12 @@ def _story(session: Session, incident, report) -> Story:
     for event in incident_store.timeline(session, incident.tenant_id, incident.id):
         if event.type == "detected":
             continue  # the story's heading says it
-        key = "event_emailed" if event.type.startswith("emailed_") else _EVENT_WORDS.get(event.type)
+        if event.type.startswith("emailed_"):
+            key = "event_emailed"
+        elif event.type == "goodwill_created":
+            key = _goodwill_words(incident)
+        else:
+            key = _EVENT_WORDS.get(event.type)
         if key and (incident.facts or {}).get("request"):
             key = _REQUEST_WORDS.get(key, key)
         if key:
@@ -327,6 +332,16 @@ def _story(session: Session, incident, report) -> Story:
         request=(incident.facts or {}).get("request"),
         request_details=_request_details(incident.facts or {}),
     )
+
+
+# What each remedy is once created in Saleor, and no more: a code exists, a new parcel or a refund is arranged
+# (an order or a granted refund, not yet a dispatch or money in the account); the e-mail is a line of its own.
+_GOODWILL_WORDS = {offer.value: f"event_goodwill_{offer.value}" for offer in OfferType if offer is not OfferType.APOLOGY_ONLY}
+
+
+def _goodwill_words(incident) -> str | None:
+    offer = ((incident.decision or {}).get("offer") or {}).get("type") or incident.offer_type
+    return _GOODWILL_WORDS.get(offer)
 
 
 def _request_details(facts: dict) -> str | None:

@@ -66,7 +66,12 @@ STRINGS = {
     "event_detected_returned": "The carrier is sending your parcel back to us.",
     "event_delivered_since": "Your parcel has now been delivered.",
     "event_reported": "You reported a problem.",
-    "event_goodwill": "We've sent what we offered you.",
+    # What was given, when it was created in Saleor (before the e-mail that tells it goes out).
+    "event_goodwill_gift_card": "We created your gift card.",
+    "event_goodwill_free_shipping_voucher": "We created your free-delivery code.",
+    "event_goodwill_gift_product": "We arranged your gift; it comes in its own parcel.",
+    "event_goodwill_reship": "We arranged your new parcel, free of charge.",
+    "event_goodwill_partial_refund": "We arranged your refund.",
     "event_emailed": "We emailed you.",
     "event_accepted": "The fix was agreed.",
     "event_countered": "We made you an offer.",
