@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from saleor_cs_app.care import progress as progress_line
 from saleor_cs_app.care import promises
 from saleor_cs_app.care.model import OfferType
+from saleor_cs_app.care.proposals import Resolution, countered_resolution
 from saleor_cs_app.store import carrier_scans, support_reports
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import TrackedOrder
@@ -96,6 +97,7 @@ class Story:
     state_key: str | None
     events: list[tuple[str, str]]  # (ISO timestamp, string key)
     counter: dict | None = None  # the shop's offer waiting for the customer's answer
+    counter_words: str = "offer_amount"  # offer_keep when the customer keeps the item (as the e-mail says)
     report_id: str | None = None
     merchant_note: str | None = None
     request: str | None = None  # a change asked for before shipping: later_delivery | change_variant
@@ -327,6 +329,9 @@ def _story(session: Session, incident, report) -> Story:
         state_key=f"state_{report.state}",
         events=events,
         counter=report.counter if report.state == "countered" else None,
+        counter_words=(
+            "offer_keep" if countered_resolution(report.problem) is Resolution.KEEP_WITH_DISCOUNT else "offer_amount"
+        ),
         report_id=report.id,
         merchant_note=report.merchant_note,
         request=(incident.facts or {}).get("request"),

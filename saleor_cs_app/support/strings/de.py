@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Abgeschlossen – eine passende Lösung konnten wir Ihnen leider nicht anbieten.",
     "counter_intro": "Unser Vorschlag: {offer}.",
     "offer_amount": "Sie erhalten {amount} zurück",
+    "offer_keep": "Sie behalten den Artikel und erhalten {amount} zurück",
     "offer_percent": "Sie erhalten {percent} des Preises zurück",
     "accept": "Vorschlag annehmen",
     "decline": "Vorschlag ablehnen",

@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Closed: we've answered your report.",
     "counter_intro": "Our offer: {offer}.",
     "offer_amount": "a refund of {amount}",
+    "offer_keep": "keep the item, with a refund of {amount}",  # a counter-offer for an item the customer has
     "offer_percent": "a refund of {percent} of the price",
     "accept": "Accept the offer",
     "decline": "Decline the offer",

@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Incidencia cerrada sin la solución que habías pedido.",
     "counter_intro": "Nuestra propuesta: {offer}.",
     "offer_amount": "un reembolso de {amount}",
+    "offer_keep": "te quedas el artículo y te devolvemos {amount}",
     "offer_percent": "un reembolso del {percent} del precio",
     "accept": "Aceptar la propuesta",
     "decline": "Rechazar la propuesta",

@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Suletud – kahjuks ei saanud me pakkuda sobivat lahendust.",
     "counter_intro": "Meie ettepanek: {offer}.",
     "offer_amount": "{amount} suurune tagasimakse",
+    "offer_keep": "toode jääb teile ja maksame teile tagasi {amount}",
     "offer_percent": "tagasimakse {percent} ulatuses hinnast",
     "accept": "Võta ettepanek vastu",
     "decline": "Lükka ettepanek tagasi",

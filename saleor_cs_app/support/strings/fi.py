@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Suljettu: emme valitettavasti voineet tarjota pyytämääsi ratkaisua.",
     "counter_intro": "Ehdotuksemme: {offer}.",
     "offer_amount": "hyvitys {amount}",
+    "offer_keep": "tuote jää sinulle, ja hyvitämme sinulle {amount}",
     "offer_percent": "{percent}:n hyvitys hinnasta",
     "accept": "Hyväksy ehdotus",
     "decline": "Hylkää ehdotus",

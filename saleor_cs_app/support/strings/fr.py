@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Clôturé sans la solution demandée.",
     "counter_intro": "Notre proposition\u00a0: {offer}.",
     "offer_amount": "un remboursement de {amount}",
+    "offer_keep": "garder l’article, avec un remboursement de {amount}",
     "offer_percent": "un remboursement de {percent} du prix",
     "accept": "Accepter la proposition",
     "decline": "Refuser la proposition",

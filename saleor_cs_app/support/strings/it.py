@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Chiusa senza la soluzione richiesta.",
     "counter_intro": "La nostra proposta: {offer}.",
     "offer_amount": "un rimborso di {amount}",
+    "offer_keep": "tieni l’articolo, con un rimborso di {amount}",
     "offer_percent": "un rimborso di una parte del prezzo ({percent})",
     "accept": "Accetta la proposta",
     "decline": "Rifiuta la proposta",

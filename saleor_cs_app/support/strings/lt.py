@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Užbaigta – negalėjome pasiūlyti to, ko prašėte.",
     "counter_intro": "Parduotuvė siūlo: {offer}.",
     "offer_amount": "grąžinti {amount}",
+    "offer_keep": "pasilikti prekę ir atgauti {amount}",
     "offer_percent": "grąžinti {percent} kainos",
     "accept": "Priimti pasiūlymą",
     "decline": "Atmesti pasiūlymą",

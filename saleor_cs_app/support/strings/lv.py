@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Slēgts: diemžēl nevarējām piedāvāt lūgto risinājumu.",
     "counter_intro": "Mūsu piedāvājums: {offer}.",
     "offer_amount": "atmaksāt {amount}",
+    "offer_keep": "prece paliek Jums, un mēs atmaksājam {amount}",
     "offer_percent": "atmaksāt {percent} no cenas",
     "accept": "Pieņemt piedāvājumu",
     "decline": "Noraidīt piedāvājumu",

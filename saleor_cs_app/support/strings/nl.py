@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Afgesloten: we konden je niet bieden waar je om vroeg.",
     "counter_intro": "Ons voorstel: {offer}.",
     "offer_amount": "je krijgt {amount} terug",
+    "offer_keep": "je houdt het artikel en krijgt {amount} terug",
     "offer_percent": "je krijgt {percent} van de prijs terug",
     "accept": "Voorstel accepteren",
     "decline": "Voorstel afwijzen",

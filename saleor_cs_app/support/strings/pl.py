@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Zamknięte – sklep nie zaproponował rozwiązania.",
     "counter_intro": "Sklep proponuje: {offer}.",
     "offer_amount": "zwrot {amount}",
+    "offer_keep": "zatrzymanie produktu i zwrot {amount}",
     "offer_percent": "zwrot {percent} ceny",
     "accept": "Przyjmij propozycję",
     "decline": "Odrzuć propozycję",

@@ -50,6 +50,7 @@ STRINGS = {
     "state_declined": "Avslutat – vi kunde tyvärr inte erbjuda den lösning du bad om.",
     "counter_intro": "Vårt förslag: {offer}.",
     "offer_amount": "återbetalning på {amount}",
+    "offer_keep": "du behåller varan och får tillbaka {amount}",
     "offer_percent": "återbetalning på {percent} av priset",
     "accept": "Tacka ja till förslaget",
     "decline": "Tacka nej till förslaget",
