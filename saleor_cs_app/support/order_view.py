@@ -188,6 +188,7 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now
     # The parcel has arrived since: the e-mail's words ("it hasn't been delivered yet", "if it doesn't arrive")
     # are no longer true; the story says so, with what was done (the timeline).
     stories = [replace(story, heading_key="event_delivered_since") if story.id in over else story for story in stories]
+    stories = _delivered_once(stories, {i.id: i.fulfillment_id for i in found if i.id in over})
     stories.sort(key=lambda story: story.counter is None)  # an offer to answer stays on top until answered
     return OrderView(
         tenant_id=tracked.tenant_id,
@@ -204,6 +205,23 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now
         time_zone=zone,
         total=Decimal(str(facts["total"])) if facts.get("total") not in (None, "", "0") else None,
     )
+
+
+def _delivered_once(stories: list[Story], parcel_of: dict[str, str]) -> list[Story]:
+    """A delivered parcel's finished stories (`parcel_of`: story id → its parcel) told as one: the same heading
+    twice would read as a glitch; the timelines merge, so what was done in each stays."""
+    kept: list[Story] = []
+    first: dict[str, int] = {}  # parcel → where its story is in `kept`
+    for story in stories:
+        parcel = parcel_of.get(story.id)
+        if parcel is None or parcel not in first:
+            if parcel is not None:
+                first[parcel] = len(kept)
+            kept.append(story)
+            continue
+        told = kept[first[parcel]]
+        kept[first[parcel]] = replace(told, events=sorted(told.events + story.events))
+    return kept
 
 
 def _unshipped(facts: dict, lines: list[Line]) -> list[tuple[Line, int]]:

@@ -188,3 +188,27 @@ def test_a_heads_up_never_estimates_a_day_before_the_promise(
     (heads_up,) = mail.messages
     text = heads_up.message.get_body(("plain",)).get_content()
     assert "22 September 2027" in text and "17 September" not in text and "estimate" not in text
+
+
+def test_a_parcel_delivered_after_two_incidents_says_so_once_with_both_timelines(
+    installed, runtime, clock, aftership, hook_url, mail, client  # noqa: F811
+):
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    travel_until_monday(clock, aftership, hook_url)
+    for day in (21, 22, 23, 24):  # Friday the 24th: past the deliver-by day, the parcel is late
+        clock.advance(seconds=(datetime(2027, 9, day, 7, tzinfo=timezone.utc) - clock.now).total_seconds())
+        aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+        sweep.run(runtime)
+        runtime.jobs.drain()
+    clock.advance(hours=24)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "AttemptFail", at=clock.now))
+    runtime.jobs.drain()
+    told = sorted(i.kind for i in incidents(runtime) if i.kind != "at_risk")
+    assert told == ["attempt_failed", "late_delivery"] and len(mail.messages) == 2
+    clock.advance(hours=24)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "Delivered", at=clock.now))
+    runtime.jobs.drain()
+    page = unescape(client.get(link_path(runtime, installed, late_incident_order(runtime))).get_data(as_text=True))
+    assert page.count("Your parcel has now been delivered.") == 1, "one parcel, one fact"
+    assert page.count("We emailed you.") == 2, "what was done in each story stays, in one timeline"
