@@ -184,6 +184,12 @@ def refused_page(exc: PageRefused) -> Response:
     )
 
 
+def form_expired(page: OrderPage) -> Response:
+    """A button on the order page (an offer's answer, a parcel's choice) sent with an old token: the page itself
+    is one click away, its buttons fresh."""
+    return render("support/error.html", 400, t=page.t, message_key="form_expired", back_url=f"/support/o/{page.token}")
+
+
 def check_csrf(scope: str) -> bool:
     return csrf.valid(current_runtime().settings.secret_key, request, scope)
 

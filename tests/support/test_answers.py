@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import io
@@ -132,6 +133,17 @@ def test_a_counter_offer_for_a_parcel_that_never_came_is_a_refund_on_the_page(cl
     runtime.jobs.drain()
     page = unescape(client.get(link).get_data(as_text=True))
     assert "Our offer: a refund of $5.00." in page and "keep the item" not in page
+
+
+def test_an_answer_sent_with_an_old_token_leads_back_to_the_order_to_answer_again(pending, installed, client, link):
+    Api(client, installed)(COUNTER, {"id": pending, "amount": "5"})
+    (report_row,) = rows(client.application.extensions["runtime"], SupportReport)
+    refused = client.post(f"{link}/answer", data={"csrf": "old", "report": report_row.id, "answer": "accept"})
+    body = unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 400 and "This form has expired" in body
+    # "Send it again": the buttons are on the order page, one click away (no form on this page to fill in).
+    back = re.search(r'<a class="button" href="([^"]+)">Back to your order</a>', body).group(1)
+    assert back == link and "Accept the offer" in unescape(client.get(back).get_data(as_text=True))
 
 
 def test_declining_answers_the_customer_with_the_reason_and_frees_the_lines(pending, installed, client, link, runtime):
