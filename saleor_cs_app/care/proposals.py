@@ -69,7 +69,8 @@ class Proposal:
 def countered_resolution(problem: str) -> Resolution:
     """What a counter-offer (money back) is: for an item the customer has, keeping it at a discount; for one that
     never came, a refund."""
-    return Resolution.REFUND if problem in (Problem.NOT_ARRIVED, Problem.MISSING_ITEM) else Resolution.KEEP_WITH_DISCOUNT
+    never_came = problem in (Problem.NOT_ARRIVED, Problem.MISSING_ITEM)
+    return Resolution.REFUND if never_came else Resolution.KEEP_WITH_DISCOUNT
 
 
 def affected_value(lines: Iterable[OrderLine]) -> Decimal:

@@ -359,7 +359,9 @@ def _story(session: Session, incident, report) -> Story:
 
 # What each remedy is once created in Saleor, and no more: a code exists, a new parcel or a refund is arranged
 # (an order or a granted refund, not yet a dispatch or money in the account); the e-mail is a line of its own.
-_GOODWILL_WORDS = {offer.value: f"event_goodwill_{offer.value}" for offer in OfferType if offer is not OfferType.APOLOGY_ONLY}
+_GOODWILL_WORDS = {
+    offer.value: f"event_goodwill_{offer.value}" for offer in OfferType if offer is not OfferType.APOLOGY_ONLY
+}
 
 
 def _goodwill_words(incident) -> str | None:

@@ -125,7 +125,9 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
     assert "thank you for accepting our offer" in accepted.subject and "Thank you for accepting our offer" in accepted.text
 
 
-def test_a_counter_offer_for_a_parcel_that_never_came_is_a_refund_on_the_page(client, link, order, runtime, installed):
+def test_a_counter_offer_for_a_parcel_that_never_came_is_a_refund_on_the_page(
+    client, link, order, runtime, installed
+):
     report(client, link, order, problem="not_arrived")  # a replacement worth 20: above the limit, it waits
     runtime.jobs.drain()
     (incident,) = incidents(runtime)
