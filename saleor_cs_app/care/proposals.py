@@ -66,6 +66,13 @@ class Proposal:
     percent: Decimal | None = None  # keep_with_discount, or a counter-offer: percent of the affected lines
 
 
+def countered_resolution(problem: str) -> Resolution:
+    """What a counter-offer (money back) is: for an item the customer has, keeping it at a discount; for one that
+    never came, a refund."""
+    never_came = problem in (Problem.NOT_ARRIVED, Problem.MISSING_ITEM)
+    return Resolution.REFUND if never_came else Resolution.KEEP_WITH_DISCOUNT
+
+
 def affected_value(lines: Iterable[OrderLine]) -> Decimal:
     return sum((max(line.unit_price, Decimal(0)) * line.quantity for line in lines), Decimal(0))
 

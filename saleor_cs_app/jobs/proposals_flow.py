@@ -24,6 +24,7 @@ from saleor_cs_app.care.proposals import (
     Proposal,
     ProposalInvalid,
     affected_value,
+    countered_resolution,
     customer_report_facts,
     decide_proposal,
     money_off,
@@ -336,7 +337,7 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
             runtime.settings, session.get_one(Tenant, incident.tenant_id), tracked.order_id, now
         ),
         "problem": report.problem,
-        "resolution": _countered_resolution(report) if countered else report.resolution,
+        "resolution": countered_resolution(report.problem).value if countered else report.resolution,
         "resolution_amount": Decimal(str(amount)) if amount else None,
         "resolution_percent": _percent_of(report, countered),
         "merchant_note": report.merchant_note,
@@ -362,11 +363,6 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
         now=now,
     )
     return row.id if row is not None else None
-
-
-def _countered_resolution(report) -> str:
-    # A counter-offer is money back: for an item the customer has, to keep it; for one that never came, a refund.
-    return "refund" if report.problem in ("not_arrived", "missing_item") else "keep_with_discount"
 
 
 def _same_amount(a, b) -> bool:

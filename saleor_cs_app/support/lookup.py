@@ -27,6 +27,11 @@ def shop_key(secret_key: str, tenant_id: int, saleor_api_url: str) -> str:
     return f"{tenant_id}-{mac(secret_key, 'shop', str(tenant_id), saleor_api_url)[:16]}"
 
 
+def form_scope(key: str) -> str:
+    """The look-up form's CSRF scope, wherever the form is shown (the find page, an expired link's page)."""
+    return f"find:{key}"
+
+
 def tenant_of_shop_key(secret_key: str, key: str, saleor_api_url_of) -> int | None:
     tenant_part, _, _ = key.partition("-")
     if not tenant_part.isdigit() or len(key) > 40:

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from saleor_cs_app.care import progress as progress_line
 from saleor_cs_app.care import promises
+from saleor_cs_app.care.model import OfferType
+from saleor_cs_app.care.proposals import Resolution, countered_resolution
 from saleor_cs_app.store import carrier_scans, support_reports
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import TrackedOrder
@@ -24,7 +26,6 @@ from saleor_cs_app.watch.snapshot import parse_time
 
 # Timeline events a customer is told about, by type; everything else is the merchant's business.
 _EVENT_WORDS = {
-    "goodwill_created": "event_goodwill",
     "reported": "event_reported",
     "proposal_accepted": "event_accepted",
     "proposal_countered": "event_countered",
@@ -96,6 +97,7 @@ class Story:
     state_key: str | None
     events: list[tuple[str, str]]  # (ISO timestamp, string key)
     counter: dict | None = None  # the shop's offer waiting for the customer's answer
+    counter_words: str = "offer_amount"  # offer_keep when the customer keeps the item (as the e-mail says)
     report_id: str | None = None
     merchant_note: str | None = None
     request: str | None = None  # a change asked for before shipping: later_delivery | change_variant
@@ -186,6 +188,7 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now
     # The parcel has arrived since: the e-mail's words ("it hasn't been delivered yet", "if it doesn't arrive")
     # are no longer true; the story says so, with what was done (the timeline).
     stories = [replace(story, heading_key="event_delivered_since") if story.id in over else story for story in stories]
+    stories = _delivered_once(stories, {i.id: i.fulfillment_id for i in found if i.id in over})
     stories.sort(key=lambda story: story.counter is None)  # an offer to answer stays on top until answered
     return OrderView(
         tenant_id=tracked.tenant_id,
@@ -202,6 +205,23 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now
         time_zone=zone,
         total=Decimal(str(facts["total"])) if facts.get("total") not in (None, "", "0") else None,
     )
+
+
+def _delivered_once(stories: list[Story], parcel_of: dict[str, str]) -> list[Story]:
+    """A delivered parcel's finished stories (`parcel_of`: story id → its parcel) told as one: the same heading
+    twice would read as a glitch; the timelines merge, so what was done in each stays."""
+    kept: list[Story] = []
+    first: dict[str, int] = {}  # parcel → where its story is in `kept`
+    for story in stories:
+        parcel = parcel_of.get(story.id)
+        if parcel is None or parcel not in first:
+            if parcel is not None:
+                first[parcel] = len(kept)
+            kept.append(story)
+            continue
+        told = kept[first[parcel]]
+        kept[first[parcel]] = replace(told, events=sorted(told.events + story.events))
+    return kept
 
 
 def _unshipped(facts: dict, lines: list[Line]) -> list[tuple[Line, int]]:
@@ -307,7 +327,12 @@ def _story(session: Session, incident, report) -> Story:
     for event in incident_store.timeline(session, incident.tenant_id, incident.id):
         if event.type == "detected":
             continue  # the story's heading says it
-        key = "event_emailed" if event.type.startswith("emailed_") else _EVENT_WORDS.get(event.type)
+        if event.type.startswith("emailed_"):
+            key = "event_emailed"
+        elif event.type == "goodwill_created":
+            key = _goodwill_words(incident)
+        else:
+            key = _EVENT_WORDS.get(event.type)
         if key and (incident.facts or {}).get("request"):
             key = _REQUEST_WORDS.get(key, key)
         if key:
@@ -322,11 +347,26 @@ def _story(session: Session, incident, report) -> Story:
         state_key=f"state_{report.state}",
         events=events,
         counter=report.counter if report.state == "countered" else None,
+        counter_words=(
+            "offer_keep" if countered_resolution(report.problem) is Resolution.KEEP_WITH_DISCOUNT else "offer_amount"
+        ),
         report_id=report.id,
         merchant_note=report.merchant_note,
         request=(incident.facts or {}).get("request"),
         request_details=_request_details(incident.facts or {}),
     )
+
+
+# What each remedy is once created in Saleor, and no more: a code exists, a new parcel or a refund is arranged
+# (an order or a granted refund, not yet a dispatch or money in the account); the e-mail is a line of its own.
+_GOODWILL_WORDS = {
+    offer.value: f"event_goodwill_{offer.value}" for offer in OfferType if offer is not OfferType.APOLOGY_ONLY
+}
+
+
+def _goodwill_words(incident) -> str | None:
+    offer = ((incident.decision or {}).get("offer") or {}).get("type") or incident.offer_type
+    return _GOODWILL_WORDS.get(offer)
 
 
 def _request_details(facts: dict) -> str | None:

@@ -16,7 +16,7 @@ from saleor_cs_app.care.owed import Closed, OwedLine, Remedy
 from saleor_cs_app.http.runtime import current_runtime
 from saleor_cs_app.jobs import owed_flow
 from saleor_cs_app.store import orders
-from saleor_cs_app.support.web import OrderPage, check_csrf, order_page, render
+from saleor_cs_app.support.web import OrderPage, check_csrf, form_expired, order_page, render
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,12 @@ def choose(token: str):
     """The customer's click: recorded once, then back to the page, which says what happens now."""
     page = order_page(token)  # a forged or expired link stops here (404 / 410), nothing changed
     if not check_csrf(token):
-        return render("support/error.html", 400, t=page.t, message_key="form_expired", find_url=None)
+        return form_expired(page)
     incident_id = (request.form.get("incident") or "")[:40]
     try:
         remedy = Remedy(request.form.get("remedy") or "")
     except ValueError:
-        return render("support/error.html", 400, t=page.t, message_key="form_expired", find_url=None)
+        return form_expired(page)
     try:
         owed_flow.choose(current_runtime(), page.link.tenant_id, page.link.order_id, incident_id, remedy)
     except owed_flow.ChoiceRefused as exc:

@@ -23,6 +23,7 @@ from saleor_cs_app.support.web import (
     browser_language,
     check_csrf,
     client_ip,
+    form_expired,
     order_page,
     photo_store,
     render,
@@ -147,11 +148,11 @@ def answer(token: str):
     """The customer accepts or declines the shop's counter-offer."""
     page = order_page(token)
     if not check_csrf(token):
-        return render("support/error.html", 400, t=page.t, message_key="form_expired", find_url=None)
+        return form_expired(page)
     choice = request.form.get("answer")
     report_id = (request.form.get("report") or "")[:40]
     if choice not in ("accept", "decline"):
-        return render("support/error.html", 400, t=page.t, message_key="form_expired", find_url=None)
+        return form_expired(page)
     try:
         proposals_flow.customer_answer(
             current_runtime(), page.link.tenant_id, page.link.order_id, report_id, accepted=choice == "accept"
@@ -167,7 +168,7 @@ def find(key: str):
     t = Translator(request.args.get("lang") or browser_language())
     if tenant_id is None:
         raise PageRefused(404, "link_invalid", language=t.language)
-    scope = f"find:{key}"
+    scope = lookup.form_scope(key)
     if request.method == "GET":
         return render("support/find.html", t=t, csrf_scope=scope, error=None, form={})
     if not check_csrf(scope):

@@ -17,7 +17,7 @@ from saleor_cs_app.store import brands, orders, owed_remedies, policies
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.support import csrf, formats, order_view
 from saleor_cs_app.support.i18n import Translator, page_language
-from saleor_cs_app.support.lookup import shop_key
+from saleor_cs_app.support.lookup import form_scope, shop_key
 from saleor_cs_app.support.photo_store import FilesystemPhotoStore
 from saleor_cs_app.watch.opening import rules_for
 
@@ -167,14 +167,27 @@ def render(template: str, status: int = 200, **values) -> Response:
 
 def refused_page(exc: PageRefused) -> Response:
     runtime = current_runtime()
-    find_url = None
+    find_url, scope = None, ""
     if exc.tenant_id is not None:
         api_url = active_api_url(exc.tenant_id)
         if api_url:
-            find_url = f"/support/find/{shop_key(runtime.settings.secret_key, exc.tenant_id, api_url)}"
+            key = shop_key(runtime.settings.secret_key, exc.tenant_id, api_url)
+            # The look-up form right below the words that send the customer to it, posting to the find page.
+            find_url, scope = f"/support/find/{key}", form_scope(key)
     return render(
-        "support/error.html", exc.status, t=Translator(exc.language), message_key=exc.message_key, find_url=find_url
+        "support/error.html",
+        exc.status,
+        t=Translator(exc.language),
+        message_key=exc.message_key,
+        find_url=find_url,
+        csrf_scope=scope,
     )
+
+
+def form_expired(page: OrderPage) -> Response:
+    """A button on the order page (an offer's answer, a parcel's choice) sent with an old token: the page itself
+    is one click away, its buttons fresh."""
+    return render("support/error.html", 400, t=page.t, message_key="form_expired", back_url=f"/support/o/{page.token}")
 
 
 def check_csrf(scope: str) -> bool:

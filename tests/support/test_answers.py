@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import io
@@ -108,7 +109,8 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
     assert data["state"] == "waiting_customer" and float(data["proposal"]["counter"]["value"]) == worth * 0.25
     runtime.jobs.drain()
     page = unescape(client.get(link).get_data(as_text=True))
-    assert "Our offer:" in page and "Keep them for 25 % off" in page
+    assert "Our offer: keep the item, with a refund of $" in page, "the item they have stays theirs, as the e-mail says"
+    assert "Keep them for 25 % off" in page
     (report_row,) = rows(runtime, SupportReport)
     answer = {"csrf": csrf_of(page), "report": report_row.id, "answer": "accept"}
     assert client.post(f"{link}/answer", data=answer).status_code == 303
@@ -121,6 +123,29 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
     (accepted,) = [m for m in outbox(runtime) if m.purpose == "proposal_accepted"]
     assert "Agreed: keep the item for 25% off" in accepted.text, "what they accepted, not what they asked for"
     assert "thank you for accepting our offer" in accepted.subject and "Thank you for accepting our offer" in accepted.text
+
+
+def test_a_counter_offer_for_a_parcel_that_never_came_is_a_refund_on_the_page(
+    client, link, order, runtime, installed
+):
+    report(client, link, order, problem="not_arrived")  # a replacement worth 20: above the limit, it waits
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    Api(client, installed)(COUNTER, {"id": incident.id, "amount": "5"})
+    runtime.jobs.drain()
+    page = unescape(client.get(link).get_data(as_text=True))
+    assert "Our offer: a refund of $5.00." in page and "keep the item" not in page
+
+
+def test_an_answer_sent_with_an_old_token_leads_back_to_the_order_to_answer_again(pending, installed, client, link):
+    Api(client, installed)(COUNTER, {"id": pending, "amount": "5"})
+    (report_row,) = rows(client.application.extensions["runtime"], SupportReport)
+    refused = client.post(f"{link}/answer", data={"csrf": "old", "report": report_row.id, "answer": "accept"})
+    body = unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 400 and "This form has expired" in body
+    # "Send it again": the buttons are on the order page, one click away (no form on this page to fill in).
+    back = re.search(r'<a class="button" href="([^"]+)">Back to your order</a>', body).group(1)
+    assert back == link and "Accept the offer" in unescape(client.get(back).get_data(as_text=True))
 
 
 def test_declining_answers_the_customer_with_the_reason_and_frees_the_lines(pending, installed, client, link, runtime):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 from datetime import timedelta
@@ -76,13 +77,40 @@ def test_a_tampered_link_gets_a_friendly_page_and_changes_nothing(client, link, 
     assert rows(client.application.extensions["runtime"], SupportReport) == []
 
 
-def test_an_expired_link_says_so_and_offers_the_order_lookup(client, link, clock, runtime):
+def test_an_expired_link_says_so_and_offers_the_order_lookup_right_below(client, link, clock, runtime, order):
+    from tests.support.conftest import csrf_of
+
     clock.advance(days=61)
     page = client.get(link)
     assert page.status_code == 410
     body = unescape(page.get_data(as_text=True))
-    assert "This link has expired" in body and "/support/find/" in body
+    assert "This link has expired. Find your order below" in body
     assert rows(runtime, Incident) == []
+    # "below" is true: the look-up form is on this page, and it works from here (its CSRF token included).
+    action = re.search(r'<form method="post" action="(/support/find/[^"]+)"', body).group(1)
+    assert 'name="number"' in body and 'name="email"' in body
+    found = client.post(action, data={"csrf": csrf_of(body), "number": order["number"], "email": order["userEmail"]})
+    assert found.status_code == 303 and found.headers["Location"].startswith("/support/o/")
+    assert client.get(found.headers["Location"]).status_code == 200, "a fresh link, valid again"
+
+
+# How each language says "below" on the error page: only where the look-up form is there to be below.
+BELOW = {
+    "en": "below", "de": "unten", "es": "abajo", "et": "allpool", "fi": "alta", "fr": "ci-dessous",
+    "it": "qui sotto", "lt": "žemiau", "lv": "zemāk", "nl": "hieronder", "pl": "poniżej", "sv": "nedan",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", sorted(BELOW))
+def test_a_broken_link_points_to_nothing_below_it(client, language):
+    from saleor_cs_app.support.i18n import strings
+
+    assert BELOW[language] in strings(language)["link_expired"], "the expired page's form is below its words"
+    page = client.get("/support/o/not-a-token", headers={"Accept-Language": language})
+    body = unescape(page.get_data(as_text=True))
+    assert page.status_code == 404 and strings(language)["link_invalid"] in body
+    assert "<form" not in body, "a broken link names no shop, so there is no look-up to offer"
+    assert BELOW[language] not in strings(language)["link_invalid"]
 
 
 def test_the_page_speaks_the_orders_language(installed, runtime, client):

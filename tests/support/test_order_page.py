@@ -304,3 +304,26 @@ def test_a_label_and_its_value_are_joined_as_the_language_writes_it(installed, r
     shipped(installed, runtime, order, "TRK-FR", [(line["id"], 1)])
     _, html = page_of(client, runtime, installed, order)
     assert "Numéro de suivi\xa0: " in html, "French: a no-break space before the colon"
+
+
+def test_the_timeline_says_what_was_given_as_far_as_it_went(installed, runtime, clock, client):
+    from tests.flows import late_order
+
+    order = late_order(installed, runtime, clock)  # a late dispatch: a free-delivery code, then the e-mail
+    _, html = page_of(client, runtime, installed, order)
+    timeline = re.findall(r"</time> ([^<]*)</li>", html)
+    assert timeline == ["We created your free-delivery code.", "We emailed you."]
+
+
+@pytest.mark.parametrize("offer", ["gift_card", "free_shipping_voucher", "gift_product", "reship", "partial_refund"])
+def test_a_remedy_created_in_saleor_is_told_as_created_not_as_sent(offer):
+    from types import SimpleNamespace
+
+    from saleor_cs_app.support.i18n import LANGUAGES, strings
+    from saleor_cs_app.support.order_view import _goodwill_words
+
+    incident = SimpleNamespace(decision={"offer": {"type": offer}}, offer_type=offer)
+    key = _goodwill_words(incident)
+    # A parcel or a gift is an order in Saleor, a refund is granted: nothing has been dispatched or paid out yet.
+    assert "sent" not in strings("en")[key] and all(strings(language)[key] for language in LANGUAGES)
+    assert _goodwill_words(SimpleNamespace(decision={}, offer_type="apology_only")) is None

@@ -231,6 +231,24 @@ def test_the_order_lookup_page_on_a_phone(open_page, installed, runtime, order):
     expect(page.get_by_role("heading", name=f"Order #{order['number']}")).to_be_visible()
 
 
+def test_an_expired_link_finds_the_order_right_on_its_own_page(open_page, installed, runtime, clock, order):
+    from datetime import timedelta
+
+    from saleor_cs_app.links import support_url
+    from tests.support.conftest import tenant_row
+
+    old = support_url(runtime.settings, tenant_row(runtime, installed), order["id"], clock.now - timedelta(days=61))
+    page = open_page(PHONE)
+    assert page.goto(old).status == 410
+    expect(page.get_by_role("alert")).to_have_text("This link has expired. Find your order below to open it again.")
+    page.get_by_label("Order number").fill(order["number"])
+    page.get_by_label("Email address").fill(order["userEmail"])
+    shot(page, "expired-phone")
+    page.get_by_role("button", name="Find my order").click()
+    expect(page.get_by_role("heading", name=f"Order #{order['number']}")).to_be_visible()
+    page.problems.clear()  # the 410 itself is logged by Chromium
+
+
 def test_a_later_delivery_asked_before_shipping_reaches_the_merchant(
     open_page, runtime, installed, client, link, clock
 ):

@@ -257,3 +257,15 @@ def test_finishing_a_registration_locks_the_order_before_the_registration(
     (done,) = rows(runtime, TrackingRegistration)
     assert done.state == "done"
     assert taken[-2:] == ["order", "registration"], taken
+
+
+@pytest.mark.parametrize(
+    ("slug", "name"),
+    [("dhl", "DHL"), ("dpd-uk", "DPD"), ("interlink-express", "DPD"), ("tnt-uk", "TNT"), ("myhermes-uk", "Evri"),
+     ("dhlparcel-uk", "DHL"), ("fedex-uk", "FedEx"), ("royal-mail", "Royal Mail"), ("parcel-force", "Parcelforce"),
+     ("brt-it", "BRT"), ("poczta-polska", "Poczta Polska")],
+)  # fmt: skip
+def test_a_carrier_is_named_as_it_spells_itself_not_as_its_slug(slug, name):
+    from saleor_cs_app.tracking.aftership.webhook import _carrier_name
+
+    assert _carrier_name(slug) == name

@@ -247,3 +247,27 @@ def test_a_parcel_at_the_delivery_depot_on_the_same_day_is_not_flagged_and_teach
     learned = {(c.measure, c.value): c.count for c in rows(runtime, TransitCount) if c.method != "earlier"}
     assert learned[("stay_line_haul", 2)] == 1 and learned[("after_line_haul", 1)] == 1  # Wednesday → Friday → Monday
     assert learned[("stay_destination", 1)] == 1 and learned[("stay_out_for_delivery", 0)] == 1
+
+
+def test_a_parcel_delivered_after_two_incidents_says_so_once_with_both_timelines(
+    installed, runtime, clock, aftership, hook_url, mail, client  # noqa: F811
+):
+    learned_from_earlier_parcels(runtime, installed)
+    ship(installed, runtime)
+    travel_until_monday(clock, aftership, hook_url)
+    for day in (21, 22, 23, 24):  # Friday the 24th: past the deliver-by day, the parcel is late
+        clock.advance(seconds=(datetime(2027, 9, day, 7, tzinfo=timezone.utc) - clock.now).total_seconds())
+        aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
+        sweep.run(runtime)
+        runtime.jobs.drain()
+    clock.advance(hours=24)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "AttemptFail", at=clock.now))
+    runtime.jobs.drain()
+    told = sorted(i.kind for i in incidents(runtime) if i.kind != "at_risk")
+    assert told == ["attempt_failed", "late_delivery"] and len(mail.messages) == 2
+    clock.advance(hours=24)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "Delivered", at=clock.now))
+    runtime.jobs.drain()
+    page = unescape(client.get(link_path(runtime, installed, late_incident_order(runtime))).get_data(as_text=True))
+    assert page.count("Your parcel has now been delivered.") == 1, "one parcel, one fact"
+    assert page.count("We emailed you.") == 2, "what was done in each story stays, in one timeline"

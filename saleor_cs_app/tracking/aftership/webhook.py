@@ -39,7 +39,13 @@ SUBTAGS = {"Exception_011": DeliveryState.RETURNED, "Exception_013": DeliverySta
 # (InTransit_005) are still line-haul: the domestic trunk to the depot lies ahead.
 STAGE_TAGS = {"InfoReceived": Stage.ORIGIN, "InTransit": Stage.LINE_HAUL, "OutForDelivery": Stage.OUT_FOR_DELIVERY}
 STAGE_SUBTAGS = {"InTransit_003": Stage.DESTINATION}  # arrived at the delivery facility
-CARRIER_NAMES = {"dhl": "DHL", "ups": "UPS", "fedex": "FedEx", "usps": "USPS", "gls": "GLS", "dpd": "DPD"}
+# How the carriers spell themselves, by AfterShip slug or by the slug's first part ("dpd-uk", "brt-it"): the
+# e-mails and the page name them to the customer, never as "Dpd Uk" or "Myhermes Uk".
+CARRIER_NAMES = {
+    "dhl": "DHL", "dhlparcel": "DHL", "ups": "UPS", "fedex": "FedEx", "usps": "USPS", "gls": "GLS", "dpd": "DPD",
+    "interlink-express": "DPD", "tnt": "TNT", "myhermes": "Evri", "parcel-force": "Parcelforce", "postnl": "PostNL",
+    "postnord": "PostNord", "inpost": "InPost", "brt": "BRT", "seur": "SEUR", "bpost": "bpost",
+}  # fmt: skip
 
 
 class MalformedWebhook(ValueError):
@@ -179,4 +185,5 @@ def _text(value) -> str | None:
 def _carrier_name(slug) -> str | None:
     if not isinstance(slug, str) or not slug:
         return None
-    return CARRIER_NAMES.get(slug.lower(), slug.replace("-", " ").title())
+    slug = slug.lower()
+    return CARRIER_NAMES.get(slug) or CARRIER_NAMES.get(slug.split("-")[0]) or slug.replace("-", " ").title()
