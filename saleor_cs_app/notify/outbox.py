@@ -152,7 +152,7 @@ def queue_shipped_message(
         today=shop_day(policy, tracked, now),
     )
     # "Your code from our e-mail of 8 March": the day the customer got it, in the shop's first message.
-    sent_on = (initial.sent_at or initial.created_at).date()
+    sent_on = shop_day(policy, tracked, initial.sent_at or initial.created_at)
     ctx = dataclasses.replace(ctx, first_message_on=sent_on)
     _fill(session, row, incident, policy, ctx, now)
     session.flush()
@@ -197,6 +197,9 @@ def message_context(
 ) -> MessageContext:
     """`today`: the shop's local day the words are for; a carrier date before it is not stated."""
     facts, order = incident.facts or {}, tracked.facts
+    # The carrier's moments are told as days where the shop keeps its promises, as the page's scans are.
+    zone = promises.zone_of(rules_for(policy, tracked))
+    carrier_status_at = parse_time(facts.get("carrier_status_at"))
     promised = date.fromisoformat(facts["promised_date"]) if facts.get("promised_date") else None
     carrier_expected = carrier_date_to_state(
         incident.kind,
@@ -248,10 +251,12 @@ def message_context(
         # Saleor's dashboard lets staff paste the carrier's tracking link as the "number".
         tracking_url=facts.get("tracking_url")
         or (tracking if tracking and tracking.startswith(("https://", "http://")) else None),
-        carrier=facts.get("carrier_name") or facts.get("carrier"),
+        # Only a tracking source names the carrier: facts["carrier"] is the shipping method ("Standard"),
+        # which the customer must never read as the company that lost their parcel.
+        carrier=facts.get("carrier_name"),
         delivery_state=facts.get("delivery_state"),
         carrier_status=facts.get("carrier_status"),
-        carrier_status_at=parse_time(facts.get("carrier_status_at")),
+        carrier_status_at=carrier_status_at.astimezone(zone) if carrier_status_at else None,
         carrier_location=facts.get("carrier_location"),
         carrier_expected_date=carrier_expected,
         reply_to=reply_to,

@@ -163,16 +163,17 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now
     reports = {r.incident_id: r for r in support_reports.for_order(session, tracked.tenant_id, tracked.order_id)}
     scans = carrier_scans.for_order(session, tracked.tenant_id, tracked.order_id)
     statuses = latest_for_order(session, tracked.tenant_id, tracked.order_id)
-    parcels = _parcels(facts, statuses)
+    zone_info = promises.zone_of(rules) if rules is not None else timezone.utc
+    parcels = _parcels(facts, statuses, zone_info)
     delivered = {fid for fid, p in parcels if p.state == "delivered"}
     parcels = [_with_details(p, fid, facts, lines, scans, tracked, rules) for fid, p in parcels]
     unshipped = _unshipped(facts, lines)
-    zone = promises.zone_of(rules).key if rules is not None else "UTC"
+    zone = zone_info.key if rules is not None else "UTC"
     ship_by = None
     if unshipped and tracked.ship_by is not None and rules is not None:
         ship_by = promises.promised_local_date(tracked.ship_by, rules).isoformat()
     heard = {status.fulfillment_id: status.carrier_status_at for status in statuses if status.carrier_status_at}
-    today = now.date() if now is not None else None
+    today = now.astimezone(zone_info).date() if now is not None else None
     found = [i for i in found if i.id in reports or not _superseded(i, found, heard, today)]
     stories = [_story(session, incident, reports.get(incident.id)) for incident in found]
     over = {i.id for i in found if i.kind in _OVER_ON_DELIVERY and i.fulfillment_id in delivered}
@@ -298,7 +299,7 @@ def _words_outdated(incident, facts: dict, heard: dict) -> bool:
     return incident.kind in _QUOTES_THE_CARRIER and _spoken_since(incident, heard)
 
 
-def _parcels(facts: dict, statuses) -> list[tuple[str, Parcel]]:
+def _parcels(facts: dict, statuses, zone) -> list[tuple[str, Parcel]]:
     """Each fulfilment with the tracking engineer's latest carrier facts for it, when there are any."""
     latest = {status.fulfillment_id: status for status in statuses}
     parcels = []
@@ -313,7 +314,9 @@ def _parcels(facts: dict, statuses) -> list[tuple[str, Parcel]]:
                 tracking_number=None if number == pasted_link else number,
                 tracking_url=url,
                 status=seen.carrier_status if seen else None,
-                status_at=seen.carrier_status_at.date().isoformat() if seen and seen.carrier_status_at else None,
+                status_at=(
+                    seen.carrier_status_at.astimezone(zone).date().isoformat() if seen and seen.carrier_status_at else None
+                ),
                 expected=seen.carrier_expected_date.isoformat() if seen and seen.carrier_expected_date else None,
                 state=seen.state if seen else None,
                 carrier_name=seen.carrier_name if seen else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -50,7 +51,10 @@ class OrderPage:
         return formats.money(value, self.view.currency, self.locale)
 
     def day(self, iso: str) -> str:
-        """An ISO date (or the date part of a timestamp) as the customer's locale writes it."""
+        """An ISO date, or the day of a timestamp where the shop is (as the scans' times are), as the
+        customer's locale writes it."""
+        if len(iso) > 10:
+            iso = datetime.fromisoformat(iso).astimezone(ZoneInfo(self.view.time_zone)).date().isoformat()
         return formats.day(iso, self.locale)
 
     def big_day(self, iso: str) -> str:

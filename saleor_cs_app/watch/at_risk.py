@@ -10,6 +10,7 @@ already (stalled, held, late …) is past a heads-up; a wrong item in it is anot
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,8 +139,10 @@ def told(session: Session, incident_ids: list[str]) -> set[str]:
     )
 
 
-def heads_up_sent_on(session: Session, tenant_id: int, order_id: str, fulfillment_id: str) -> date | None:
-    """The day the customer was sent a heads-up about this parcel, if they were."""
+def heads_up_sent_on(
+    session: Session, tenant_id: int, order_id: str, fulfillment_id: str, zone: ZoneInfo
+) -> date | None:
+    """The day (in the shop's zone) the customer was sent a heads-up about this parcel, if they were."""
     sent = session.scalar(
         select(OutboxMessage.sent_at)
         .join(Incident, Incident.id == OutboxMessage.incident_id)
@@ -153,4 +156,4 @@ def heads_up_sent_on(session: Session, tenant_id: int, order_id: str, fulfillmen
         .order_by(OutboxMessage.sent_at)
         .limit(1)
     )
-    return sent.date() if sent is not None else None
+    return sent.astimezone(zone).date() if sent is not None else None

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from saleor_cs_app.care.detection import CLOSED_ORDER, NOT_SHIPPED
+from saleor_cs_app.care import promises
 from saleor_cs_app.care.late_delivery import Parcel, judge
 from saleor_cs_app.care.model import DeliveryState, IncidentKind, IncidentSource, PromiseRules
 from saleor_cs_app.store import delivery_states, orders
@@ -132,7 +133,11 @@ def open_late_delivery(
         delivery={
             **delivery_facts(row, tracked, fulfillment_id),
             # A late parcel the customer was warned about: the message refers back to the heads-up.
-            "heads_up_on": _iso(at_risk.heads_up_sent_on(session, tracked.tenant_id, tracked.order_id, fulfillment_id)),
+            "heads_up_on": _iso(
+                at_risk.heads_up_sent_on(
+                    session, tracked.tenant_id, tracked.order_id, fulfillment_id, promises.zone_of(rules)
+                )
+            ),
         },
         before_install=before_install,
     )

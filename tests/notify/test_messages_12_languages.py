@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from babel.numbers import format_percent
 
+from saleor_cs_app.care.policy import Policy
 from saleor_cs_app.notify.context import SAMPLE_SUPPORT_URL, SHIPPED_LANGUAGES, sample_context, sample_values
 from saleor_cs_app.notify.formatting import LOCALES, day, money
 from saleor_cs_app.notify.language import language_fallback, pick_language
@@ -321,8 +322,8 @@ def test_the_carrier_facts_of_the_tracking_contract_reach_the_message():
         currency="EUR",
         days_late=3,
     )
-    tracked = SimpleNamespace(facts={"currency": "EUR", "customer_first_name": "Anna"}, number="1042")
-    policy = SimpleNamespace(sender=None)
+    tracked = SimpleNamespace(facts={"currency": "EUR", "customer_first_name": "Anna"}, number="1042", channel_slug=None)
+    policy = Policy()
     settings = SimpleNamespace(mail_from="Northwind Goods <care@northwind.example>")
     ctx = outbox.message_context(incident, tracked, policy, settings, "de", goodwill=None, support_url=SUPPORT)
     assert ctx.tracking_url == "https://www.dhl.de/track?piececode=00340434161234567890"
@@ -370,8 +371,8 @@ def test_a_message_states_one_estimate_and_no_carrier_date_that_has_passed(
         },
         decision={}, offer_type="apology_only", fulfillment_id=None, kind=kind, currency="GBP", days_late=0,
     )  # fmt: skip
-    tracked = SimpleNamespace(facts={"currency": "GBP"}, number="1042")
-    policy = SimpleNamespace(sender=None)
+    tracked = SimpleNamespace(facts={"currency": "GBP"}, number="1042", channel_slug=None)
+    policy = Policy()
     settings = SimpleNamespace(mail_from="Northwind Goods <care@northwind.example>")
     ctx = outbox.message_context(
         incident, tracked, policy, settings, "en", goodwill=None, support_url=SUPPORT, today=date(2025, 3, 10)
@@ -384,3 +385,25 @@ def test_a_message_states_one_estimate_and_no_carrier_date_that_has_passed(
         assert "If it hasn't arrived by 14 March 2025" in text
     if expected == "2025-03-08":
         assert "8 March" not in text
+
+
+@pytest.mark.parametrize("kind", ["lost", "returned", "held", "attempt_failed"])
+def test_a_shipping_method_is_never_named_as_the_carrier(kind):
+    """Opening an incident stores the order's shipping method as `carrier` (the merchant's insights group by
+    it); only a tracking source's `carrier_name` may reach the customer, or "Standard has told us your
+    parcel has been lost" (de-r7, fi-r5, fr-r7, sv-r5, et-r5, pl-r7)."""
+    from types import SimpleNamespace
+
+    from saleor_cs_app.notify import outbox
+
+    incident = SimpleNamespace(
+        facts={"promised_date": "2025-03-07", "carrier": "Standard", "delivery_state": kind},
+        decision={}, offer_type="apology_only", fulfillment_id=None, kind=kind, currency="EUR", days_late=0,
+    )  # fmt: skip
+    tracked = SimpleNamespace(facts={"currency": "EUR"}, number="1042", channel_slug=None)
+    settings = SimpleNamespace(mail_from="Northwind Goods <care@northwind.example>")
+    for language in SHIPPED_LANGUAGES:
+        ctx = outbox.message_context(incident, tracked, Policy(), settings, language, goodwill=None, support_url=SUPPORT)
+        assert ctx.carrier is None
+        message = render_message(ctx)
+        assert "Standard" not in message.subject + message.text, (language, message.text)

@@ -98,3 +98,24 @@ def test_once_the_carrier_scans_the_parcel_again_the_page_no_longer_says_it_is_s
     runtime.jobs.drain()
     page = unescape(client.get(path).get_data(as_text=True))
     assert "hasn't reported any movement" not in page and "Hamburg" in page  # the scans say where it is now
+
+
+def test_a_late_evening_scan_is_dated_by_the_shops_day_in_the_email_and_on_the_page(
+    installed, runtime, clock, aftership, hook_url, mail, client  # noqa: F811
+):
+    """The shop keeps its promises in New York (a US channel shipping to the US): a scan at 02:00 UTC on
+    Thursday is Wednesday 22:00 there, as the page's scan times already say; the e-mail and the story say
+    Wednesday too, not UTC's Thursday."""
+    ship(installed, runtime)
+    clock.advance(hours=14)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now, message="Arrived at hub", location="Newark"))
+    runtime.jobs.drain()
+    clock.advance(hours=130)
+    sweep.run(runtime)
+    runtime.jobs.drain()
+    (incident,) = [i for i in incidents(runtime) if i.kind == "stalled"]
+    assert incident.facts["carrier_status_at"] == "2027-09-16T02:00:00+00:00"
+    body = mail.messages[0].message.get_body(("plain",)).get_content()
+    assert "since 15 September 2027" in body and "16 September" not in body
+    page = unescape(client.get(link_path(runtime, installed, incident.order_id)).get_data(as_text=True))
+    assert "15 September 2027" in page and "16 September 2027" not in page
