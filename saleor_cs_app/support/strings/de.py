@@ -18,7 +18,7 @@ STRINGS = {
     "nothing_open": "Zu dieser Bestellung ist derzeit nichts offen.",
     "report_button": "Problem melden",
     "report_heading": "Problem melden",
-    "report_intro": "Sagen Sie uns, was schiefgelaufen ist. Das dauert nur eine Minute – und jede Meldung liest jemand aus unserem Team.",
+    "report_intro": "Sagen Sie uns, was schiefgelaufen ist. Das dauert nur eine Minute – unsere Antwort erhalten Sie per E-Mail.",
     "problem": "Worum geht es?",
     "problem_wrong_item": "Ich habe den falschen Artikel erhalten",
     "problem_damaged": "Ein Artikel ist beschädigt angekommen",

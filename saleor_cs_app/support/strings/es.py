@@ -18,7 +18,7 @@ STRINGS = {
     "nothing_open": "No hay ninguna incidencia abierta en este pedido.",
     "report_button": "Informar de un problema",
     "report_heading": "Informar de un problema",
-    "report_intro": "Cuéntanos qué ha fallado. Solo te llevará un minuto, y una persona de nuestro equipo leerá tu incidencia y te responderá por correo.",
+    "report_intro": "Cuéntanos qué ha fallado. Solo te llevará un minuto, y te responderemos por correo electrónico.",
     "problem": "¿Qué ha pasado?",
     "problem_wrong_item": "He recibido un artículo equivocado",
     "problem_damaged": "Ha llegado dañado",

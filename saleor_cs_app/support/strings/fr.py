@@ -18,7 +18,7 @@ STRINGS = {
     "nothing_open": "Rien n’est en cours pour cette commande.",
     "report_button": "Signaler un problème",
     "report_heading": "Signaler un problème",
-    "report_intro": "Dites-nous ce qui ne va pas. Cela prend une minute, et chaque signalement est lu par un membre de notre équipe.",
+    "report_intro": "Dites-nous ce qui ne va pas. Cela ne prend qu’une minute, et nous vous répondrons par e-mail.",
     "problem": "Que s’est-il passé\u00a0?",
     "problem_wrong_item": "J’ai reçu le mauvais article",
     "problem_damaged": "Un article est arrivé abîmé",

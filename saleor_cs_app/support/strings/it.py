@@ -18,7 +18,7 @@ STRINGS = {
     "nothing_open": "Non c’è nulla in sospeso per questo ordine.",
     "report_button": "Segnala un problema",
     "report_heading": "Segnala un problema",
-    "report_intro": "Dicci cosa è andato storto. Ci vuole un minuto, e ogni segnalazione viene letta da una persona del nostro team.",
+    "report_intro": "Dicci cosa è andato storto. Ci vuole solo un minuto, e ti risponderemo via email.",
     "problem": "Cosa è andato storto?",
     "problem_wrong_item": "Ho ricevuto l’articolo sbagliato",
     "problem_damaged": "Un articolo è arrivato danneggiato",

@@ -18,7 +18,7 @@ STRINGS = {
     "nothing_open": "Šiuo užsakymu neišspręstų klausimų nėra.",
     "report_button": "Pranešti apie problemą",
     "report_heading": "Pranešti apie problemą",
-    "report_intro": "Papasakokite, kas nutiko. Tai užtruks minutę, o kiekvieną pranešimą skaito mūsų komandos narys.",
+    "report_intro": "Papasakokite, kas nutiko. Tai užtruks tik minutę, o atsakymą Jums atsiųsime el. paštu.",
     "problem": "Kokia problema?",
     "problem_wrong_item": "Gavau ne tą prekę",
     "problem_damaged": "Prekė atkeliavo pažeista",
