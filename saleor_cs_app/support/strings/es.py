@@ -37,7 +37,7 @@ STRINGS = {
     "fix_refund": "Devolvedme el importe de estos artículos",
     "fix_shop_decides": "Decidid vosotros",
     "discount": "El descuento que propones",
-    "discount_hint": "Un importe en {currency} o un porcentaje; por ejemplo, 20 %.",
+    "discount_hint": "Un importe en {currency} (por ejemplo, 5,00) o un porcentaje (por ejemplo, 20 %).",
     "send": "Enviar la incidencia",
     "back": "Volver al pedido",
     "sent": "Gracias, hemos recibido tu incidencia. Te escribiremos en cuanto la revisemos.",
