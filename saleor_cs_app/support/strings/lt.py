@@ -47,7 +47,7 @@ STRINGS = {
     "state_open": "Laukiama mūsų atsakymo.",
     "state_countered": "Pateikėme Jums pasiūlymą.",
     "state_accepted": "Sutarta.",
-    "state_declined": "Užbaigta – negalėjome pasiūlyti to, ko prašėte.",
+    "state_declined": "Užbaigta – atsakėme į Jūsų pranešimą.",
     "counter_intro": "Mūsų pasiūlymas: {offer}.",
     "offer_amount": "grąžinti {amount}",
     "offer_keep": "pasilikti prekę ir atgauti {amount}",
