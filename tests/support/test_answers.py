@@ -111,6 +111,8 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
     page = unescape(client.get(link).get_data(as_text=True))
     assert "Our offer: keep the item, with a refund of $" in page, "the item they have stays theirs, as the e-mail says"
     assert "Keep them for 25 % off" in page
+    # The note explains the offer: it follows it, as in the e-mail (de-r7 #7, fr-r7 #4).
+    assert page.index("Our offer: keep the item") < page.index("Keep them for 25 % off")
     (report_row,) = rows(runtime, SupportReport)
     answer = {"csrf": csrf_of(page), "report": report_row.id, "answer": "accept"}
     assert client.post(f"{link}/answer", data=answer).status_code == 303
