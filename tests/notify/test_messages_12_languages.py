@@ -419,3 +419,12 @@ def test_a_wrong_item_button_that_opens_the_order_page_is_not_labelled_as_the_re
     labels = re.findall(r'<td class="button"[^>]*><a href="[^"]+"[^>]*>([^<]+)</a>', rendered.html)
     report_button = Translator(language)("report_button")
     assert labels and html.unescape(labels[0]).strip() != report_button
+
+
+def test_the_carriers_date_is_new_news_only_where_an_earlier_date_was_told():
+    """"now expects" after a broken promise; the first carrier date of the dispatch follow-up is just "expects"
+    (en-r6 #4)."""
+    late = render_message(sample_context("late_delivery", "apology_only", "en")).text
+    shipped = render_message(sample_context("late_shipment", "apology_only", "en", shipped_now=True)).text
+    assert " now expects to deliver it on " in " ".join(late.split())
+    assert " expects to deliver it on " in " ".join(shipped.split()) and "now expects" not in shipped
