@@ -118,22 +118,28 @@ def render_builtin(variables: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def page_blocks(variables: dict, *, choice_made: bool = False) -> list[dict]:
+def page_blocks(variables: dict, *, choice_made: bool = False, codes_only: bool = False) -> list[dict]:
     """The e-mail's own words about the situation, what the shop does and the next step, for the order page.
 
     The same plan and the same macros as the e-mail; left out are what only a letter has (greeting, sign-off)
     and the button that leads to the page the customer is on. A button to the carrier stays, as a link.
+    `codes_only`: the story is over (the order left, the parcel moves again or arrived): of its words only the
+    box with the code the customer was given, which stays theirs to use.
     """
     _, steps = _incident_plan(variables)
     words = _module(_PAGE_ENV, variables)
     blocks: list[dict] = []
     for step in steps:
+        if codes_only and step.macro not in _CODE_BOXES:
+            continue
         if step.macro in ("greeting", "sign_off", "next_ask_page") or (
             step.kind == "button" and step.href == variables["support_url"]
         ):
             continue  # "See your order here": the customer is on it, its "Report a problem" button below
-        if choice_made and step.macro == "next_choose_page":
-            continue  # "Choose above …": the customer has chosen; the card above says what happens
+        if step.macro == "goods_owed" or (choice_made and step.macro == "next_choose_page"):
+            # "A new parcel or a refund – it's your choice": the card above the story offers the choice while it
+            # is open and says what was chosen after; said again here it would offer what is no longer open.
+            continue
         lines = _lines(getattr(words, _ON_THE_PAGE.get(step.macro, step.macro))())
         if step.kind == "button":
             blocks.append({"kind": "link", "href": step.href, "html": Markup(" ").join(lines)})
@@ -144,6 +150,9 @@ def page_blocks(variables: dict, *, choice_made: bool = False) -> list[dict]:
         blocks[0]["html"] = _capitalised(blocks[0]["html"])
     return blocks
 
+
+# The goodwill boxes that hold a code: what the customer comes back to the page for.
+_CODE_BOXES = frozenset({"offer_gift_card", "offer_free_shipping_voucher"})
 
 # The next steps that lead to the order page, worded for the page itself: what to choose there, no colon
 # before a button that is not there.

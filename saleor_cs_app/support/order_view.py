@@ -177,18 +177,18 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now
     found = [i for i in found if i.id in reports or not _superseded(i, found, heard, today)]
     stories = [_story(session, incident, reports.get(incident.id)) for incident in found]
     over = {i.id for i in found if i.kind in _OVER_ON_DELIVERY and i.fulfillment_id in delivered}
-    # The e-mail's words hold as long as what they said does: not once the order has left (a late dispatch)
-    # or the carrier has spoken since ("Latest update from DHL (20 September)" would no longer be the latest).
-    outdated = over | {i.id for i in found if _words_outdated(i, facts, heard)}
+    # Stories whose e-mail words no longer hold as a whole: the parcel arrived ("it hasn't been delivered yet"),
+    # the order left ("it hasn't left our warehouse yet"), the carrier broke its silence. Each is told by what
+    # happened since, with what was done (the timeline) and the code it gave, still the customer's to use.
+    since = {i.id: "event_delivered_since" for i in found if i.id in over}
+    since |= {i.id: heading for i in found if i.id not in since and (heading := _since(i, facts, heard))}
     if words_of is not None:
         by_id = {incident.id: incident for incident in found}
         stories = [
-            story if story.report_id or story.id in outdated else replace(story, words=words_of(by_id[story.id]))
+            story if story.report_id else replace(story, words=_words(words_of, by_id[story.id], since, heard))
             for story in stories
         ]
-    # The parcel has arrived since: the e-mail's words ("it hasn't been delivered yet", "if it doesn't arrive")
-    # are no longer true; the story says so, with what was done (the timeline).
-    stories = [replace(story, heading_key="event_delivered_since") if story.id in over else story for story in stories]
+    stories = [replace(story, heading_key=since[story.id]) if story.id in since else story for story in stories]
     stories = _delivered_once(stories, {i.id: i.fulfillment_id for i in found if i.id in over})
     stories.sort(key=lambda story: story.counter is None)  # an offer to answer stays on top until answered
     return OrderView(
@@ -221,7 +221,8 @@ def _delivered_once(stories: list[Story], parcel_of: dict[str, str]) -> list[Sto
             kept.append(story)
             continue
         told = kept[first[parcel]]
-        kept[first[parcel]] = replace(told, events=sorted(told.events + story.events))
+        words = (told.words or []) + (story.words or [])
+        kept[first[parcel]] = replace(told, events=sorted(told.events + story.events), words=words or None)
     return kept
 
 
@@ -259,10 +260,6 @@ def _with_details(parcel: Parcel, fulfillment_id: str, facts: dict, lines, scans
     )
 
 
-# Carrier situations whose e-mail quotes the carrier's latest word.
-_QUOTES_THE_CARRIER = frozenset({"late_delivery", "held", "attempt_failed", "pickup_waiting"})
-
-
 def _evidence_at(incident) -> datetime | None:
     return parse_time((incident.facts or {}).get("carrier_status_at"))
 
@@ -279,7 +276,7 @@ def _utc(moment: datetime) -> datetime:
 
 def _superseded(incident, found, heard: dict, today) -> bool:
     """A story no longer true in any words: a forecast overtaken by what happened (the parcel is late now, or
-    its estimated day has passed), or a silence the carrier has broken."""
+    its estimated day has passed)."""
     if incident.kind == "at_risk":
         later = any(
             other.id != incident.id and other.fulfillment_id == incident.fulfillment_id
@@ -288,15 +285,22 @@ def _superseded(incident, found, heard: dict, today) -> bool:
         )  # fmt: skip
         estimate = (incident.facts or {}).get("new_expectation")
         return later or (today is not None and estimate is not None and date.fromisoformat(estimate) < today)
-    if incident.kind == "stalled":
-        return _spoken_since(incident, heard)
     return False
 
 
-def _words_outdated(incident, facts: dict, heard: dict) -> bool:
-    if incident.kind == "late_shipment":
-        return bool(facts.get("fulfillments"))  # "it hasn't left our warehouse yet": it has now
-    return incident.kind in _QUOTES_THE_CARRIER and _spoken_since(incident, heard)
+def _since(incident, facts: dict, heard: dict) -> str | None:
+    """What has happened since that ends the story, as its heading, or None while it goes on."""
+    if incident.kind == "late_shipment" and facts.get("fulfillments"):
+        return "event_shipped_since"
+    if incident.kind == "stalled" and _spoken_since(incident, heard):
+        return "event_moving_since"
+    return None
+
+
+def _words(words_of, incident, since: dict, heard: dict):
+    """The e-mail's words as they still hold: only the code once the story is over; without the carrier's
+    quoted word and date once the carrier has spoken since ("Latest update from DHL" would not be the latest)."""
+    return words_of(incident, carrier_spoken_since=_spoken_since(incident, heard), over=incident.id in since)
 
 
 def _parcels(facts: dict, statuses, zone) -> list[tuple[str, Parcel]]:

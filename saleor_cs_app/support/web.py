@@ -109,10 +109,11 @@ def order_page(token: str) -> OrderPage:
 
         answered = owed_remedies.for_order(session, link.tenant_id, link.order_id)
 
-        def words_of(incident):
+        def words_of(incident, **still_true):
             return page_words.incident_words(
-                incident, tracked, policy, runtime.settings, chosen, page_url, now, choice_made=incident.id in answered
-            )
+                incident, tracked, policy, runtime.settings, chosen, page_url, now,
+                choice_made=incident.id in answered, **still_true,
+            )  # fmt: skip
 
         view = order_view.load(session, tracked, rules_for(policy, tracked), words_of, now)
         brand = brands.brand(session, link.tenant_id, shop_name(policy, runtime.settings))
@@ -190,8 +191,11 @@ def refused_page(exc: PageRefused) -> Response:
 
 def form_expired(page: OrderPage) -> Response:
     """A button on the order page (an offer's answer, a parcel's choice) sent with an old token: the page itself
-    is one click away, its buttons fresh."""
-    return render("support/error.html", 400, t=page.t, message_key="form_expired", back_url=f"/support/o/{page.token}")
+    is one click away, its buttons fresh. No link is broken and nothing is left to fill in: the answer wasn't saved."""
+    return render(
+        "support/error.html", 400, t=page.t, heading_key="answer_expired_heading", message_key="answer_expired",
+        back_url=f"/support/o/{page.token}",
+    )  # fmt: skip
 
 
 def check_csrf(scope: str) -> bool:

@@ -407,3 +407,24 @@ def test_a_shipping_method_is_never_named_as_the_carrier(kind):
         assert ctx.carrier is None
         message = render_message(ctx)
         assert "Standard" not in message.subject + message.text, (language, message.text)
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_a_wrong_item_button_that_opens_the_order_page_is_not_labelled_as_the_report_form(language):
+    """The button opens the order page, not the form: labelled "Report a problem" the customer would press
+    "Report a problem" twice (pl-r7 #4, fi-r5 #4)."""
+    from saleor_cs_app.support.i18n import Translator
+
+    rendered = render_message(sample_context("wrong_item", "apology_only", language))
+    labels = re.findall(r'<td class="button"[^>]*><a href="[^"]+"[^>]*>([^<]+)</a>', rendered.html)
+    report_button = Translator(language)("report_button")
+    assert labels and html.unescape(labels[0]).strip() != report_button
+
+
+def test_the_carriers_date_is_new_news_only_where_an_earlier_date_was_told():
+    """"now expects" after a broken promise; the first carrier date of the dispatch follow-up is just "expects"
+    (en-r6 #4)."""
+    late = render_message(sample_context("late_delivery", "apology_only", "en")).text
+    shipped = render_message(sample_context("late_shipment", "apology_only", "en", shipped_now=True)).text
+    assert " now expects to deliver it on " in " ".join(late.split())
+    assert " expects to deliver it on " in " ".join(shipped.split()) and "now expects" not in shipped

@@ -74,6 +74,8 @@ def test_the_page_shows_a_lost_parcels_items_and_both_choices(lost, client, link
     assert NEW_PARCEL in html and "Refund me $62.00" in html  # 2 × 20 + 12 + the shipping of 10: the whole order
     assert f'name="incident" value="{incident.id}"' in html
     assert "Choose how we put it right above" in html  # the e-mail's next step, worded for the page
+    # The choice is the card's to offer: the e-mail's "it's your choice whether …" is not said a second time.
+    assert html.count("your choice") == 1 and "You won't be out of pocket" not in html
 
 
 def test_a_returned_parcel_gets_the_same_choice_in_its_own_words(installed, runtime, client):
@@ -121,6 +123,7 @@ def test_choosing_a_new_parcel_creates_one_completed_zero_priced_order_of_the_pa
     assert "Thank you – your choice has been saved." in html and "You chose a new parcel." in html
     assert f"Your new parcel is order #{made['number']}" in html and NEW_PARCEL not in html
     assert "Choose how we put it right above" not in html, "chosen: no step left to take"
+    assert "or refund what you paid" not in html, "chosen: no refund offered beside the new parcel"
 
 
 def test_choosing_the_money_back_grants_one_refund_of_what_was_paid(lost, installed, runtime, client, link):

@@ -74,11 +74,18 @@ def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
     text = heads_up.message.get_body(("plain",)).get_content()
     assert "may arrive later than promised" in heads_up.message["Subject"]
     assert "27 September 2027" in text and "estimate" in text
+    path = link_path(runtime, installed, incidents(runtime)[0].order_id)
+    assert "Latest update from" in unescape(client.get(path).get_data(as_text=True))
     for day in (21, 22, 23):  # scanned daily: never stalled, and one heads-up is enough
         clock.advance(seconds=(datetime(2027, 9, day, 7, tzinfo=timezone.utc) - clock.now).total_seconds())
         aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
         sweep.run(runtime)
         runtime.jobs.drain()
+        # The carrier has spoken since the heads-up: its quoted word is no longer the latest, the scans below
+        # are; the forecast, its estimate and the next step still hold.
+        page = unescape(client.get(path).get_data(as_text=True))
+        assert "Latest update from" not in page and "may arrive later than we promised" in page
+        assert "27 September 2027" in page and "estimate" in page and "Report a problem" in page
     # Friday the 24th: past the deliver-by day (5 business days + 1 of grace after Wednesday the 15th).
     clock.advance(seconds=(datetime(2027, 9, 24, 7, tzinfo=timezone.utc) - clock.now).total_seconds())
     aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now))
@@ -91,6 +98,17 @@ def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
     # The forecast came true: the page tells the late parcel, not the heads-up beside it ("we expect it around …").
     page = unescape(client.get(link_path(runtime, installed, late_incident_order(runtime))).get_data(as_text=True))
     assert "may arrive later than we promised" not in page and "We noticed your parcel is late." in page
+    said = [p.strip() for p in late.message.get_body(("plain",)).get_content().split("\n\n")]
+    told = [p for p in said if p.startswith("Latest update from")]
+    assert told and told[0].splitlines()[0] in page
+    # A scan the next day: only the carrier's quoted word leaves; the apology and the next step stay.
+    clock.advance(hours=24)
+    aftership.deliver(hook_url, aftership.webhook(NUMBER, "InTransit", at=clock.now, location="Depot"))
+    runtime.jobs.drain()
+    page = unescape(client.get(path).get_data(as_text=True))
+    assert "Latest update from" not in page and "Depot" in page
+    assert "We emailed you on 20 September 2027 to say it might be late." in page
+    assert "Report a problem" in page
 
 
 def test_a_parcel_that_arrives_on_time_after_a_heads_up_gets_nothing_more(

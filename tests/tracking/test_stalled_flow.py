@@ -98,6 +98,9 @@ def test_once_the_carrier_scans_the_parcel_again_the_page_no_longer_says_it_is_s
     runtime.jobs.drain()
     page = unescape(client.get(path).get_data(as_text=True))
     assert "hasn't reported any movement" not in page and "Hamburg" in page  # the scans say where it is now
+    # The story is told as what happened since, with what was done and the code the customer was given.
+    assert "Your parcel is on its way again." in page and "We emailed you." in page
+    assert incident.goodwill_code and incident.goodwill_code in page
 
 
 def test_a_late_evening_scan_is_dated_by_the_shops_day_in_the_email_and_on_the_page(

@@ -66,6 +66,8 @@ STRINGS = {
     "event_detected_lost": "The carrier has told us your parcel has been lost.",
     "event_detected_returned": "The carrier is sending your parcel back to us.",
     "event_delivered_since": "Your parcel has now been delivered.",
+    "event_shipped_since": "Your order has since been dispatched.",
+    "event_moving_since": "Your parcel is on its way again.",
     "event_reported": "You reported a problem.",
     # What was given, when it was created in Saleor (before the e-mail that tells it goes out).
     "event_goodwill_gift_card": "We created your gift card.",
@@ -89,6 +91,8 @@ STRINGS = {
     "link_expired": "This link has expired. Find your order below to open it again.",
     "order_gone": "We can't show this order any more. Reply to our email and someone from our team will help.",
     "form_expired": "This form has expired. Please fill it in and send it again.",
+    "answer_expired_heading": "Your answer wasn't saved",
+    "answer_expired": "This page was open for too long. Please go back to your order and choose again.",
     "err_problem": "Choose what went wrong.",
     "err_lines": "Choose at least one item.",
     "err_line_taken": "There's already an open report for one of these items.",
