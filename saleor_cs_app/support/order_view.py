@@ -97,6 +97,7 @@ class Story:
     state_key: str | None
     events: list[tuple[str, str]]  # (ISO timestamp, string key)
     counter: dict | None = None  # the shop's offer waiting for the customer's answer
+    agreed_offer: dict | None = None  # the shop's offer the customer said yes to
     counter_words: str = "offer_amount"  # offer_keep when the customer keeps the item (as the e-mail says)
     report_id: str | None = None
     merchant_note: str | None = None
@@ -347,13 +348,16 @@ def _story(session: Session, incident, report) -> Story:
     if report is None:
         heading = f"event_detected_{incident.kind}"
         return Story(id=incident.id, heading_key=heading, heading_values={}, state_key=None, events=events)
+    accepted_offer = report.state == "accepted" and bool(report.counter)
     return Story(
         id=incident.id,
         heading_key="report_problem_label",
         heading_values={"problem": f"problem_{report.problem}", "fix": f"fix_{report.resolution}"},
-        state_key=f"state_{report.state}",
+        # A yes to our counter-offer agreed the offer, not what they asked for: the page names the offer.
+        state_key="state_accepted_offer" if accepted_offer else f"state_{report.state}",
         events=events,
         counter=report.counter if report.state == "countered" else None,
+        agreed_offer=report.counter if accepted_offer else None,
         counter_words=(
             "offer_keep" if countered_resolution(report.problem) is Resolution.KEEP_WITH_DISCOUNT else "offer_amount"
         ),

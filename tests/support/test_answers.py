@@ -125,6 +125,10 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
     (accepted,) = [m for m in outbox(runtime) if m.purpose == "proposal_accepted"]
     assert "Agreed: keep the item for 25% off" in accepted.text, "what they accepted, not what they asked for"
     assert "thank you for accepting our offer" in accepted.subject and "Thank you for accepting our offer" in accepted.text
+    # The page too says what was agreed: the offer, not "Agreed." under what they had asked for (en-r7 #1).
+    page = unescape(client.get(link).get_data(as_text=True))
+    assert "You accepted our offer: keep the item, with a refund of $" in page and "Agreed." not in page
+    assert "Accept" not in page.split("You accepted our offer")[1].split("</article>")[0], "no answer buttons"
 
 
 def test_a_counter_offer_for_a_parcel_that_never_came_is_a_refund_on_the_page(

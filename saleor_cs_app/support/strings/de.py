@@ -47,6 +47,7 @@ STRINGS = {
     "state_open": "Wir prüfen Ihre Meldung.",
     "state_countered": "Wir haben Ihnen einen Vorschlag gemacht.",
     "state_accepted": "Vereinbart.",
+    "state_accepted_offer": "Sie haben unseren Vorschlag angenommen: {offer}.",
     "state_declined": "Abgeschlossen – eine passende Lösung konnten wir Ihnen leider nicht anbieten.",
     "counter_intro": "Unser Vorschlag: {offer}.",
     "offer_amount": "Sie erhalten {amount} zurück",

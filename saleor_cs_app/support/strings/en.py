@@ -47,6 +47,7 @@ STRINGS = {
     "state_open": "Waiting for our answer.",
     "state_countered": "We've made you an offer.",
     "state_accepted": "Agreed.",
+    "state_accepted_offer": "You accepted our offer: {offer}.",  # the customer said yes to our counter-offer: what was agreed, not their request
     "state_declined": "Closed: we've answered your report.",
     "counter_intro": "Our offer: {offer}.",
     "offer_amount": "a refund of {amount}",

@@ -47,6 +47,7 @@ STRINGS = {
     "state_open": "Ootab meie vastust.",
     "state_countered": "Tegime teile ettepaneku.",
     "state_accepted": "Kokku lepitud.",
+    "state_accepted_offer": "Võtsite meie ettepaneku vastu: {offer}.",
     "state_declined": "Suletud: oleme teie teatele vastanud.",
     "counter_intro": "Meie ettepanek: {offer}.",
     "offer_amount": "{amount} suurune tagasimakse",

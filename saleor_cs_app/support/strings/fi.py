@@ -47,6 +47,7 @@ STRINGS = {
     "state_open": "Odottaa vastaustamme.",
     "state_countered": "Olemme tehneet sinulle ehdotuksen.",
     "state_accepted": "Sovittu.",
+    "state_accepted_offer": "Hyväksyit ehdotuksemme: {offer}.",
     "state_declined": "Suljettu: olemme vastanneet sinulle.",
     "counter_intro": "Ehdotuksemme: {offer}.",
     "offer_amount": "hyvitys {amount}",

@@ -47,6 +47,7 @@ STRINGS = {
     "state_open": "En attente de notre réponse.",
     "state_countered": "Nous vous avons fait une proposition.",
     "state_accepted": "Solution convenue.",
+    "state_accepted_offer": "Vous avez accepté notre proposition\u00a0: {offer}.",
     "state_declined": "Signalement clôturé.",
     "counter_intro": "Notre proposition\u00a0: {offer}.",
     "offer_amount": "un remboursement de {amount}",

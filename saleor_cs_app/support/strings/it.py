@@ -47,6 +47,7 @@ STRINGS = {
     "state_open": "In attesa di una nostra risposta.",
     "state_countered": "Ti abbiamo fatto una proposta.",
     "state_accepted": "Soluzione concordata.",
+    "state_accepted_offer": "Hai accettato la nostra proposta: {offer}.",
     "state_declined": "Chiusa: abbiamo risposto alla tua segnalazione.",
     "counter_intro": "La nostra proposta: {offer}.",
     "offer_amount": "un rimborso di {amount}",

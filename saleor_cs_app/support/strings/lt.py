@@ -47,6 +47,7 @@ STRINGS = {
     "state_open": "Laukiama mūsų atsakymo.",
     "state_countered": "Pateikėme Jums pasiūlymą.",
     "state_accepted": "Sutarta.",
+    "state_accepted_offer": "Priėmėte mūsų pasiūlymą: {offer}.",
     "state_declined": "Užbaigta – atsakėme į Jūsų pranešimą.",
     "counter_intro": "Mūsų pasiūlymas: {offer}.",
     "offer_amount": "grąžinti {amount}",

@@ -47,6 +47,7 @@ STRINGS = {
     "state_open": "Gaida mūsu atbildi.",
     "state_countered": "Esam Jums izteikuši piedāvājumu.",
     "state_accepted": "Saskaņots.",
+    "state_accepted_offer": "Jūs pieņēmāt mūsu piedāvājumu: {offer}.",
     "state_declined": "Slēgts: esam atbildējuši uz Jūsu pieteikumu.",
     "counter_intro": "Mūsu piedāvājums: {offer}.",
     "offer_amount": "naudas atmaksa {amount} apmērā",

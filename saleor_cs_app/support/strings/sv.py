@@ -47,6 +47,7 @@ STRINGS = {
     "state_open": "Väntar på vårt svar.",
     "state_countered": "Vi har gett dig ett förslag.",
     "state_accepted": "Överenskommet.",
+    "state_accepted_offer": "Du tackade ja till vårt förslag: {offer}.",
     "state_declined": "Avslutat – vi har svarat dig.",
     "counter_intro": "Vårt förslag: {offer}.",
     "offer_amount": "återbetalning på {amount}",
