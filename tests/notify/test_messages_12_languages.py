@@ -428,3 +428,38 @@ def test_the_carriers_date_is_new_news_only_where_an_earlier_date_was_told():
     shipped = render_message(sample_context("late_shipment", "apology_only", "en", shipped_now=True)).text
     assert " now expects to deliver it on " in " ".join(late.split())
     assert " expects to deliver it on " in " ".join(shipped.split()) and "now expects" not in shipped
+
+
+# Each language's "now" in `carrier_expects`; pl says "Według przewoźnika … paczka ma zostać doręczona" with none.
+# it and nl are being aligned on their own branches and join this table when those merge.
+CARRIER_NOW = {
+    "en": "now", "fr": "désormais", "es": "ahora", "lt": "dabar", "fi": "nyt", "sv": "nu",
+    "lv": "tagad", "et": "nüüd", "pl": None, "de": "jetzt",
+}
+
+
+@pytest.mark.parametrize("language", sorted(CARRIER_NOW))
+def test_every_language_says_now_of_the_carriers_date_only_after_a_broken_promise(language):
+    """No "now" where the carrier's date is the first the customer hears: the heads-up and the dispatch
+    follow-up (fr-r8 #2, es-r7 #1, lt-r5 #1, fi-r6 #1, sv-r6 #1, lv-r6 #1, et-r6 #2)."""
+    from saleor_cs_app.notify.builtin import _TEXT_ENV
+    from saleor_cs_app.notify.variables import template_variables
+
+    def carrier_expects(ctx):
+        ctx = dataclasses.replace(ctx, carrier="DHL", carrier_expected_date=date(2025, 3, 14))
+        module = _TEXT_ENV.get_template(f"lang/{language}.j2").make_module(template_variables(ctx))
+        return " ".join(str(module.carrier_expects()).split())
+
+    now = CARRIER_NOW[language]
+    late = carrier_expects(sample_context("late_delivery", "apology_only", language))
+    first_dates = {
+        carrier_expects(sample_context("late_shipment", "apology_only", language, shipped_now=True)),
+        carrier_expects(sample_context("at_risk", "apology_only", language)),
+    }
+    assert len(first_dates) == 1 and "DHL" in late
+    first = first_dates.pop()
+    if now is None:
+        assert first == late
+    else:
+        assert re.search(rf"\b{now}\b", late) and not re.search(rf"\b{now}\b", first)
+        assert first == re.sub(rf" {now}\b", "", late)  # nothing else changes
