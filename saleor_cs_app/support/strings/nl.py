@@ -47,7 +47,7 @@ STRINGS = {
     "state_open": "Ons antwoord volgt per e-mail.",
     "state_countered": "We hebben je een voorstel gedaan.",
     "state_accepted": "Afgesproken.",
-    "state_accepted_offer": "Je hebt ons voorstel aangenomen: {offer}.",
+    "state_accepted_offer": "Je hebt ons voorstel geaccepteerd: {offer}.",
     "state_declined": "Afgesloten: we hebben je geantwoord.",
     "counter_intro": "Ons voorstel: {offer}.",
     "offer_amount": "je krijgt {amount} terug",
