@@ -20,8 +20,9 @@ QUOTED = re.compile(r"‘([^’]+)’|„([^“”]+)[“”]|«\s*([^»]+?)\s*�
 
 # The page's controls every language's words name: the button, the problem to pick, the box to write in.
 NAMED_EVERYWHERE = ("report_button", "problem_wrong_item", "note")
-# German also names the fix to pick for a wrongly sent item, by its question and its two answers.
-NAMED_ALSO = {"de": ("fix", "fix_replacement", "fix_refund")}
+# A wrongly sent item the shop has not sent yet: the words send the customer to the form's own question and its two
+# answers, so the report arrives as a replacement or a refund the shop can decide, not as 'Let us decide'.
+NAMED_ALSO = {language: ("fix", "fix_replacement", "fix_refund") for language in SHIPPED_LANGUAGES}
 
 
 def quoted(text: str) -> set[str]:
