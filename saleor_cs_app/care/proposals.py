@@ -68,8 +68,8 @@ class Proposal:
 
 def countered_resolution(problem: str) -> Resolution:
     """What a counter-offer (money back) is: for an item the customer has, keeping it at a discount; for one that
-    never came, a refund."""
-    never_came = problem in (Problem.NOT_ARRIVED, Problem.MISSING_ITEM)
+    never came, a refund. A wrong-item report names the item ordered, which never came (en-r9 #1)."""
+    never_came = problem in (Problem.NOT_ARRIVED, Problem.MISSING_ITEM, Problem.WRONG_ITEM)
     return Resolution.REFUND if never_came else Resolution.KEEP_WITH_DISCOUNT
 
 

@@ -109,10 +109,11 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
     assert data["state"] == "waiting_customer" and float(data["proposal"]["counter"]["value"]) == worth * 0.25
     runtime.jobs.drain()
     page = unescape(client.get(link).get_data(as_text=True))
-    assert "Our offer: keep the item, with a refund of $" in page, "the item they have stays theirs, as the e-mail says"
+    # A wrong-item report ticks the item ordered, which never came: the money is a refund for it (en-r9 #1).
+    assert "Our offer: a refund of $" in page and "keep the item" not in page
     assert "Keep them for 25 % off" in page
     # The note explains the offer: it follows it, as in the e-mail (de-r7 #7, fr-r7 #4).
-    assert page.index("Our offer: keep the item") < page.index("Keep them for 25 % off")
+    assert page.index("Our offer: a refund of") < page.index("Keep them for 25 % off")
     (report_row,) = rows(runtime, SupportReport)
     answer = {"csrf": csrf_of(page), "report": report_row.id, "answer": "accept"}
     assert client.post(f"{link}/answer", data=answer).status_code == 303
@@ -123,11 +124,11 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
     assert sorted(m.purpose for m in outbox(runtime)) == ["counter_offer:1", "proposal_accepted", "report_received"]
     assert incidents(runtime)[0].state == "notified"
     (accepted,) = [m for m in outbox(runtime) if m.purpose == "proposal_accepted"]
-    assert "Agreed: keep the item for 25% off" in accepted.text, "what they accepted, not what they asked for"
+    assert "Agreed: a refund of US$10.00" in accepted.text, "what they accepted, not what they asked for"
     assert "thank you for accepting our offer" in accepted.subject and "Thank you for accepting our offer" in accepted.text
     # The page too says what was agreed: the offer, not "Agreed." under what they had asked for (en-r7 #1).
     page = unescape(client.get(link).get_data(as_text=True))
-    assert "You accepted our offer: keep the item, with a refund of $" in page and "Agreed." not in page
+    assert "You accepted our offer: a refund of $" in page and "Agreed." not in page
     assert "Accept" not in page.split("You accepted our offer")[1].split("</article>")[0], "no answer buttons"
 
 
@@ -333,3 +334,17 @@ def test_a_proposal_the_policy_accepted_reaches_the_timeline_as_its_code(install
     (incident,) = incidents(runtime)
     assert timeline_facts(Api(client, installed), incident.id)[-1][:2] == (
         "proposal_accepted", "proposal_accepted.policy")
+
+
+def test_a_counter_offer_for_a_wrong_item_refunds_the_item_that_never_came(client, link, order, runtime, installed):
+    """A wrong-item report ticks the item ordered, which the customer never got: money back for it is a refund,
+    not "keep the item" (en-r9 #1)."""
+    report(client, link, order, problem="wrong_item")
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    Api(client, installed)(COUNTER, {"id": incident.id, "amount": "5"})
+    runtime.jobs.drain()
+    page = unescape(client.get(link).get_data(as_text=True))
+    assert "Our offer: a refund of $5.00." in page and "keep the item" not in page
+    (offer,) = [m for m in outbox(runtime) if m.purpose.startswith("counter_offer")]
+    assert "keep the item" not in offer.text.lower()
