@@ -66,10 +66,13 @@ class Proposal:
     percent: Decimal | None = None  # keep_with_discount, or a counter-offer: percent of the affected lines
 
 
-def countered_resolution(problem: str) -> Resolution:
+def countered_resolution(problem: str, asked: str | None = None) -> Resolution:
     """What a counter-offer (money back) is: for an item the customer has, keeping it at a discount; for one that
-    never came, a refund. A wrong-item report names the item ordered, which never came (en-r9 #1)."""
-    never_came = problem in (Problem.NOT_ARRIVED, Problem.MISSING_ITEM, Problem.WRONG_ITEM)
+    never came, a refund. A wrong-item report names the item ordered, which never came (en-r9 #1), unless the
+    customer asked to keep what they got at a discount: then the money is that discount (en-r10)."""
+    if problem == Problem.WRONG_ITEM:
+        return Resolution.KEEP_WITH_DISCOUNT if asked == Resolution.KEEP_WITH_DISCOUNT else Resolution.REFUND
+    never_came = problem in (Problem.NOT_ARRIVED, Problem.MISSING_ITEM)
     return Resolution.REFUND if never_came else Resolution.KEEP_WITH_DISCOUNT
 
 

@@ -337,7 +337,7 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
             runtime.settings, session.get_one(Tenant, incident.tenant_id), tracked.order_id, now
         ),
         "problem": report.problem,
-        "resolution": countered_resolution(report.problem).value if countered else report.resolution,
+        "resolution": countered_resolution(report.problem, report.resolution).value if countered else report.resolution,
         "resolution_amount": Decimal(str(amount)) if amount else None,
         "resolution_percent": _percent_of(report, countered),
         "merchant_note": report.merchant_note,

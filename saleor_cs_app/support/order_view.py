@@ -359,7 +359,7 @@ def _story(session: Session, incident, report) -> Story:
         counter=report.counter if report.state == "countered" else None,
         agreed_offer=report.counter if accepted_offer else None,
         counter_words=(
-            "offer_keep" if countered_resolution(report.problem) is Resolution.KEEP_WITH_DISCOUNT else "offer_amount"
+            "offer_keep" if countered_resolution(report.problem, report.resolution) is Resolution.KEEP_WITH_DISCOUNT else "offer_amount"
         ),
         report_id=report.id,
         merchant_note=report.merchant_note,
