@@ -48,7 +48,7 @@ STRINGS = {
     "state_countered": "Wir haben Ihnen einen Vorschlag gemacht.",
     "state_accepted": "Vereinbart.",
     "state_accepted_offer": "Sie haben unseren Vorschlag angenommen: {offer}.",
-    "state_declined": "Abgeschlossen – eine passende Lösung konnten wir Ihnen leider nicht anbieten.",
+    "state_declined": "Abgeschlossen – wir haben Ihnen per E-Mail geantwortet.",
     "counter_intro": "Unser Vorschlag: {offer}.",
     "offer_amount": "Sie erhalten {amount} zurück",
     "offer_keep": "Sie behalten den Artikel und erhalten {amount} zurück",
