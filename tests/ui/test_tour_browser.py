@@ -85,7 +85,7 @@ def test_every_page_in_both_themes_and_languages(
         frame.get_by_role("tab", name=name).click()
         expect(frame.locator(f"#panel-{tab} {SHOWN[tab]}").first).to_be_visible()
         snap(page, f"tour-{theme}-{language}-{tab}")
-    expect(frame.locator("#panel-incidents [role=status]")).to_have_text(words["incidents"])
+    expect(frame.locator("#panel-incidents .incident-count")).to_have_text(words["incidents"])
     expect(frame.get_by_text(words["insights"])).to_be_visible()
 
     # The parts that were English in every language: each shows its own words, and (in Finnish) no English.

@@ -28,7 +28,7 @@ export function mountIncidents(panel) {
   const channel = select([["", t("filter.any_channel")]], "");
   const period = periodSelect(t);
   const notices = h("div");
-  const summary = h("p", { class: "muted", role: "status" });
+  const summary = h("p", { class: "muted incident-count", role: "status" });
   const body = h("tbody");
   const more = h("button", { type: "button", hidden: true, onclick: () => load(true) }, t("incidents.more"));
   const detail = h("section", { class: "card detail", "aria-live": "polite", hidden: true });
