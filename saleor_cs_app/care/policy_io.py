@@ -222,6 +222,6 @@ rules:
   - name: Late
     when: {kinds: [late_shipment, late_delivery, attempt_failed, pickup_waiting, held, stalled, lost, returned]}
     offer: {free_shipping_voucher: {expires_in_days: 90}}
-  - {name: Wrong item, when: {kinds: [wrong_item]}, offer: {reship: {keep_item_discount_percent: 50}}, approval: manual}
+  - {name: Wrong item, when: {kinds: [wrong_item]}, offer: {reship: {}}, approval: manual}
 """
 )

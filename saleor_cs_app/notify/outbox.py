@@ -243,7 +243,8 @@ def message_context(
         offer_code=code or None,
         offer_expires_on=goodwill.expires_on if goodwill is not None else None,
         offer_product_name=goodwill.product_name if goodwill is not None else None,
-        keep_item_discount_percent=_int(decision_offer.get("keep_item_discount_percent")),
+        # 0 % is no discount: the wrong item is simply theirs to keep, never "we'll refund 0 %".
+        keep_item_discount_percent=_int(decision_offer.get("keep_item_discount_percent")) or None,
         refund_amount=Decimal(str(decision_offer["refund_amount"])) if decision_offer.get("refund_amount") else None,
         expected_items=_named(facts.get("expected_skus"), names),
         sent_items=_named(facts.get("sent_skus"), names),

@@ -123,7 +123,9 @@ def test_the_default_policy_is_valid_and_sensible():
     assert set(late.when.kinds) == set(CARRIER_KINDS) - {IncidentKind.AT_RISK} | {IncidentKind.LATE_SHIPMENT}
     assert late.offer.type is OfferType.FREE_SHIPPING_VOUCHER and late.approval == "auto"
     assert wrong.when.kinds == (IncidentKind.WRONG_ITEM,)
-    assert wrong.offer.reship.keep_item_discount_percent == 50 and wrong.approval == "manual"
+    # No keep-it discount by default: nothing in the app pays one, and the per-customer limit (1) is taken by the
+    # reship itself, so the e-mail would promise what the shop cannot grant (en-r11, fr-r10).
+    assert wrong.offer.reship.keep_item_discount_percent == 0 and wrong.approval == "manual"
     assert DEFAULT_POLICY.limits.monthly_budget == {"EUR": 500, "USD": 500, "PLN": 2000}
     assert DEFAULT_POLICY.limits.manual_approval_above == {"EUR": 50, "USD": 50, "PLN": 200}
 
