@@ -11,7 +11,8 @@ const DETECTED = ["late_shipment", "late_delivery", "stalled", "wrong_item"];
 const NEW_RULE_KINDS = ["late_shipment", "late_delivery", "attempt_failed", "pickup_waiting", "held", "stalled", "lost", "returned"];
 const OFFER_DEFAULTS = {
   apology_only: {}, gift_card: { amount: 10, expires_in_days: 365 }, free_shipping_voucher: { expires_in_days: 90 },
-  gift_product: { sku: "", quantity: 1 }, partial_refund: { percent: 10 }, reship: { keep_item_discount_percent: 50 },
+  // reship: no keep-it discount unless the merchant sets one (the app does not pay it by itself)
+  gift_product: { sku: "", quantity: 1 }, partial_refund: { percent: 10 }, reship: {},
 };
 const OFFER_TYPES = Object.keys(OFFER_DEFAULTS);
 // Each promise key with its kind; its label is t("pf.<key>") and its hint t("pf.<key>_hint").

@@ -499,7 +499,7 @@ export default {
   "pf.quantity": "Menge",
   "pf.percent_of_order": "Prozent der Bestellung",
   "pf.or_amount": "…oder Betrag",
-  "pf.keep_discount": "Rabatt, wenn der falsche Artikel behalten wird (%)",
+  "pf.keep_discount": "Rabatt, wenn der falsche Artikel behalten wird (%) – Sie erstatten ihn in Saleor, die App nicht",
   "pf.apology_only": "Der Kunde erhält nur die Entschuldigung.",
   "brand.title": "Ihre Marke",
   "brand.lead": "Was über der Bestellseite der Kunden und Ihren E-Mails steht.",

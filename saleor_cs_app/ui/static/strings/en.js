@@ -502,7 +502,7 @@ export default {
   "pf.quantity": "Quantity",
   "pf.percent_of_order": "Percent of order",
   "pf.or_amount": "…or amount",
-  "pf.keep_discount": "Discount to keep the wrong item (%)",
+  "pf.keep_discount": "Discount to keep the wrong item (%) – you refund it in Saleor; the app does not",
   "pf.apology_only": "The customer gets the apology only.",
 
   "brand.title": "Your brand",

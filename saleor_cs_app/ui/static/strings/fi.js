@@ -499,7 +499,7 @@ export default {
   "pf.quantity": "Määrä",
   "pf.percent_of_order": "Prosenttia tilauksesta",
   "pf.or_amount": "…tai summa",
-  "pf.keep_discount": "Alennus, jos asiakas pitää väärän tuotteen (%)",
+  "pf.keep_discount": "Alennus, jos asiakas pitää väärän tuotteen (%) – hyvität sen itse Saleorissa, sovellus ei",
   "pf.apology_only": "Asiakas saa pelkän pahoittelun.",
   "brand.title": "Brändisi",
   "brand.lead": "Se, mikä näkyy asiakkaan tilaussivun ja sähköpostiesi yläosassa.",

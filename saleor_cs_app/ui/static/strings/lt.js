@@ -515,7 +515,7 @@ export default {
   "pf.quantity": "Kiekis",
   "pf.percent_of_order": "Užsakymo procentas",
   "pf.or_amount": "…arba suma",
-  "pf.keep_discount": "Nuolaida, jei klientas pasilieka ne tą prekę (%)",
+  "pf.keep_discount": "Nuolaida, jei klientas pasilieka ne tą prekę (%) – ją grąžinate patys per Saleor, programėlė to nedaro",
   "pf.apology_only": "Klientas gauna tik atsiprašymą.",
   "brand.title": "Jūsų prekės ženklas",
   "brand.lead": "Tai, kas rodoma kliento užsakymo puslapio ir jūsų el. laiškų viršuje.",

@@ -515,7 +515,7 @@ export default {
   "pf.quantity": "Ilość",
   "pf.percent_of_order": "Procent zamówienia",
   "pf.or_amount": "…albo kwota",
-  "pf.keep_discount": "Rabat za zatrzymanie niewłaściwego produktu (%)",
+  "pf.keep_discount": "Rabat za zatrzymanie niewłaściwego produktu (%) – zwracasz go sam w Saleor, aplikacja tego nie robi",
   "pf.apology_only": "Klient dostaje tylko przeprosiny.",
   "brand.title": "Twoja marka",
   "brand.lead": "To, co widać na górze strony zamówienia klienta i w Twoich e-mailach.",

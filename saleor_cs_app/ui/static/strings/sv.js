@@ -499,7 +499,7 @@ export default {
   "pf.quantity": "Antal",
   "pf.percent_of_order": "Procent av ordern",
   "pf.or_amount": "…eller belopp",
-  "pf.keep_discount": "Rabatt för att behålla fel vara (%)",
+  "pf.keep_discount": "Rabatt för att behålla fel vara (%) – du betalar tillbaka den i Saleor, appen gör det inte",
   "pf.apology_only": "Kunden får endast ursäkten.",
   "brand.title": "Ditt varumärke",
   "brand.lead": "Det som står överst på kundens ordersida och i dina e-postmeddelanden.",
