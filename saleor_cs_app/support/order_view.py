@@ -349,6 +349,7 @@ def _story(session: Session, incident, report) -> Story:
         heading = f"event_detected_{incident.kind}"
         return Story(id=incident.id, heading_key=heading, heading_values={}, state_key=None, events=events)
     accepted_offer = report.state == "accepted" and bool(report.counter)
+    keeps_item = countered_resolution(report.problem, report.resolution) is Resolution.KEEP_WITH_DISCOUNT
     return Story(
         id=incident.id,
         heading_key="report_problem_label",
@@ -358,9 +359,7 @@ def _story(session: Session, incident, report) -> Story:
         events=events,
         counter=report.counter if report.state == "countered" else None,
         agreed_offer=report.counter if accepted_offer else None,
-        counter_words=(
-            "offer_keep" if countered_resolution(report.problem, report.resolution) is Resolution.KEEP_WITH_DISCOUNT else "offer_amount"
-        ),
+        counter_words="offer_keep" if keeps_item else "offer_amount",
         report_id=report.id,
         merchant_note=report.merchant_note,
         request=(incident.facts or {}).get("request"),

@@ -17,10 +17,15 @@ from saleor_cs_app.ui.proposal_types import CustomerProposal, proposal_of
 from saleor_cs_app.ui.types import IncidentKind, IncidentSource, IncidentState, money
 
 
+def dashboard_order_path(order_id: str) -> str:
+    """The order's path inside the dashboard (AppBridge redirect)."""
+    return f"/orders/{quote(order_id, safe='')}"
+
+
 def dashboard_order_url(saleor_api_url: str, order_id: str) -> str:
     """The order in the dashboard; Saleor Cloud and the Docker setup serve it at `<api origin>/dashboard/`."""
     parts = urlsplit(saleor_api_url)
-    return f"{parts.scheme}://{parts.netloc}/dashboard/orders/{quote(order_id, safe='')}"
+    return f"{parts.scheme}://{parts.netloc}/dashboard{dashboard_order_path(order_id)}"
 
 
 @strawberry.type
@@ -113,7 +118,7 @@ class Incident:
             order_id=row.order_id,
             order_number=row.order_number,
             order_url=dashboard_order_url(saleor_api_url, row.order_id),
-            dashboard_path=f"/orders/{quote(row.order_id, safe='')}",
+            dashboard_path=dashboard_order_path(row.order_id),
             channel=row.channel_slug,
             kind=_IncidentKind(row.kind),
             source=row.source,

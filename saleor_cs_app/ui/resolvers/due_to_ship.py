@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import quote
 
 import strawberry
 
 from saleor_cs_app.care import due_to_ship as rule
 from saleor_cs_app.store import policies, to_ship
 from saleor_cs_app.ui.due_to_ship_types import DueOrder, DueToShip, DueWarehouse, ItemToShip, WarehouseAssignment
-from saleor_cs_app.ui.incident_types import dashboard_order_url
+from saleor_cs_app.ui.incident_types import dashboard_order_path, dashboard_order_url
 from saleor_cs_app.watch.opening import rules_for
 
 # Wider than any zone's end of tomorrow (at most 48 hours and a DST hour away); the rule decides exactly.
@@ -90,7 +89,7 @@ def _order(due: rule.DueOrder, saleor_api_url: str) -> DueOrder:
         order_id=s.order_id,
         order_number=s.order_number,
         order_url=dashboard_order_url(saleor_api_url, s.order_id),
-        dashboard_path=f"/orders/{quote(s.order_id, safe='')}",
+        dashboard_path=dashboard_order_path(s.order_id),
         customer_name=s.customer_name,
         customer_email=s.customer_email,
         items=[ItemToShip(name=i.name, sku=i.sku, quantity=i.quantity) for i in s.items],
