@@ -39,12 +39,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to `sys.stderr` as it is at each record. A handler holding the stream it was built with would
+    keep writing to a replaced one after its owner closed it (click's test runner swaps stderr per command)."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+
 def configure(level: str) -> None:
     root = logging.getLogger()
     if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         root.setLevel(level)
         return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderr()
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level)

@@ -1,7 +1,9 @@
+import io
 import json
 import logging
+import sys
 
-from saleor_cs_app.logs import JsonFormatter
+from saleor_cs_app.logs import JsonFormatter, configure
 
 
 def format_record(msg, **extra):
@@ -21,3 +23,17 @@ def test_secret_fields_and_email_addresses_are_masked():
     assert entry["auth_token"] == "***"
     assert "jane.doe" not in json.dumps(entry)
     assert entry["customer"] == "j***@example.com"
+
+
+def test_the_log_follows_stderr_when_it_is_replaced(monkeypatch):
+    """A command run under click's test runner configures logging while stderr is the runner's buffer; once
+    the runner closes that buffer, later records (from any thread) still reach whatever stderr now is."""
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    first, later = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    configure("INFO")
+    first.close()
+    monkeypatch.setattr(sys, "stderr", later)
+    logging.getLogger("saleor_cs_app.test").info("still heard")
+    assert json.loads(later.getvalue())["msg"] == "still heard"
