@@ -192,7 +192,9 @@ def customer_answer(runtime: Runtime, tenant_id: int, order_id: str, report_id: 
         incident, report = _locked(session, tenant_id, report.incident_id, WAITING_CUSTOMER)
         now = runtime.clock()
         if not accepted:
-            report.state, report.updated_at = "open", now
+            # The shop's note went with the offer the customer just turned down (it stays in the incident's
+            # counters): the page no longer shows it under "we're looking at it".
+            report.state, report.merchant_note, report.updated_at = "open", None, now
             incident.state = "pending_approval"
             incidents.add_event(session, incident, now, "pending_approval", "The customer declined the counter-offer")
             return

@@ -287,6 +287,18 @@ def customer_answers(client, link, runtime, answer: str) -> None:
     assert client.post(f"{link}/answer", data={"csrf": csrf_of(page), "report": report_row.id, "answer": answer}).status_code == 303
 
 
+def test_a_counter_offer_the_customer_turned_down_leaves_no_note_of_it_on_the_page(
+    pending, installed, client, link, runtime
+):
+    Api(client, installed)(COUNTER, {"id": pending, "amount": "4", "note": "Keep them for 4 dollars off"})
+    runtime.jobs.drain()
+    assert "Keep them for 4 dollars off" in unescape(client.get(link).get_data(as_text=True))
+    customer_answers(client, link, runtime, "decline")
+    page = unescape(client.get(link).get_data(as_text=True))
+    assert "Keep them for 4 dollars off" not in page and "Accept the offer" not in page
+    assert incidents(runtime)[0].decision["counters"][0]["note"] == "Keep them for 4 dollars off", "kept for staff"
+
+
 def test_a_counter_offer_declined_then_one_over_the_limits_then_a_decline_reach_the_timeline_as_parts(
     pending, installed, client, link, runtime
 ):
