@@ -70,13 +70,15 @@ def report(token: str):
         files = request.files
     except RequestEntityTooLarge:
         return _report_form(page, {"photos": "too_large"}, {}, status=413)
+    # A browser cannot refill a file field: a form sent back for any reason asks for its photos again.
+    attached = any(upload.filename for upload in files.getlist("photos"))
     if not check_csrf(token):
-        return _report_form(page, {"form": "form_expired"}, form, status=400)
+        return _report_form(page, {"form": "form_expired"}, form, photos_again=attached, status=400)
     line_ids = {line.line_id for line in page.view.lines}
     parsed, errors = report_form.read(form, files, order_line_ids=line_ids, allowed_fixes=page.allowed_fixes)
     cleaned, photo_errors = _clean_photos(files.getlist("photos"), page.t)
     if errors or photo_errors:
-        return _report_form(page, errors, form, photo_errors=photo_errors, status=400)
+        return _report_form(page, errors, form, photo_errors=photo_errors, photos_again=attached, status=400)
     try:
         reports.submit(current_runtime(), photo_store(), page.link.tenant_id, page.link.order_id, parsed, cleaned)
     except reports.ReportRefused as exc:
@@ -97,7 +99,7 @@ def _clean_photos(uploads, t: Translator):
     return cleaned, errors
 
 
-def _report_form(page, errors: dict, form, *, photo_errors=(), status: int = 200):
+def _report_form(page, errors: dict, form, *, photo_errors=(), photos_again: bool = False, status: int = 200):
     return render(
         "support/report.html",
         status,
@@ -106,6 +108,7 @@ def _report_form(page, errors: dict, form, *, photo_errors=(), status: int = 200
         csrf_scope=page.token,
         errors=errors,
         photo_errors=list(photo_errors),
+        photos_again=photos_again,
         form=form,
     )
 

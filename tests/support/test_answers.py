@@ -197,6 +197,20 @@ def test_a_report_without_the_forms_token_is_refused_and_stores_nothing(client, 
     assert rows(runtime, SupportReport) == []
 
 
+def test_a_form_sent_back_asks_for_its_photos_again_and_one_without_photos_does_not(client, link, order, runtime):
+    """A browser cannot refill a file field: the customer is told, not left to find the photos gone."""
+    again = "Your photos weren't saved: please add them again."
+    missing_lines = report(client, link, order, expect=400, lines=[], photos=[(io.BytesIO(png_bytes()), "parcel.png")])
+    assert again in unescape(missing_lines.get_data(as_text=True))
+    data = {"problem": "damaged", "lines": [order["lines"][0]["id"]], "fix": "refund", "csrf": "old"}
+    expired = client.post(f"{link}/report", data={**data, "photos": (io.BytesIO(png_bytes()), "parcel.png")}, content_type="multipart/form-data")
+    assert expired.status_code == 400 and again in unescape(expired.get_data(as_text=True))
+    no_photos = unescape(report(client, link, order, expect=400, lines=[]).get_data(as_text=True))
+    assert "Choose at least one item." in no_photos
+    assert again not in no_photos
+    assert rows(runtime, SupportReport) == [] and rows(runtime, SupportPhoto) == []
+
+
 def test_a_non_image_upload_is_refused_with_its_name_and_nothing_is_stored(client, link, order, runtime):
     response = report(client, link, order, expect=400, photos=[(io.BytesIO(b"%PDF-1.7 not a photo"), "invoice.pdf")])
     assert "We can't accept invoice.pdf: please use a JPEG, PNG, WebP or HEIC photo." in unescape(response.get_data(as_text=True))

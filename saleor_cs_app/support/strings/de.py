@@ -105,6 +105,7 @@ STRINGS = {
     "photo_pixels": "Die Auflösung von {name} ist zu hoch. Bitte wählen Sie ein kleineres Foto.",
     "photo_broken": "{name} ließ sich nicht öffnen. Bitte wählen Sie ein anderes Foto.",
     "too_large": "Der Upload ist zu groß: höchstens 3 Fotos mit je 8 MB.",
+    "photos_again": "Ihre Fotos wurden nicht gespeichert. Bitte fügen Sie sie erneut hinzu.",
     "fix_errors": "Bitte korrigieren Sie die markierten Felder.",
     "before_ship_heading": "Vor dem Versand",
     "request_intro": "Ihre Bestellung ist noch nicht versandt. Sie können sich eine spätere Lieferung oder eine andere Variante eines Artikels (z. B. Größe oder Farbe) wünschen – wir antworten Ihnen per E-Mail.",

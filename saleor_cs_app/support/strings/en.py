@@ -106,6 +106,7 @@ STRINGS = {
     "photo_pixels": "{name} is too big (too many pixels): please use a smaller photo.",
     "photo_broken": "We couldn't open {name}. Please try another photo.",
     "too_large": "The upload is too large: you can add up to 3 photos of up to 8 MB each.",
+    "photos_again": "Your photos weren't saved: please add them again.",
     "fix_errors": "Please check the highlighted fields.",
     "before_ship_heading": "Before it's dispatched",
     "request_intro": "We haven't dispatched your order yet. You can ask for a later delivery or a different size or colour, and we'll email you our answer.",

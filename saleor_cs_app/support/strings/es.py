@@ -105,6 +105,7 @@ STRINGS = {
     "photo_pixels": "{name} tiene una resolución demasiado alta: usa una foto más pequeña.",
     "photo_broken": "No hemos podido abrir {name}. Prueba con otra foto.",
     "too_large": "Las fotos ocupan demasiado: puedes añadir como máximo 3 fotos de 8 MB cada una.",
+    "photos_again": "Tus fotos no se han guardado: vuelve a añadirlas.",
     "fix_errors": "Corrige los campos marcados.",
     "before_ship_heading": "Antes del envío",
     "request_intro": "Todavía no hemos enviado tu pedido. Puedes pedirnos que te lo entreguemos más tarde o que cambiemos la talla o el color de un artículo; te responderemos por correo.",

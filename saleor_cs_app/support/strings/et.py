@@ -105,6 +105,7 @@ STRINGS = {
     "photo_pixels": "Failis {name} on liiga palju piksleid. Palun kasutage väiksemat fotot.",
     "photo_broken": "Faili {name} ei õnnestunud pildina lugeda. Palun proovige mõnda teist fotot.",
     "too_large": "Üleslaadimine on liiga suur: kuni 3 fotot, igaüks kuni 8 MB.",
+    "photos_again": "Teie fotosid ei salvestatud. Palun lisage need uuesti.",
     "fix_errors": "Palun parandage märgitud väljad.",
     "before_ship_heading": "Enne väljasaatmist",
     "request_intro": "Me ei ole teie tellimust veel välja saatnud. Võite paluda hilisemat kättetoimetamist või toote teist suurust või värvi; anname teile e-kirjaga vastuse.",

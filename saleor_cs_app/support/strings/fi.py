@@ -105,6 +105,7 @@ STRINGS = {
     "photo_pixels": "Kuvassa {name} on liikaa pikseleitä. Käytä pienempää kuvaa.",
     "photo_broken": "Tiedostoa {name} ei voitu avata kuvana. Kokeile toista kuvaa.",
     "too_large": "Liitteet ovat liian suuria: enintään 3 kuvaa, kukin enintään 8 Mt.",
+    "photos_again": "Kuviasi ei tallennettu. Lisää ne uudelleen.",
     "fix_errors": "Korjaa merkityt kentät.",
     "before_ship_heading": "Ennen lähetystä",
     "request_intro": "Emme ole vielä lähettäneet tilaustasi. Voit pyytää myöhempää toimitusta tai tuotteeseen eri kokoa tai väriä; vastaamme sinulle sähköpostilla.",

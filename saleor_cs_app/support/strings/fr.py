@@ -105,6 +105,7 @@ STRINGS = {
     "photo_pixels": "La résolution de {name} est trop élevée.",
     "photo_broken": "Impossible de lire {name}\u00a0: ce fichier n’est pas une image valide.",
     "too_large": "L’envoi est trop volumineux\u00a0: 3 photos de 8\u00a0Mo au maximum.",
+    "photos_again": "Vos photos n’ont pas été enregistrées\u00a0: merci de les ajouter à nouveau.",
     "fix_errors": "Corrigez les champs signalés.",
     "before_ship_heading": "Avant l’expédition",
     "request_intro": "Nous n’avons pas encore expédié votre commande. Vous pouvez demander une livraison plus tardive, ou une autre taille ou couleur pour un article\u00a0: nous vous répondrons par e-mail.",

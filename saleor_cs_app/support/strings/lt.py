@@ -105,6 +105,7 @@ STRINGS = {
     "photo_pixels": "{name} turi per daug pikselių.",
     "photo_broken": "Failo {name} nepavyko atidaryti kaip nuotraukos.",
     "too_large": "Įkeliami failai per dideli: ne daugiau kaip 3 nuotraukos po 8 MB.",
+    "photos_again": "Jūsų nuotraukos nebuvo išsaugotos. Įkelkite jas dar kartą.",
     "fix_errors": "Pataisykite pažymėtus laukus.",
     "before_ship_heading": "Prieš išsiuntimą",
     "request_intro": "Jūsų užsakymas dar neišsiųstas. Galite paprašyti vėlesnio pristatymo arba kito prekės varianto – atsakysime Jums el. laišku.",

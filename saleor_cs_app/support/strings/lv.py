@@ -105,6 +105,7 @@ STRINGS = {
     "photo_pixels": "Failā {name} ir pārāk daudz pikseļu – lūdzu, izmantojiet mazāku fotoattēlu.",
     "photo_broken": "Failu {name} neizdevās atvērt. Lūdzu, mēģiniet citu fotoattēlu.",
     "too_large": "Augšupielāde ir pārāk liela: ne vairāk kā 3 fotoattēli pa 8 MB.",
+    "photos_again": "Jūsu fotoattēli netika saglabāti. Lūdzu, pievienojiet tos vēlreiz.",
     "fix_errors": "Izlabojiet atzīmētos laukus.",
     "before_ship_heading": "Pirms nosūtīšanas",
     "request_intro": "Jūsu pasūtījums vēl nav nosūtīts. Varat lūgt vēlāku piegādi vai citu preces variantu – atbildēsim Jums pa e-pastu.",

@@ -105,6 +105,7 @@ STRINGS = {
     "photo_pixels": "{name} heeft te veel pixels. Kies een kleinere foto.",
     "photo_broken": "We konden {name} niet openen. Probeer een andere foto.",
     "too_large": "De upload is te groot: maximaal 3 foto’s van elk 8 MB.",
+    "photos_again": "Je foto’s zijn niet opgeslagen. Voeg ze opnieuw toe.",
     "fix_errors": "Controleer de gemarkeerde velden.",
     "before_ship_heading": "Voordat je bestelling wordt verzonden",
     "request_intro": "We hebben je bestelling nog niet verzonden. Je kunt vragen om een latere bezorging of om een andere maat of kleur; we laten je weten of dat kan.",

@@ -105,6 +105,7 @@ STRINGS = {
     "photo_pixels": "Plik {name} ma zbyt dużą rozdzielczość – użyj mniejszego zdjęcia.",
     "photo_broken": "Nie udało się otworzyć pliku {name}. Spróbuj dodać inne zdjęcie.",
     "too_large": "Przesyłane pliki są za duże: najwyżej 3 zdjęcia po 8 MB.",
+    "photos_again": "Zdjęcia nie zostały zapisane. Dodaj je ponownie.",
     "fix_errors": "Popraw zaznaczone pola.",
     "before_ship_heading": "Zanim zamówienie zostanie wysłane",
     "request_intro": "Twoje zamówienie nie zostało jeszcze wysłane. Możesz poprosić o późniejszą dostawę lub inny wariant produktu – odpowiemy Ci e-mailem.",

@@ -105,6 +105,7 @@ STRINGS = {
     "photo_pixels": "{name} har för hög upplösning. Välj ett mindre foto.",
     "photo_broken": "Vi kunde inte öppna {name}. Prova ett annat foto.",
     "too_large": "Uppladdningen är för stor: högst 3 foton på 8 MB vardera.",
+    "photos_again": "Dina foton sparades inte. Lägg till dem igen.",
     "fix_errors": "Rätta de markerade fälten.",
     "before_ship_heading": "Innan ordern skickas",
     "request_intro": "Vi har inte skickat din order än. Du kan be om en senare leverans eller en annan storlek eller färg på en vara. Vi mejlar dig vårt svar.",
