@@ -76,6 +76,17 @@ def countered_resolution(problem: str, asked: str | None = None) -> Resolution:
     return Resolution.REFUND if never_came else Resolution.KEEP_WITH_DISCOUNT
 
 
+def agreed_to_counter(report_state: str, counter: dict | None, granted: dict | None) -> bool:
+    """Whether an accepted report was settled by the shop's counter-offer, not by what the customer asked.
+
+    A counter the customer turned down stays on the report; what was granted tells the two apart: the
+    counter's value is what the accepted offer refunds (`granted`: the incident's decided offer)."""
+    if report_state != "accepted" or not counter or not granted:
+        return False
+    refunded, offered = granted.get("refund_amount"), counter.get("value")
+    return refunded not in (None, "") and offered not in (None, "") and Decimal(str(refunded)) == Decimal(str(offered))
+
+
 def affected_value(lines: Iterable[OrderLine]) -> Decimal:
     return sum((max(line.unit_price, Decimal(0)) * line.quantity for line in lines), Decimal(0))
 

@@ -24,6 +24,7 @@ from saleor_cs_app.care.proposals import (
     Proposal,
     ProposalInvalid,
     affected_value,
+    agreed_to_counter,
     countered_resolution,
     customer_report_facts,
     decide_proposal,
@@ -331,7 +332,7 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
     # not what they first asked for.
     offer = (incident.decision or {}).get("offer") or {}
     countered = situation == "counter_offer" or (
-        situation == "proposal_accepted" and bool(report.counter) and _same_amount(offer.get("refund_amount"), report.counter.get("value"))
+        situation == "proposal_accepted" and agreed_to_counter(report.state, report.counter, offer)
     )
     amount = report.counter.get("value") if countered else offer.get("refund_amount")
     variables = {
@@ -365,10 +366,6 @@ def _mail(runtime, session, incident, tracked, policy, report, situation, now, *
         now=now,
     )
     return row.id if row is not None else None
-
-
-def _same_amount(a, b) -> bool:
-    return a not in (None, "") and b not in (None, "") and Decimal(str(a)) == Decimal(str(b))
 
 
 def _percent_of(report, countered: bool) -> Decimal | None:

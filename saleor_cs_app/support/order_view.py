@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from saleor_cs_app.care import progress as progress_line
 from saleor_cs_app.care import promises
 from saleor_cs_app.care.model import OfferType
-from saleor_cs_app.care.proposals import Resolution, countered_resolution
+from saleor_cs_app.care.proposals import Resolution, agreed_to_counter, countered_resolution
 from saleor_cs_app.store import carrier_scans, support_reports
 from saleor_cs_app.store import incidents as incident_store
 from saleor_cs_app.store.models import TrackedOrder
@@ -348,7 +348,7 @@ def _story(session: Session, incident, report) -> Story:
     if report is None:
         heading = f"event_detected_{incident.kind}"
         return Story(id=incident.id, heading_key=heading, heading_values={}, state_key=None, events=events)
-    accepted_offer = report.state == "accepted" and bool(report.counter)
+    accepted_offer = agreed_to_counter(report.state, report.counter, (incident.decision or {}).get("offer"))
     keeps_item = countered_resolution(report.problem, report.resolution) is Resolution.KEEP_WITH_DISCOUNT
     return Story(
         id=incident.id,

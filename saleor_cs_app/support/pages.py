@@ -70,19 +70,21 @@ def report(token: str):
         files = request.files
     except RequestEntityTooLarge:
         return _report_form(page, {"photos": "too_large"}, {}, status=413)
-    # A browser cannot refill a file field: a form sent back for any reason asks for its photos again.
-    attached = any(upload.filename for upload in files.getlist("photos"))
+    # A browser cannot refill a file field: a form sent back with photos we would have taken asks for
+    # them again (unchecked ones when the form expired; a refused file is named by its own error).
     if not check_csrf(token):
+        attached = any(upload.filename for upload in files.getlist("photos"))
         return _report_form(page, {"form": "form_expired"}, form, photos_again=attached, status=400)
     line_ids = {line.line_id for line in page.view.lines}
     parsed, errors = report_form.read(form, files, order_line_ids=line_ids, allowed_fixes=page.allowed_fixes)
     cleaned, photo_errors = _clean_photos(files.getlist("photos"), page.t)
     if errors or photo_errors:
-        return _report_form(page, errors, form, photo_errors=photo_errors, photos_again=attached, status=400)
+        return _report_form(page, errors, form, photo_errors=photo_errors, photos_again=bool(cleaned), status=400)
     try:
         reports.submit(current_runtime(), photo_store(), page.link.tenant_id, page.link.order_id, parsed, cleaned)
     except reports.ReportRefused as exc:
-        return _report_form(page, {exc.field: exc.key}, form, status=409 if exc.key == "err_line_taken" else 400)
+        status = 409 if exc.key == "err_line_taken" else 400
+        return _report_form(page, {exc.field: exc.key}, form, photos_again=bool(cleaned), status=status)
     return redirect(f"/support/o/{token}?done=sent", 303)
 
 

@@ -51,15 +51,15 @@ def test_a_late_delivery_states_the_carriers_own_facts_and_a_fallback_by_the_car
     text = render_message(ctx).text
     assert "DHL now expects to deliver it on 14 March 2025." in text
     assert "Latest update from DHL (9 March 2025): “Shipment delayed in transit”" in text
-    assert "If it hasn't arrived by 14 March 2025, tell us on your order page" in text
+    assert "If your parcel hasn't arrived by 14 March 2025, tell us on your order page" in text
     reply = render_message(dataclasses.replace(ctx, support_url=None)).text
-    assert "If it hasn't arrived by 14 March 2025, reply to this email" in reply
+    assert "If your parcel hasn't arrived by 14 March 2025, reply to this email" in reply
 
 
 def test_without_carrier_facts_nothing_is_claimed_in_the_carriers_name():
     text = render_message(sample_context("late_delivery", "apology_only", "en", carrier_facts=False)).text
     assert "Latest update" not in text and "expects to deliver" not in text and "Royal Mail" not in text
-    assert "If it still doesn't arrive, tell us on your order page" in text  # no date we do not hold
+    assert "If your parcel still doesn't arrive, tell us on your order page" in text  # no date we do not hold
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_without_carrier_facts_nothing_is_claimed_in_the_carriers_name():
     [
         ("attempt_failed", "You can see how to get your parcel on Royal Mail's tracking page:"),
         ("pickup_waiting", "You can see where to collect it on Royal Mail's tracking page:"),
-        ("held", "If it still doesn't arrive, tell us on your order page"),
+        ("held", "If your parcel still doesn't arrive, tell us on your order page"),
         ("lost", "Choose how we put it right on your order page, and we'll take care of it straight away"),
         ("returned", "Choose how we put it right on your order page, and we'll take care of it straight away"),
     ],
@@ -382,7 +382,7 @@ def test_a_message_states_one_estimate_and_no_carrier_date_that_has_passed(
     assert ("best estimate" in text) == states_our_estimate, text
     if kind == "at_risk" and expected:
         assert "13 March 2025" not in text, "not our estimate beside the carrier's"
-        assert "If it hasn't arrived by 14 March 2025" in text
+        assert "If your parcel hasn't arrived by 14 March 2025" in text
     if expected == "2025-03-08":
         assert "8 March" not in text
 

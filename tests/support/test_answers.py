@@ -199,12 +199,20 @@ def test_a_report_without_the_forms_token_is_refused_and_stores_nothing(client, 
 
 def test_a_form_sent_back_asks_for_its_photos_again_and_one_without_photos_does_not(client, link, order, runtime):
     """A browser cannot refill a file field: the customer is told, not left to find the photos gone."""
-    again = "Your photos weren't saved: please add them again."
+    again = "Your photos weren't saved: please add them before you send the form."
     missing_lines = report(client, link, order, expect=400, lines=[], photos=[(io.BytesIO(png_bytes()), "parcel.png")])
     assert again in unescape(missing_lines.get_data(as_text=True))
     data = {"problem": "damaged", "lines": [order["lines"][0]["id"]], "fix": "refund", "csrf": "old"}
     expired = client.post(f"{link}/report", data={**data, "photos": (io.BytesIO(png_bytes()), "parcel.png")}, content_type="multipart/form-data")
     assert expired.status_code == 400 and again in unescape(expired.get_data(as_text=True))
+    # Refused when saved (a discount over what the items cost): the photos were not kept either.
+    over = report(
+        client, link, order, expect=400, fix="keep_with_discount", discount="500",
+        photos=[(io.BytesIO(png_bytes()), "parcel.png")],
+    )  # fmt: skip
+    assert again in unescape(over.get_data(as_text=True))
+    refused_only = report(client, link, order, expect=400, photos=[(io.BytesIO(b"%PDF-1.7"), "invoice.pdf")])
+    assert again not in unescape(refused_only.get_data(as_text=True)), "the refused file has its own line"
     no_photos = unescape(report(client, link, order, expect=400, lines=[]).get_data(as_text=True))
     assert "Choose at least one item." in no_photos
     assert again not in no_photos
@@ -264,7 +272,9 @@ def test_an_upload_over_the_total_limit_gets_the_page_not_an_api_error(client, l
     response = report(
         client, link, order, expect=413, photos=[(io.BytesIO(b"\xff\xd8\xff" + b"\0" * (25 * 1024 * 1024)), "huge.jpg")]
     )
-    assert "The upload is too large" in unescape(response.get_data(as_text=True))
+    body = unescape(response.get_data(as_text=True))
+    # Nothing of the form could be read: it says so, and marks no field it cannot show.
+    assert "so nothing was saved. Please fill in the form again" in body and "highlighted fields" not in body
     assert rows(runtime, SupportReport) == []
 
 
@@ -311,6 +321,20 @@ def test_a_counter_offer_the_customer_turned_down_leaves_no_note_of_it_on_the_pa
     page = unescape(client.get(link).get_data(as_text=True))
     assert "Keep them for 4 dollars off" not in page and "Accept the offer" not in page
     assert incidents(runtime)[0].decision["counters"][0]["note"] == "Keep them for 4 dollars off", "kept for staff"
+
+
+def test_a_request_granted_after_the_customer_turned_our_offer_down_is_not_called_our_offer(
+    pending, installed, client, link, runtime, mail
+):
+    api = Api(client, installed)
+    api(COUNTER, {"id": pending, "amount": "4"})
+    customer_answers(client, link, runtime, "decline")
+    api(ANSWERS, {"id": pending})  # the shop grants the replacement they asked for after all
+    runtime.jobs.drain()
+    page = unescape(client.get(link).get_data(as_text=True))
+    assert "Agreed." in page and "You accepted our offer" not in page
+    (accepted,) = [m for m in outbox(runtime) if m.purpose == "proposal_accepted"]
+    assert "accepting our offer" not in accepted.text and "4.00" not in accepted.text
 
 
 def test_a_counter_offer_declined_then_one_over_the_limits_then_a_decline_reach_the_timeline_as_parts(
