@@ -8,7 +8,7 @@ from email.utils import parsedate_to_datetime
 from sqlalchemy import select
 
 from saleor_cs_app.jobs import sweep
-from saleor_cs_app.store.models import Tenant, WebhookDelivery
+from saleor_cs_app.store.models import Tenant, UnshippedLine, WebhookDelivery
 from tests.flows import incidents, late_order, mutation_names, outbox, rows, timeline
 
 
@@ -71,6 +71,26 @@ def test_an_order_shipped_in_time_leaves_no_incident(installed, runtime, clock, 
     clock.advance(days=4)
     assert sweep.run(runtime) == 0, "the late-shipment deadline was removed when the order shipped"
     assert incidents(runtime) == []
+
+
+def test_a_digital_item_never_sent_is_no_late_shipment_once_the_parcel_left(installed, runtime, clock, mail, client):
+    """An e-book or a gift card in the order is never fulfilled as a parcel: once the T-shirt ships, the
+    promise to ship is kept, nothing is due to ship, and the page does not call the e-book 'not dispatched'."""
+    from tests.support.conftest import link_path
+
+    installed.add_variant("SKU-EBOOK", 12, product_name="Field guide (e-book)", shipping=False)
+    order = installed.add_order(lines=[{"sku": "SKU-TSHIRT-M", "quantity": 1}, {"sku": "SKU-EBOOK", "quantity": 1}])
+    installed.send_webhook("ORDER_CREATED", order_id=order["id"])
+    runtime.jobs.drain()
+    installed.add_fulfillment(order["id"], [("SKU-TSHIRT-M", 1)], tracking_number="TRACK-1")
+    installed.send_webhook("ORDER_FULFILLED", order_id=order["id"])
+    runtime.jobs.drain()
+    assert installed.orders[order["id"]]["status"] != "FULFILLED", "Saleor still counts the e-book as unfulfilled"
+    clock.advance(days=10)
+    assert sweep.run(runtime) == 0 and incidents(runtime) == [] and mail.messages == []
+    assert rows(runtime, UnshippedLine) == []
+    page = client.get(link_path(runtime, installed, order["id"])).get_data(as_text=True)
+    assert "Field guide" in page and "dispatched yet" not in page
 
 
 def test_a_cancelled_order_leaves_tracking(installed, runtime, clock):

@@ -63,3 +63,9 @@ def test_a_payload_from_before_allocations_or_with_missing_fields_does_not_fail(
     assert lines_to_ship(order("UNFULFILLED", line("l1", 1, 0, ({"id": None, "name": "?"}, 1)))) == [
         LineToShip("l1", NO_WAREHOUSE, None, 1)
     ], "an allocation without a warehouse id names no warehouse"
+
+
+def test_a_digital_product_or_gift_card_is_nothing_to_ship():
+    ebook = {**line("l2", 1, 0), "isShippingRequired": False}
+    payload = order("UNFULFILLED", {**line("l1", 2, 0, (ESPOO, 2)), "isShippingRequired": True}, ebook)
+    assert lines_to_ship(payload) == [LineToShip("l1", ESPOO["id"], "Espoo", 2)]

@@ -56,6 +56,7 @@ class Line:
     variant_name: str | None = None
     thumbnail: str | None = None  # Saleor's media URL
     thumbnail_alt: str | None = None
+    ships: bool = True  # False for a digital product or a gift card: never "not dispatched yet"
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now
             variant_name=line.get("variant_name") or None,
             thumbnail=line.get("thumbnail") or None,
             thumbnail_alt=line.get("thumbnail_alt") or None,
+            ships=line.get("ships") is not False,
         )
         for line in facts.get("lines", [])
         if line.get("line_id")
@@ -233,7 +235,11 @@ def _unshipped(facts: dict, lines: list[Line]) -> list[tuple[Line, int]]:
     for fulfilment in (facts.get("fulfillments") or {}).values():
         for item in fulfilment.get("lines") or ():
             sent[str(item.get("line_id"))] = sent.get(str(item.get("line_id")), 0) + int(item.get("quantity", 0))
-    return [(line, line.quantity - sent.get(line.line_id, 0)) for line in lines if line.quantity > sent.get(line.line_id, 0)]
+    return [
+        (line, line.quantity - sent.get(line.line_id, 0))
+        for line in lines
+        if line.ships and line.quantity > sent.get(line.line_id, 0)
+    ]
 
 
 def _with_details(parcel: Parcel, fulfillment_id: str, facts: dict, lines, scans, tracked, rules) -> Parcel:

@@ -88,6 +88,7 @@ def order_facts(order: dict) -> dict:
                 "sku": line.get("productSku"),
                 "name": " ".join(filter(None, [line.get("productName"), line.get("variantName")])),
                 "quantity": line.get("quantity", 0),
+                "ships": ships(line),
                 "unit_price": str(Decimal(str(((line.get("unitPrice") or {}).get("gross") or {}).get("amount", 0)))),
                 "variant_id": (line.get("variant") or {}).get("id"),
                 # For the customer's page: the names in the order's language, and the picture from Saleor's media.
@@ -119,6 +120,12 @@ def _web_url(url) -> str | None:
     return url if isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= 2000 else None
 
 
+def ships(line: dict) -> bool:
+    """Whether an order line goes in a parcel: Saleor's `isShippingRequired`, false for a digital product or a
+    gift card, which no promise to ship covers. A line read before the app asked for it counts as shipping."""
+    return line.get("isShippingRequired") is not False
+
+
 def lines_to_ship(order: dict) -> list[LineToShip]:
     """What the order still has to ship, per line and the warehouse its stock is allocated in
     (`OrderLine.allocations`); nothing for a cancelled (or otherwise closed) order."""
@@ -126,6 +133,8 @@ def lines_to_ship(order: dict) -> list[LineToShip]:
         return []
     parts: list[LineToShip] = []
     for line in order.get("lines") or []:
+        if not ships(line):
+            continue
         allocations = [
             Allocation(
                 warehouse_id=str((a.get("warehouse") or {}).get("id") or ""),
@@ -147,7 +156,7 @@ def order_state(order: dict, *, paid_at: datetime | None, scanned_skus_key: str)
         status=order.get("status", ""),
         created=parse_time(order.get("created")),
         paid_at=paid_at,
-        fully_shipped=fully_shipped([(l.get("quantity", 0), l.get("quantityFulfilled", 0)) for l in lines]),
+        fully_shipped=fully_shipped([(l.get("quantity", 0), l.get("quantityFulfilled", 0)) for l in lines if ships(l)]),
         fulfillments=tuple(_fulfillment_state(f, scanned_skus_key) for f in order.get("fulfillments") or []),
     )
 
