@@ -69,12 +69,14 @@ def report(token: str):
         form = request.form
         files = request.files
     except RequestEntityTooLarge:
-        return _report_form(page, {"photos": "too_large"}, {}, status=413)
+        return _report_form(page, {"upload": "too_large"}, {}, status=413)
     # A browser cannot refill a file field: a form sent back with photos we would have taken asks for
-    # them again (unchecked ones when the form expired; a refused file is named by its own error).
+    # them again (a refused file is named by its own error, and the line then speaks of the others).
     if not check_csrf(token):
-        attached = any(upload.filename for upload in files.getlist("photos"))
-        return _report_form(page, {"form": "form_expired"}, form, photos_again=attached, status=400)
+        cleaned, photo_errors = _clean_photos(files.getlist("photos"), page.t)
+        return _report_form(
+            page, {"form": "form_expired"}, form, photo_errors=photo_errors, photos_again=bool(cleaned), status=400
+        )
     line_ids = {line.line_id for line in page.view.lines}
     parsed, errors = report_form.read(form, files, order_line_ids=line_ids, allowed_fixes=page.allowed_fixes)
     cleaned, photo_errors = _clean_photos(files.getlist("photos"), page.t)

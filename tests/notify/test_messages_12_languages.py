@@ -66,7 +66,7 @@ def test_without_carrier_facts_nothing_is_claimed_in_the_carriers_name():
     ("kind", "next_step"),
     [
         ("attempt_failed", "You can see how to get your parcel on Royal Mail's tracking page:"),
-        ("pickup_waiting", "You can see where to collect it on Royal Mail's tracking page:"),
+        ("pickup_waiting", "You can see where to collect your parcel on Royal Mail's tracking page:"),
         ("held", "If your parcel still doesn't arrive, tell us on your order page"),
         ("lost", "Choose how we put it right on your order page, and we'll take care of it straight away"),
         ("returned", "Choose how we put it right on your order page, and we'll take care of it straight away"),

@@ -199,7 +199,7 @@ def test_a_report_without_the_forms_token_is_refused_and_stores_nothing(client, 
 
 def test_a_form_sent_back_asks_for_its_photos_again_and_one_without_photos_does_not(client, link, order, runtime):
     """A browser cannot refill a file field: the customer is told, not left to find the photos gone."""
-    again = "Your photos weren't saved: please add them before you send the form."
+    again = "Your photos weren't saved: please add them again before you send the form."
     missing_lines = report(client, link, order, expect=400, lines=[], photos=[(io.BytesIO(png_bytes()), "parcel.png")])
     assert again in unescape(missing_lines.get_data(as_text=True))
     data = {"problem": "damaged", "lines": [order["lines"][0]["id"]], "fix": "refund", "csrf": "old"}
@@ -213,6 +213,19 @@ def test_a_form_sent_back_asks_for_its_photos_again_and_one_without_photos_does_
     assert again in unescape(over.get_data(as_text=True))
     refused_only = report(client, link, order, expect=400, photos=[(io.BytesIO(b"%PDF-1.7"), "invoice.pdf")])
     assert again not in unescape(refused_only.get_data(as_text=True)), "the refused file has its own line"
+    mixed = report(
+        client, link, order, expect=400,
+        photos=[(io.BytesIO(png_bytes()), "parcel.png"), (io.BytesIO(b"%PDF-1.7"), "invoice.pdf")],
+    )  # fmt: skip
+    body = unescape(mixed.get_data(as_text=True))
+    assert "We can't accept invoice.pdf" in body and "Your other photos weren't saved either" in body
+    data = {"problem": "damaged", "lines": [order["lines"][0]["id"]], "fix": "refund", "csrf": "old"}
+    pdf_only_expired = client.post(
+        f"{link}/report", data={**data, "photos": (io.BytesIO(b"%PDF-1.7"), "invoice.pdf")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    body = unescape(pdf_only_expired.get_data(as_text=True))
+    assert "This form has expired" in body and "We can't accept invoice.pdf" in body and "photos weren't" not in body
     no_photos = unescape(report(client, link, order, expect=400, lines=[]).get_data(as_text=True))
     assert "Choose at least one item." in no_photos
     assert again not in no_photos
@@ -274,7 +287,8 @@ def test_an_upload_over_the_total_limit_gets_the_page_not_an_api_error(client, l
     )
     body = unescape(response.get_data(as_text=True))
     # Nothing of the form could be read: it says so, and marks no field it cannot show.
-    assert "so nothing was saved. Please fill in the form again" in body and "highlighted fields" not in body
+    assert "so nothing you entered was saved. Please fill in the form again" in body and "highlighted fields" not in body
+    assert 'aria-invalid' not in body, "no field is announced as wrong without a message next to it"
     assert rows(runtime, SupportReport) == []
 
 

@@ -106,6 +106,7 @@ STRINGS = {
     "photo_broken": "No hemos podido abrir {name}. Prueba con otra foto.",
     "too_large": "Las fotos ocupan demasiado: puedes añadir como máximo 3 fotos de 8 MB cada una. No se ha guardado nada: vuelve a rellenar el formulario.",
     "photos_again": "No hemos guardado ninguna de tus fotos: añade de nuevo las que quieras enviarnos.",
+    "photos_again_others": "Tampoco hemos guardado tus otras fotos: añádelas de nuevo antes de enviar el formulario.",
     "fix_errors": "Corrige los campos marcados.",
     "before_ship_heading": "Antes del envío",
     "request_intro": "Todavía no hemos enviado tu pedido. Puedes pedirnos que te lo entreguemos más tarde o que cambiemos la talla o el color de un artículo; te responderemos por correo.",

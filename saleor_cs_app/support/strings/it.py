@@ -106,6 +106,7 @@ STRINGS = {
     "photo_broken": "Non siamo riusciti ad aprire {name}. Prova con un’altra foto.",
     "too_large": "I file caricati sono troppo grandi: puoi aggiungere al massimo 3 foto, ciascuna di 8 MB al massimo. I dati inseriti non sono stati salvati: compila di nuovo il modulo.",
     "photos_again": "Nessuna foto è stata salvata: aggiungi un’altra volta quelle che vuoi mandarci.",
+    "photos_again_others": "Neanche le altre foto sono state salvate: aggiungile un’altra volta prima di inviare il modulo.",
     "fix_errors": "Correggi i campi evidenziati.",
     "before_ship_heading": "Prima della spedizione",
     "request_intro": "Non abbiamo ancora spedito il tuo ordine. Puoi chiederci di posticipare la consegna oppure un’altra taglia o un altro colore per un articolo: ti risponderemo via email.",

@@ -106,6 +106,7 @@ STRINGS = {
     "photo_broken": "Failo {name} nepavyko atidaryti kaip nuotraukos.",
     "too_large": "Įkeliami failai per dideli: ne daugiau kaip 3 nuotraukos po 8 MB. Niekas neišsaugota – užpildykite formą dar kartą.",
     "photos_again": "Jūsų nuotraukos neišsaugotos – įkelkite jas iš naujo.",
+    "photos_again_others": "Kitos Jūsų nuotraukos taip pat neišsaugotos – įkelkite jas iš naujo.",
     "fix_errors": "Pataisykite pažymėtus laukus.",
     "before_ship_heading": "Prieš išsiuntimą",
     "request_intro": "Jūsų užsakymas dar neišsiųstas. Galite paprašyti vėlesnio pristatymo arba kito prekės varianto – atsakysime Jums el. laišku.",

@@ -106,6 +106,7 @@ STRINGS = {
     "photo_broken": "Nie udało się otworzyć pliku {name}. Spróbuj dodać inne zdjęcie.",
     "too_large": "Przesyłane pliki są za duże: najwyżej 3 zdjęcia po 8 MB. Nic nie zostało zapisane – wypełnij formularz jeszcze raz.",
     "photos_again": "Zdjęcia nie zostały zapisane – dodaj je jeszcze raz przed wysłaniem.",
+    "photos_again_others": "Pozostałe zdjęcia też nie zostały zapisane – dodaj je jeszcze raz przed wysłaniem.",
     "fix_errors": "Popraw zaznaczone pola.",
     "before_ship_heading": "Zanim zamówienie zostanie wysłane",
     "request_intro": "Twoje zamówienie nie zostało jeszcze wysłane. Możesz poprosić o późniejszą dostawę lub inny wariant produktu – odpowiemy Ci e-mailem.",
