@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from saleor_cs_app import http_errors, logs
     from saleor_cs_app.http import health, install
     from saleor_cs_app.jobs.queue import Jobs
+    from saleor_cs_app.manifest import build_manifest
     from saleor_cs_app.runtime import Runtime
     from saleor_cs_app.settings import load_settings
     from saleor_cs_app.http import tracking as tracking_routes
@@ -28,6 +29,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     if runtime is None:
         runtime = Runtime.build(settings or load_settings())
+    if runtime.webhooks_wanted is None:
+        runtime.webhooks_wanted = build_manifest(runtime.settings)["webhooks"]
     if runtime.jobs is None:
         Jobs(runtime)
     logs.configure(runtime.settings.log_level)

@@ -17,6 +17,7 @@ log = logging.getLogger("saleor_cs_app.cli")
 
 def _runtime(listening: tuple[str, int] | None = None):
     from saleor_cs_app import logs
+    from saleor_cs_app.manifest import build_manifest
     from saleor_cs_app.runtime import Runtime
 
     try:
@@ -26,7 +27,9 @@ def _runtime(listening: tuple[str, int] | None = None):
     if listening is not None:
         settings = settings.listening_on(*listening)
     logs.configure(settings.log_level)
-    return Runtime.build(settings)
+    runtime = Runtime.build(settings)
+    runtime.webhooks_wanted = build_manifest(settings)["webhooks"]
+    return runtime
 
 
 @click.group(help="A Saleor app that turns shipping failures into loyal customers.")

@@ -49,6 +49,9 @@ class Runtime:
     saleor_client_options: dict = field(default_factory=dict)
     # Saleor API URL → (valid until, tenant snapshot or None); see webhooks/ingest.py.
     tenant_cache: dict = field(default_factory=dict, repr=False)
+    # This version's webhooks (the manifest's), set by the composition root: the daily reconciliation brings
+    # each installation's webhooks to them (saleor/webhook_sync.py). None: left as they are.
+    webhooks_wanted: list[dict] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Runtime:

@@ -12,6 +12,7 @@ from saleor_cs_app.care.model import IncidentKind, IncidentSource
 from saleor_cs_app.jobs import lost_work
 from saleor_cs_app.notify.send import mark_uncertain_sends
 from saleor_cs_app.runtime import Runtime
+from saleor_cs_app.saleor import webhook_sync
 from saleor_cs_app.saleor.client import SaleorError
 from saleor_cs_app.store import brands, delivery_states, orders, policies, tenants
 from saleor_cs_app.store.models import Tenant
@@ -135,6 +136,7 @@ def reconcile(runtime: Runtime, tenant_id: int) -> int:
         session.expunge(tenant)
     client = runtime.saleor_client(tenant)
     _remember_shop_name(runtime, tenant_id, client)
+    _keep_webhooks_current(runtime, tenant_id, client)
     since = (runtime.clock() - RECONCILE_WINDOW).isoformat()
     seen = 0
     for page in _pages(client, since, tenant.saleor_api_url):
@@ -233,6 +235,20 @@ def _remember_shop_name(runtime: Runtime, tenant_id: int, client) -> None:
     if name:
         with runtime.db.transaction() as session:
             brands.remember_saleor_name(session, tenant_id, name, runtime.clock())
+
+
+def _keep_webhooks_current(runtime: Runtime, tenant_id: int, client) -> None:
+    """Saleor keeps the subscriptions of the version that was installed: bring them to this one's, before the
+    orders are read, so the events that follow carry what this version reads."""
+    if runtime.webhooks_wanted is None:
+        return
+    try:
+        written = webhook_sync.sync(client, runtime.webhooks_wanted)
+    except (SaleorError, OSError) as exc:
+        log.warning("webhooks not brought up to date", extra={"tenant": tenant_id, "error": str(exc)[:300]})
+        return
+    if written:
+        log.info("webhooks brought up to date", extra={"tenant": tenant_id, "webhooks": written})
 
 
 def _observe_one(runtime: Runtime, tenant_id: int, order: dict) -> None:

@@ -42,7 +42,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from . import catalog, data, order_mutations, problems, queries, shipping  # noqa: F401  (registers resolvers)
+from . import app_webhooks, catalog, data, order_mutations, problems, queries, shipping  # noqa: F401  (registers resolvers)
 from .engine import SALEOR_VERSION, SCHEMA_VERSION, gid, get_schema
 from .manifest import ManifestInvalid, clean_manifest
 from .mutations import MutationCall
@@ -350,13 +350,14 @@ class SaleorStandIn(StateMixin):
             self.app_id, self.app_token, self.manifest = app["id"], token, manifest
             self.webhooks = {
                 wh["name"]: {
+                    "id": gid("Webhook", n),
                     "targetUrl": wh["targetUrl"],
                     "events": wh["events"],
                     "query": wh["query"],
                     "isActive": wh["isActive"],
                     "customHeaders": wh["customHeaders"],
                 }
-                for wh in cleaned["webhooks"]
+                for n, wh in enumerate(cleaned["webhooks"], start=1)
             }
         return token
 
