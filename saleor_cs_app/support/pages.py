@@ -81,7 +81,9 @@ def report(token: str):
     parsed, errors = report_form.read(form, files, order_line_ids=line_ids, allowed_fixes=page.allowed_fixes)
     cleaned, photo_errors = _clean_photos(files.getlist("photos"), page.t)
     if errors or photo_errors:
-        return _report_form(page, errors, form, photo_errors=photo_errors, photos_again=bool(cleaned), status=400)
+        # Too many photos: the field's own error says how many to add back, not "add them again".
+        again = bool(cleaned) and "photos" not in errors
+        return _report_form(page, errors, form, photo_errors=photo_errors, photos_again=again, status=400)
     try:
         reports.submit(current_runtime(), photo_store(), page.link.tenant_id, page.link.order_id, parsed, cleaned)
     except reports.ReportRefused as exc:

@@ -211,6 +211,9 @@ def test_a_form_sent_back_asks_for_its_photos_again_and_one_without_photos_does_
         photos=[(io.BytesIO(png_bytes()), "parcel.png")],
     )  # fmt: skip
     assert again in unescape(over.get_data(as_text=True))
+    four = report(client, link, order, expect=400, photos=[(io.BytesIO(png_bytes()), f"p{n}.png") for n in range(4)])
+    body = unescape(four.get_data(as_text=True))
+    assert "You can add up to 3 photos." in body and again not in body, "not 'add all four again'"
     refused_only = report(client, link, order, expect=400, photos=[(io.BytesIO(b"%PDF-1.7"), "invoice.pdf")])
     assert again not in unescape(refused_only.get_data(as_text=True)), "the refused file has its own line"
     mixed = report(
@@ -226,6 +229,7 @@ def test_a_form_sent_back_asks_for_its_photos_again_and_one_without_photos_does_
     )  # fmt: skip
     body = unescape(pdf_only_expired.get_data(as_text=True))
     assert "This form has expired" in body and "We can't accept invoice.pdf" in body and "photos weren't" not in body
+    assert "highlighted fields" not in body, "one 'please check' line: the expired form's"
     no_photos = unescape(report(client, link, order, expect=400, lines=[]).get_data(as_text=True))
     assert "Choose at least one item." in no_photos
     assert again not in no_photos
