@@ -106,7 +106,7 @@ STRINGS = {
     "photo_broken": "Faili {name} ei õnnestunud pildina lugeda. Palun proovige mõnda teist fotot.",
     "too_large": "Fotod olid saatmiseks liiga suured, seega ei salvestatud midagi – ka mitte teie vastuseid. Palun täitke vorm uuesti ja lisage kuni 3 fotot, igaüks kuni 8 MB.",
     "photos_again": "Teie fotosid ei salvestatud. Palun lisage need enne vormi saatmist veel kord.",
-    "photos_again_others": "Ka teie teisi fotosid ei salvestatud. Palun lisage need enne vormi saatmist veel kord.",
+    "photos_again_others": "Ka teie ülejäänud fotosid ei salvestatud. Palun lisage need enne vormi saatmist veel kord.",
     "fix_errors": "Palun parandage märgitud väljad.",
     "before_ship_heading": "Enne väljasaatmist",
     "request_intro": "Me ei ole teie tellimust veel välja saatnud. Võite paluda hilisemat kättetoimetamist või toote teist suurust või värvi; anname teile e-kirjaga vastuse.",

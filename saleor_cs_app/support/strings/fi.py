@@ -104,7 +104,7 @@ STRINGS = {
     "photo_size": "{name} on suurempi kuin 8 Mt.",
     "photo_pixels": "Kuvassa {name} on liikaa pikseleitä. Käytä pienempää kuvaa.",
     "photo_broken": "Tiedostoa {name} ei voitu avata kuvana. Kokeile toista kuvaa.",
-    "too_large": "Liitteet olivat yhteensä liian suuria, joten mitään ei tallennettu. Täytä lomake uudelleen ja liitä enintään 3 kuvaa, kukin enintään 8 Mt.",
+    "too_large": "Liitteiden yhteiskoko oli liian suuri, joten mitään ei tallennettu. Täytä lomake uudelleen ja liitä enintään 3 kuvaa, kukin enintään 8 Mt.",
     "photos_again": "Kuviasi ei tallennettu. Lisää ne vielä kerran ennen kuin lähetät lomakkeen.",
     "photos_again_others": "Muitakaan kuviasi ei tallennettu. Lisää ne vielä kerran ennen kuin lähetät lomakkeen.",
     "fix_errors": "Korjaa merkityt kentät.",

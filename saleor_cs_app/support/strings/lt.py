@@ -104,7 +104,7 @@ STRINGS = {
     "photo_size": "Failas {name} didesnis nei 8 MB.",
     "photo_pixels": "{name} turi per daug pikselių.",
     "photo_broken": "Failo {name} nepavyko atidaryti kaip nuotraukos.",
-    "too_large": "Įkeliami failai per dideli: ne daugiau kaip 3 nuotraukos po 8 MB. Niekas neišsaugota – užpildykite formą dar kartą.",
+    "too_large": "Nuotraukos per didelės, kad jas būtų galima įkelti, todėl nieko, ką įvedėte, neišsaugojome. Užpildykite formą iš naujo ir pridėkite ne daugiau kaip 3 nuotraukas, kiekvieną ne didesnę nei 8 MB.",
     "photos_again": "Jūsų nuotraukos neišsaugotos – įkelkite jas iš naujo.",
     "photos_again_others": "Kitos Jūsų nuotraukos taip pat neišsaugotos – įkelkite jas iš naujo.",
     "fix_errors": "Pataisykite pažymėtus laukus.",

@@ -106,7 +106,7 @@ STRINGS = {
     "photo_broken": "We konden {name} niet openen. Probeer een andere foto.",
     "too_large": "Je foto’s waren te groot om te versturen, dus er is niets opgeslagen. Vul het formulier opnieuw in, met maximaal 3 foto’s van elk 8 MB.",
     "photos_again": "Je foto’s zijn niet opgeslagen. Voeg ze opnieuw toe voordat je het formulier verstuurt.",
-    "photos_again_others": "Je andere foto’s zijn ook niet opgeslagen. Voeg ze opnieuw toe voordat je het formulier verstuurt.",
+    "photos_again_others": "Je overige foto’s zijn ook niet opgeslagen. Voeg ze opnieuw toe voordat je het formulier verstuurt.",
     "fix_errors": "Controleer de gemarkeerde velden.",
     "before_ship_heading": "Voordat je bestelling wordt verzonden",
     "request_intro": "We hebben je bestelling nog niet verzonden. Je kunt vragen om een latere bezorging of om een andere maat of kleur; we laten je weten of dat kan.",

@@ -104,7 +104,7 @@ STRINGS = {
     "photo_size": "{name} är större än 8 MB.",
     "photo_pixels": "{name} har för hög upplösning. Välj ett mindre foto.",
     "photo_broken": "Vi kunde inte öppna {name}. Prova ett annat foto.",
-    "too_large": "Uppladdningen var för stor, så inget sparades. Fyll i formuläret igen och lägg till högst 3 foton på högst 8 MB vardera.",
+    "too_large": "Uppladdningen var för stor, så inget av det du fyllde i sparades. Fyll i formuläret igen och lägg till högst 3 foton på högst 8 MB vardera.",
     "photos_again": "Dina foton sparades inte. Lägg till dem på nytt innan du skickar formuläret.",
     "photos_again_others": "Dina andra foton sparades inte heller. Lägg till dem på nytt innan du skickar formuläret.",
     "fix_errors": "Rätta de markerade fälten.",
