@@ -74,9 +74,11 @@ def report(token: str):
     # them again (a refused file is named by its own error, and the line then speaks of the others).
     if not check_csrf(token):
         cleaned, photo_errors = _clean_photos(files.getlist("photos"), page.t)
-        return _report_form(
-            page, {"form": "form_expired"}, form, photo_errors=photo_errors, photos_again=bool(cleaned), status=400
-        )
+        errors = {"form": "form_expired"}
+        if len(cleaned) > photos.MAX_PHOTOS:
+            errors["photos"] = "err_photos_count"  # the field says how many to add back, not "add them again"
+        again = bool(cleaned) and "photos" not in errors
+        return _report_form(page, errors, form, photo_errors=photo_errors, photos_again=again, status=400)
     line_ids = {line.line_id for line in page.view.lines}
     parsed, errors = report_form.read(form, files, order_line_ids=line_ids, allowed_fixes=page.allowed_fixes)
     cleaned, photo_errors = _clean_photos(files.getlist("photos"), page.t)

@@ -230,6 +230,12 @@ def test_a_form_sent_back_asks_for_its_photos_again_and_one_without_photos_does_
     body = unescape(pdf_only_expired.get_data(as_text=True))
     assert "This form has expired" in body and "We can't accept invoice.pdf" in body and "photos weren't" not in body
     assert "highlighted fields" not in body, "one 'please check' line: the expired form's"
+    four_expired = client.post(
+        f"{link}/report", data={**data, "photos": [(io.BytesIO(png_bytes()), f"p{n}.png") for n in range(4)]},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    body = unescape(four_expired.get_data(as_text=True))
+    assert "This form has expired" in body and "You can add up to 3 photos." in body and again not in body
     no_photos = unescape(report(client, link, order, expect=400, lines=[]).get_data(as_text=True))
     assert "Choose at least one item." in no_photos
     assert again not in no_photos

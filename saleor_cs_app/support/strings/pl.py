@@ -90,7 +90,7 @@ STRINGS = {
     "link_invalid": "Link jest niepełny albo został zmieniony. Otwórz go ponownie z naszego e-maila.",
     "link_expired": "Link wygasł. Znajdź zamówienie poniżej, aby do niego wrócić.",
     "order_gone": "Nie możemy już pokazać tego zamówienia. Odpowiedz na e-mail od nas – ktoś z naszego zespołu Ci pomoże.",
-    "form_expired": "Formularz wygasł, ale Twoje odpowiedzi zostały zachowane. Sprawdź je i wyślij formularz ponownie.",
+    "form_expired": "Formularz wygasł, ale wprowadzone dane zostały zachowane. Sprawdź je i wyślij formularz ponownie.",
     "answer_expired_heading": "Twoja odpowiedź nie została zapisana",
     "answer_expired": "Strona była otwarta zbyt długo. Wróć do zamówienia i wybierz ponownie.",
     "err_problem": "Wybierz, co poszło nie tak.",
