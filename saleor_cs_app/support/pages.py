@@ -75,7 +75,7 @@ def report(token: str):
     if not check_csrf(token):
         cleaned, photo_errors = _clean_photos(files.getlist("photos"), page.t)
         errors = {"form": "form_expired"}
-        if len(cleaned) > photos.MAX_PHOTOS:
+        if report_form.too_many_photos(files):
             errors["photos"] = "err_photos_count"  # the field says how many to add back, not "add them again"
         again = bool(cleaned) and "photos" not in errors
         return _report_form(page, errors, form, photo_errors=photo_errors, photos_again=again, status=400)

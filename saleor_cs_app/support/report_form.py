@@ -44,7 +44,7 @@ def read(form, files, *, order_line_ids: set[str], allowed_fixes: tuple[str, ...
         amount, percent = _discount(form.get("discount"))
         if amount is None and percent is None:
             errors["discount"] = "err_amount"
-    if len([f for f in files.getlist("photos") if f.filename]) > MAX_PHOTOS:
+    if too_many_photos(files):
         errors["photos"] = "err_photos_count"
     if errors:
         return None, errors
@@ -70,3 +70,7 @@ def _discount(text: str | None) -> tuple[Decimal | None, Decimal | None]:
     if number <= 0:
         return None, None
     return (None, number) if match.group(2) else (number, None)
+
+
+def too_many_photos(files) -> bool:
+    return len([f for f in files.getlist("photos") if f.filename]) > MAX_PHOTOS

@@ -99,7 +99,7 @@ STRINGS = {
     "err_fix": "Wybierz rozwiązanie.",
     "err_amount": "Podaj kwotę lub procent: wartość musi być większa od zera i nie może przekraczać ceny produktów.",
     "err_note": "Opis jest za długi (najwyżej 1000 znaków).",
-    "err_photos_count": "Dodaj najwyżej 3 zdjęcia.",
+    "err_photos_count": "Zdjęcia nie zostały zapisane – dodaj najwyżej 3.",
     "photo_type": "Pliku {name} nie możemy przyjąć: użyj formatu JPEG, PNG, WebP lub HEIC.",
     "photo_size": "Plik {name} ma ponad 8 MB.",
     "photo_pixels": "Plik {name} ma zbyt dużą rozdzielczość – użyj mniejszego zdjęcia.",
