@@ -179,7 +179,7 @@ def test_an_offer_waiting_for_approval_is_not_told_on_the_page_before_it_is_give
         (incident,) = session.query(Incident).all()
         incident.state = "pending_approval"
     _, html = page_of(client, runtime, installed, order)
-    assert "The carrier has told us your parcel has been lost." in html, "the situation is named"
+    assert "Parcel lost by the carrier" in html, "the situation is named"
     assert '<div class="box">' not in html, "nothing the shop has not carried out yet"
 
 

@@ -48,10 +48,10 @@ def test_the_page_shows_the_carriers_latest_words_for_the_parcel(installed, runt
 @pytest.mark.parametrize(
     "status, heading",
     [
-        ("failed_attempt", "The carrier couldn't deliver your parcel."),
-        ("exception", "Your parcel has been held up on its way."),
-        ("lost", "The carrier has told us your parcel has been lost."),
-        ("returned", "The carrier is sending your parcel back to us."),
+        ("failed_attempt", "Delivery attempt failed"),
+        ("exception", "Held up on the way"),
+        ("lost", "Parcel lost by the carrier"),
+        ("returned", "Parcel on its way back to us"),
     ],
 )
 def test_a_carrier_situation_is_told_in_its_own_words_never_as_late(installed, runtime, client, status, heading):

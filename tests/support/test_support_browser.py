@@ -99,7 +99,7 @@ def test_from_the_email_link_to_a_report_with_a_photo_accepted_by_the_merchant_a
     page = open_page(PHONE)
     page.goto(link)
     expect(page.get_by_role("heading", name=f"Order #{order['number']}")).to_be_visible()
-    expect(page.get_by_text("We noticed your order wasn't dispatched on time.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Not dispatched on time")).to_be_visible()
     shot(page, "order-phone")
 
     page.get_by_role("link", name="Report a problem").click()
