@@ -49,9 +49,9 @@ def test_the_page_shows_the_carriers_latest_words_for_the_parcel(installed, runt
     "status, heading",
     [
         ("failed_attempt", "Delivery attempt failed"),
-        ("exception", "Held up on the way"),
+        ("exception", "Parcel on hold"),
         ("lost", "Parcel lost by the carrier"),
-        ("returned", "Parcel on its way back to us"),
+        ("returned", "Parcel being returned to us"),
     ],
 )
 def test_a_carrier_situation_is_told_in_its_own_words_never_as_late(installed, runtime, client, status, heading):

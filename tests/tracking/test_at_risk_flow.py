@@ -84,7 +84,7 @@ def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
         # The carrier has spoken since the heads-up: its quoted word is no longer the latest, the scans below
         # are; the forecast, its estimate and the next step still hold.
         page = unescape(client.get(path).get_data(as_text=True))
-        assert "Latest update from" not in page and "May not arrive on the promised date" in page
+        assert "Latest update from" not in page and "May not arrive by the promised date" in page
         assert "27 September 2027" in page and "estimate" in page and "Report a problem" in page
     # Friday the 24th: past the deliver-by day (5 business days + 1 of grace after Wednesday the 15th).
     clock.advance(seconds=(datetime(2027, 9, 24, 7, tzinfo=timezone.utc) - clock.now).total_seconds())
@@ -97,7 +97,7 @@ def test_the_heads_up_goes_once_and_the_late_message_refers_back_to_it(
     assert "We emailed you on 20 September 2027 to say it might be late." in late.message.get_body(("plain",)).get_content()
     # The forecast came true: the page tells the late parcel, not the heads-up beside it ("we expect it around …").
     page = unescape(client.get(link_path(runtime, installed, late_incident_order(runtime))).get_data(as_text=True))
-    assert "May not arrive on the promised date" not in page and "Parcel running late" in page
+    assert "May not arrive by the promised date" not in page and "Parcel running late" in page
     said = [p.strip() for p in late.message.get_body(("plain",)).get_content().split("\n\n")]
     told = [p for p in said if p.startswith("Latest update from")]
     assert told and told[0].splitlines()[0] in page
@@ -182,7 +182,7 @@ def test_once_the_parcel_is_delivered_the_page_no_longer_repeats_the_heads_up(
     (incident,) = incidents(runtime)
     path = link_path(runtime, installed, incident.order_id)
     before = unescape(client.get(path).get_data(as_text=True))
-    assert "May not arrive on the promised date" in before and "best estimate" in before
+    assert "May not arrive by the promised date" in before and "best estimate" in before
     clock.advance(hours=5)
     aftership.deliver(hook_url, aftership.webhook(NUMBER, "Delivered", at=clock.now))
     runtime.jobs.drain()
