@@ -65,7 +65,7 @@ STRINGS = {
     "event_detected_stalled": "Sin noticias del transportista",
     "event_detected_at_risk": "Podría no llegar a tiempo",
     "event_detected_lost": "Paquete perdido por el transportista",
-    "event_detected_returned": "Paquete de vuelta a nuestro almacén",
+    "event_detected_returned": "Paquete en camino de vuelta",
     "event_delivered_since": "Tu paquete ya se ha entregado.",
     "event_shipped_since": "Tu pedido ya se ha enviado.",
     "event_moving_since": "Tu paquete vuelve a estar en camino.",

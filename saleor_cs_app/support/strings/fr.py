@@ -59,7 +59,7 @@ STRINGS = {
     "event_detected_late_shipment": "Commande non expédiée à temps",
     "event_detected_late_delivery": "Colis en retard",
     "event_detected_wrong_item": "Mauvais article envoyé",
-    "event_detected_attempt_failed": "Échec de la tentative de livraison",
+    "event_detected_attempt_failed": "Échec de livraison",
     "event_detected_pickup_waiting": "Disponible en point de retrait",
     "event_detected_held": "Colis retenu pendant le transport",
     "event_detected_stalled": "Pas de nouvelles récentes du transporteur",

@@ -58,7 +58,7 @@ STRINGS = {
     "merchant_note": "Kilka słów od nas: {note}",
     "event_detected_late_shipment": "Zamówienie niewysłane na czas",
     "event_detected_late_delivery": "Paczka się spóźnia",
-    "event_detected_wrong_item": "Niewłaściwy produkt w paczce",
+    "event_detected_wrong_item": "Pomyłka w zawartości paczki",
     "event_detected_attempt_failed": "Nieudana próba doręczenia",
     "event_detected_pickup_waiting": "Paczka gotowa do odbioru",
     "event_detected_held": "Paczka zatrzymana w drodze",
