@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from saleor_cs_app.care import progress as progress_line
 from saleor_cs_app.care import promises
-from saleor_cs_app.care.model import OfferType
+from saleor_cs_app.care.model import DeliveryState, OfferType
 from saleor_cs_app.care.proposals import Resolution, agreed_to_counter, countered_resolution
 from saleor_cs_app.store import carrier_scans, support_reports
 from saleor_cs_app.store import incidents as incident_store
@@ -184,7 +184,8 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now
     # the order left ("it hasn't left our warehouse yet"), the carrier broke its silence. Each is told by what
     # happened since, with what was done (the timeline) and the code it gave, still the customer's to use.
     since = {i.id: "event_delivered_since" for i in found if i.id in over}
-    since |= {i.id: heading for i in found if i.id not in since and (heading := _since(i, facts, heard))}
+    moving = {status.fulfillment_id for status in statuses if status.state in _TRAVELLING}
+    since |= {i.id: heading for i in found if i.id not in since and (heading := _since(i, facts, heard, moving))}
     if words_of is not None:
         by_id = {incident.id: incident for incident in found}
         stories = [
@@ -295,12 +296,18 @@ def _superseded(incident, found, heard: dict, today) -> bool:
     return False
 
 
-def _since(incident, facts: dict, heard: dict) -> str | None:
-    """What has happened since that ends the story, as its heading, or None while it goes on."""
+_TRAVELLING = frozenset({DeliveryState.IN_TRANSIT.value, DeliveryState.OUT_FOR_DELIVERY.value})
+
+
+def _since(incident, facts: dict, heard: dict, moving: set[str]) -> str | None:
+    """What has happened since that ends the story, as its heading, or None while it goes on.
+    `moving`: the parcels whose latest carrier word is that they travel (in transit, out for delivery)."""
     if incident.kind == "late_shipment" and facts.get("fulfillments"):
         return "event_shipped_since"
     if incident.kind == "stalled" and _spoken_since(incident, heard):
         return "event_moving_since"
+    if incident.kind == "held" and incident.fulfillment_id in moving and _spoken_since(incident, heard):
+        return "event_moving_since"  # "on hold" no longer holds once the carrier moves it on
     return None
 
 

@@ -97,6 +97,31 @@ def test_an_exception_opens_one_incident_with_goodwill_and_an_email_naming_the_c
     assert len(mail.messages) == 1
 
 
+def test_a_parcel_on_hold_that_moves_again_is_told_as_moving_on_the_page(
+    installed, runtime, clock, aftership, hook_url, mail, client
+):
+    """'Parcel on hold' is true until the carrier moves it on; then the story says it is on its way again."""
+    from html import unescape
+
+    from tests.support.conftest import link_path
+
+    order, _ = ship(installed, runtime)
+    aftership.deliver(hook_url, aftership.webhook("00340434161094042557", "Exception", at=clock.now, message="Held"))
+    runtime.jobs.drain()
+    path = link_path(runtime, installed, order["id"])
+    held = unescape(client.get(path).get_data(as_text=True))
+    assert "Parcel on hold" in held and "on its way again" not in held
+    clock.advance(hours=2)
+    aftership.deliver(hook_url, aftership.webhook("00340434161094042557", "Exception", at=clock.now, message="Still held"))
+    runtime.jobs.drain()
+    assert "Parcel on hold" in unescape(client.get(path).get_data(as_text=True)), "a later word, still holding it"
+    clock.advance(hours=20)
+    aftership.deliver(hook_url, aftership.webhook("00340434161094042557", "InTransit", at=clock.now, location="Leipzig"))
+    runtime.jobs.drain()
+    moving = unescape(client.get(path).get_data(as_text=True))
+    assert "Your parcel is on its way again." in moving and "Parcel on hold" not in moving
+
+
 def test_the_exception_email_states_what_the_carrier_reported(installed, runtime, clock, aftership, hook_url, mail):
     ship(installed, runtime)
     body = aftership.webhook("00340434161094042557", "Exception", at=clock.now, message="Parcel damaged in transit")
