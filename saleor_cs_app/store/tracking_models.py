@@ -140,8 +140,8 @@ class TrackingApiUsage(Base):
 class TransitCount(Base):
     """What the shop's parcels taught: how many took `value` business days shipped → delivered
     (measure "transit"), or were silent `value` hours between two scans (measure "gap"), or spent in a stage
-and after it (measures "stay_<stage>", "after_<stage>"), per shipping
-    method × carrier × destination country (care/transit.py).
+    and after it (measures "stay_<stage>", "after_<stage>"), per shipping method × carrier × destination
+    country (care/transit.py).
 
     A compact histogram instead of every scan: the model needs counts only, the table stays a few
     hundred rows per shop however many parcels it ships, and one parcel's news is one UPDATE.

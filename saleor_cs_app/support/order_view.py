@@ -133,8 +133,8 @@ class OrderView:
 
 
 def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now: datetime | None = None) -> OrderView:
-    """`rules`: the order's promise rules (the shop's promise and time zone); `words_of(incident)`: what
-    the e-mail said about it (notify/page_words.py), or None; `now`: the page's time."""
+    """`rules`: the order's promise rules (the shop's promise and time zone); `words_of(incident, **still_true)`:
+    what the e-mail said about it that still holds (notify/page_words.py), or None; `now`: the page's time."""
     facts = tracked.facts or {}
     held = support_reports.held_lines(session, tracked.tenant_id, tracked.order_id)
     lines = [
@@ -163,7 +163,11 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now
     forecasts = [i.id for i in found if i.kind == at_risk.KIND.value]
     shared = at_risk.told(session, forecasts)
     found = [i for i in found if i.id not in forecasts or i.id in shared]
-    reports = {r.incident_id: r for r in support_reports.for_order(session, tracked.tenant_id, tracked.order_id)}
+    reported = support_reports.for_order(session, tracked.tenant_id, tracked.order_id)
+    reports = {r.incident_id: r for r in reported}
+    # A wrong item the shop found is answered once the customer has reported one, in whatever state the report
+    # is: the e-mail's "report it on the page" would open a second claim (en-r10 #1).
+    wrong_item_reported = any(r.problem == "wrong_item" for r in reported)
     scans = carrier_scans.for_order(session, tracked.tenant_id, tracked.order_id)
     statuses = latest_for_order(session, tracked.tenant_id, tracked.order_id)
     zone_info = promises.zone_of(rules) if rules is not None else timezone.utc
@@ -189,7 +193,9 @@ def load(session: Session, tracked: TrackedOrder, rules=None, words_of=None, now
     if words_of is not None:
         by_id = {incident.id: incident for incident in found}
         stories = [
-            story if story.report_id else replace(story, words=_words(words_of, by_id[story.id], since, heard))
+            story
+            if story.report_id
+            else replace(story, words=_words(words_of, by_id[story.id], since, heard, wrong_item_reported))
             for story in stories
         ]
     stories = [replace(story, heading_key=since[story.id]) if story.id in since else story for story in stories]
@@ -311,10 +317,20 @@ def _since(incident, facts: dict, heard: dict, moving: set[str]) -> str | None:
     return None
 
 
-def _words(words_of, incident, since: dict, heard: dict):
+def _words(words_of, incident, since: dict, heard: dict, wrong_item_reported: bool):
     """The e-mail's words as they still hold: only the code once the story is over; without the carrier's
-    quoted word and date once the carrier has spoken since ("Latest update from DHL" would not be the latest)."""
-    return words_of(incident, carrier_spoken_since=_spoken_since(incident, heard), over=incident.id in since)
+    quoted word and date once the carrier has spoken since ("Latest update from DHL" would not be the latest);
+    without the step to report a wrong item once one is reported."""
+    return words_of(
+        incident,
+        carrier_spoken_since=_spoken_since(incident, heard),
+        over=incident.id in since,
+        reported=incident.kind == "wrong_item" and wrong_item_reported,
+    )
+
+
+def _day_in(zone, moment: datetime | None) -> str | None:
+    return moment.astimezone(zone).date().isoformat() if moment is not None else None
 
 
 def _parcels(facts: dict, statuses, zone) -> list[tuple[str, Parcel]]:
@@ -332,9 +348,7 @@ def _parcels(facts: dict, statuses, zone) -> list[tuple[str, Parcel]]:
                 tracking_number=None if number == pasted_link else number,
                 tracking_url=url,
                 status=seen.carrier_status if seen else None,
-                status_at=(
-                    seen.carrier_status_at.astimezone(zone).date().isoformat() if seen and seen.carrier_status_at else None
-                ),
+                status_at=_day_in(zone, seen.carrier_status_at if seen else None),
                 expected=seen.carrier_expected_date.isoformat() if seen and seen.carrier_expected_date else None,
                 state=seen.state if seen else None,
                 carrier_name=seen.carrier_name if seen else None,

@@ -70,20 +70,18 @@ def report(token: str):
         files = request.files
     except RequestEntityTooLarge:
         return _report_form(page, {"upload": "too_large"}, {}, status=413)
-    # A browser cannot refill a file field: a form sent back with photos we would have taken asks for
-    # them again (a refused file is named by its own error, and the line then speaks of the others).
-    if not check_csrf(token):
-        cleaned, photo_errors = _clean_photos(files.getlist("photos"), page.t)
-        errors = {"form": "form_expired"}
+    if check_csrf(token):
+        line_ids = {line.line_id for line in page.view.lines}
+        parsed, errors = report_form.read(form, files, order_line_ids=line_ids, allowed_fixes=page.allowed_fixes)
+    else:  # nothing of it is read, but the answers come back filled in and the photos are checked
+        parsed, errors = None, {"form": "form_expired"}
         if report_form.too_many_photos(files):
-            errors["photos"] = "err_photos_count"  # the field says how many to add back, not "add them again"
-        again = bool(cleaned) and "photos" not in errors
-        return _report_form(page, errors, form, photo_errors=photo_errors, photos_again=again, status=400)
-    line_ids = {line.line_id for line in page.view.lines}
-    parsed, errors = report_form.read(form, files, order_line_ids=line_ids, allowed_fixes=page.allowed_fixes)
+            errors["photos"] = "err_photos_count"
     cleaned, photo_errors = _clean_photos(files.getlist("photos"), page.t)
     if errors or photo_errors:
-        # Too many photos: the field's own error says how many to add back, not "add them again".
+        # A browser cannot refill a file field: a form sent back with photos we would have taken asks for them
+        # again (a refused file is named by its own error, and the line then speaks of the others). Too many
+        # photos: the field's own error says how many to add back, not "add them again".
         again = bool(cleaned) and "photos" not in errors
         return _report_form(page, errors, form, photo_errors=photo_errors, photos_again=again, status=400)
     try:

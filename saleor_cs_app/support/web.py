@@ -14,7 +14,7 @@ from saleor_cs_app.http.runtime import current_runtime
 from saleor_cs_app.links import LinkExpired, LinkInvalid, OrderLink, verify_token
 from saleor_cs_app.notify import page_words
 from saleor_cs_app.settings import DEFAULT_MAIL_FROM
-from saleor_cs_app.store import brands, orders, owed_remedies, policies, support_reports
+from saleor_cs_app.store import brands, orders, owed_remedies, policies
 from saleor_cs_app.store.models import Tenant
 from saleor_cs_app.support import csrf, formats, order_view
 from saleor_cs_app.support.i18n import Translator, page_language
@@ -108,17 +108,12 @@ def order_page(token: str) -> OrderPage:
         page_url = f"{runtime.settings.app_url}/support/o/{token}"
 
         answered = owed_remedies.for_order(session, link.tenant_id, link.order_id)
-        # A wrong item the shop found is answered once the customer has reported it, in whatever state the
-        # report is: asking them to report it again would open a second claim (en-r10 #1).
-        wrong_item_reported = any(
-            r.problem == "wrong_item" for r in support_reports.for_order(session, link.tenant_id, link.order_id)
-        )
 
-        def words_of(incident, **still_true):
-            choice_made = incident.id in answered or (incident.kind == "wrong_item" and wrong_item_reported)
+        def words_of(incident, *, reported: bool, **still_true):
+            # Answered: the goods owed for a lost or returned parcel, or the wrong item, reported on the page.
             return page_words.incident_words(
                 incident, tracked, policy, runtime.settings, chosen, page_url, now,
-                choice_made=choice_made, **still_true,
+                choice_made=incident.id in answered or reported, **still_true,
             )  # fmt: skip
 
         view = order_view.load(session, tracked, rules_for(policy, tracked), words_of, now)

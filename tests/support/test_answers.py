@@ -46,6 +46,16 @@ def report(client, link, order, *, line=0, fix="replacement", expect=303, **fiel
     return response
 
 
+def page_after_a_counter_of_5(client, link, order, runtime, installed, problem: str) -> str:
+    """The customer's page once the shop answered their report of `problem` with a refund of 5."""
+    report(client, link, order, problem=problem)
+    runtime.jobs.drain()
+    (incident,) = incidents(runtime)
+    Api(client, installed)(COUNTER, {"id": incident.id, "amount": "5"})
+    runtime.jobs.drain()
+    return unescape(client.get(link).get_data(as_text=True))
+
+
 @pytest.fixture
 def pending(client, link, order, runtime):
     """A replacement of the two T-shirts (worth 20): above the policy's limit, so it waits."""
@@ -135,12 +145,8 @@ def test_a_counter_offer_accepted_by_the_customer_grants_that_refund(pending, in
 def test_a_counter_offer_for_a_parcel_that_never_came_is_a_refund_on_the_page(
     client, link, order, runtime, installed
 ):
-    report(client, link, order, problem="not_arrived")  # a replacement worth 20: above the limit, it waits
-    runtime.jobs.drain()
-    (incident,) = incidents(runtime)
-    Api(client, installed)(COUNTER, {"id": incident.id, "amount": "5"})
-    runtime.jobs.drain()
-    page = unescape(client.get(link).get_data(as_text=True))
+    # A replacement worth 20: above the limit, it waits for the shop.
+    page = page_after_a_counter_of_5(client, link, order, runtime, installed, "not_arrived")
     assert "Our offer: a refund of $5.00." in page and "keep the item" not in page
 
 
@@ -413,12 +419,7 @@ def test_a_proposal_the_policy_accepted_reaches_the_timeline_as_its_code(install
 def test_a_counter_offer_for_a_wrong_item_refunds_the_item_that_never_came(client, link, order, runtime, installed):
     """A wrong-item report ticks the item ordered, which the customer never got: money back for it is a refund,
     not "keep the item" (en-r9 #1)."""
-    report(client, link, order, problem="wrong_item")
-    runtime.jobs.drain()
-    (incident,) = incidents(runtime)
-    Api(client, installed)(COUNTER, {"id": incident.id, "amount": "5"})
-    runtime.jobs.drain()
-    page = unescape(client.get(link).get_data(as_text=True))
+    page = page_after_a_counter_of_5(client, link, order, runtime, installed, "wrong_item")
     assert "Our offer: a refund of $5.00." in page and "keep the item" not in page
     (offer,) = [m for m in outbox(runtime) if m.purpose.startswith("counter_offer")]
     assert "keep the item" not in offer.text.lower()
